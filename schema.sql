@@ -1,0 +1,200 @@
+-- Sluice schema: the single source. Every statement is idempotent; `npm run migrate`
+-- (and the Node entry at start) applies the file and records its version and checksum.
+-- schema-version: 1
+
+CREATE TABLE IF NOT EXISTS schema_migrations (
+  version     integer     NOT NULL,
+  checksum    text        NOT NULL PRIMARY KEY,
+  applied_at  timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE IF NOT EXISTS organizations (
+  id          uuid        PRIMARY KEY DEFAULT gen_random_uuid(),
+  name        text        NOT NULL,
+  created_at  timestamptz NOT NULL DEFAULT now()
+);
+
+-- Keys are stored as SHA-256 of the full secret (they carry 256 bits of randomness, so a
+-- fast hash is enough); `prefix` is the short part shown in listings.
+CREATE TABLE IF NOT EXISTS api_keys (
+  id               uuid        PRIMARY KEY DEFAULT gen_random_uuid(),
+  organization_id  uuid        NOT NULL REFERENCES organizations(id),
+  name             text        NOT NULL,
+  prefix           text        NOT NULL,
+  key_hash         text        NOT NULL UNIQUE,
+  scopes           text[]      NOT NULL,
+  created_at       timestamptz NOT NULL DEFAULT now(),
+  revoked_at       timestamptz
+);
+CREATE INDEX IF NOT EXISTS api_keys_org ON api_keys (organization_id, created_at);
+
+-- One row per (organization, Idempotency-Key): the first response is replayed for 24 h.
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+  organization_id  uuid        NOT NULL REFERENCES organizations(id),
+  key              text        NOT NULL,
+  request_hash     text        NOT NULL,
+  response_status  integer,
+  response_body    jsonb,
+  created_at       timestamptz NOT NULL DEFAULT now(),
+  expires_at       timestamptz NOT NULL,
+  PRIMARY KEY (organization_id, key)
+);
+
+-- One run of a definition over a set of documents. `config` is the compiled, immutable phase
+-- snapshot; the counters let the last document to finish close the run in the same statement.
+CREATE TABLE IF NOT EXISTS pipelines (
+  id               uuid        PRIMARY KEY DEFAULT gen_random_uuid(),
+  organization_id  uuid        NOT NULL REFERENCES organizations(id),
+  name             text        NOT NULL,
+  status           text        NOT NULL DEFAULT 'running'
+                   CHECK (status IN ('running', 'completed', 'partial', 'failed', 'cancelled')),
+  config           jsonb       NOT NULL,
+  unique_fields    text[]      NOT NULL DEFAULT '{}',
+  template_id      uuid,
+  template_version integer,
+  preview          boolean     NOT NULL DEFAULT false,
+  parent_id        uuid        REFERENCES pipelines(id),
+  root_id          uuid        NOT NULL,
+  generation       integer     NOT NULL DEFAULT 1,
+  document_count   integer     NOT NULL,
+  pending_count    integer     NOT NULL,
+  complete_count   integer     NOT NULL DEFAULT 0,
+  partial_count    integer     NOT NULL DEFAULT 0,
+  error_count      integer     NOT NULL DEFAULT 0,
+  cancelled_count  integer     NOT NULL DEFAULT 0,
+  cancel_requested boolean     NOT NULL DEFAULT false,
+  queue_messages   integer     NOT NULL DEFAULT 0,
+  options          jsonb       NOT NULL DEFAULT '{}',
+  created_at       timestamptz NOT NULL DEFAULT now(),
+  updated_at       timestamptz NOT NULL DEFAULT now(),
+  finished_at      timestamptz
+);
+CREATE INDEX IF NOT EXISTS pipelines_org ON pipelines (organization_id, created_at DESC);
+CREATE INDEX IF NOT EXISTS pipelines_parent ON pipelines (parent_id) WHERE parent_id IS NOT NULL;
+
+-- One input of a run. (phase_index, generation) is what the next delivery must match;
+-- `cells` is the output of the last phase that ran, `parsed` what transfer produced.
+CREATE TABLE IF NOT EXISTS documents (
+  id               uuid        PRIMARY KEY DEFAULT gen_random_uuid(),
+  pipeline_id      uuid        NOT NULL REFERENCES pipelines(id),
+  organization_id  uuid        NOT NULL REFERENCES organizations(id),
+  ordinal          integer     NOT NULL,
+  external_id      text,
+  filename         text,
+  mime_type        text,
+  source           jsonb       NOT NULL,
+  status           text        NOT NULL DEFAULT 'queued'
+                   CHECK (status IN ('queued', 'processing', 'complete', 'partial', 'error', 'cancelled')),
+  phase_index      integer     NOT NULL DEFAULT 0,
+  generation       integer     NOT NULL DEFAULT 1,
+  cells            jsonb       NOT NULL,
+  parsed           jsonb,
+  page_count       integer,
+  error            jsonb,
+  created_at       timestamptz NOT NULL DEFAULT now(),
+  updated_at       timestamptz NOT NULL DEFAULT now(),
+  swept_at         timestamptz,
+  UNIQUE (pipeline_id, ordinal)
+);
+CREATE INDEX IF NOT EXISTS documents_in_flight ON documents (updated_at) WHERE status IN ('queued', 'processing');
+
+-- The cells each phase produced, kept so a rerun from phase k reuses phases < k byte for byte.
+CREATE TABLE IF NOT EXISTS document_phases (
+  document_id  uuid        NOT NULL REFERENCES documents(id),
+  phase_index  integer     NOT NULL,
+  generation   integer     NOT NULL,
+  cells        jsonb       NOT NULL,
+  created_at   timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (document_id, phase_index)
+);
+
+-- One execution of one phase for one document.
+CREATE TABLE IF NOT EXISTS steps (
+  id               bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  pipeline_id      uuid        NOT NULL REFERENCES pipelines(id),
+  document_id      uuid        NOT NULL REFERENCES documents(id),
+  phase_index      integer     NOT NULL,
+  phase_type       text        NOT NULL,
+  generation       integer     NOT NULL,
+  attempt          integer     NOT NULL,
+  status           text        NOT NULL CHECK (status IN ('completed', 'failed', 'retrying', 'cancelled')),
+  started_at       timestamptz NOT NULL,
+  finished_at      timestamptz NOT NULL,
+  duration_ms      integer     NOT NULL,
+  error            jsonb,
+  lookup_key       text,
+  cache_hit        boolean
+);
+CREATE INDEX IF NOT EXISTS steps_pipeline ON steps (pipeline_id, id);
+
+-- State changes, in order; the id is the SSE event id a client resumes from.
+CREATE TABLE IF NOT EXISTS pipeline_events (
+  id           bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  pipeline_id  uuid        NOT NULL REFERENCES pipelines(id),
+  type         text        NOT NULL,
+  data         jsonb       NOT NULL,
+  created_at   timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS pipeline_events_pipeline ON pipeline_events (pipeline_id, id);
+
+-- The read surface of one run (one-to-one); archiving stops every share link.
+CREATE TABLE IF NOT EXISTS data_products (
+  id               uuid        PRIMARY KEY DEFAULT gen_random_uuid(),
+  organization_id  uuid        NOT NULL REFERENCES organizations(id),
+  pipeline_id      uuid        NOT NULL UNIQUE REFERENCES pipelines(id),
+  name             text        NOT NULL,
+  status           text        NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'archived')),
+  created_at       timestamptz NOT NULL DEFAULT now(),
+  updated_at       timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS data_products_org ON data_products (organization_id, created_at DESC);
+
+-- Public read-only links. Only the SHA-256 of the token is stored, so a leaked table gives
+-- no usable link; `prefix` identifies a token in listings.
+CREATE TABLE IF NOT EXISTS share_tokens (
+  id               uuid        PRIMARY KEY DEFAULT gen_random_uuid(),
+  organization_id  uuid        NOT NULL REFERENCES organizations(id),
+  data_product_id  uuid        NOT NULL REFERENCES data_products(id),
+  token_hash       text        NOT NULL UNIQUE,
+  prefix           text        NOT NULL,
+  expires_at       timestamptz,
+  revoked_at       timestamptz,
+  created_at       timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS share_tokens_product ON share_tokens (data_product_id, created_at);
+
+-- A cell parked by a blocking gate; rebuilt from stored verdicts whenever the data product is created.
+CREATE TABLE IF NOT EXISTS review_items (
+  id               uuid        PRIMARY KEY DEFAULT gen_random_uuid(),
+  organization_id  uuid        NOT NULL REFERENCES organizations(id),
+  pipeline_id      uuid        NOT NULL REFERENCES pipelines(id),
+  document_id      uuid        NOT NULL REFERENCES documents(id),
+  field            text        NOT NULL,
+  gate             text        NOT NULL,
+  phase_index      integer     NOT NULL,
+  reason           jsonb       NOT NULL,
+  candidate        jsonb,
+  status           text        NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'decided')),
+  created_at       timestamptz NOT NULL DEFAULT now(),
+  decided_at       timestamptz,
+  UNIQUE (document_id, field, gate)
+);
+CREATE INDEX IF NOT EXISTS review_items_pipeline ON review_items (pipeline_id, status, created_at);
+
+-- Every reviewer decision, kept across reruns: one per (document, field, gate).
+CREATE TABLE IF NOT EXISTS review_decisions (
+  id               bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  organization_id  uuid        NOT NULL REFERENCES organizations(id),
+  pipeline_id      uuid        NOT NULL REFERENCES pipelines(id),
+  document_id      uuid        NOT NULL REFERENCES documents(id),
+  review_item_id   uuid        NOT NULL REFERENCES review_items(id),
+  field            text        NOT NULL,
+  gate             text        NOT NULL,
+  decision         text        NOT NULL CHECK (decision IN ('approve', 'override', 'reject')),
+  value            jsonb,
+  comment          text,
+  decided_by       uuid        NOT NULL REFERENCES api_keys(id),
+  decided_at       timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (document_id, field, gate)
+);
+CREATE INDEX IF NOT EXISTS review_decisions_pipeline ON review_decisions (pipeline_id, id);

@@ -1,0 +1,203 @@
+import { consoleLogger, type Logger } from "../../logger";
+import { DELIVERY_HEADERS, NON_RETRYABLE_STATUS, type Queue, type QueueMessage } from "./interface";
+import { randomBase64url, signDelivery } from "./signature";
+
+export interface EmbeddedQueueOptions {
+  signingKey: string;
+  destinationUrl: string;
+  /** Retries after the first failed delivery, as QStash's `Upstash-Retries`. */
+  maxRetries: number;
+  /** Wait before retrying, given the failed attempt's `Upstash-Retried` (0 after the first failure). */
+  backoffMs?: (retried: number) => number;
+  concurrency?: number;
+  dedupWindowMs?: number;
+  logger?: Logger;
+}
+
+export interface EmbeddedQueueStats {
+  published: number;
+  delivered: number;
+  deduplicated: number;
+  failed: number;
+}
+
+export type Deliver = (request: Request) => Promise<Response>;
+
+export interface EmbeddedQueue extends Queue {
+  /** Starts delivery; messages published earlier wait for this. */
+  attach(deliver: Deliver): void;
+  /** Resolves once nothing is queued, delayed or in flight. */
+  idle(): Promise<void>;
+  /** Cancels delayed and queued messages and waits for in-flight deliveries; later publishes reject. */
+  close(): Promise<void>;
+  stats(): EmbeddedQueueStats;
+}
+
+interface Job {
+  messageId: string;
+  body: string;
+  /** Deliveries already attempted; sent as `Upstash-Retried`. */
+  retried: number;
+}
+
+/** Small enough for a local pipeline to finish quickly, capped so a long outage does not stall for minutes. */
+const defaultBackoffMs = (retried: number) => Math.min(200 * 2 ** retried, 10_000);
+
+/** Dedup entries expire with the window; the cap bounds memory even under a publish storm. */
+const MAX_DEDUP_ENTRIES = 100_000;
+
+/**
+ * An in-process stand-in for QStash: the same signed requests, retry, delay and deduplication
+ * semantics, delivered by calling the app's own `fetch`. Web-standard APIs only.
+ */
+export function createEmbeddedQueue(options: EmbeddedQueueOptions): EmbeddedQueue {
+  const backoffMs = options.backoffMs ?? defaultBackoffMs;
+  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const dedupWindowMs = options.dedupWindowMs ?? 10 * 60_000;
+  const logger = options.logger ?? consoleLogger;
+
+  const ready: Job[] = [];
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  // Insertion order is expiry order because the window is constant, so pruning only looks at the front.
+  const dedup = new Map<string, { messageId: string; expiresAt: number }>();
+  const counts: EmbeddedQueueStats = { published: 0, delivered: 0, deduplicated: 0, failed: 0 };
+  let idleWaiters: Array<() => void> = [];
+  let deliver: Deliver | undefined;
+  let inFlight = 0;
+  let closed = false;
+
+  function settle() {
+    if (ready.length > 0 || timers.size > 0 || inFlight > 0) return;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  function idle(): Promise<void> {
+    return new Promise((resolve) => {
+      idleWaiters.push(resolve);
+      settle();
+    });
+  }
+
+  function schedule(job: Job, waitMs: number) {
+    if (closed) return;
+    if (waitMs <= 0) {
+      ready.push(job);
+      pump();
+      return;
+    }
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      ready.push(job);
+      pump();
+    }, waitMs);
+    timers.add(timer);
+  }
+
+  function pump() {
+    while (deliver && !closed && inFlight < concurrency && ready.length > 0) {
+      const job = ready.shift()!;
+      inFlight++;
+      void attempt(deliver, job)
+        // Only a throwing logger or backoff gets here; it must neither surface as an unhandled rejection nor stall idle().
+        .catch(() => undefined)
+        .finally(() => {
+          inFlight--;
+          pump();
+          settle();
+        });
+    }
+  }
+
+  /** Every outcome is a completion, a scheduled retry or a logged failure. */
+  async function attempt(send: Deliver, job: Job): Promise<void> {
+    let failure: string;
+    try {
+      const response = await send(await buildRequest(job));
+      // Only the status matters; cancelling frees the body if the transport is a real fetch.
+      await response.body?.cancel().catch(() => undefined);
+      if (response.ok) {
+        counts.delivered++;
+        return;
+      }
+      if (response.status === NON_RETRYABLE_STATUS && response.headers.get(DELIVERY_HEADERS.nonRetryable) === "true") {
+        counts.failed++;
+        logger.warn("queue message rejected as non-retryable", { messageId: job.messageId, retried: job.retried });
+        return;
+      }
+      failure = `status ${response.status}`;
+    } catch (error) {
+      failure = error instanceof Error ? error.message : String(error);
+    }
+    if (job.retried >= options.maxRetries) {
+      counts.failed++;
+      logger.error("queue message failed after all retries", { messageId: job.messageId, retried: job.retried, failure });
+      return;
+    }
+    const waitMs = backoffMs(job.retried);
+    logger.warn("queue delivery failed, retrying", { messageId: job.messageId, retried: job.retried, failure, waitMs });
+    schedule({ ...job, retried: job.retried + 1 }, waitMs);
+  }
+
+  async function buildRequest(job: Job): Promise<Request> {
+    // Signed per attempt, as QStash does, so a retry after a long backoff carries an unexpired token.
+    const signature = await signDelivery({ signingKey: options.signingKey, rawBody: job.body, url: options.destinationUrl });
+    return new Request(options.destinationUrl, {
+      method: "POST",
+      body: job.body,
+      headers: {
+        "content-type": "application/json",
+        [DELIVERY_HEADERS.signature]: signature,
+        [DELIVERY_HEADERS.messageId]: job.messageId,
+        [DELIVERY_HEADERS.retried]: String(job.retried),
+      },
+    });
+  }
+
+  function rememberOnce(deduplicationId: string, messageId: string): string | undefined {
+    const now = Date.now();
+    for (const [id, entry] of dedup) {
+      if (entry.expiresAt > now && dedup.size < MAX_DEDUP_ENTRIES) break;
+      dedup.delete(id);
+    }
+    const existing = dedup.get(deduplicationId);
+    if (existing) return existing.messageId;
+    dedup.set(deduplicationId, { messageId, expiresAt: now + dedupWindowMs });
+    return undefined;
+  }
+
+  return {
+    async publish(message: QueueMessage) {
+      if (closed) throw new Error("embedded queue is closed");
+      const body = JSON.stringify(message.body);
+      if (body === undefined) throw new TypeError("queue message body is not JSON-serialisable");
+      const messageId = `msg_${randomBase64url(16)}`;
+      if (message.deduplicationId !== undefined) {
+        const firstId = rememberOnce(message.deduplicationId, messageId);
+        if (firstId) {
+          counts.deduplicated++;
+          return { messageId: firstId };
+        }
+      }
+      counts.published++;
+      schedule({ messageId, body, retried: 0 }, (message.delaySeconds ?? 0) * 1000);
+      return { messageId };
+    },
+    attach(send) {
+      deliver = send;
+      pump();
+    },
+    idle,
+    async close() {
+      closed = true;
+      for (const timer of timers) clearTimeout(timer);
+      const dropped = timers.size + ready.length;
+      timers.clear();
+      ready.length = 0;
+      if (dropped > 0) logger.warn("embedded queue closed with undelivered messages", { dropped });
+      await idle();
+    },
+    stats: () => ({ ...counts }),
+  };
+}

@@ -1,0 +1,35 @@
+/**
+ * The queue carries one message per document per phase to the internal delivery endpoint.
+ * Delivery is at least once: the endpoint makes effects exactly once.
+ */
+export interface QueueMessage {
+  /** JSON-serialisable body; delivered verbatim as the request body. */
+  body: unknown;
+  /** Messages with the same id published within the dedup window are delivered once. */
+  deduplicationId?: string;
+  /** Deliver no sooner than this many seconds from now. */
+  delaySeconds?: number;
+}
+
+export interface Queue {
+  publish(message: QueueMessage): Promise<{ messageId: string }>;
+}
+
+/** Verifies an `Upstash-Signature` against the raw body before anything parses it. */
+export interface DeliveryVerifier {
+  verify(signature: string, rawBody: string): Promise<boolean>;
+}
+
+/** Path of the internal endpoint every queue delivers to. */
+export const DELIVERY_PATH = "/internal/queue";
+
+/** Header names shared by QStash and the embedded queue. */
+export const DELIVERY_HEADERS = {
+  signature: "Upstash-Signature",
+  retried: "Upstash-Retried",
+  messageId: "Upstash-Message-Id",
+  nonRetryable: "Upstash-NonRetryable-Error",
+} as const;
+
+/** QStash stops retrying on 489 when the response also carries `Upstash-NonRetryable-Error: true`. */
+export const NON_RETRYABLE_STATUS = 489;

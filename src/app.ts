@@ -1,0 +1,50 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { requestId } from "hono/request-id";
+import { ApiError } from "./errors";
+import { authenticate } from "./http/auth";
+import type { AppEnv, Services } from "./http/env";
+import { renderError, renderNotFound } from "./http/errors";
+import { apiKeyRoutes } from "./routes/api-keys";
+import { deliveryRoutes } from "./routes/deliveries";
+import { dataProductRoutes } from "./routes/data-products";
+import { healthRoutes } from "./routes/health";
+import { pipelineEventRoutes } from "./routes/pipeline-events";
+import { pipelineRoutes } from "./routes/pipelines";
+import { reviewRoutes } from "./routes/reviews";
+import { shareRoutes } from "./routes/share";
+
+/** Builds the whole HTTP surface from explicit services; every runtime entry calls this. */
+export function createApp(services: Services) {
+  const limitBody = bodyLimit({
+    maxSize: services.config.maxBodyBytes,
+    onError: () => {
+      throw new ApiError("payload_too_large", `request body exceeds ${services.config.maxBodyBytes} bytes`);
+    },
+  });
+
+  const v1 = new Hono<AppEnv>()
+    .use(authenticate)
+    .route("/", apiKeyRoutes)
+    .route("/", pipelineRoutes)
+    .route("/", pipelineEventRoutes)
+    .route("/", dataProductRoutes)
+    .route("/", reviewRoutes);
+
+  return new Hono<AppEnv>()
+    .use(requestId({ headerName: "X-Request-Id" }))
+    .use(async (c, next) => {
+      c.set("services", services);
+      await next();
+    })
+    .use("/v1/*", limitBody)
+    .use("/internal/*", limitBody)
+    .route("/", healthRoutes)
+    .route("/", deliveryRoutes)
+    .route("/", shareRoutes)
+    .route("/v1", v1)
+    .onError(renderError)
+    .notFound(renderNotFound);
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,168 @@
+import { sql } from "kysely";
+import type { DocumentStatus, Db, PipelineStatus } from "../types";
+
+/** Everything one delivery needs, in one round trip: the document, its run's snapshot, and uniqueness counts. */
+export interface DeliveryState {
+  id: string;
+  pipeline_id: string;
+  status: DocumentStatus;
+  phase_index: number;
+  generation: number;
+  source: unknown;
+  filename: string | null;
+  mime_type: string | null;
+  cells: unknown;
+  parsed: unknown;
+  config: unknown;
+  cancel_requested: boolean;
+  uniqueness: Record<string, number>;
+  decisions: Array<{ field: string; gate: string; decision: "approve" | "override" | "reject"; value?: unknown }>;
+}
+
+export async function loadDelivery(db: Db, documentId: string): Promise<DeliveryState | undefined> {
+  // Uniqueness counts and reviewer decisions are only read when the phase about to run is a validation phase.
+  const result = await sql<DeliveryState>`
+    select d.id, d.pipeline_id, d.status, d.phase_index, d.generation, d.source, d.filename, d.mime_type,
+           d.cells, d.parsed, p.config, p.cancel_requested,
+           case when p.config->'phases'->d.phase_index->>'type' = 'validation' and cardinality(p.unique_fields) > 0 then
+             (select coalesce(jsonb_object_agg(f.name, (
+                select count(*) from documents o
+                where o.pipeline_id = d.pipeline_id and o.id <> d.id
+                  and o.cells->f.name->'value' = d.cells->f.name->'value'
+                  and d.cells->f.name->'value' <> 'null'::jsonb)), '{}'::jsonb)
+              from unnest(p.unique_fields) as f(name))
+           else '{}'::jsonb end as uniqueness,
+           case when p.config->'phases'->d.phase_index->>'type' = 'validation' then
+             (select coalesce(jsonb_agg(jsonb_build_object('field', r.field, 'gate', r.gate, 'decision', r.decision, 'value', r.value)), '[]'::jsonb)
+              from review_decisions r where r.document_id = d.id)
+           else '[]'::jsonb end as decisions
+    from documents d join pipelines p on p.id = d.pipeline_id
+    where d.id = ${documentId}`.execute(db);
+  return result.rows[0];
+}
+
+export type Outcome = "complete" | "partial" | "error" | "cancelled";
+
+export interface PhaseCommit {
+  documentId: string;
+  phaseIndex: number;
+  generation: number;
+  /** The phase index the document expects next (phaseIndex + 1, or unchanged when terminal by failure). */
+  nextPhaseIndex: number;
+  /** Terminal outcome, or null while phases remain. */
+  outcome: Outcome | null;
+  cells: unknown;
+  parsed?: unknown;
+  pageCount?: number;
+  error?: unknown;
+  /** Whether this phase's cells are kept as its snapshot (not for failures). */
+  snapshot: boolean;
+  /** Queue messages this commit implies (the next phase's message). */
+  published: number;
+  step: {
+    phaseType: string;
+    attempt: number;
+    status: "completed" | "failed" | "cancelled";
+    startedAt: Date;
+    finishedAt: Date;
+    error?: unknown;
+    lookupKey?: string | null;
+    cacheHit?: boolean | null;
+  };
+}
+
+export interface CommitResult {
+  advanced: boolean;
+  pipelineStatus: PipelineStatus | null;
+  finished: boolean;
+}
+
+const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+
+/** The final status of a run from its counters once nothing is pending (DESIGN.md §2). */
+export const finalStatusSql = (complete: ReturnType<typeof sql>, error: ReturnType<typeof sql>, cancelled: ReturnType<typeof sql>) => sql`
+  case when ${cancelled} > 0 then 'cancelled'
+       when ${error} = document_count then 'failed'
+       when ${complete} = document_count then 'completed'
+       else 'partial' end`;
+
+/**
+ * Advances one document by one phase in ONE statement: the document update is conditional on
+ * (phase_index, generation), and the snapshot, step, run counters and events are written only if
+ * it matched. Duplicate or late deliveries match nothing and change nothing. The run row lock
+ * makes the last document's decrement the only one that sees zero, so completion is detected once.
+ */
+export async function commitPhase(db: Db, c: PhaseCommit): Promise<CommitResult> {
+  const terminal = c.outcome ? 1 : 0;
+  const is = (o: Outcome) => (c.outcome === o ? 1 : 0);
+  const status: DocumentStatus = c.outcome ?? "processing";
+  const durationMs = Math.max(0, c.step.finishedAt.getTime() - c.step.startedAt.getTime());
+  const complete = sql`complete_count + ${is("complete")}`;
+  const error = sql`error_count + ${is("error")}`;
+  const cancelled = sql`cancelled_count + ${is("cancelled")}`;
+  const result = await sql<{ advanced: number; pipeline_status: PipelineStatus | null; pending: number | null }>`
+    with doc as (
+      update documents set phase_index = ${c.nextPhaseIndex}, status = ${status}, cells = ${json(c.cells)}::jsonb,
+        parsed = coalesce(${json(c.parsed)}::jsonb, parsed), page_count = coalesce(${c.pageCount ?? null}::int, page_count),
+        error = ${json(c.error)}::jsonb, updated_at = now(), swept_at = null
+      where id = ${c.documentId} and phase_index = ${c.phaseIndex} and generation = ${c.generation}
+        and status in ('queued', 'processing')
+      returning id, pipeline_id
+    ), snapshot as (
+      insert into document_phases (document_id, phase_index, generation, cells)
+      select id, ${c.phaseIndex}, ${c.generation}, ${json(c.cells)}::jsonb from doc where ${c.snapshot}
+      on conflict (document_id, phase_index) do update
+        set generation = excluded.generation, cells = excluded.cells, created_at = now()
+    ), step as (
+      insert into steps (pipeline_id, document_id, phase_index, phase_type, generation, attempt, status,
+                         started_at, finished_at, duration_ms, error, lookup_key, cache_hit)
+      select pipeline_id, id, ${c.phaseIndex}, ${c.step.phaseType}, ${c.generation}, ${c.step.attempt}, ${c.step.status},
+             ${c.step.startedAt}, ${c.step.finishedAt}, ${durationMs}, ${json(c.step.error)}::jsonb,
+             ${c.step.lookupKey ?? null}, ${c.step.cacheHit ?? null}
+      from doc
+    ), pipe as (
+      update pipelines p set
+        queue_messages = queue_messages + ${c.published},
+        pending_count = pending_count - ${terminal},
+        complete_count = ${complete}, partial_count = partial_count + ${is("partial")},
+        error_count = ${error}, cancelled_count = ${cancelled},
+        status = case when status = 'running' and pending_count - ${terminal} = 0
+                      then ${finalStatusSql(complete, error, cancelled)} else status end,
+        finished_at = case when status = 'running' and pending_count - ${terminal} = 0 then now() else finished_at end,
+        updated_at = now()
+      from doc where p.id = doc.pipeline_id
+      returning p.id, p.status, p.pending_count
+    ), events as (
+      insert into pipeline_events (pipeline_id, type, data)
+      select doc.pipeline_id, 'document.phase', jsonb_build_object(
+        'document_id', doc.id, 'phase_index', ${c.phaseIndex}::int, 'phase', ${c.step.phaseType}::text,
+        'generation', ${c.generation}::int, 'status', ${status}::text, 'step', ${c.step.status}::text) from doc
+      union all
+      select pipe.id, 'pipeline.finished', jsonb_build_object('status', pipe.status)
+      from pipe where pipe.pending_count = 0 and ${terminal} = 1
+    )
+    select (select count(*) from doc)::int as advanced,
+           (select status from pipe) as pipeline_status,
+           (select pending_count from pipe) as pending`.execute(db);
+  const row = result.rows[0];
+  return {
+    advanced: Number(row?.advanced ?? 0) > 0,
+    pipelineStatus: row?.pipeline_status ?? null,
+    finished: terminal === 1 && row?.pending === 0,
+  };
+}
+
+/** A failed attempt that will be retried leaves a trace and nothing else. */
+export async function recordRetry(
+  db: Db,
+  r: { pipelineId: string; documentId: string; phaseIndex: number; phaseType: string; generation: number; attempt: number; startedAt: Date; finishedAt: Date; error: unknown },
+): Promise<void> {
+  await db
+    .insertInto("steps")
+    .values({
+      pipeline_id: r.pipelineId, document_id: r.documentId, phase_index: r.phaseIndex, phase_type: r.phaseType,
+      generation: r.generation, attempt: r.attempt, status: "retrying", started_at: r.startedAt, finished_at: r.finishedAt,
+      duration_ms: Math.max(0, r.finishedAt.getTime() - r.startedAt.getTime()), error: JSON.stringify(r.error),
+    })
+    .execute();
+}

@@ -1,0 +1,164 @@
+import { sql, type Transaction } from "kysely";
+import type { Database, Db, DocumentStatus, PipelineStatus } from "../types";
+import { finalStatusSql } from "./deliveries";
+
+export interface NewDocument {
+  externalId: string | null;
+  filename: string | null;
+  mimeType: string | null;
+  source: unknown;
+}
+
+export interface NewPipeline {
+  id: string;
+  organizationId: string;
+  name: string;
+  config: unknown;
+  uniqueFields: string[];
+  preview: boolean;
+  initialCells: unknown;
+  documents: NewDocument[];
+  options: Record<string, unknown>;
+}
+
+const INSERT_BATCH = 500;
+
+/** Stores a run and all its documents; the caller's transaction makes it all-or-nothing. */
+export async function insertPipeline(trx: Transaction<Database>, p: NewPipeline) {
+  const row = await trx
+    .insertInto("pipelines")
+    .values({
+      id: p.id, organization_id: p.organizationId, name: p.name, config: JSON.stringify(p.config), unique_fields: p.uniqueFields,
+      preview: p.preview, root_id: p.id, document_count: p.documents.length, pending_count: p.documents.length,
+      queue_messages: p.documents.length, options: JSON.stringify(p.options),
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const cells = JSON.stringify(p.initialCells);
+  const documentIds: string[] = [];
+  for (let start = 0; start < p.documents.length; start += INSERT_BATCH) {
+    const batch = p.documents.slice(start, start + INSERT_BATCH).map((d, i) => ({
+      pipeline_id: p.id, organization_id: p.organizationId, ordinal: start + i, external_id: d.externalId,
+      filename: d.filename, mime_type: d.mimeType, source: JSON.stringify(d.source), cells,
+    }));
+    const ids = await trx.insertInto("documents").values(batch).returning("id").execute();
+    documentIds.push(...ids.map((r) => r.id));
+  }
+  return { row, documentIds };
+}
+
+export async function findPipeline(db: Db, organizationId: string, id: string) {
+  return db.selectFrom("pipelines").selectAll().where("id", "=", id).where("organization_id", "=", organizationId).executeTakeFirst();
+}
+
+export type PipelineRow = NonNullable<Awaited<ReturnType<typeof findPipeline>>>;
+
+export async function documentStats(db: Db, pipelineId: string) {
+  const rows = await db
+    .selectFrom("documents")
+    .select(["status", (eb) => eb.fn.countAll<string>().as("n"), (eb) => eb.fn.sum<string | null>("page_count").as("pages")])
+    .where("pipeline_id", "=", pipelineId)
+    .groupBy("status")
+    .execute();
+  const counts: Record<DocumentStatus, number> = { queued: 0, processing: 0, complete: 0, partial: 0, error: 0, cancelled: 0 };
+  let pages = 0;
+  for (const r of rows) {
+    counts[r.status] = Number(r.n);
+    pages += Number(r.pages ?? 0);
+  }
+  return { counts, pages };
+}
+
+export interface PipelineFilter {
+  status?: PipelineStatus;
+  templateId?: string;
+  rootOnly?: boolean;
+  limit: number;
+  offset: number;
+}
+
+export async function listPipelines(db: Db, organizationId: string, f: PipelineFilter) {
+  let query = db.selectFrom("pipelines").where("organization_id", "=", organizationId);
+  if (f.status) query = query.where("status", "=", f.status);
+  if (f.templateId) query = query.where("template_id", "=", f.templateId);
+  if (f.rootOnly) query = query.where("parent_id", "is", null);
+  const [items, total] = await Promise.all([
+    query.selectAll().orderBy("created_at", "desc").orderBy("id").limit(f.limit).offset(f.offset).execute(),
+    query.select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow(),
+  ]);
+  return { items, total: Number(total.n) };
+}
+
+export async function listSteps(db: Db, pipelineId: string, limit: number, afterId: string | undefined) {
+  let query = db.selectFrom("steps").selectAll().where("pipeline_id", "=", pipelineId);
+  if (afterId) query = query.where("id", ">", afterId);
+  return query.orderBy("id").limit(limit).execute();
+}
+
+export async function listChildren(db: Db, organizationId: string, rootId: string) {
+  return db
+    .selectFrom("pipelines")
+    .select(["id", "name", "status", "parent_id", "created_at"])
+    .where("organization_id", "=", organizationId)
+    .where("root_id", "=", rootId)
+    .orderBy("created_at")
+    .execute();
+}
+
+export async function listEvents(db: Db, pipelineId: string, afterId: number, limit = 500) {
+  return db.selectFrom("pipeline_events").selectAll().where("pipeline_id", "=", pipelineId).where("id", ">", String(afterId)).orderBy("id").limit(limit).execute();
+}
+
+export async function listRecordDocuments(db: Db, pipelineId: string) {
+  return db
+    .selectFrom("documents")
+    .select(["id", "ordinal", "external_id", "filename", "status", "cells", "error"])
+    .where("pipeline_id", "=", pipelineId)
+    .orderBy("ordinal")
+    .execute();
+}
+
+/**
+ * Cancels every document not yet terminal and closes the run if that leaves nothing pending;
+ * deliveries already in flight then match no row and change nothing.
+ */
+export async function cancelPipeline(db: Db, pipelineId: string) {
+  const cancelled = sql`cancelled_count + (select count(*) from stopped)::int`;
+  const result = await sql<{ status: PipelineStatus; stopped: number; finished: boolean }>`
+    with stopped as (
+      update documents set status = 'cancelled', updated_at = now()
+      where pipeline_id = ${pipelineId} and status in ('queued', 'processing')
+      returning id
+    ), pipe as (
+      update pipelines set cancel_requested = true, updated_at = now(),
+        cancelled_count = ${cancelled},
+        pending_count = pending_count - (select count(*) from stopped)::int,
+        status = case when status = 'running' and pending_count - (select count(*) from stopped)::int = 0
+                      then ${finalStatusSql(sql`complete_count`, sql`error_count`, cancelled)} else status end,
+        finished_at = case when status = 'running' and pending_count - (select count(*) from stopped)::int = 0 then now() else finished_at end
+      where id = ${pipelineId}
+      returning status, pending_count, (select count(*) from stopped)::int as stopped
+    ), events as (
+      insert into pipeline_events (pipeline_id, type, data)
+      select ${pipelineId}, 'pipeline.finished', jsonb_build_object('status', pipe.status)
+      from pipe where pipe.pending_count = 0 and pipe.stopped > 0
+    )
+    select status, stopped, pending_count = 0 as finished from pipe`.execute(db);
+  return result.rows[0];
+}
+
+/** Claims documents that stopped moving; `swept_at` keeps a concurrent sweep from claiming them too. */
+export async function claimStaleDocuments(db: Db, olderThanSeconds: number, limit: number) {
+  const result = await sql<{ id: string; pipeline_id: string; phase_index: number; generation: number; swept_at: Date }>`
+    update documents set swept_at = now()
+    where id in (
+      select id from documents
+      where status in ('queued', 'processing')
+        and updated_at < now() - make_interval(secs => ${olderThanSeconds})
+        and (swept_at is null or swept_at < now() - make_interval(secs => ${olderThanSeconds}))
+      order by updated_at
+      limit ${limit}
+      for update skip locked)
+    returning id, pipeline_id, phase_index, generation, swept_at`.execute(db);
+  return result.rows.map((r) => ({ ...r, swept_at: new Date(r.swept_at) }));
+}

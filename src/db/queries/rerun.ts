@@ -1,0 +1,38 @@
+import { sql, type Transaction } from "kysely";
+import type { Database } from "../types";
+
+/** Row-locks the run and tells whether any document is still in flight and whether any was ever processed. */
+export async function lockForRerun(trx: Transaction<Database>, pipelineId: string) {
+  const result = await sql<{ generation: number; in_flight: number; processed: number }>`
+    select p.generation,
+           (select count(*) from documents d where d.pipeline_id = p.id and d.status in ('queued', 'processing'))::int as in_flight,
+           (select count(*) from document_phases s join documents d on d.id = s.document_id where d.pipeline_id = p.id)::int as processed
+    from pipelines p where p.id = ${pipelineId} for update`.execute(trx);
+  return result.rows[0];
+}
+
+/**
+ * Puts every document back to the start phase (the rerun's phase, or the earlier one where the
+ * document stopped) with the cells its previous phase stored, under a new generation, and resets
+ * the run's counters. Snapshots from the start phase on are dropped: those phases run again.
+ */
+export async function resetForRerun(trx: Transaction<Database>, pipelineId: string, fromPhaseIndex: number, generation: number, initialCells: unknown) {
+  const reset = await sql<{ id: string; phase_index: number }>`
+    update documents d set generation = ${generation}, status = 'queued', error = null, updated_at = now(), swept_at = null,
+      phase_index = least(${fromPhaseIndex}::int, d.phase_index),
+      cells = coalesce((select s.cells from document_phases s
+                        where s.document_id = d.id and s.phase_index = least(${fromPhaseIndex}::int, d.phase_index) - 1),
+                       ${JSON.stringify(initialCells)}::jsonb)
+    where d.pipeline_id = ${pipelineId}
+    returning d.id, d.phase_index`.execute(trx);
+  await sql`delete from document_phases s using documents d
+            where s.document_id = d.id and d.pipeline_id = ${pipelineId} and s.phase_index >= d.phase_index`.execute(trx);
+  await sql`update pipelines set generation = ${generation}, status = 'running', pending_count = document_count,
+              complete_count = 0, partial_count = 0, error_count = 0, cancelled_count = 0, cancel_requested = false,
+              finished_at = null, queue_messages = queue_messages + ${reset.rows.length}, updated_at = now()
+            where id = ${pipelineId}`.execute(trx);
+  await trx.insertInto("pipeline_events").values({
+    pipeline_id: pipelineId, type: "pipeline.rerun", data: JSON.stringify({ generation, from_phase_index: fromPhaseIndex }),
+  }).execute();
+  return reset.rows;
+}

@@ -1,0 +1,193 @@
+import type { ColumnType, Generated, Kysely } from "kysely";
+
+/** Kysely's view of schema.sql; keep the two in step. */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T = unknown> = ColumnType<T, string, string>;
+
+export interface SchemaMigrationsTable {
+  version: number;
+  checksum: string;
+  applied_at: Generated<Date>;
+}
+
+export interface OrganizationsTable {
+  id: Generated<string>;
+  name: string;
+  created_at: Generated<Date>;
+}
+
+export interface ApiKeysTable {
+  id: Generated<string>;
+  organization_id: string;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  scopes: string[];
+  created_at: Generated<Date>;
+  revoked_at: Timestamp | null;
+}
+
+export interface IdempotencyKeysTable {
+  organization_id: string;
+  key: string;
+  request_hash: string;
+  response_status: number | null;
+  response_body: Json | null;
+  created_at: Generated<Date>;
+  expires_at: Timestamp;
+}
+
+export type PipelineStatus = "running" | "completed" | "partial" | "failed" | "cancelled";
+export type DocumentStatus = "queued" | "processing" | "complete" | "partial" | "error" | "cancelled";
+
+export interface PipelinesTable {
+  id: Generated<string>;
+  organization_id: string;
+  name: string;
+  status: ColumnType<PipelineStatus, PipelineStatus | undefined, PipelineStatus>;
+  config: Json;
+  unique_fields: ColumnType<string[], string[] | undefined, string[]>;
+  template_id: string | null;
+  template_version: number | null;
+  preview: ColumnType<boolean, boolean | undefined, boolean>;
+  parent_id: string | null;
+  root_id: string;
+  generation: ColumnType<number, number | undefined, number>;
+  document_count: number;
+  pending_count: number;
+  complete_count: Generated<number>;
+  partial_count: Generated<number>;
+  error_count: Generated<number>;
+  cancelled_count: Generated<number>;
+  cancel_requested: Generated<boolean>;
+  queue_messages: ColumnType<number, number | undefined, number>;
+  options: ColumnType<Record<string, unknown>, string | undefined, string>;
+  created_at: Generated<Date>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  finished_at: Timestamp | null;
+}
+
+export interface DocumentsTable {
+  id: Generated<string>;
+  pipeline_id: string;
+  organization_id: string;
+  ordinal: number;
+  external_id: string | null;
+  filename: string | null;
+  mime_type: string | null;
+  source: Json;
+  status: ColumnType<DocumentStatus, DocumentStatus | undefined, DocumentStatus>;
+  phase_index: ColumnType<number, number | undefined, number>;
+  generation: ColumnType<number, number | undefined, number>;
+  cells: Json;
+  parsed: Json | null;
+  page_count: number | null;
+  error: Json | null;
+  created_at: Generated<Date>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  swept_at: Timestamp | null;
+}
+
+export interface DocumentPhasesTable {
+  document_id: string;
+  phase_index: number;
+  generation: number;
+  cells: Json;
+  created_at: Generated<Date>;
+}
+
+export interface StepsTable {
+  id: Generated<string>;
+  pipeline_id: string;
+  document_id: string;
+  phase_index: number;
+  phase_type: string;
+  generation: number;
+  attempt: number;
+  status: "completed" | "failed" | "retrying" | "cancelled";
+  started_at: Timestamp;
+  finished_at: Timestamp;
+  duration_ms: number;
+  error: Json | null;
+  lookup_key: string | null;
+  cache_hit: boolean | null;
+}
+
+export interface PipelineEventsTable {
+  id: Generated<string>;
+  pipeline_id: string;
+  type: string;
+  data: Json;
+  created_at: Generated<Date>;
+}
+
+export interface DataProductsTable {
+  id: Generated<string>;
+  organization_id: string;
+  pipeline_id: string;
+  name: string;
+  status: ColumnType<"active" | "archived", "active" | "archived" | undefined, "active" | "archived">;
+  created_at: Generated<Date>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface ShareTokensTable {
+  id: Generated<string>;
+  organization_id: string;
+  data_product_id: string;
+  token_hash: string;
+  prefix: string;
+  expires_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  created_at: Generated<Date>;
+}
+
+export interface ReviewItemsTable {
+  id: Generated<string>;
+  organization_id: string;
+  pipeline_id: string;
+  document_id: string;
+  field: string;
+  gate: string;
+  phase_index: number;
+  reason: Json;
+  candidate: Json | null;
+  status: ColumnType<"open" | "decided", "open" | "decided" | undefined, "open" | "decided">;
+  created_at: Generated<Date>;
+  decided_at: Timestamp | null;
+}
+
+export type Decision = "approve" | "override" | "reject";
+
+export interface ReviewDecisionsTable {
+  id: Generated<string>;
+  organization_id: string;
+  pipeline_id: string;
+  document_id: string;
+  review_item_id: string;
+  field: string;
+  gate: string;
+  decision: Decision;
+  value: Json | null;
+  comment: string | null;
+  decided_by: string;
+  decided_at: Generated<Date>;
+}
+
+export interface Database {
+  schema_migrations: SchemaMigrationsTable;
+  organizations: OrganizationsTable;
+  api_keys: ApiKeysTable;
+  idempotency_keys: IdempotencyKeysTable;
+  pipelines: PipelinesTable;
+  documents: DocumentsTable;
+  document_phases: DocumentPhasesTable;
+  steps: StepsTable;
+  pipeline_events: PipelineEventsTable;
+  data_products: DataProductsTable;
+  share_tokens: ShareTokensTable;
+  review_items: ReviewItemsTable;
+  review_decisions: ReviewDecisionsTable;
+}
+
+export type Db = Kysely<Database>;

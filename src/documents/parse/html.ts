@@ -1,0 +1,60 @@
+import { parseDocument } from "htmlparser2";
+import type { ParsedTable } from "../../pipeline/types";
+
+interface Node {
+  type: string;
+  name?: string;
+  data?: string;
+  children?: Node[];
+}
+
+const HIDDEN = new Set(["script", "style", "noscript", "template", "head", "svg", "iframe", "object"]);
+const BLOCK = new Set(["p", "div", "section", "article", "header", "footer", "main", "aside", "nav", "ul", "ol", "li", "dl", "dt", "dd",
+  "h1", "h2", "h3", "h4", "h5", "h6", "br", "hr", "pre", "blockquote", "address", "figure", "figcaption", "form", "fieldset"]);
+
+const squash = (text: string) => text.replace(/[ \t\f\v\u00a0]+/g, " ");
+
+function textOf(node: Node): string {
+  if (node.type === "text") return squash(node.data ?? "");
+  if (node.type !== "tag" && node.type !== "root") return "";
+  if (node.name && HIDDEN.has(node.name)) return "";
+  return (node.children ?? []).map(textOf).join("");
+}
+
+function tableOf(node: Node): ParsedTable {
+  const rows: string[][] = [];
+  const walk = (n: Node) => {
+    if (n.name === "tr") rows.push((n.children ?? []).filter((c) => c.name === "td" || c.name === "th").map((c) => textOf(c).trim()));
+    else if (n.name !== "table" || n === node) (n.children ?? []).forEach(walk);
+  };
+  walk(node);
+  const [header = [], ...body] = rows;
+  return { header, rows: body };
+}
+
+/**
+ * Visible text of an HTML page, block elements on their own lines and table rows as
+ * tab-separated lines; every table is also kept as a table for the `table` extractor.
+ */
+export function parseHtml(html: string): { text: string; tables: ParsedTable[] } {
+  const tables: ParsedTable[] = [];
+  const out: string[] = [];
+  const walk = (node: Node) => {
+    if (node.type === "text") return void out.push(squash(node.data ?? ""));
+    if (node.type !== "tag" && node.type !== "root") return;
+    if (node.name && HIDDEN.has(node.name)) return;
+    if (node.name === "table") {
+      const table = tableOf(node);
+      tables.push(table);
+      out.push("\n", [table.header, ...table.rows].map((r) => r.join("\t")).join("\n"), "\n");
+      return;
+    }
+    const block = node.name !== undefined && BLOCK.has(node.name);
+    if (block) out.push("\n");
+    (node.children ?? []).forEach(walk);
+    if (block) out.push("\n");
+  };
+  walk(parseDocument(html, { decodeEntities: true }) as unknown as Node);
+  const text = out.join("").split("\n").map((line) => line.trim()).filter((line, i, all) => line !== "" || (i > 0 && all[i - 1] !== "")).join("\n").trim();
+  return { text, tables };
+}

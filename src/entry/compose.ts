@@ -1,0 +1,75 @@
+import { createEmbeddedQueue } from "../adapters/queue/embedded";
+import type { DeliveryVerifier, Queue } from "../adapters/queue/interface";
+import { DELIVERY_PATH } from "../adapters/queue/interface";
+import { createQstashQueue, createQstashVerifier } from "../adapters/queue/qstash";
+import { generateSigningKey } from "../adapters/queue/signature";
+import type { RateLimiter, RateLimitRule } from "../adapters/ratelimit/interface";
+import { createMemoryRateLimiter } from "../adapters/ratelimit/memory";
+import { createUpstashRateLimiter } from "../adapters/ratelimit/upstash";
+import { createApp, type App } from "../app";
+import { systemClock, type Clock } from "../clock";
+import type { Config } from "../config";
+import type { DbHandle } from "../db/handle";
+import type { Services } from "../http/env";
+import type { Logger } from "../logger";
+
+export type EmbeddedQueue = ReturnType<typeof createEmbeddedQueue>;
+
+export interface Composition {
+  app: App;
+  services: Services;
+  /** Present when the in-process queue is used (no QSTASH_TOKEN). */
+  embeddedQueue?: EmbeddedQueue;
+  close(): Promise<void>;
+}
+
+/**
+ * Wires real or embedded adapters from config: QStash and Upstash when their env vars are set,
+ * the in-process queue and limiter otherwise. Shared by the Node entry, scripts and tests.
+ */
+export function compose(config: Config, handle: DbHandle, options: { logger: Logger; clock?: Clock; limiterPrefix?: string }): Composition {
+  const clock = options.clock ?? systemClock;
+  const destinationUrl = `${config.publicUrl}${DELIVERY_PATH}`;
+  let queue: Queue;
+  let verifier: DeliveryVerifier;
+  let embeddedQueue: EmbeddedQueue | undefined;
+  if (config.qstash) {
+    if (!config.signingKeys) throw new Error("QSTASH_TOKEN needs QSTASH_CURRENT_SIGNING_KEY and QSTASH_NEXT_SIGNING_KEY");
+    queue = createQstashQueue({ token: config.qstash.token, baseUrl: config.qstash.url, destinationUrl, maxRetries: config.queueMaxRetries });
+    verifier = createQstashVerifier(config.signingKeys);
+  } else {
+    const keys = config.signingKeys ?? { current: generateSigningKey(), next: generateSigningKey() };
+    embeddedQueue = createEmbeddedQueue({ signingKey: keys.current, destinationUrl, maxRetries: config.queueMaxRetries, logger: options.logger });
+    queue = embeddedQueue;
+    verifier = createQstashVerifier(keys);
+  }
+  const limiter = (name: string, rule: RateLimitRule): RateLimiter =>
+    config.upstashRedis
+      ? createUpstashRateLimiter({ ...config.upstashRedis, rule, prefix: `${options.limiterPrefix ?? "sluice"}:${name}`, timeoutMs: config.rateLimit.timeoutMs, logger: options.logger })
+      : createMemoryRateLimiter(rule, clock);
+  const window = config.rateLimit.windowSeconds;
+  const services: Services = {
+    db: handle.db,
+    queue,
+    verifier,
+    rateLimiters: {
+      api: limiter("api", { requests: config.rateLimit.requests, windowSeconds: window }),
+      share: limiter("share", { requests: config.rateLimit.shareRequests, windowSeconds: window }),
+    },
+    clock,
+    config,
+    logger: options.logger,
+    clientIp: (c) => (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress,
+  };
+  const app = createApp(services);
+  embeddedQueue?.attach(async (request) => app.fetch(request));
+  return {
+    app,
+    services,
+    embeddedQueue,
+    close: async () => {
+      await embeddedQueue?.close();
+      await handle.close();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import { serve } from "@hono/node-server";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import ws from "ws";
+import { bootstrapOrganization } from "../bootstrap";
+import { loadConfig } from "../config";
+import { migrate } from "../db/migrate";
+import { createNeonDb } from "../db/neon";
+import { createPgliteDb } from "../db/pglite";
+import { countOrganizations } from "../db/queries/organizations";
+import { consoleLogger } from "../logger";
+import { sweepStaleDocuments } from "../pipeline/sweep";
+import { compose } from "./compose";
+
+/** `npm start`: the API on Node, on embedded defaults unless service env vars are set. */
+const config = loadConfig(process.env);
+const handle = config.databaseUrl
+  ? createNeonDb({ connectionString: config.databaseUrl, wsProxy: config.neonWsProxy, webSocketConstructor: ws })
+  : await createPgliteDb(join(config.dataDir, "pglite"));
+await migrate(handle, readFileSync(new URL("../../schema.sql", import.meta.url), "utf8"));
+
+if (!config.databaseUrl && (await countOrganizations(handle.db)) === 0) {
+  const first = await bootstrapOrganization(handle.db);
+  console.log(`SLUICE_API_KEY=${first.api_key}`);
+}
+
+const { app, services, close } = compose(config, handle, { logger: consoleLogger });
+// The Node stand-in for the Workers cron trigger.
+const sweepTimer = setInterval(() => {
+  sweepStaleDocuments(services).catch((error) => consoleLogger.error("sweep failed", { error: String(error) }));
+}, config.sweep.intervalSeconds * 1000);
+const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
+  consoleLogger.info("sluice listening", {
+    url: `http://localhost:${info.port}`,
+    database: config.databaseUrl ? "postgres (neon driver)" : `pglite (${config.dataDir})`,
+    queue: config.qstash ? "qstash" : "embedded",
+    rate_limiter: config.upstashRedis ? "upstash" : "memory",
+  });
+});
+
+let stopping = false;
+async function shutdown() {
+  if (stopping) return;
+  stopping = true;
+  clearInterval(sweepTimer);
+  server.close();
+  await close();
+  process.exit(0);
+}
+process.on("SIGINT", shutdown);
+process.on("SIGTERM", shutdown);

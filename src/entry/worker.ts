@@ -1,0 +1,82 @@
+import type { DeliveryVerifier, Queue } from "../adapters/queue/interface";
+import { DELIVERY_PATH } from "../adapters/queue/interface";
+import { createQstashQueue, createQstashVerifier } from "../adapters/queue/qstash";
+import type { RateLimitRule } from "../adapters/ratelimit/interface";
+import { createMemoryRateLimiter } from "../adapters/ratelimit/memory";
+import { createUpstashRateLimiter } from "../adapters/ratelimit/upstash";
+import { createApp } from "../app";
+import { systemClock } from "../clock";
+import { loadConfig, type Config } from "../config";
+import { createNeonDb } from "../db/neon";
+import type { Services } from "../http/env";
+import { consoleLogger } from "../logger";
+import { sweepStaleDocuments } from "../pipeline/sweep";
+
+interface WorkerContext {
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+type IsolateServices = Omit<Services, "db"> & { config: Config & { databaseUrl: string } };
+
+// Built once per isolate: the limiter's ephemeral cache only helps if it outlives a request.
+let isolate: IsolateServices | undefined;
+
+function isolateServices(env: Record<string, unknown>): IsolateServices {
+  if (isolate) return isolate;
+  const config = loadConfig(env);
+  const { databaseUrl, qstash, signingKeys } = config;
+  if (!databaseUrl || !qstash || !signingKeys) {
+    throw new Error("Workers need DATABASE_URL, QSTASH_TOKEN, QSTASH_CURRENT_SIGNING_KEY and QSTASH_NEXT_SIGNING_KEY");
+  }
+  const queue: Queue = createQstashQueue({ token: qstash.token, baseUrl: qstash.url, destinationUrl: `${config.publicUrl}${DELIVERY_PATH}`, maxRetries: config.queueMaxRetries });
+  const verifier: DeliveryVerifier = createQstashVerifier(signingKeys);
+  const limiter = (name: string, rule: RateLimitRule) =>
+    config.upstashRedis
+      ? createUpstashRateLimiter({ ...config.upstashRedis, rule, prefix: `sluice:${name}`, timeoutMs: config.rateLimit.timeoutMs, logger: consoleLogger })
+      : createMemoryRateLimiter(rule, systemClock);
+  const window = config.rateLimit.windowSeconds;
+  isolate = {
+    config: { ...config, databaseUrl },
+    queue,
+    verifier,
+    rateLimiters: {
+      api: limiter("api", { requests: config.rateLimit.requests, windowSeconds: window }),
+      share: limiter("share", { requests: config.rateLimit.shareRequests, windowSeconds: window }),
+    },
+    clock: systemClock,
+    logger: consoleLogger,
+  };
+  return isolate;
+}
+
+/** Workers forbid sharing sockets between requests, so each request gets its own pool. */
+function openDb(services: IsolateServices) {
+  return createNeonDb({ connectionString: services.config.databaseUrl, wsProxy: services.config.neonWsProxy, maxConnections: 4 });
+}
+
+/** Closes the pool once the body has been sent, so streamed responses keep their connection. */
+function closeAfterBody(response: Response, close: () => Promise<void>, ctx: WorkerContext): Response {
+  if (!response.body) {
+    ctx.waitUntil(close());
+    return response;
+  }
+  const { readable, writable } = new TransformStream();
+  ctx.waitUntil(response.body.pipeTo(writable).catch(() => undefined).finally(close));
+  return new Response(readable, response);
+}
+
+export default {
+  async fetch(request: Request, env: Record<string, unknown>, ctx: WorkerContext): Promise<Response> {
+    const services = isolateServices(env);
+    const handle = openDb(services);
+    const app = createApp({ ...services, db: handle.db });
+    const response = await app.fetch(request, env, ctx as never);
+    return closeAfterBody(response, () => handle.close(), ctx);
+  },
+
+  async scheduled(_controller: unknown, env: Record<string, unknown>, ctx: WorkerContext): Promise<void> {
+    const services = isolateServices(env);
+    const handle = openDb(services);
+    ctx.waitUntil(sweepStaleDocuments({ ...services, db: handle.db }).finally(() => handle.close()));
+  },
+};

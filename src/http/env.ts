@@ -1,0 +1,34 @@
+import type { Context } from "hono";
+import type { RequestIdVariables } from "hono/request-id";
+import type { DeliveryVerifier, Queue } from "../adapters/queue/interface";
+import type { RateLimiter } from "../adapters/ratelimit/interface";
+import type { Clock } from "../clock";
+import type { Config } from "../config";
+import type { Db } from "../db/types";
+import type { Logger } from "../logger";
+
+/** Everything the app needs from the outside world; each runtime entry builds these. */
+export interface Services {
+  db: Db;
+  queue: Queue;
+  verifier: DeliveryVerifier;
+  rateLimiters: { api: RateLimiter; share: RateLimiter };
+  clock: Clock;
+  config: Config;
+  logger: Logger;
+  /** The client's address where the runtime knows it (Node: the socket); used for per-IP limits. */
+  clientIp?: (c: Context) => string | undefined;
+}
+
+export type Scope = "read" | "write" | "admin";
+
+/** Who is calling: set by the auth middleware on every /v1 route. */
+export interface Caller {
+  organizationId: string;
+  keyId: string;
+  scopes: Scope[];
+}
+
+export interface AppEnv {
+  Variables: RequestIdVariables & { services: Services; caller: Caller };
+}

@@ -1,0 +1,103 @@
+import { commitPhase, loadDelivery, recordRetry, type DeliveryState, type Outcome } from "../db/queries/deliveries";
+import type { Services } from "../http/env";
+import type { CompiledPipeline } from "./definition";
+import { publishPhase, type PhaseMessage } from "./messages";
+import { documentOutcome } from "./outcome";
+import type { PhaseContext } from "./phases/context";
+import { runExtraction } from "./phases/extraction";
+import { runResolution } from "./phases/resolution";
+import { runTransfer, type DocumentSource } from "./phases/transfer";
+import { runValidation } from "./phases/validation";
+import { PermanentPhaseError, type Cells, type ParsedDocument } from "./types";
+
+export type DeliveryOutcome =
+  | { effect: "advanced"; document_id: string; phase_index: number; outcome: Outcome | null; pipeline_finished: boolean }
+  | { effect: "none"; reason: string }
+  | { effect: "retry"; reason: string };
+
+interface PhaseResult {
+  cells: Cells;
+  parsed?: ParsedDocument;
+}
+
+async function runPhase(pipeline: CompiledPipeline, phaseIndex: number, state: DeliveryState): Promise<PhaseResult> {
+  const phase = pipeline.phases[phaseIndex];
+  if (phase.type === "transfer") {
+    const parsed = await runTransfer({ source: state.source as DocumentSource, filename: state.filename, mimeType: state.mime_type });
+    return { cells: state.cells as Cells, parsed };
+  }
+  const ctx: PhaseContext = {
+    pipeline,
+    phaseIndex,
+    parsed: state.parsed as ParsedDocument | null,
+    cells: state.cells as Cells,
+    uniqueness: state.uniqueness,
+    decisions: state.decisions,
+  };
+  const run = { extraction: runExtraction, resolution: runResolution, validation: runValidation }[phase.type];
+  return { cells: await run(ctx) };
+}
+
+const describe = (error: unknown) =>
+  error instanceof PermanentPhaseError
+    ? { code: error.code, message: error.message }
+    : { code: "phase_failed", message: error instanceof Error ? error.message : String(error) };
+
+/**
+ * Handles one delivery: advance exactly one document by exactly one phase, or do nothing if the
+ * message is a duplicate, late or for a cancelled run. Two round trips on the happy path: one read,
+ * one write statement. The next message is published only after the write committed.
+ */
+export async function advanceDocument(services: Services, message: PhaseMessage, attempt: number): Promise<DeliveryOutcome> {
+  const { db, clock, config } = services;
+  const state = await loadDelivery(db, message.document_id);
+  if (!state || state.pipeline_id !== message.pipeline_id) return { effect: "none", reason: "unknown document" };
+  if (state.phase_index !== message.phase_index || state.generation !== message.generation || !["queued", "processing"].includes(state.status)) {
+    return { effect: "none", reason: "duplicate or late delivery" };
+  }
+  const pipeline = state.config as CompiledPipeline;
+  const phase = pipeline.phases[message.phase_index];
+  const startedAt = clock.now();
+  const base = { documentId: state.id, phaseIndex: message.phase_index, generation: message.generation, parsed: undefined };
+
+  if (state.cancel_requested) {
+    const done = await commitPhase(db, {
+      ...base, nextPhaseIndex: message.phase_index, outcome: "cancelled", cells: state.cells, snapshot: false, published: 0,
+      step: { phaseType: phase.type, attempt, status: "cancelled", startedAt, finishedAt: clock.now() },
+    });
+    return done.advanced ? { effect: "advanced", document_id: state.id, phase_index: message.phase_index, outcome: "cancelled", pipeline_finished: done.finished } : { effect: "none", reason: "raced" };
+  }
+
+  let result: PhaseResult;
+  try {
+    result = await runPhase(pipeline, message.phase_index, state);
+  } catch (error) {
+    const reason = describe(error);
+    const finishedAt = clock.now();
+    if (!(error instanceof PermanentPhaseError) && attempt < config.queueMaxRetries) {
+      await recordRetry(db, { pipelineId: state.pipeline_id, documentId: state.id, phaseIndex: message.phase_index, phaseType: phase.type, generation: message.generation, attempt, startedAt, finishedAt, error: reason });
+      return { effect: "retry", reason: reason.message };
+    }
+    const done = await commitPhase(db, {
+      ...base, nextPhaseIndex: message.phase_index, outcome: "error", cells: state.cells, error: { ...reason, phase_index: message.phase_index, attempts: attempt + 1 },
+      snapshot: false, published: 0, step: { phaseType: phase.type, attempt, status: "failed", startedAt, finishedAt, error: reason },
+    });
+    return done.advanced ? { effect: "advanced", document_id: state.id, phase_index: message.phase_index, outcome: "error", pipeline_finished: done.finished } : { effect: "none", reason: "raced" };
+  }
+
+  const next = message.phase_index + 1;
+  const last = next >= pipeline.phases.length;
+  const outcome = last ? documentOutcome(pipeline, result.cells) : null;
+  const done = await commitPhase(db, {
+    ...base, nextPhaseIndex: next, outcome, cells: result.cells, parsed: result.parsed, pageCount: result.parsed?.pages.length,
+    snapshot: true, published: last ? 0 : 1,
+    step: { phaseType: phase.type, attempt, status: "completed", startedAt, finishedAt: clock.now() },
+  });
+  if (!done.advanced) return { effect: "none", reason: "raced: another delivery advanced this document first" };
+  if (!last) {
+    // A lost publish is not fatal: the sweep re-publishes documents that stop moving.
+    await publishPhase(services, { pipeline_id: state.pipeline_id, document_id: state.id, phase_index: next, generation: message.generation })
+      .catch((error) => services.logger.warn("publish failed; the sweep will recover", { document_id: state.id, error: String(error) }));
+  }
+  return { effect: "advanced", document_id: state.id, phase_index: message.phase_index, outcome, pipeline_finished: done.finished };
+}

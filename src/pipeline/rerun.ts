@@ -1,0 +1,31 @@
+import { lockForRerun, resetForRerun } from "../db/queries/rerun";
+import type { PipelineRow } from "../db/queries/pipelines";
+import { badRequest } from "../errors";
+import type { Services } from "../http/env";
+import { initialCells, phaseIndexOf, type CompiledPipeline } from "./definition";
+import { publishPhase } from "./messages";
+import type { PhaseType } from "./types";
+
+/**
+ * Reruns a finished run from the first phase of a type: earlier phases are not executed and their
+ * stored cells are reused as they are; that phase and all later ones run again under a new
+ * generation, so messages of the old generation are ignored. Reviewer decisions live in their own
+ * log and are consulted again by every validation phase that runs.
+ */
+export async function rerunPipeline(services: Services, pipeline: PipelineRow, fromPhase: PhaseType) {
+  const config = pipeline.config as unknown as CompiledPipeline;
+  const fromPhaseIndex = phaseIndexOf(config, fromPhase);
+  if (fromPhaseIndex < 0) throw badRequest(`this run has no ${fromPhase} phase`, [{ path: "from_phase", message: `no phase of type '${fromPhase}'` }]);
+  const { generation, documents } = await services.db.transaction().execute(async (trx) => {
+    const state = await lockForRerun(trx, pipeline.id);
+    if (state.in_flight > 0) throw badRequest(`${state.in_flight} documents are still processing; rerun when the run has finished`);
+    if (state.processed === 0) throw badRequest("this run has no record set to rerun from");
+    const generation = state.generation + 1;
+    return { generation, documents: await resetForRerun(trx, pipeline.id, fromPhaseIndex, generation, initialCells(config)) };
+  });
+  for (const doc of documents) {
+    await publishPhase(services, { pipeline_id: pipeline.id, document_id: doc.id, phase_index: doc.phase_index, generation })
+      .catch((error) => services.logger.warn("publish failed; the sweep will recover", { document_id: doc.id, error: String(error) }));
+  }
+  return { enqueued: documents.length, fromPhaseIndex };
+}

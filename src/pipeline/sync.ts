@@ -1,0 +1,29 @@
+import type { Queue, QueueMessage } from "../adapters/queue/interface";
+import { findPipeline, listRecordDocuments } from "../db/queries/pipelines";
+import type { Caller, Services } from "../http/env";
+import { createPipeline, type CreatePipelineInput } from "./create";
+import { advanceDocument } from "./engine";
+import type { PhaseMessage } from "./messages";
+import { presentRecords } from "./records";
+
+/**
+ * Runs every phase inline through the same engine code, with a queue that only collects messages.
+ * No retries: a failing phase ends its document in `error` at once.
+ */
+export async function runPipelineInline(services: Services, caller: Caller, input: CreatePipelineInput) {
+  const pending: QueueMessage[] = [];
+  const inlineQueue: Queue = {
+    publish: async (message) => {
+      pending.push(message);
+      return { messageId: `inline-${pending.length}` };
+    },
+  };
+  const inline: Services = { ...services, queue: inlineQueue };
+  const created = await createPipeline(inline, caller, input);
+  for (let message = pending.shift(); message; message = pending.shift()) {
+    const { type: _type, ...phase } = message.body as PhaseMessage & { type: string };
+    await advanceDocument(inline, phase, services.config.queueMaxRetries);
+  }
+  const pipeline = await findPipeline(services.db, caller.organizationId, created.id);
+  return presentRecords(pipeline!, await listRecordDocuments(services.db, created.id));
+}

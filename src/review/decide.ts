@@ -1,0 +1,75 @@
+import { sql, type Transaction } from "kysely";
+import { finalStatusSql } from "../db/queries/deliveries";
+import { applyDecidedCell, insertDecision, lockReviewItem } from "../db/queries/reviews";
+import type { Database, Decision } from "../db/types";
+import { ApiError, badRequest, conflict, notFound } from "../errors";
+import type { Caller, Services } from "../http/env";
+import type { CompiledPipeline } from "../pipeline/definition";
+import { documentOutcome } from "../pipeline/outcome";
+import { checkValueForField } from "../pipeline/override";
+import type { Cell, Cells } from "../pipeline/types";
+
+export interface DecisionInput {
+  decision: Decision;
+  value?: unknown;
+  comment?: string;
+}
+
+/** What a decision does to the parked cell (DESIGN.md §2): approve releases, override replaces, reject withholds. */
+export function decidedCell(cell: Cell, input: DecisionInput, value: unknown): Cell {
+  if (input.decision === "reject") {
+    return { ...cell, value: null, status: "failed", resolved_by: null, reason: { code: "rejected_by_review", summary: "rejected by a reviewer", message: input.comment ?? "rejected by a reviewer" } };
+  }
+  return { ...cell, value: input.decision === "override" ? value : cell.value, status: "completed", resolved_by: "review", reason: null };
+}
+
+/**
+ * Records a reviewer's decision in one transaction: the decision log entry, the item, the cell
+ * (current and every later snapshot), and the document's outcome with its run's counters.
+ */
+export async function decideReview(services: Services, caller: Caller, itemId: string, input: DecisionInput) {
+  if (input.decision !== "override" && input.value !== undefined) throw badRequest("only an override takes a value", [{ path: "value", message: "allowed only with decision 'override'" }]);
+  return services.db.transaction().execute(async (trx) => {
+    const item = await lockReviewItem(trx, caller.organizationId, itemId);
+    if (!item) throw notFound("review item");
+    if (item.status === "decided") throw conflict("this review item was already decided");
+    const pipeline = item.config as unknown as CompiledPipeline;
+    const field = pipeline.fields.find((f) => f.name === item.field);
+    if (!field) throw new ApiError("conflict", "the field of this review item no longer exists");
+    let value: unknown;
+    if (input.decision === "override") {
+      if (input.value === undefined) throw badRequest("an override needs a value", [{ path: "value", message: "required for decision 'override'" }]);
+      const checked = checkValueForField(field, input.value);
+      if (!checked.ok) throw badRequest(`value does not fit field '${field.name}'`, [{ path: "value", message: checked.message }]);
+      value = checked.value;
+    }
+    const decision = await insertDecision(trx, {
+      organizationId: caller.organizationId, pipelineId: item.pipeline_id, documentId: item.document_id, itemId: item.id,
+      field: item.field, gate: item.gate, decision: input.decision, value, comment: input.comment ?? null, keyId: caller.keyId,
+    });
+    await trx.updateTable("review_items").set({ status: "decided", decided_at: sql`now()` }).where("id", "=", item.id).execute();
+    const cells = item.cells as Cells;
+    const cell = decidedCell(cells[item.field], input, value);
+    await applyDecidedCell(trx, item.document_id, item.field, item.phase_index, cell);
+    await settleDocumentOutcome(trx, item, pipeline, { ...cells, [item.field]: cell });
+    return decision;
+  });
+}
+
+/** A decision can turn a `partial` document `complete` (and a finished run `completed`). */
+async function settleDocumentOutcome(
+  trx: Transaction<Database>,
+  item: { document_id: string; pipeline_id: string; document_status: string },
+  pipeline: CompiledPipeline,
+  cells: Cells,
+) {
+  if (item.document_status !== "complete" && item.document_status !== "partial") return;
+  const outcome = documentOutcome(pipeline, cells);
+  if (outcome === item.document_status) return;
+  const delta = outcome === "complete" ? 1 : -1;
+  const complete = sql`complete_count + ${delta}`;
+  await trx.updateTable("documents").set({ status: outcome }).where("id", "=", item.document_id).execute();
+  await sql`update pipelines set complete_count = ${complete}, partial_count = partial_count - ${delta}, updated_at = now(),
+              status = case when status = 'running' then status else ${finalStatusSql(complete, sql`error_count`, sql`cancelled_count`)} end
+            where id = ${item.pipeline_id}`.execute(trx);
+}

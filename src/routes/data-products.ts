@@ -1,0 +1,118 @@
+import { Hono, type Context } from "hono";
+import * as v from "valibot";
+import { exportCsv } from "../data-products/csv";
+import { createDataProduct, presentDataProduct } from "../data-products/create";
+import { mintShareToken } from "../data-products/share-tokens";
+import { archiveDataProduct, findDataProduct, listDataProducts, readRows } from "../db/queries/data-products";
+import { findPipeline } from "../db/queries/pipelines";
+import { listShareTokens, revokeShareToken } from "../db/queries/share-tokens";
+import { sha256Hex } from "../crypto";
+import { badRequest, notFound } from "../errors";
+import { requireScope } from "../http/auth";
+import type { AppEnv, Caller, Services } from "../http/env";
+import { valid } from "../http/validate";
+import type { CompiledPipeline } from "../pipeline/definition";
+import { publicCell } from "../pipeline/holdback";
+import type { Cells } from "../pipeline/types";
+import { IdParam } from "./params";
+import { ownPipeline } from "./pipelines";
+
+const CreateBody = v.strictObject({ name: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200))) });
+const ShareTokenBody = v.strictObject({
+  expires_in: v.optional(v.pipe(v.number(), v.integer(), v.minValue(60), v.maxValue(365 * 24 * 3600))),
+});
+const PageQuery = v.object({
+  limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(200)), "50"),
+  offset: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(0)), "0"),
+});
+const RowsQuery = v.object({
+  limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(1000)), "100"),
+  cursor: v.optional(v.pipe(v.string(), v.regex(/^r\d{1,9}$/, "must be a cursor from a previous page"))),
+});
+const TokenParam = v.object({
+  id: v.pipe(v.string(), v.uuid("must be a UUID")),
+  token: v.pipe(v.string(), v.regex(/^(shr_[A-Za-z0-9_-]{43}|[0-9a-f-]{36})$/, "must be a share token or its id")),
+});
+
+async function ownProduct(services: Services, caller: Caller, id: string) {
+  const product = await findDataProduct(services.db, caller.organizationId, id);
+  if (!product) throw notFound("data product");
+  return product;
+}
+
+async function productPipeline(services: Services, caller: Caller, pipelineId: string) {
+  const pipeline = await findPipeline(services.db, caller.organizationId, pipelineId);
+  if (!pipeline) throw notFound("data product");
+  return pipeline;
+}
+
+/** Data products: the read surface of a run, with holdback, CSV export and share links. */
+export const dataProductRoutes = new Hono<AppEnv>()
+  .post("/pipelines/:id/data-product", requireScope("write"), valid("param", IdParam), valid("json", CreateBody), async (c) => {
+    const services = c.get("services");
+    const pipeline = await ownPipeline(services, c.get("caller"), c.req.valid("param").id);
+    return c.json(await createDataProduct(services, c.get("caller"), pipeline, c.req.valid("json").name));
+  })
+  .get("/data-products", requireScope("read"), valid("query", PageQuery), async (c) => {
+    const q = c.req.valid("query");
+    const { items, total } = await listDataProducts(c.get("services").db, c.get("caller").organizationId, q.limit, q.offset);
+    return c.json({ items: items.map(presentDataProduct), total, limit: q.limit, offset: q.offset });
+  })
+  .get("/data-products/:id", requireScope("read"), valid("param", IdParam), async (c) => {
+    return c.json(presentDataProduct(await ownProduct(c.get("services"), c.get("caller"), c.req.valid("param").id)));
+  })
+  .delete("/data-products/:id", requireScope("write"), valid("param", IdParam), async (c) => {
+    const row = await archiveDataProduct(c.get("services").db, c.get("caller").organizationId, c.req.valid("param").id);
+    if (!row) throw notFound("data product");
+    return c.json(presentDataProduct(row));
+  })
+  .get("/data-products/:id/rows", requireScope("read"), valid("param", IdParam), valid("query", RowsQuery), async (c) => {
+    const services = c.get("services");
+    const product = await ownProduct(services, c.get("caller"), c.req.valid("param").id);
+    const { limit, cursor } = c.req.valid("query");
+    const pipeline = await productPipeline(services, c.get("caller"), product.pipeline_id);
+    const names = (pipeline.config as unknown as CompiledPipeline).fields.map((f) => f.name);
+    const rows = await readRows(services.db, product.pipeline_id, cursor ? Number(cursor.slice(1)) : -1, limit);
+    const items = rows.map((row) => {
+      const cells = row.cells as Cells;
+      return { record_id: row.id, external_id: row.external_id, status: row.status, fields: Object.fromEntries(names.map((n) => [n, publicCell(cells[n])])) };
+    });
+    return c.json({ items, next_cursor: rows.length === limit ? `r${rows[rows.length - 1].ordinal}` : null });
+  })
+  .get("/data-products/:id/export.csv", requireScope("read"), valid("param", IdParam), async (c) => {
+    const services = c.get("services");
+    const product = await ownProduct(services, c.get("caller"), c.req.valid("param").id);
+    const pipeline = await productPipeline(services, c.get("caller"), product.pipeline_id);
+    return csvResponse(c, exportCsv(services.db, pipeline.id, pipeline.config as unknown as CompiledPipeline), product.name);
+  })
+  .post("/data-products/:id/share-tokens", requireScope("write"), valid("param", IdParam), valid("json", ShareTokenBody), async (c) => {
+    const services = c.get("services");
+    const product = await ownProduct(services, c.get("caller"), c.req.valid("param").id);
+    if (product.status !== "active") throw badRequest("the data product is archived");
+    const { expires_in } = c.req.valid("json");
+    const expiresAt = expires_in ? new Date(services.clock.now().getTime() + expires_in * 1000) : null;
+    const { secret, row } = await mintShareToken(services.db, product.organization_id, product.id, expiresAt);
+    return c.json({ ...row, token: secret, url: `${services.config.publicUrl}/share/${secret}.csv` }, 201);
+  })
+  .get("/data-products/:id/share-tokens", requireScope("read"), valid("param", IdParam), async (c) => {
+    const services = c.get("services");
+    const product = await ownProduct(services, c.get("caller"), c.req.valid("param").id);
+    return c.json({ items: await listShareTokens(services.db, product.id) });
+  })
+  .delete("/data-products/:id/share-tokens/:token", requireScope("write"), valid("param", TokenParam), async (c) => {
+    const services = c.get("services");
+    const { id, token } = c.req.valid("param");
+    const product = await ownProduct(services, c.get("caller"), id);
+    const by = token.startsWith("shr_") ? { hash: await sha256Hex(token) } : { id: token };
+    const row = await revokeShareToken(services.db, product.id, by);
+    if (!row) throw notFound("share token");
+    return c.json(row);
+  });
+
+/** A CSV download: streamed, with a filename a browser and a shell can both live with. */
+export function csvResponse(c: Context, body: ReadableStream<Uint8Array>, name: string) {
+  const filename = `${name.replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 80) || "export"}.csv`;
+  c.header("Content-Type", "text/csv; charset=utf-8");
+  c.header("Content-Disposition", `attachment; filename="${filename}"`);
+  return c.body(body);
+}

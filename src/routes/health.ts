@@ -1,0 +1,14 @@
+import { Hono } from "hono";
+import { sql } from "kysely";
+import { VERSION } from "../version";
+import type { AppEnv } from "../http/env";
+
+/** Liveness plus a real database round trip; no key needed, so probes can call it. */
+export const healthRoutes = new Hono<AppEnv>().get("/healthz", async (c) => {
+  const { db, logger } = c.get("services");
+  const dbOk = await sql`select 1`.execute(db).then(() => true, (error: unknown) => {
+    logger.warn("health check: database unreachable", { error: String(error) });
+    return false;
+  });
+  return c.json({ status: dbOk ? "ok" : "degraded", db: dbOk ? "ok" : "unreachable", version: VERSION }, dbOk ? 200 : 503);
+});

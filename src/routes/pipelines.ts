@@ -1,0 +1,115 @@
+import { Hono } from "hono";
+import * as v from "valibot";
+import { sha256Hex } from "../crypto";
+import { releaseIdempotencyKey, reserveIdempotencyKey } from "../db/queries/idempotency";
+import { cancelPipeline, documentStats, findPipeline, listChildren, listPipelines, listRecordDocuments, listSteps } from "../db/queries/pipelines";
+import { ApiError, badRequest, conflict, notFound } from "../errors";
+import { requireScope } from "../http/auth";
+import type { AppEnv, Caller } from "../http/env";
+import { valid } from "../http/validate";
+import { createPipeline, CreatePipelineBody, MAX_SYNC_DOCUMENTS } from "../pipeline/create";
+import { presentPipeline } from "../pipeline/present";
+import { presentRecords } from "../pipeline/records";
+import { rerunPipeline } from "../pipeline/rerun";
+import { runPipelineInline } from "../pipeline/sync";
+import { PHASE_TYPES } from "../pipeline/types";
+import type { Services } from "../http/env";
+import { IdParam } from "./params";
+
+const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+const IdempotencyKey = v.pipe(v.string(), v.minLength(1), v.maxLength(255), v.regex(/^[\x21-\x7e]+$/, "must be printable ASCII"));
+
+const ListQuery = v.object({
+  status: v.optional(v.picklist(["running", "completed", "partial", "failed", "cancelled"])),
+  template_id: v.optional(v.pipe(v.string(), v.uuid())),
+  root_only: v.optional(v.pipe(v.picklist(["true", "false"]), v.transform((s) => s === "true"))),
+  limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(200)), "50"),
+  offset: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(0)), "0"),
+});
+
+const RerunBody = v.strictObject({ from_phase: v.picklist(PHASE_TYPES) });
+
+const StepsQuery = v.object({
+  limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(1000)), "200"),
+  after: v.optional(v.pipe(v.string(), v.regex(/^\d{1,18}$/, "must be a step id"))),
+});
+
+/** Loads a run of the caller's organization; another tenant's id is simply not found. */
+export async function ownPipeline(services: Services, caller: Caller, id: string) {
+  const pipeline = await findPipeline(services.db, caller.organizationId, id);
+  if (!pipeline) throw notFound("pipeline");
+  return pipeline;
+}
+
+export const pipelineRoutes = new Hono<AppEnv>()
+  .post("/pipelines", requireScope("write"), valid("json", CreatePipelineBody), async (c) => {
+    const body = c.req.valid("json");
+    const services = c.get("services");
+    const caller = c.get("caller");
+    const header = c.req.header("Idempotency-Key");
+    if (header === undefined) return c.json(await createPipeline(services, caller, body), 202);
+    const key = v.safeParse(IdempotencyKey, header);
+    if (!key.success) throw badRequest("invalid Idempotency-Key header", [{ path: "header.idempotency-key", message: key.issues[0].message }]);
+    const reservation = await reserveIdempotencyKey(services.db, caller.organizationId, key.output, await sha256Hex(JSON.stringify(body)), IDEMPOTENCY_TTL_SECONDS);
+    if (reservation.kind === "replay") return c.json(reservation.body as object, reservation.status as 202);
+    if (reservation.kind === "mismatch") throw new ApiError("unprocessable", "this Idempotency-Key was used with a different request body");
+    if (reservation.kind === "in_flight") throw conflict("a request with this Idempotency-Key is still in progress");
+    try {
+      return c.json(await createPipeline(services, caller, body, key.output), 202);
+    } catch (error) {
+      await releaseIdempotencyKey(services.db, caller.organizationId, key.output);
+      throw error;
+    }
+  })
+  .post("/pipelines/sync", requireScope("write"), valid("json", CreatePipelineBody), async (c) => {
+    const body = c.req.valid("json");
+    if (body.documents.length > MAX_SYNC_DOCUMENTS) {
+      throw badRequest(`sync runs take at most ${MAX_SYNC_DOCUMENTS} documents; use POST /v1/pipelines`, [
+        { path: "documents", message: `at most ${MAX_SYNC_DOCUMENTS} items` },
+      ]);
+    }
+    return c.json(await runPipelineInline(c.get("services"), c.get("caller"), body));
+  })
+  .get("/pipelines", requireScope("read"), valid("query", ListQuery), async (c) => {
+    const q = c.req.valid("query");
+    const { items, total } = await listPipelines(c.get("services").db, c.get("caller").organizationId, {
+      status: q.status, templateId: q.template_id, rootOnly: q.root_only, limit: q.limit, offset: q.offset,
+    });
+    return c.json({ items: items.map((row) => presentPipeline(row)), total, limit: q.limit, offset: q.offset });
+  })
+  .get("/pipelines/:id", requireScope("read"), valid("param", IdParam), async (c) => {
+    const services = c.get("services");
+    const pipeline = await ownPipeline(services, c.get("caller"), c.req.valid("param").id);
+    return c.json(presentPipeline(pipeline, await documentStats(services.db, pipeline.id)));
+  })
+  .get("/pipelines/:id/records", requireScope("read"), valid("param", IdParam), async (c) => {
+    const services = c.get("services");
+    const pipeline = await ownPipeline(services, c.get("caller"), c.req.valid("param").id);
+    return c.json(presentRecords(pipeline, await listRecordDocuments(services.db, pipeline.id)));
+  })
+  .get("/pipelines/:id/steps", requireScope("read"), valid("param", IdParam), valid("query", StepsQuery), async (c) => {
+    const services = c.get("services");
+    const pipeline = await ownPipeline(services, c.get("caller"), c.req.valid("param").id);
+    const q = c.req.valid("query");
+    const items = await listSteps(services.db, pipeline.id, q.limit, q.after);
+    return c.json({ items, next_after: items.length === q.limit ? items[items.length - 1].id : null });
+  })
+  .get("/pipelines/:id/tree", requireScope("read"), valid("param", IdParam), async (c) => {
+    const services = c.get("services");
+    const caller = c.get("caller");
+    const pipeline = await ownPipeline(services, caller, c.req.valid("param").id);
+    const runs = await listChildren(services.db, caller.organizationId, pipeline.root_id);
+    return c.json({ root_id: pipeline.root_id, items: runs });
+  })
+  .post("/pipelines/:id/rerun", requireScope("write"), valid("param", IdParam), valid("json", RerunBody), async (c) => {
+    const services = c.get("services");
+    const pipeline = await ownPipeline(services, c.get("caller"), c.req.valid("param").id);
+    return c.json(await rerunPipeline(services, pipeline, c.req.valid("json").from_phase));
+  })
+  .post("/pipelines/:id/cancel", requireScope("write"), valid("param", IdParam), async (c) => {
+    const services = c.get("services");
+    const pipeline = await ownPipeline(services, c.get("caller"), c.req.valid("param").id);
+    if (pipeline.status !== "running") throw conflict(`pipeline already finished with status '${pipeline.status}'`);
+    const result = await cancelPipeline(services.db, pipeline.id);
+    return c.json({ id: pipeline.id, status: result.status, cancelled_documents: result.stopped });
+  });

@@ -1,0 +1,48 @@
+import { Hono } from "hono";
+import * as v from "valibot";
+import { findDataProduct } from "../db/queries/data-products";
+import { listDecisions, listReviewItems } from "../db/queries/reviews";
+import { notFound } from "../errors";
+import { requireScope } from "../http/auth";
+import type { AppEnv } from "../http/env";
+import { valid } from "../http/validate";
+import { decideReview } from "../review/decide";
+import { IdParam } from "./params";
+import { ownPipeline } from "./pipelines";
+
+const ReviewQuery = v.object({
+  status: v.optional(v.picklist(["open", "decided"])),
+  limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(200)), "50"),
+  offset: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(0)), "0"),
+});
+const DecisionsQuery = v.object({
+  limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(1000)), "200"),
+  after: v.optional(v.pipe(v.string(), v.regex(/^\d{1,18}$/, "must be a decision id"))),
+});
+const ItemParam = v.object({ item_id: v.pipe(v.string(), v.uuid("must be a UUID")) });
+const DecisionBody = v.strictObject({
+  decision: v.picklist(["approve", "override", "reject"]),
+  value: v.optional(v.unknown()),
+  comment: v.optional(v.pipe(v.string(), v.maxLength(2000))),
+});
+
+/** Review: parked cells waiting for a person, and the decision log that outlives reruns. */
+export const reviewRoutes = new Hono<AppEnv>()
+  .get("/data-products/:id/reviews", requireScope("read"), valid("param", IdParam), valid("query", ReviewQuery), async (c) => {
+    const { db } = c.get("services");
+    const product = await findDataProduct(db, c.get("caller").organizationId, c.req.valid("param").id);
+    if (!product) throw notFound("data product");
+    const q = c.req.valid("query");
+    return c.json({ items: await listReviewItems(db, product.pipeline_id, q.status, q.limit, q.offset), limit: q.limit, offset: q.offset });
+  })
+  .post("/reviews/:item_id/decision", requireScope("write"), valid("param", ItemParam), valid("json", DecisionBody), async (c) => {
+    const decision = await decideReview(c.get("services"), c.get("caller"), c.req.valid("param").item_id, c.req.valid("json"));
+    return c.json(decision, 201);
+  })
+  .get("/pipelines/:id/review-decisions", requireScope("read"), valid("param", IdParam), valid("query", DecisionsQuery), async (c) => {
+    const services = c.get("services");
+    const pipeline = await ownPipeline(services, c.get("caller"), c.req.valid("param").id);
+    const q = c.req.valid("query");
+    const items = await listDecisions(services.db, pipeline.id, q.limit, q.after);
+    return c.json({ items, next_after: items.length === q.limit ? items[items.length - 1].id : null });
+  });

@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "../support/harness";
+import { createPipeline, invoiceDocuments, settle } from "../support/pipelines";
+import { createProduct, finishedRunWithParkedCell, openReviews } from "../support/products";
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t.close());
+
+describe("data products", () => {
+  it("creates one product per run, reactivates it on later calls, also concurrently", async () => {
+    const run = await finishedRunWithParkedCell(t);
+    const first = await createProduct(t, run.id, "Q3 invoices");
+    expect(first.res.status).toBe(200);
+    expect(first.body).toEqual({
+      dataProduct: { id: expect.any(String), name: "Q3 invoices", pipeline_id: run.id, status: "active" },
+      shareToken: { data_product_id: first.body.dataProduct.id, token: expect.stringMatching(/^shr_[A-Za-z0-9_-]{43}$/) },
+    });
+    await t.request(`/v1/data-products/${first.body.dataProduct.id}`, { method: "DELETE" });
+    const again = await Promise.all(Array.from({ length: 5 }, () => createProduct(t, run.id)));
+    for (const r of again) {
+      expect(r.res.status).toBe(200);
+      expect(r.body.dataProduct).toEqual({ ...first.body.dataProduct, status: "active" });
+    }
+    const rows = await t.db.selectFrom("data_products").select("id").where("pipeline_id", "=", run.id).execute();
+    expect(rows).toHaveLength(1);
+  });
+
+  it("defaults the name from the run", async () => {
+    const { body: run } = await createPipeline(t, { name: "March batch", documents: invoiceDocuments(1) });
+    await settle(t);
+    expect((await createProduct(t, run.id)).body.dataProduct.name).toBe("March batch (data product)");
+  });
+
+  it("withholds parked values in rows until a reviewer approves, and pages with a cursor", async () => {
+    const run = await finishedRunWithParkedCell(t, 5, 1);
+    const { body } = await createProduct(t, run.id);
+    const id = body.dataProduct.id;
+    const page1 = await (await t.request(`/v1/data-products/${id}/rows?limit=2`)).json();
+    expect(page1.items).toHaveLength(2);
+    expect(page1.items[1].fields.total).toEqual({ value: null, status: "needs_review", reason: "gate_failed" });
+    expect(page1.items[0].fields.total).toEqual({ value: 100, status: "completed" });
+    const page2 = await (await t.request(`/v1/data-products/${id}/rows?limit=2&cursor=${page1.next_cursor}`)).json();
+    const page3 = await (await t.request(`/v1/data-products/${id}/rows?limit=2&cursor=${page2.next_cursor}`)).json();
+    expect([...page1.items, ...page2.items, ...page3.items].map((r) => r.external_id)).toEqual(["doc-0", "doc-1", "doc-2", "doc-3", "doc-4"]);
+    expect(page3.next_cursor).toBeNull();
+
+    const [item] = await openReviews(t, id);
+    expect(item).toMatchObject({ field: "total", gate: "sane_total", candidate: 25000 });
+    const decided = await t.request(`/v1/reviews/${item.id}/decision`, { method: "POST", json: { decision: "approve", comment: "checked the PDF" } });
+    expect(decided.status).toBe(201);
+    const after = await (await t.request(`/v1/data-products/${id}/rows?limit=2`)).json();
+    expect(after.items[1].fields.total).toEqual({ value: 25000, status: "completed" });
+    const records = await (await t.request(`/v1/pipelines/${run.id}/records`)).json();
+    expect(records.records[records.order[1]].fields.total).toMatchObject({ value: 25000, resolved_by: "review", reason: null });
+    const detail = await (await t.request(`/v1/pipelines/${run.id}`)).json();
+    expect(detail.status).toBe("completed");
+    expect(await openReviews(t, id)).toEqual([]);
+  });
+
+  it("overrides with a value checked against the field type, and rejects", async () => {
+    const run = await finishedRunWithParkedCell(t, 3, 0);
+    const { body } = await createProduct(t, run.id);
+    const [item] = await openReviews(t, body.dataProduct.id);
+    const bad = await t.request(`/v1/reviews/${item.id}/decision`, { method: "POST", json: { decision: "override", value: "lots" } });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.details[0].path).toBe("value");
+    const ok = await t.request(`/v1/reviews/${item.id}/decision`, { method: "POST", json: { decision: "override", value: 99.5 } });
+    expect(ok.status).toBe(201);
+    expect((await t.request(`/v1/reviews/${item.id}/decision`, { method: "POST", json: { decision: "approve" } })).status).toBe(409);
+    const rows = await (await t.request(`/v1/data-products/${body.dataProduct.id}/rows`)).json();
+    expect(rows.items[0].fields.total).toEqual({ value: 99.5, status: "completed" });
+
+    const run2 = await finishedRunWithParkedCell(t, 2, 1);
+    const p2 = await createProduct(t, run2.id);
+    const [item2] = await openReviews(t, p2.body.dataProduct.id);
+    await t.request(`/v1/reviews/${item2.id}/decision`, { method: "POST", json: { decision: "reject" } });
+    const rows2 = await (await t.request(`/v1/data-products/${p2.body.dataProduct.id}/rows`)).json();
+    expect(rows2.items[1].fields.total).toEqual({ value: null, status: "failed", reason: "rejected_by_review" });
+    const log = await (await t.request(`/v1/pipelines/${run2.id}/review-decisions`)).json();
+    expect(log.items).toEqual([expect.objectContaining({ decision: "reject", field: "total", gate: "sane_total", decided_by: expect.any(String) })]);
+  });
+
+  it("exports RFC 4180 CSV with held-back cells empty and formulas neutralised", async () => {
+    const tricky = [
+      { id: "a", text: "Invoice No: =HYPERLINK(\"http://x\")\nTotal: 10.00\n" },
+      { id: "b", text: "Invoice No: A,\"B\"\nTotal: 20000.00\n" },
+      { id: "c", text: "Invoice No: @SUM(A1)\nTotal: -5.00\n" },
+    ];
+    const { body: run } = await createPipeline(t, { documents: tricky });
+    await settle(t);
+    const { body } = await createProduct(t, run.id);
+    const res = await t.request(`/v1/data-products/${body.dataProduct.id}/export.csv`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="[A-Za-z0-9._-]+\.csv"$/);
+    const lines = (await res.text()).split("\r\n");
+    expect(lines[0]).toBe("invoice_number,total,issued");
+    expect(lines[1]).toBe(`"'=HYPERLINK(""http://x"")",10,`);
+    expect(lines[2]).toBe(`"A,""B""",,`);
+    expect(lines[3]).toBe("'@SUM(A1),-5,");
+    expect(lines[4]).toBe("");
+  });
+});

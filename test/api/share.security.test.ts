@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "../support/harness";
+import { createProduct, finishedRunWithParkedCell } from "../support/products";
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp({ env: { SHARE_RATE_LIMIT_REQUESTS: "1000" } });
+});
+afterAll(() => t.close());
+
+async function product() {
+  const run = await finishedRunWithParkedCell(t, 3, 1);
+  return (await createProduct(t, run.id, "Shared: Q3 / EU")).body as { dataProduct: { id: string }; shareToken: { token: string } };
+}
+
+describe("public share links", () => {
+  it("downloads the CSV with no key, with a safe filename, ETag and private cache headers", async () => {
+    const { shareToken } = await product();
+    const res = await t.request(`/share/${shareToken.token}.csv`, { key: null });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-disposition")).toBe('attachment; filename="Shared_Q3_EU.csv"');
+    expect(res.headers.get("cache-control")).toBe("private, no-cache");
+    const etag = res.headers.get("etag")!;
+    expect(etag).toMatch(/^W\/".+"$/);
+    const text = await res.text();
+    expect(text.split("\r\n")[0]).toBe("invoice_number,total,issued");
+    expect(text.split("\r\n")[2]).toBe("INV-1,,2024-04-03");
+    const again = await t.request(`/share/${shareToken.token}.csv`, { key: null, headers: { "If-None-Match": etag } });
+    expect(again.status).toBe(304);
+  });
+
+  it("renders an accessible HTML preview with headers, row count and a download button", async () => {
+    const { shareToken } = await product();
+    const res = await t.request(`/share/${shareToken.token}`, { key: null });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/html");
+    const html = await res.text();
+    expect(html).toContain('<html lang="en">');
+    expect(html).toContain('<th scope="col">invoice_number</th>');
+    expect(html).toContain("3 rows");
+    expect(html).toContain(`href="/share/${shareToken.token}.csv"`);
+    expect(html).toContain("INV-0");
+    expect(html).not.toContain("25000");
+  });
+
+  it("answers the same 404 for unknown, revoked, expired tokens and archived products", async () => {
+    const bodies: string[] = [];
+    const expect404 = async (path: string) => {
+      const res = await t.request(path, { key: null });
+      expect(res.status).toBe(404);
+      bodies.push(JSON.stringify((await res.json()).error));
+    };
+    await expect404(`/share/shr_${"x".repeat(43)}.csv`);
+    await expect404("/share/not-a-token.csv");
+
+    const revoked = await product();
+    const del = await t.request(`/v1/data-products/${revoked.dataProduct.id}/share-tokens/${revoked.shareToken.token}`, { method: "DELETE" });
+    expect(del.status).toBe(200);
+    await expect404(`/share/${revoked.shareToken.token}.csv`);
+
+    const expiring = await product();
+    const minted = await (await t.request(`/v1/data-products/${expiring.dataProduct.id}/share-tokens`, { method: "POST", json: { expires_in: 60 } })).json();
+    expect((await t.request(`/share/${minted.token}.csv`, { key: null })).status).toBe(200);
+    await t.db.updateTable("share_tokens").set({ expires_at: new Date(Date.now() - 1000) }).where("id", "=", minted.id).execute();
+    await expect404(`/share/${minted.token}.csv`);
+
+    const archived = await product();
+    await t.request(`/v1/data-products/${archived.dataProduct.id}`, { method: "DELETE" });
+    await expect404(`/share/${archived.shareToken.token}.csv`);
+    await expect404(`/share/${archived.shareToken.token}`);
+    expect(new Set(bodies).size).toBe(1);
+  });
+
+  it("stores only a hash of each token and lists tokens without secrets", async () => {
+    const { dataProduct, shareToken } = await product();
+    const rows = await t.db.selectFrom("share_tokens").selectAll().where("data_product_id", "=", dataProduct.id).execute();
+    expect(JSON.stringify(rows)).not.toContain(shareToken.token);
+    const listed = await (await t.request(`/v1/data-products/${dataProduct.id}/share-tokens`)).json();
+    expect(listed.items).toHaveLength(1);
+    expect(JSON.stringify(listed)).not.toContain(shareToken.token);
+    expect(shareToken.token.startsWith(listed.items[0].prefix)).toBe(true);
+  });
+
+  it("rate limits per token and per client with Retry-After", async () => {
+    const limited = await startTestApp({ env: { SHARE_RATE_LIMIT_REQUESTS: "2" } });
+    try {
+      const run = await finishedRunWithParkedCell(limited, 2, 0);
+      const { body } = await createProduct(limited, run.id);
+      const statuses = [];
+      let last!: Response;
+      for (let i = 0; i < 3; i++) {
+        last = await limited.request(`/share/${body.shareToken.token}.csv`, { key: null, headers: { "cf-connecting-ip": `10.0.0.${i}` } });
+        statuses.push(last.status);
+      }
+      expect(statuses).toEqual([200, 200, 429]); // per token, although each request came from another client
+      expect(Number(last.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    } finally {
+      await limited.close();
+    }
+  });
+});

@@ -1,0 +1,44 @@
+import { defineConfig } from "vitest/config";
+
+// Suites against real services run only where their addresses are given (.ci/run always gives them).
+const servicesEnv = ["SLUICE_TEST_DATABASE_URL", "SLUICE_TEST_REDIS_URL"];
+const missing = servicesEnv.filter((name) => !process.env[name]);
+if (missing.length > 0) {
+  console.log(`[sluice] skipped suites: api-services, worker (set ${missing.join(", ")} to run them against real Postgres/Redis)`);
+}
+
+export default defineConfig({
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      { test: { name: "unit", include: ["test/unit/**/*.test.ts", "test/adapters/**/*.test.ts"] } },
+      {
+        test: {
+          name: "api-embedded",
+          include: ["test/api/**/*.test.ts"],
+          env: { SLUICE_TEST_TARGET: "embedded" },
+        },
+      },
+      ...(missing.length > 0
+        ? []
+        : [
+            {
+              test: {
+                name: "api-services",
+                include: ["test/api/**/*.test.ts", "test/services/**/*.test.ts"],
+                env: { SLUICE_TEST_TARGET: "services" },
+                globalSetup: ["test/support/global-services.ts"],
+              },
+            },
+            {
+              test: {
+                name: "worker",
+                include: ["test/worker/**/*.test.ts"],
+                globalSetup: ["test/support/global-services.ts"],
+              },
+            },
+          ]),
+    ],
+  },
+});
