@@ -19,12 +19,20 @@ export interface Reason {
   message: string;
 }
 
-/** Where a candidate came from: zero-based page, character span within that page's text. */
+/**
+ * Where a candidate came from: the extractor, the zero-based page and the character span within
+ * that page's text; structured sources name their table cell or JSON pointer instead of a span.
+ */
 export interface Provenance {
   extractor: string;
   page: number;
-  start: number;
-  end: number;
+  start?: number;
+  end?: number;
+  table?: number;
+  row?: number;
+  column?: string;
+  pointer?: string;
+  key?: string;
 }
 
 export interface Candidate {

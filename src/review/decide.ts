@@ -7,20 +7,13 @@ import type { Caller, Services } from "../http/env";
 import type { CompiledPipeline } from "../pipeline/definition";
 import { documentOutcome } from "../pipeline/outcome";
 import { checkValueForField } from "../pipeline/override";
-import type { Cell, Cells } from "../pipeline/types";
+import { decidedCell } from "../pipeline/cells";
+import type { Cells } from "../pipeline/types";
 
 export interface DecisionInput {
   decision: Decision;
   value?: unknown;
   comment?: string;
-}
-
-/** What a decision does to the parked cell (DESIGN.md §2): approve releases, override replaces, reject withholds. */
-export function decidedCell(cell: Cell, input: DecisionInput, value: unknown): Cell {
-  if (input.decision === "reject") {
-    return { ...cell, value: null, status: "failed", resolved_by: null, reason: { code: "rejected_by_review", summary: "rejected by a reviewer", message: input.comment ?? "rejected by a reviewer" } };
-  }
-  return { ...cell, value: input.decision === "override" ? value : cell.value, status: "completed", resolved_by: "review", reason: null };
 }
 
 /**
@@ -49,7 +42,7 @@ export async function decideReview(services: Services, caller: Caller, itemId: s
     });
     await trx.updateTable("review_items").set({ status: "decided", decided_at: sql`now()` }).where("id", "=", item.id).execute();
     const cells = item.cells as Cells;
-    const cell = decidedCell(cells[item.field], input, value);
+    const cell = decidedCell(cells[item.field], { decision: input.decision, value, comment: input.comment });
     await applyDecidedCell(trx, item.document_id, item.field, item.phase_index, cell);
     await settleDocumentOutcome(trx, item, pipeline, { ...cells, [item.field]: cell });
     return decision;

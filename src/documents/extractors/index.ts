@@ -1,0 +1,18 @@
+import type { Extractor } from "../../pipeline/definition-schema";
+import type { Candidate, FieldType, ParsedDocument } from "../../pipeline/types";
+import { extractJsonPointer } from "./json-pointer";
+import { extractLabel } from "./label";
+import { extractMetadata } from "./metadata";
+import { extractRegex } from "./regex";
+import { extractTable } from "./table";
+
+/** Runs one extractor of a field over a parsed document; every candidate carries its provenance. */
+export function runExtractor(extractor: Extractor, parsed: ParsedDocument, type: FieldType): Candidate[] {
+  switch (extractor.type) {
+    case "label": return extractLabel(parsed, extractor.labels, type);
+    case "regex": return extractRegex(parsed, extractor.pattern, extractor.flags, extractor.group);
+    case "table": return extractTable(parsed, extractor);
+    case "json_pointer": return extractJsonPointer(parsed, extractor.pointer);
+    case "metadata": return extractMetadata(parsed, extractor.key);
+  }
+}

@@ -1,0 +1,24 @@
+import type { Candidate, ParsedDocument } from "../../pipeline/types";
+
+/** RFC 6901: `/a/0/b~1c` walks object keys and array indices; `~1` is `/`, `~0` is `~`. */
+export function resolvePointer(document: unknown, pointer: string): unknown {
+  if (pointer === "") return document;
+  let current = document;
+  for (const raw of pointer.slice(1).split("/")) {
+    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (Array.isArray(current)) {
+      if (!/^(0|[1-9]\d*)$/.test(key)) return undefined;
+      current = current[Number(key)];
+    } else if (typeof current === "object" && current !== null && Object.hasOwn(current, key)) {
+      current = (current as Record<string, unknown>)[key];
+    } else return undefined;
+  }
+  return current;
+}
+
+export function extractJsonPointer(parsed: ParsedDocument, pointer: string): Candidate[] {
+  if (parsed.json === undefined) return [];
+  const value = resolvePointer(parsed.json, pointer);
+  if (value === undefined || value === null || value === "") return [];
+  return [{ value, confidence: 1, provenance: { extractor: "json_pointer", page: 0, pointer } }];
+}

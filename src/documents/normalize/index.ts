@@ -1,0 +1,44 @@
+import type { FieldType } from "../../pipeline/types";
+import { parseBoolean, type BooleanOptions } from "./booleans";
+import { parseCurrency, type CurrencyOptions } from "./currency";
+import { parseDate, type DateOptions } from "./dates";
+import { canonicalValue, type EnumOptions } from "./enums";
+import { parseInteger, parseNumber, type DecimalMode } from "./numbers";
+import { accept, reject, shown, type Normalized } from "./result";
+
+export type NormalizeOptions = BooleanOptions & DateOptions & EnumOptions & Omit<CurrencyOptions, "decimal"> & { decimal?: DecimalMode };
+
+function parseString(raw: unknown): Normalized<string> {
+  if (typeof raw === "string") return accept(raw.trim());
+  if (typeof raw === "number" || typeof raw === "boolean") return accept(String(raw));
+  return reject(`${shown(raw)} is not text`);
+}
+
+/** JSON fields keep structure; a string that holds JSON is parsed, any other string stays a string. */
+function parseJson(raw: unknown): Normalized<unknown> {
+  if (typeof raw !== "string") return accept(raw);
+  try {
+    return accept(JSON.parse(raw));
+  } catch {
+    return accept(raw);
+  }
+}
+
+function parseEnum(raw: unknown, options: EnumOptions): Normalized<string> {
+  if (typeof raw !== "string" && typeof raw !== "number") return reject(`${shown(raw)} is not a choice`);
+  return canonicalValue(String(raw), options);
+}
+
+/** Converts a raw candidate (or a reviewer's value) to the field's type, or says why it is not one. */
+export function normalizeValue(type: FieldType, raw: unknown, options: NormalizeOptions = {}): Normalized<unknown> {
+  switch (type) {
+    case "string": return parseString(raw);
+    case "number": return parseNumber(raw, options.decimal);
+    case "integer": return parseInteger(raw, options.decimal);
+    case "boolean": return parseBoolean(raw, options);
+    case "date": return parseDate(raw, options);
+    case "currency": return parseCurrency(raw, options);
+    case "enum": return parseEnum(raw, options);
+    case "json": return parseJson(raw);
+  }
+}

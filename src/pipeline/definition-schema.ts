@@ -1,0 +1,119 @@
+import * as v from "valibot";
+import { CURRENCY_CODES } from "../documents/normalize/currency-codes";
+import { FIELD_TYPES } from "./types";
+
+/** Limits of one definition (documented in the README). */
+export const MAX_FIELDS = 100;
+export const MAX_PHASES = 20;
+export const MAX_GATES = 50;
+export const MAX_RULES = 100;
+export const MAX_LOOKUP_ENTRIES = 10_000;
+
+const isRegex = (pattern: string) => {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const Pattern = v.pipe(v.string(), v.minLength(1), v.maxLength(500), v.check(isRegex, "is not a valid regular expression"));
+const Flags = v.pipe(v.string(), v.regex(/^(?!.*(.).*\1)[imsu]*$/, "use only the flags i, m, s and u, each at most once"));
+const IsoDate = v.pipe(v.string(), v.isoDate("must be a date as YYYY-MM-DD"));
+const FieldRef = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
+const Index = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000));
+const Expression = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(2000));
+
+export const ExtractorInput = v.variant("type", [
+  v.strictObject({
+    type: v.literal("label"),
+    labels: v.pipe(v.array(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100))), v.minLength(1), v.maxLength(20)),
+  }),
+  v.strictObject({
+    type: v.literal("regex"),
+    pattern: Pattern,
+    flags: v.optional(Flags),
+    group: v.optional(v.union([v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(99)), v.pipe(v.string(), v.regex(/^[A-Za-z_$][\w$]*$/, "must be a group name"))])),
+  }),
+  v.strictObject({
+    type: v.literal("table"),
+    column: v.union([v.pipe(v.string(), v.minLength(1), v.maxLength(200)), Index]),
+    row: v.optional(v.union([Index, v.strictObject({ column: v.union([v.pipe(v.string(), v.minLength(1)), Index]), equals: v.string() })])),
+    table: v.optional(Index),
+  }),
+  v.strictObject({
+    type: v.literal("json_pointer"),
+    pointer: v.pipe(v.string(), v.maxLength(1000), v.regex(/^(\/.*)?$/, "must be a JSON pointer: empty or starting with /")),
+  }),
+  v.strictObject({
+    type: v.literal("metadata"),
+    key: v.picklist(["filename", "mime_type", "page_count", "content_hash"]),
+  }),
+]);
+
+export const ResolveInput = v.strictObject({
+  policy: v.optional(v.picklist(["first", "highest_confidence", "agree"])),
+  day_first: v.optional(v.boolean()),
+  decimal: v.optional(v.picklist(["auto", ".", ","])),
+  currency: v.optional(v.picklist(CURRENCY_CODES, "must be an ISO 4217 currency code")),
+  values: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(200))), v.minLength(1), v.maxLength(500))),
+  synonyms: v.optional(v.record(v.pipe(v.string(), v.minLength(1), v.maxLength(200)), v.pipe(v.string(), v.maxLength(200)))),
+  true_values: v.optional(v.pipe(v.array(v.string()), v.maxLength(50))),
+  false_values: v.optional(v.pipe(v.array(v.string()), v.maxLength(50))),
+  lookup: v.optional(v.strictObject({
+    table: v.pipe(
+      v.record(v.pipe(v.string(), v.maxLength(200)), v.unknown()),
+      v.check((table) => Object.keys(table).length <= MAX_LOOKUP_ENTRIES, `at most ${MAX_LOOKUP_ENTRIES} entries`),
+    ),
+    strict: v.optional(v.boolean()),
+  })),
+});
+
+export const FieldInput = v.strictObject({
+  name: v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "must start with a letter or _ and hold only letters, digits and _ (at most 64)")),
+  type: v.picklist(FIELD_TYPES),
+  required: v.optional(v.boolean()),
+  description: v.optional(v.pipe(v.string(), v.maxLength(1000))),
+  extract: v.optional(v.pipe(v.array(ExtractorInput), v.minLength(1), v.maxLength(10))),
+  resolve: v.optional(ResolveInput),
+  expression: v.optional(Expression),
+});
+
+const field = { field: FieldRef };
+const bound = v.union([v.number(), IsoDate]);
+
+export const RuleInput = v.variant("rule", [
+  v.strictObject({ rule: v.literal("required"), ...field }),
+  v.strictObject({ rule: v.literal("pattern"), ...field, pattern: Pattern, flags: v.optional(Flags) }),
+  v.strictObject({ rule: v.literal("min"), ...field, value: bound }),
+  v.strictObject({ rule: v.literal("max"), ...field, value: bound }),
+  v.strictObject({ rule: v.literal("enum"), ...field, values: v.pipe(v.array(v.unknown()), v.minLength(1), v.maxLength(500)) }),
+  v.strictObject({ rule: v.literal("date_between"), ...field, from: v.optional(IsoDate), to: v.optional(IsoDate) }),
+  v.strictObject({ rule: v.literal("expression"), ...field, expression: Expression, message: v.optional(v.pipe(v.string(), v.maxLength(500))) }),
+  v.strictObject({ rule: v.literal("unique"), ...field }),
+  v.strictObject({ rule: v.literal("min_confidence"), ...field, value: v.pipe(v.number(), v.minValue(0), v.maxValue(1)) }),
+]);
+
+export const GateInput = v.strictObject({
+  id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be 1-64 letters, digits, _, . or -")),
+  mode: v.optional(v.picklist(["blocking", "warning"]), "blocking"),
+  rules: v.pipe(v.array(RuleInput), v.minLength(1), v.maxLength(MAX_RULES)),
+});
+
+export const PhaseInput = v.variant("type", [
+  v.strictObject({ type: v.literal("transfer") }),
+  v.strictObject({ type: v.literal("extraction") }),
+  v.strictObject({ type: v.literal("resolution") }),
+  v.strictObject({ type: v.literal("validation"), gates: v.pipe(v.array(GateInput), v.minLength(1), v.maxLength(MAX_GATES)) }),
+]);
+
+export const FieldsInput = v.pipe(v.array(FieldInput), v.minLength(1), v.maxLength(MAX_FIELDS));
+export const PhasesInput = v.pipe(v.array(PhaseInput), v.minLength(1), v.maxLength(MAX_PHASES));
+
+export type Extractor = v.InferOutput<typeof ExtractorInput>;
+export type ResolveOptions = v.InferOutput<typeof ResolveInput>;
+export type FieldDefinition = v.InferOutput<typeof FieldInput>;
+export type Rule = v.InferOutput<typeof RuleInput>;
+export type Gate = v.InferOutput<typeof GateInput>;
+export type PhaseDefinition = v.InferOutput<typeof PhaseInput>;

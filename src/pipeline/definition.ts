@@ -1,0 +1,165 @@
+import { badRequest, type IssueDetail } from "../errors";
+import type { Extractor, FieldDefinition, Gate, PhaseDefinition, ResolveOptions, Rule } from "./definition-schema";
+import { parseExpression } from "./expressions";
+import type { Cells, FieldType, PhaseType } from "./types";
+
+export * from "./definition-schema";
+
+export interface CompiledField {
+  name: string;
+  type: FieldType;
+  required: boolean;
+  description: string | null;
+  extract: Extractor[];
+  resolve: ResolveOptions;
+  /** Set for a derived field, computed by resolution from the other fields. */
+  expression: string | null;
+}
+
+export type CompiledPhase =
+  | { index: number; type: "transfer" | "extraction" | "resolution" }
+  | { index: number; type: "validation"; gates: Gate[] };
+
+/** The immutable snapshot a run pins: what every phase of every document follows. */
+export interface CompiledPipeline {
+  version: 1;
+  fields: CompiledField[];
+  phases: CompiledPhase[];
+}
+
+export interface DefinitionInput {
+  fields: FieldDefinition[];
+  phases: PhaseDefinition[];
+}
+
+/** Which resolve options mean something for which field types; others are a mistake worth a 400. */
+const OPTION_TYPES: Partial<Record<keyof ResolveOptions, FieldType[]>> = {
+  day_first: ["date"],
+  decimal: ["number", "integer", "currency"],
+  currency: ["currency"],
+  values: ["enum"],
+  synonyms: ["enum"],
+  true_values: ["boolean"],
+  false_values: ["boolean"],
+};
+
+const capturingGroups = (pattern: string) => new RegExp(`${pattern}|`).exec("")!.length - 1;
+
+function checkRegex(pattern: string, flags: string | undefined, path: string, problems: IssueDetail[]) {
+  try {
+    new RegExp(pattern, flags);
+  } catch {
+    problems.push({ path, message: `is not a valid regular expression with flags '${flags}'` });
+  }
+}
+
+function checkExpression(source: string, known: Set<string>, path: string, problems: IssueDetail[]) {
+  const parsed = parseExpression(source);
+  if (!parsed.ok) return problems.push({ path, message: `is not a valid expression: ${parsed.message}` });
+  for (const name of parsed.references) if (!known.has(name)) problems.push({ path, message: `refers to unknown field '${name}'` });
+}
+
+function checkExtractor(extractor: Extractor, path: string, problems: IssueDetail[]) {
+  if (extractor.type !== "regex") return;
+  if (extractor.flags) checkRegex(extractor.pattern, extractor.flags, `${path}.flags`, problems);
+  const { group } = extractor;
+  if (typeof group === "number" && group > capturingGroups(extractor.pattern)) {
+    problems.push({ path: `${path}.group`, message: `the pattern has no group ${group}` });
+  }
+  if (typeof group === "string" && !extractor.pattern.includes(`(?<${group}>`)) {
+    problems.push({ path: `${path}.group`, message: `the pattern has no group named '${group}'` });
+  }
+}
+
+function compileFields(fields: FieldDefinition[], problems: IssueDetail[]): CompiledField[] {
+  const seen = new Set<string>();
+  const defined = new Set(fields.map((f) => f.name));
+  return fields.map((field, i) => {
+    const path = `fields.${i}`;
+    if (seen.has(field.name)) problems.push({ path: `${path}.name`, message: `duplicate field name '${field.name}'` });
+    seen.add(field.name);
+    if ((field.extract === undefined) === (field.expression === undefined)) {
+      problems.push({ path, message: "give either extract (where to find the value) or expression (how to derive it)" });
+    }
+    field.extract?.forEach((extractor, j) => checkExtractor(extractor, `${path}.extract.${j}`, problems));
+    for (const [option, types] of Object.entries(OPTION_TYPES)) {
+      if (field.resolve?.[option as keyof ResolveOptions] !== undefined && !types!.includes(field.type)) {
+        problems.push({ path: `${path}.resolve.${option}`, message: `applies to ${types!.join(", ")} fields, not ${field.type}` });
+      }
+    }
+    if (field.expression !== undefined) {
+      // A derived field reads the fields resolved before it: extracted ones and derived ones defined earlier.
+      const readable = new Set([...defined].filter((name) => name !== field.name && !fields.slice(i).some((f) => f.name === name && f.expression)));
+      checkExpression(field.expression, readable, `${path}.expression`, problems);
+    }
+    return {
+      name: field.name, type: field.type, required: field.required ?? false, description: field.description ?? null,
+      extract: field.extract ?? [], resolve: field.resolve ?? {}, expression: field.expression ?? null,
+    };
+  });
+}
+
+const NUMERIC: FieldType[] = ["number", "integer", "currency"];
+
+function checkRule(rule: Rule, fields: Map<string, CompiledField>, path: string, problems: IssueDetail[]) {
+  const field = fields.get(rule.field);
+  if (!field) return problems.push({ path: `${path}.field`, message: `unknown field '${rule.field}'` });
+  if (rule.rule === "pattern" && rule.flags) checkRegex(rule.pattern, rule.flags, `${path}.flags`, problems);
+  if (rule.rule === "expression") checkExpression(rule.expression, new Set(fields.keys()), `${path}.expression`, problems);
+  if (rule.rule === "min" || rule.rule === "max") {
+    const wants = field.type === "date" ? "string" : NUMERIC.includes(field.type) ? "number" : null;
+    if (!wants) problems.push({ path: `${path}.rule`, message: `${rule.rule} applies to number, integer, currency and date fields` });
+    else if (typeof rule.value !== wants) problems.push({ path: `${path}.value`, message: wants === "string" ? "must be a date as YYYY-MM-DD" : "must be a number" });
+  }
+  if (rule.rule === "date_between") {
+    if (field.type !== "date") problems.push({ path: `${path}.field`, message: "date_between applies to date fields" });
+    if (rule.from === undefined && rule.to === undefined) problems.push({ path, message: "give from, to or both" });
+  }
+}
+
+function compilePhases(phases: PhaseDefinition[], fields: CompiledField[], problems: IssueDetail[]): CompiledPhase[] {
+  const byName = new Map(fields.map((f) => [f.name, f]));
+  const gateIds = new Set<string>();
+  let extracted = false;
+  return phases.map((phase, index) => {
+    const path = `phases.${index}`;
+    if ((index === 0) !== (phase.type === "transfer")) {
+      problems.push({ path: `${path}.type`, message: index === 0 ? "the first phase must be transfer" : "transfer runs once, as the first phase" });
+    }
+    if (phase.type === "extraction") extracted = true;
+    if (phase.type === "resolution" && !extracted) problems.push({ path: `${path}.type`, message: "resolution needs an extraction phase before it" });
+    if (phase.type !== "validation") return { index, type: phase.type };
+    phase.gates.forEach((gate, g) => {
+      if (gateIds.has(gate.id)) problems.push({ path: `${path}.gates.${g}.id`, message: `duplicate gate id '${gate.id}'` });
+      gateIds.add(gate.id);
+      gate.rules.forEach((rule, r) => checkRule(rule, byName, `${path}.gates.${g}.rules.${r}`, problems));
+    });
+    return { index, type: phase.type, gates: phase.gates };
+  });
+}
+
+/** Checks everything a schema cannot (names, references, regexes, expressions, phase order) and pins the snapshot. */
+export function compileDefinition(input: DefinitionInput): CompiledPipeline {
+  const problems: IssueDetail[] = [];
+  const fields = compileFields(input.fields, problems);
+  const phases = compilePhases(input.phases, fields, problems);
+  const types = new Set(phases.map((p) => p.type));
+  if (fields.some((f) => f.extract.length > 0) && !types.has("extraction")) {
+    problems.push({ path: "phases", message: "fields with extract need an extraction phase" });
+  }
+  fields.forEach((f, i) => {
+    if (f.expression && !types.has("resolution")) problems.push({ path: `fields.${i}.expression`, message: "derived fields need a resolution phase" });
+  });
+  if (problems.length > 0) throw badRequest("invalid pipeline definition", problems);
+  return { version: 1, fields, phases };
+}
+
+/** Index of the first phase of a type, or -1. */
+export const phaseIndexOf = (pipeline: CompiledPipeline, type: PhaseType) => pipeline.phases.findIndex((p) => p.type === type);
+
+/** Every field starts `pending`, so every record carries every field from the first read on. */
+export function initialCells(pipeline: CompiledPipeline): Cells {
+  return Object.fromEntries(
+    pipeline.fields.map((f) => [f.name, { value: null, status: "pending", type: f.type, reason: null, claimed_by: null, resolved_by: null, meta: {} }]),
+  );
+}

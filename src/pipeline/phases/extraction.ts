@@ -1,0 +1,33 @@
+import { runExtractor } from "../../documents/extractors";
+import { completed, heldByReview, reason, unresolved } from "../cells";
+import { PermanentPhaseError, type Cells } from "../types";
+import type { PhaseContext } from "./context";
+
+/**
+ * For each field with extractors: try them in order (a waterfall) until one yields candidates.
+ * The cell keeps every candidate of the winning extractor with provenance and confidence, and
+ * the first one's raw value; resolution normalises and picks among them.
+ */
+export async function runExtraction(ctx: PhaseContext): Promise<Cells> {
+  if (!ctx.parsed) throw new PermanentPhaseError("not_transferred", "the document has no parsed text; run transfer first");
+  const cells: Cells = { ...ctx.cells };
+  for (const field of ctx.pipeline.fields) {
+    const cell = cells[field.name];
+    if (field.extract.length === 0 || heldByReview(cell)) continue;
+    const tried: string[] = [];
+    let found = false;
+    for (const extractor of field.extract) {
+      tried.push(extractor.type);
+      const candidates = runExtractor(extractor, ctx.parsed, field.type);
+      if (candidates.length === 0) continue;
+      const [best] = candidates;
+      cells[field.name] = completed(cell, best.value, `extraction:${extractor.type}`, { candidates, provenance: best.provenance, confidence: best.confidence });
+      found = true;
+      break;
+    }
+    if (!found) {
+      cells[field.name] = unresolved(cell, "no_result", reason("not_found", "no extractor found a value", `tried ${tried.join(", ")}; none matched`), {});
+    }
+  }
+  return cells;
+}

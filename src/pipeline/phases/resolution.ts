@@ -1,0 +1,89 @@
+import { normalizeValue } from "../../documents/normalize";
+import { completed, heldByReview, reason, unresolved } from "../cells";
+import type { CompiledField } from "../definition";
+import { evaluateExpression } from "../expressions";
+import type { Candidate, Cell, Cells } from "../types";
+import type { PhaseContext } from "./context";
+
+type Resolved = { ok: true; value: unknown; candidate: Candidate } | { ok: false; message: string };
+
+/** A lookup table maps a raw text (case and spacing ignored) to a value; strict tables refuse unknown texts. */
+function lookedUp(field: CompiledField, raw: unknown): { ok: true; value: unknown } | { ok: false; message: string } {
+  const lookup = field.resolve.lookup;
+  if (!lookup || (typeof raw !== "string" && typeof raw !== "number")) return { ok: true, value: raw };
+  const key = String(raw).trim().replace(/\s+/g, " ").toLowerCase();
+  const hit = Object.entries(lookup.table).find(([from]) => from.trim().replace(/\s+/g, " ").toLowerCase() === key);
+  if (hit) return { ok: true, value: hit[1] };
+  return lookup.strict ? { ok: false, message: `${JSON.stringify(raw)} is not in the lookup table` } : { ok: true, value: raw };
+}
+
+function normalized(field: CompiledField, candidate: Candidate): Resolved {
+  const mapped = lookedUp(field, candidate.value);
+  if (!mapped.ok) return mapped;
+  const result = normalizeValue(field.type, mapped.value, field.resolve);
+  return result.ok ? { ok: true, value: result.value, candidate } : result;
+}
+
+/** The candidate policy: `first` that reads, `highest_confidence` that reads, or all that read must `agree`. */
+function choose(field: CompiledField, candidates: Candidate[]): Resolved {
+  const policy = field.resolve.policy ?? "first";
+  const ordered = policy === "highest_confidence" ? [...candidates].sort((a, b) => b.confidence - a.confidence) : candidates;
+  const results = ordered.map((c) => normalized(field, c));
+  const readable = results.filter((r) => r.ok);
+  if (readable.length === 0) return results[0] ?? { ok: false, message: "no candidates" };
+  if (policy === "agree") {
+    const distinct = new Set(readable.map((r) => JSON.stringify(r.value)));
+    if (distinct.size > 1) return { ok: false, message: `candidates disagree: ${[...distinct].join(" vs ")}` };
+  }
+  return readable[0];
+}
+
+function resolveCell(field: CompiledField, cell: Cell): Cell {
+  const candidates = cell.meta.candidates ?? [{ value: cell.value, confidence: cell.meta.confidence ?? 1, provenance: cell.meta.provenance! }];
+  const chosen = choose(field, candidates);
+  if (!chosen.ok) {
+    const code = chosen.message.startsWith("candidates disagree") ? "candidates_disagree" : "invalid_value";
+    return unresolved(cell, "failed", reason(code, `not a valid ${field.type}`, chosen.message));
+  }
+  const { candidate } = chosen;
+  return completed(cell, chosen.value, `extraction:${candidate.provenance.extractor}`, {
+    ...cell.meta, raw: candidate.value, provenance: candidate.provenance, confidence: candidate.confidence,
+  });
+}
+
+/** Only released values feed derived fields: a value held for review must not leak through a formula. */
+const releasedValues = (cells: Cells) =>
+  Object.fromEntries(Object.entries(cells).filter(([, c]) => c.status === "completed").map(([name, c]) => [name, c.value]));
+
+async function deriveCell(field: CompiledField, cell: Cell, cells: Cells): Promise<Cell> {
+  let result: unknown;
+  try {
+    result = await evaluateExpression(field.expression!, releasedValues(cells));
+  } catch (error) {
+    const message = (error as { message?: string }).message ?? String(error);
+    return unresolved(cell, "failed", reason("expression_failed", "the expression failed", message));
+  }
+  if (result === undefined || result === null) {
+    return unresolved(cell, "no_result", reason("no_value", "the expression produced no value", "its inputs are missing or not completed"));
+  }
+  const value = normalizeValue(field.type, result, field.resolve);
+  if (!value.ok) return unresolved(cell, "failed", reason("invalid_value", `not a valid ${field.type}`, value.message));
+  return completed(cell, value.value, "derived", { expression: field.expression, confidence: 1 });
+}
+
+/**
+ * Normalises every extracted cell to its field's type (picking among candidates), then computes
+ * derived fields in definition order, so each can read the fields defined before it.
+ */
+export async function runResolution(ctx: PhaseContext): Promise<Cells> {
+  const cells: Cells = { ...ctx.cells };
+  for (const field of ctx.pipeline.fields) {
+    const cell = cells[field.name];
+    if (field.expression || heldByReview(cell) || cell.status !== "completed") continue;
+    cells[field.name] = resolveCell(field, cell);
+  }
+  for (const field of ctx.pipeline.fields) {
+    if (field.expression && !heldByReview(cells[field.name])) cells[field.name] = await deriveCell(field, cells[field.name], cells);
+  }
+  return cells;
+}
