@@ -108,7 +108,7 @@ describe("rate limits", () => {
       expect(last.headers.get("ratelimit-remaining")).toBe("0");
       expect((await last.json()).error.code).toBe("rate_limited");
       // Another key has its own budget.
-      const other = await limited.createKey(["read"]);
+      const other = await limited.createKey(["admin"]);
       expect((await limited.request("/v1/api-keys", { key: other })).status).toBe(200);
     } finally {
       await limited.close();

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
@@ -25,7 +25,9 @@ beforeAll(async () => {
   await handle.close();
 
   mf = new Miniflare({
-    modules: [{ type: "ESModule", path: join(outdir, bundle!) }],
+    // Listed explicitly: miniflare then loads the bundle as is, as Workers would, without scanning its imports.
+    modules: [{ type: "ESModule", path: join(outdir, bundle!), contents: readFileSync(join(outdir, bundle!), "utf8") }],
+    modulesRoot: outdir,
     compatibilityDate: "2025-09-01",
     bindings: {
       DATABASE_URL: services.databaseUrl,

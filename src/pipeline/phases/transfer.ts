@@ -29,6 +29,8 @@ export async function runTransfer(input: TransferInput): Promise<ParsedDocument>
 
 function decode(source: DocumentSource): string {
   if (source.kind === "text") return source.text;
+  // Anything else is a bug or a corrupt row, not bad input: fail retryably so it is noticed, not swallowed.
+  if (source.kind !== "base64" || typeof source.data !== "string") throw new Error(`unknown document source '${(source as { kind?: string }).kind}'`);
   let bytes: Uint8Array;
   try {
     bytes = Uint8Array.from(atob(source.data), (c) => c.charCodeAt(0));
