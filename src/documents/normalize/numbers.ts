@@ -45,7 +45,7 @@ function fromBody(body: string, mode: DecimalMode): number | null {
   const parts = decimal === null ? [body] : body.split(decimal);
   if (parts.length > 2) return null;
   const [int, frac = ""] = parts;
-  if (!/^\d*$/.test(frac) || (decimal !== null && frac === "")) return null;
+  if (!/^\d*$/.test(frac) || (parts.length === 2 && frac === "")) return null;
   const digits = /^\d*$/.test(int) ? int : GROUPED.test(int) ? int.replace(/\D/g, "") : null;
   if (digits === null || (digits === "" && frac === "")) return null;
   return Number(`${digits || "0"}.${frac || "0"}`);
