@@ -1,5 +1,5 @@
 import { serve } from "@hono/node-server";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import ws from "ws";
 import { bootstrapOrganization } from "../bootstrap";
@@ -14,6 +14,8 @@ import { compose } from "./compose";
 
 /** `npm start`: the API on Node, on embedded defaults unless service env vars are set. */
 const config = loadConfig(process.env);
+// PGlite creates its own folder but not the parents: a fresh clone has no data folder yet.
+if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true });
 const handle = config.databaseUrl
   ? createNeonDb({ connectionString: config.databaseUrl, wsProxy: config.neonWsProxy, webSocketConstructor: ws })
   : await createPgliteDb(join(config.dataDir, "pglite"));
