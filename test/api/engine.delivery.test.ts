@@ -46,6 +46,18 @@ describe("exactly-once effects over at-least-once delivery", () => {
     expect(holding.held[0].deduplicationId).toBe(`${first.document_id}-1-1`);
   });
 
+  it("advances a document by one phase in at most two Postgres round trips: one read, one write", async () => {
+    const { holding, services } = await createHeld(invoiceDocuments(1));
+    const perPhase: number[] = [];
+    for (let phase = 0; phase < invoiceDefinition.phases.length; phase++) {
+      const [message] = holding.take();
+      const before = t.roundTrips();
+      expect((await advanceDocument(services, message, 0)).effect).toBe("advanced");
+      perPhase.push(t.roundTrips() - before);
+    }
+    expect(perPhase).toEqual([2, 2, 2, 2]);
+  });
+
   it("lets exactly one of two racing deliveries of the same message take effect", async () => {
     const { pipeline, services, holding } = await createHeld(invoiceDocuments(4));
     const messages = holding.take();

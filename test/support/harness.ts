@@ -73,6 +73,8 @@ export async function startTestApp(options: TestAppOptions = {}) {
     organizationId: first.organization_id,
     adminKey: first.api_key,
     request,
+    /** Postgres round trips made through this app's connection so far. */
+    roundTrips: () => handle.roundTrips(),
     /** Another key of this organization, straight into the database. */
     async createKey(scopes: Scope[], organizationId = first.organization_id) {
       const key = await mintApiKey();
