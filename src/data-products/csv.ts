@@ -1,17 +1,19 @@
-import { readRows } from "../db/queries/data-products";
+import { readExportRows } from "../db/queries/data-products";
 import type { Db } from "../db/types";
 import type { CompiledPipeline } from "../pipeline/definition";
-import type { Cell, Cells } from "../pipeline/types";
+import type { Cell } from "../pipeline/types";
 import { releasedValue } from "../pipeline/holdback";
 
-const PAGE_ROWS = 1000;
+const PAGE_ROWS = 2000;
 // Spreadsheets run cells that start with these as formulas (OWASP "CSV injection").
 const FORMULA_START = /^[=+\-@\t\r]/;
 const PLAIN_NUMBER = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i;
 
 /** One cell as text: held-back and empty cells are empty; structured values are compact. */
-export function cellText(cell: Cell | undefined): string {
-  const value = cell ? releasedValue(cell) : null;
+export const cellText = (cell: Cell | undefined): string => valueText(cell ? releasedValue(cell) : null);
+
+/** A released value as text; structured values are compact JSON, money is "amount CODE". */
+function valueText(value: unknown): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   if (typeof value === "string") return value;
@@ -44,14 +46,11 @@ export function exportCsv(db: Db, pipelineId: string, pipeline: CompiledPipeline
         controller.enqueue(encoder.encode(csvLine(names)));
         return;
       }
-      const rows = await readRows(db, pipelineId, after, PAGE_ROWS);
+      const rows = await readExportRows(db, pipelineId, names, after, PAGE_ROWS);
       if (rows.length === 0) return controller.close();
       after = rows[rows.length - 1].ordinal;
       let chunk = "";
-      for (const row of rows) {
-        const cells = row.cells as Cells;
-        chunk += csvLine(names.map((name) => cellText(cells[name])));
-      }
+      for (const row of rows) chunk += csvLine(row.values.map(valueText));
       controller.enqueue(encoder.encode(chunk));
     },
   });

@@ -33,7 +33,7 @@ async function createHeld(documents = invoiceDocuments(3)) {
   return { pipeline: await res.json(), services, holding };
 }
 
-const stepsOf = (pipelineId: string) => t.db.selectFrom("steps").selectAll().where("pipeline_id", "=", pipelineId).execute();
+const stepsOf = (pipelineId: string) => t.db.selectFrom("steps").selectAll().where("pipeline_id", "=", pipelineId).orderBy("id").execute();
 
 describe("exactly-once effects over at-least-once delivery", () => {
   it("acknowledges a duplicate delivery without effect", async () => {

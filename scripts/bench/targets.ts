@@ -1,0 +1,66 @@
+import { readFileSync } from "node:fs";
+import ws from "ws";
+import { startNeonWsProxy } from "../../test/support/neon-ws-proxy";
+import { loadConfig, type Config } from "../../src/config";
+import type { DbHandle } from "../../src/db/handle";
+import { migrate } from "../../src/db/migrate";
+import { createNeonDb } from "../../src/db/neon";
+import { createPgliteDb } from "../../src/db/pglite";
+
+export const schemaSql = readFileSync(new URL("../../schema.sql", import.meta.url), "utf8");
+
+/** Real Postgres for benchmarks: BENCH_DATABASE_URL, else the test suite's SLUICE_TEST_DATABASE_URL. */
+export const realDatabaseUrl = process.env.BENCH_DATABASE_URL ?? process.env.SLUICE_TEST_DATABASE_URL;
+export const realRedisUrl = process.env.BENCH_REDIS_URL ?? process.env.SLUICE_TEST_REDIS_URL;
+
+export interface BenchDb {
+  name: string;
+  handle: DbHandle;
+  /** The plain Postgres URL of the throwaway database (real target only). */
+  url?: string;
+  close(): Promise<void>;
+}
+
+export async function embeddedDb(): Promise<BenchDb> {
+  const handle = await createPgliteDb();
+  await migrate(handle, schemaSql);
+  return { name: "embedded (PGlite)", handle, close: () => handle.close() };
+}
+
+/** A throwaway database on real Postgres, reached through the Neon driver as in production. */
+export async function realDb(): Promise<BenchDb | null> {
+  if (!realDatabaseUrl) return null;
+  const proxy = await startNeonWsProxy();
+  const wsProxy = `${proxy.host}/v1`;
+  const admin = createNeonDb({ connectionString: realDatabaseUrl, wsProxy, webSocketConstructor: ws });
+  const name = `sluice_bench_${process.pid}_${Date.now().toString(36)}`;
+  await admin.runScript(`create database ${name}`);
+  const url = new URL(realDatabaseUrl);
+  url.pathname = `/${name}`;
+  const handle = createNeonDb({ connectionString: url.toString(), wsProxy, webSocketConstructor: ws, maxConnections: 10 });
+  await migrate(handle, schemaSql);
+  return {
+    name: "Postgres (Neon driver)",
+    handle,
+    url: url.toString(),
+    close: async () => {
+      await handle.close();
+      // The pool's sockets close asynchronously; forcing the drop earlier kills them mid-close.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await admin.runScript(`drop database if exists ${name} with (force)`);
+      await admin.close();
+      await proxy.close();
+    },
+  };
+}
+
+export const benchConfig = (env: Record<string, string> = {}): Config =>
+  loadConfig({ PUBLIC_URL: "http://sluice.bench", RATE_LIMIT_REQUESTS: "100000000", ...env });
+
+export const silent = { info() {}, warn() {}, error() {} };
+
+/** One line per figure, `metric<TAB>value` after a `## bench` header, so the runner can tabulate. */
+export function report(bench: string, rows: Array<[string, string | number]>) {
+  console.log(`## ${bench}`);
+  for (const [metric, value] of rows) console.log(`${metric}\t${value}`);
+}
