@@ -198,3 +198,30 @@ CREATE TABLE IF NOT EXISTS review_decisions (
   UNIQUE (document_id, field, gate)
 );
 CREATE INDEX IF NOT EXISTS review_decisions_pipeline ON review_decisions (pipeline_id, id);
+
+-- Cron reruns of a pipeline. A tick claims a schedule by moving next_run_at forward with a
+-- compare-and-set, so overlapping scheduler invocations never fire the same due time twice.
+CREATE TABLE IF NOT EXISTS schedules (
+  id               uuid        PRIMARY KEY DEFAULT gen_random_uuid(),
+  organization_id  uuid        NOT NULL REFERENCES organizations(id),
+  pipeline_id      uuid        NOT NULL REFERENCES pipelines(id),
+  cron             text        NOT NULL,
+  timezone         text        NOT NULL DEFAULT 'UTC',
+  from_phase       text        NOT NULL CHECK (from_phase IN ('transfer', 'extraction', 'resolution', 'validation')),
+  next_run_at      timestamptz,
+  created_by       uuid        NOT NULL REFERENCES api_keys(id),
+  created_at       timestamptz NOT NULL DEFAULT now(),
+  deleted_at       timestamptz
+);
+CREATE INDEX IF NOT EXISTS schedules_due ON schedules (next_run_at) WHERE deleted_at IS NULL;
+CREATE INDEX IF NOT EXISTS schedules_org ON schedules (organization_id, created_at);
+
+CREATE TABLE IF NOT EXISTS schedule_ticks (
+  id           bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  schedule_id  uuid        NOT NULL REFERENCES schedules(id),
+  due_at       timestamptz NOT NULL,
+  outcome      text        NOT NULL CHECK (outcome IN ('fired', 'skipped', 'failed')),
+  detail       text,
+  created_at   timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (schedule_id, due_at)
+);

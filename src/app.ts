@@ -12,6 +12,7 @@ import { healthRoutes } from "./routes/health";
 import { pipelineEventRoutes } from "./routes/pipeline-events";
 import { pipelineRoutes } from "./routes/pipelines";
 import { reviewRoutes } from "./routes/reviews";
+import { scheduleRoutes, scheduleTickRoutes } from "./routes/schedules";
 import { shareRoutes } from "./routes/share";
 
 /** Builds the whole HTTP surface from explicit services; every runtime entry calls this. */
@@ -29,7 +30,8 @@ export function createApp(services: Services) {
     .route("/", pipelineRoutes)
     .route("/", pipelineEventRoutes)
     .route("/", dataProductRoutes)
-    .route("/", reviewRoutes);
+    .route("/", reviewRoutes)
+    .route("/", scheduleRoutes);
 
   return new Hono<AppEnv>()
     .use(requestId({ headerName: "X-Request-Id" }))
@@ -41,6 +43,7 @@ export function createApp(services: Services) {
     .use("/internal/*", limitBody)
     .route("/", healthRoutes)
     .route("/", deliveryRoutes)
+    .route("/", scheduleTickRoutes)
     .route("/", shareRoutes)
     .route("/v1", v1)
     .onError(renderError)

@@ -174,6 +174,30 @@ export interface ReviewDecisionsTable {
   decided_at: Generated<Date>;
 }
 
+export interface SchedulesTable {
+  id: Generated<string>;
+  organization_id: string;
+  pipeline_id: string;
+  cron: string;
+  timezone: string;
+  from_phase: string;
+  next_run_at: Date | null;
+  created_by: string;
+  created_at: Generated<Date>;
+  deleted_at: Date | null;
+}
+
+export type TickOutcome = "fired" | "skipped" | "failed";
+
+export interface ScheduleTicksTable {
+  id: Generated<string>;
+  schedule_id: string;
+  due_at: Date;
+  outcome: TickOutcome;
+  detail: string | null;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
   schema_migrations: SchemaMigrationsTable;
   organizations: OrganizationsTable;
@@ -188,6 +212,8 @@ export interface Database {
   share_tokens: ShareTokensTable;
   review_items: ReviewItemsTable;
   review_decisions: ReviewDecisionsTable;
+  schedules: SchedulesTable;
+  schedule_ticks: ScheduleTicksTable;
 }
 
 export type Db = Kysely<Database>;

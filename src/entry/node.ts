@@ -10,6 +10,7 @@ import { createPgliteDb } from "../db/pglite";
 import { countOrganizations } from "../db/queries/organizations";
 import { consoleLogger } from "../logger";
 import { sweepStaleDocuments } from "../pipeline/sweep";
+import { runDueSchedules } from "../schedules/tick";
 import { compose } from "./compose";
 
 /** `npm start`: the API on Node, on embedded defaults unless service env vars are set. */
@@ -31,6 +32,9 @@ const { app, services, close } = compose(config, handle, { logger: consoleLogger
 const sweepTimer = setInterval(() => {
   sweepStaleDocuments(services).catch((error) => consoleLogger.error("sweep failed", { error: String(error) }));
 }, config.sweep.intervalSeconds * 1000);
+const scheduleTimer = setInterval(() => {
+  runDueSchedules(services).catch((error) => consoleLogger.error("schedule tick failed", { error: String(error) }));
+}, 60_000);
 const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
   consoleLogger.info("sluice listening", {
     url: `http://localhost:${info.port}`,
@@ -45,6 +49,7 @@ async function shutdown() {
   if (stopping) return;
   stopping = true;
   clearInterval(sweepTimer);
+  clearInterval(scheduleTimer);
   server.close();
   await close();
   process.exit(0);

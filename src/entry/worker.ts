@@ -11,6 +11,7 @@ import { createNeonDb } from "../db/neon";
 import type { Services } from "../http/env";
 import { consoleLogger } from "../logger";
 import { sweepStaleDocuments } from "../pipeline/sweep";
+import { runDueSchedules } from "../schedules/tick";
 
 interface WorkerContext {
   waitUntil(promise: Promise<unknown>): void;
@@ -77,6 +78,7 @@ export default {
   async scheduled(_controller: unknown, env: Record<string, unknown>, ctx: WorkerContext): Promise<void> {
     const services = isolateServices(env);
     const handle = openDb(services);
-    ctx.waitUntil(sweepStaleDocuments({ ...services, db: handle.db }).finally(() => handle.close()));
+    const scoped = { ...services, db: handle.db };
+    ctx.waitUntil(Promise.allSettled([sweepStaleDocuments(scoped), runDueSchedules(scoped)]).finally(() => handle.close()));
   },
 };

@@ -1,10 +1,17 @@
 import { lockForRerun, resetForRerun } from "../db/queries/rerun";
 import type { PipelineRow } from "../db/queries/pipelines";
-import { badRequest } from "../errors";
+import { ApiError, badRequest } from "../errors";
 import type { Services } from "../http/env";
 import { initialCells, phaseIndexOf, type CompiledPipeline } from "./definition";
 import { publishPhase } from "./messages";
 import type { PhaseType } from "./types";
+
+/** A 400 for the caller; for a schedule it means "skip this tick", not "this schedule is broken". */
+export class RunInFlightError extends ApiError {
+  constructor(inFlight: number) {
+    super("bad_request", `${inFlight} documents are still processing; rerun when the run has finished`);
+  }
+}
 
 /**
  * Reruns a finished run from the first phase of a type: earlier phases are not executed and their
@@ -18,7 +25,7 @@ export async function rerunPipeline(services: Services, pipeline: PipelineRow, f
   if (fromPhaseIndex < 0) throw badRequest(`this run has no ${fromPhase} phase`, [{ path: "from_phase", message: `no phase of type '${fromPhase}'` }]);
   const { generation, documents } = await services.db.transaction().execute(async (trx) => {
     const state = await lockForRerun(trx, pipeline.id);
-    if (state.in_flight > 0) throw badRequest(`${state.in_flight} documents are still processing; rerun when the run has finished`);
+    if (state.in_flight > 0) throw new RunInFlightError(state.in_flight);
     if (state.processed === 0) throw badRequest("this run has no record set to rerun from");
     const generation = state.generation + 1;
     return { generation, documents: await resetForRerun(trx, pipeline.id, fromPhaseIndex, generation, initialCells(config)) };
