@@ -7,6 +7,7 @@ import type { AppEnv, Services } from "./http/env";
 import { renderError, renderNotFound } from "./http/errors";
 import { apiKeyRoutes } from "./routes/api-keys";
 import { deliveryRoutes } from "./routes/deliveries";
+import { docsRoutes } from "./routes/docs";
 import { dataProductRoutes } from "./routes/data-products";
 import { healthRoutes } from "./routes/health";
 import { pipelineEventRoutes } from "./routes/pipeline-events";
@@ -33,7 +34,7 @@ export function createApp(services: Services) {
     .route("/", reviewRoutes)
     .route("/", scheduleRoutes);
 
-  return new Hono<AppEnv>()
+  const app = new Hono<AppEnv>()
     .use(requestId({ headerName: "X-Request-Id" }))
     .use(async (c, next) => {
       c.set("services", services);
@@ -45,9 +46,9 @@ export function createApp(services: Services) {
     .route("/", deliveryRoutes)
     .route("/", scheduleTickRoutes)
     .route("/", shareRoutes)
-    .route("/v1", v1)
-    .onError(renderError)
-    .notFound(renderNotFound);
+    .route("/v1", v1);
+  // Registered last and reading `app` lazily, so the document describes every route above.
+  return app.route("/", docsRoutes(app)).onError(renderError).notFound(renderNotFound);
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -1,3 +1,4 @@
+import { describeRoute } from "hono-openapi";
 import { Hono, type Context } from "hono";
 import * as v from "valibot";
 import { exportCsv } from "../data-products/csv";
@@ -48,25 +49,25 @@ async function productPipeline(services: Services, caller: Caller, pipelineId: s
 
 /** Data products: the read surface of a run, with holdback, CSV export and share links. */
 export const dataProductRoutes = new Hono<AppEnv>()
-  .post("/pipelines/:id/data-product", requireScope("write"), valid("param", IdParam), valid("json", CreateBody), async (c) => {
+  .post("/pipelines/:id/data-product", describeRoute({ summary: "Create or reactivate the run’s data product", tags: ["data-products"] }), requireScope("write"), valid("param", IdParam), valid("json", CreateBody), async (c) => {
     const services = c.get("services");
     const pipeline = await ownPipeline(services, c.get("caller"), c.req.valid("param").id);
     return c.json(await createDataProduct(services, c.get("caller"), pipeline, c.req.valid("json").name));
   })
-  .get("/data-products", requireScope("read"), valid("query", PageQuery), async (c) => {
+  .get("/data-products", describeRoute({ summary: "List data products", tags: ["data-products"] }), requireScope("read"), valid("query", PageQuery), async (c) => {
     const q = c.req.valid("query");
     const { items, total } = await listDataProducts(c.get("services").db, c.get("caller").organizationId, q.limit, q.offset);
     return c.json({ items: items.map(presentDataProduct), total, limit: q.limit, offset: q.offset });
   })
-  .get("/data-products/:id", requireScope("read"), valid("param", IdParam), async (c) => {
+  .get("/data-products/:id", describeRoute({ summary: "Get a data product", tags: ["data-products"] }), requireScope("read"), valid("param", IdParam), async (c) => {
     return c.json(presentDataProduct(await ownProduct(c.get("services"), c.get("caller"), c.req.valid("param").id)));
   })
-  .delete("/data-products/:id", requireScope("write"), valid("param", IdParam), async (c) => {
+  .delete("/data-products/:id", describeRoute({ summary: "Archive a data product", tags: ["data-products"] }), requireScope("write"), valid("param", IdParam), async (c) => {
     const row = await archiveDataProduct(c.get("services").db, c.get("caller").organizationId, c.req.valid("param").id);
     if (!row) throw notFound("data product");
     return c.json(presentDataProduct(row));
   })
-  .get("/data-products/:id/rows", requireScope("read"), valid("param", IdParam), valid("query", RowsQuery), async (c) => {
+  .get("/data-products/:id/rows", describeRoute({ summary: "Read rows with holdback, keyset-paged", tags: ["data-products"] }), requireScope("read"), valid("param", IdParam), valid("query", RowsQuery), async (c) => {
     const services = c.get("services");
     const product = await ownProduct(services, c.get("caller"), c.req.valid("param").id);
     const { limit, cursor } = c.req.valid("query");
@@ -79,13 +80,13 @@ export const dataProductRoutes = new Hono<AppEnv>()
     });
     return c.json({ items, next_cursor: rows.length === limit ? `r${rows[rows.length - 1].ordinal}` : null });
   })
-  .get("/data-products/:id/export.csv", requireScope("read"), valid("param", IdParam), async (c) => {
+  .get("/data-products/:id/export.csv", describeRoute({ summary: "Export the rows as streamed CSV", tags: ["data-products"] }), requireScope("read"), valid("param", IdParam), async (c) => {
     const services = c.get("services");
     const product = await ownProduct(services, c.get("caller"), c.req.valid("param").id);
     const pipeline = await productPipeline(services, c.get("caller"), product.pipeline_id);
     return csvResponse(c, exportCsv(services.db, pipeline.id, pipeline.config as unknown as CompiledPipeline), product.name);
   })
-  .post("/data-products/:id/share-tokens", requireScope("write"), valid("param", IdParam), valid("json", ShareTokenBody), async (c) => {
+  .post("/data-products/:id/share-tokens", describeRoute({ summary: "Create a share token (shown once)", tags: ["share-tokens"] }), requireScope("write"), valid("param", IdParam), valid("json", ShareTokenBody), async (c) => {
     const services = c.get("services");
     const product = await ownProduct(services, c.get("caller"), c.req.valid("param").id);
     if (product.status !== "active") throw badRequest("the data product is archived");
@@ -94,12 +95,12 @@ export const dataProductRoutes = new Hono<AppEnv>()
     const { secret, row } = await mintShareToken(services.db, product.organization_id, product.id, expiresAt);
     return c.json({ ...row, token: secret, url: `${services.config.publicUrl}/share/${secret}.csv` }, 201);
   })
-  .get("/data-products/:id/share-tokens", requireScope("read"), valid("param", IdParam), async (c) => {
+  .get("/data-products/:id/share-tokens", describeRoute({ summary: "List share tokens", tags: ["share-tokens"] }), requireScope("read"), valid("param", IdParam), async (c) => {
     const services = c.get("services");
     const product = await ownProduct(services, c.get("caller"), c.req.valid("param").id);
     return c.json({ items: await listShareTokens(services.db, product.id) });
   })
-  .delete("/data-products/:id/share-tokens/:token", requireScope("write"), valid("param", TokenParam), async (c) => {
+  .delete("/data-products/:id/share-tokens/:token", describeRoute({ summary: "Revoke a share token", tags: ["share-tokens"] }), requireScope("write"), valid("param", TokenParam), async (c) => {
     const services = c.get("services");
     const { id, token } = c.req.valid("param");
     const product = await ownProduct(services, c.get("caller"), id);

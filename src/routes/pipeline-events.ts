@@ -1,3 +1,4 @@
+import { describeRoute } from "hono-openapi";
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import * as v from "valibot";
@@ -22,6 +23,7 @@ const EventsQuery = v.object({
  */
 export const pipelineEventRoutes = new Hono<AppEnv>().get(
   "/pipelines/:id/events",
+  describeRoute({ summary: "Stream state changes as Server-Sent Events", tags: ["pipelines"] }),
   requireScope("read"),
   valid("param", IdParam),
   valid("query", EventsQuery),

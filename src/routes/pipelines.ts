@@ -1,3 +1,4 @@
+import { describeRoute } from "hono-openapi";
 import { Hono } from "hono";
 import * as v from "valibot";
 import { sha256Hex } from "../crypto";
@@ -42,7 +43,7 @@ export async function ownPipeline(services: Services, caller: Caller, id: string
 }
 
 export const pipelineRoutes = new Hono<AppEnv>()
-  .post("/pipelines", requireScope("write"), valid("json", CreatePipelineBody), async (c) => {
+  .post("/pipelines", describeRoute({ summary: "Create a pipeline run (202)", tags: ["pipelines"] }), requireScope("write"), valid("json", CreatePipelineBody), async (c) => {
     const body = c.req.valid("json");
     const services = c.get("services");
     const caller = c.get("caller");
@@ -61,7 +62,7 @@ export const pipelineRoutes = new Hono<AppEnv>()
       throw error;
     }
   })
-  .post("/pipelines/sync", requireScope("write"), valid("json", CreatePipelineBody), async (c) => {
+  .post("/pipelines/sync", describeRoute({ summary: "Run a small pipeline inline and return its records", tags: ["pipelines"] }), requireScope("write"), valid("json", CreatePipelineBody), async (c) => {
     const body = c.req.valid("json");
     if (body.documents.length > MAX_SYNC_DOCUMENTS) {
       throw badRequest(`sync runs take at most ${MAX_SYNC_DOCUMENTS} documents; use POST /v1/pipelines`, [
@@ -70,43 +71,43 @@ export const pipelineRoutes = new Hono<AppEnv>()
     }
     return c.json(await runPipelineInline(c.get("services"), c.get("caller"), body));
   })
-  .get("/pipelines", requireScope("read"), valid("query", ListQuery), async (c) => {
+  .get("/pipelines", describeRoute({ summary: "List pipeline runs", tags: ["pipelines"] }), requireScope("read"), valid("query", ListQuery), async (c) => {
     const q = c.req.valid("query");
     const { items, total } = await listPipelines(c.get("services").db, c.get("caller").organizationId, {
       status: q.status, templateId: q.template_id, rootOnly: q.root_only, limit: q.limit, offset: q.offset,
     });
     return c.json({ items: items.map((row) => presentPipeline(row)), total, limit: q.limit, offset: q.offset });
   })
-  .get("/pipelines/:id", requireScope("read"), valid("param", IdParam), async (c) => {
+  .get("/pipelines/:id", describeRoute({ summary: "Get a run: status, counts, config snapshot, usage", tags: ["pipelines"] }), requireScope("read"), valid("param", IdParam), async (c) => {
     const services = c.get("services");
     const pipeline = await ownPipeline(services, c.get("caller"), c.req.valid("param").id);
     return c.json(presentPipeline(pipeline, await documentStats(services.db, pipeline.id)));
   })
-  .get("/pipelines/:id/records", requireScope("read"), valid("param", IdParam), async (c) => {
+  .get("/pipelines/:id/records", describeRoute({ summary: "Get the run’s records (pipe0 shape)", tags: ["pipelines"] }), requireScope("read"), valid("param", IdParam), async (c) => {
     const services = c.get("services");
     const pipeline = await ownPipeline(services, c.get("caller"), c.req.valid("param").id);
     return c.json(presentRecords(pipeline, await listRecordDocuments(services.db, pipeline.id)));
   })
-  .get("/pipelines/:id/steps", requireScope("read"), valid("param", IdParam), valid("query", StepsQuery), async (c) => {
+  .get("/pipelines/:id/steps", describeRoute({ summary: "List the run’s phase executions", tags: ["pipelines"] }), requireScope("read"), valid("param", IdParam), valid("query", StepsQuery), async (c) => {
     const services = c.get("services");
     const pipeline = await ownPipeline(services, c.get("caller"), c.req.valid("param").id);
     const q = c.req.valid("query");
     const items = await listSteps(services.db, pipeline.id, q.limit, q.after);
     return c.json({ items, next_after: items.length === q.limit ? items[items.length - 1].id : null });
   })
-  .get("/pipelines/:id/tree", requireScope("read"), valid("param", IdParam), async (c) => {
+  .get("/pipelines/:id/tree", describeRoute({ summary: "List the runs sharing this run’s root", tags: ["pipelines"] }), requireScope("read"), valid("param", IdParam), async (c) => {
     const services = c.get("services");
     const caller = c.get("caller");
     const pipeline = await ownPipeline(services, caller, c.req.valid("param").id);
     const runs = await listChildren(services.db, caller.organizationId, pipeline.root_id);
     return c.json({ root_id: pipeline.root_id, items: runs });
   })
-  .post("/pipelines/:id/rerun", requireScope("write"), valid("param", IdParam), valid("json", RerunBody), async (c) => {
+  .post("/pipelines/:id/rerun", describeRoute({ summary: "Rerun from the first phase of a type", tags: ["pipelines"] }), requireScope("write"), valid("param", IdParam), valid("json", RerunBody), async (c) => {
     const services = c.get("services");
     const pipeline = await ownPipeline(services, c.get("caller"), c.req.valid("param").id);
     return c.json(await rerunPipeline(services, pipeline, c.req.valid("json").from_phase));
   })
-  .post("/pipelines/:id/cancel", requireScope("write"), valid("param", IdParam), async (c) => {
+  .post("/pipelines/:id/cancel", describeRoute({ summary: "Cancel every unfinished document", tags: ["pipelines"] }), requireScope("write"), valid("param", IdParam), async (c) => {
     const services = c.get("services");
     const pipeline = await ownPipeline(services, c.get("caller"), c.req.valid("param").id);
     if (pipeline.status !== "running") throw conflict(`pipeline already finished with status '${pipeline.status}'`);

@@ -1,3 +1,4 @@
+import { describeRoute } from "hono-openapi";
 import { Hono } from "hono";
 import * as v from "valibot";
 import { DELIVERY_HEADERS } from "../adapters/queue/interface";
@@ -34,7 +35,7 @@ function parsedCron(expression: string) {
 }
 
 export const scheduleRoutes = new Hono<AppEnv>()
-  .post("/schedules", requireScope("write"), valid("json", CreateScheduleBody), async (c) => {
+  .post("/schedules", describeRoute({ summary: "Schedule reruns of a pipeline by cron", tags: ["schedules"] }), requireScope("write"), valid("json", CreateScheduleBody), async (c) => {
     const body = c.req.valid("json");
     const services = c.get("services");
     const caller = c.get("caller");
@@ -51,18 +52,18 @@ export const scheduleRoutes = new Hono<AppEnv>()
     });
     return c.json(row, 201);
   })
-  .get("/schedules", requireScope("read"), valid("query", ListQuery), async (c) => {
+  .get("/schedules", describeRoute({ summary: "List schedules", tags: ["schedules"] }), requireScope("read"), valid("query", ListQuery), async (c) => {
     const q = c.req.valid("query");
     const { items, total } = await listSchedules(c.get("services").db, c.get("caller").organizationId, q.limit, q.offset);
     return c.json({ items, total, limit: q.limit, offset: q.offset });
   })
-  .get("/schedules/:id", requireScope("read"), valid("param", IdParam), async (c) => {
+  .get("/schedules/:id", describeRoute({ summary: "Get a schedule with its recent ticks", tags: ["schedules"] }), requireScope("read"), valid("param", IdParam), async (c) => {
     const { db } = c.get("services");
     const schedule = await findSchedule(db, c.get("caller").organizationId, c.req.valid("param").id);
     if (!schedule) throw notFound("schedule");
     return c.json({ ...schedule, ticks: await listTicks(db, schedule.id) });
   })
-  .delete("/schedules/:id", requireScope("write"), valid("param", IdParam), async (c) => {
+  .delete("/schedules/:id", describeRoute({ summary: "Delete a schedule", tags: ["schedules"] }), requireScope("write"), valid("param", IdParam), async (c) => {
     const deleted = await deleteSchedule(c.get("services").db, c.get("caller").organizationId, c.req.valid("param").id);
     if (!deleted) throw notFound("schedule");
     return c.body(null, 204);

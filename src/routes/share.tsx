@@ -1,3 +1,4 @@
+import { describeRoute } from "hono-openapi";
 import { Hono, type Context } from "hono";
 import type { FC } from "hono/jsx";
 import { sha256Hex } from "../crypto";
@@ -63,7 +64,7 @@ const Preview: FC<{ name: string; token: string; header: string[]; rows: string[
 );
 
 /** The public surface: no key, only a share token. */
-export const shareRoutes = new Hono<AppEnv>().get("/share/:file", async (c) => {
+export const shareRoutes = new Hono<AppEnv>().get("/share/:file", describeRoute({ summary: "Public share link: CSV download ({token}.csv) or HTML preview ({token})", tags: ["public"] }), async (c) => {
   const file = c.req.param("file");
   const isCsv = file.endsWith(".csv");
   const token = isCsv ? file.slice(0, -4) : file;

@@ -1,0 +1,95 @@
+import type { Hono } from "hono";
+import { generateSpecs } from "hono-openapi";
+import { VERSION } from "../version";
+import type { AppEnv } from "./env";
+
+type Document = Awaited<ReturnType<typeof generateSpecs>>;
+type Response = { description?: string; headers?: Record<string, unknown>; content?: unknown };
+type Operation = { responses?: Record<string, Response>; security?: Array<Record<string, string[]>> };
+type SpecOptions = NonNullable<Parameters<typeof generateSpecs>[1]>;
+const json = (ref: string) => ({ "application/json": { schema: { $ref: ref } } });
+const errorResponse = (description: string, headers?: Record<string, { $ref: string }>) => ({ description, content: json("#/components/schemas/Error"), ...(headers ? { headers } : {}) });
+const RATE_HEADERS = {
+  "RateLimit-Limit": { $ref: "#/components/headers/RateLimit-Limit" },
+  "RateLimit-Remaining": { $ref: "#/components/headers/RateLimit-Remaining" },
+  "RateLimit-Reset": { $ref: "#/components/headers/RateLimit-Reset" },
+};
+
+const components = {
+  securitySchemes: {
+    apiKey: { type: "apiKey", in: "header", name: "X-API-Key" },
+    bearer: { type: "http", scheme: "bearer", description: "the same API key as a Bearer token" },
+  },
+  schemas: {
+    Error: {
+      type: "object",
+      required: ["error"],
+      properties: {
+        error: {
+          type: "object",
+          required: ["code", "message"],
+          properties: {
+            code: { type: "string", enum: ["bad_request", "unauthorized", "forbidden", "not_found", "conflict", "payload_too_large", "unsupported_media_type", "unprocessable", "rate_limited", "internal"] },
+            message: { type: "string" },
+            details: { type: "array", items: { type: "object", properties: { path: { type: "string" }, message: { type: "string" } } } },
+          },
+        },
+      },
+    },
+  },
+  headers: {
+    "RateLimit-Limit": { description: "requests allowed per window", schema: { type: "integer" } },
+    "RateLimit-Remaining": { description: "requests left in the window", schema: { type: "integer" } },
+    "RateLimit-Reset": { description: "seconds until the window resets", schema: { type: "integer" } },
+    "Retry-After": { description: "whole seconds to wait, at least 1", schema: { type: "integer", minimum: 1 } },
+  },
+} as const;
+
+/** What every operation of a surface shares: auth, the error envelope, the rate-limit headers. */
+function decorate(path: string, operation: Operation) {
+  const limited = path.startsWith("/v1/") || path.startsWith("/share/");
+  const responses = operation.responses ?? {};
+  for (const [status, response] of Object.entries(responses)) {
+    if (!response.description) response.description = status.startsWith("2") ? "Success" : "Error";
+    if (limited && status.startsWith("2")) response.headers = { ...RATE_HEADERS, ...response.headers };
+  }
+  if (path.startsWith("/v1/")) {
+    operation.security = [{ apiKey: [] }, { bearer: [] }];
+    responses["401"] = errorResponse("Missing, invalid or revoked API key");
+    responses["403"] = errorResponse("The key lacks the scope this operation needs");
+  }
+  if (path.includes("{")) responses["404"] = errorResponse("Unknown id, or another organization's");
+  if (limited) responses["429"] = errorResponse("Rate limited", { ...RATE_HEADERS, "Retry-After": { $ref: "#/components/headers/Retry-After" } });
+  responses["500"] = errorResponse("Unexpected failure; the body carries the request id, never details");
+  operation.responses = responses;
+}
+
+const specs = new WeakMap<object, Promise<Document>>();
+
+/**
+ * The OpenAPI 3.1 document of an app, generated from the valibot schemas its routes validate with
+ * (hono-openapi collects them from `valid()`), plus the shared envelope, auth and limit headers.
+ */
+export function openApiDocument(app: Hono<AppEnv>, publicUrl: string): Promise<Document> {
+  let spec = specs.get(app);
+  if (!spec) {
+    spec = generateSpecs(app, {
+      includeEmptyPaths: true,
+      exclude: [/^\/internal\//, "/openapi.json", "/docs"],
+      documentation: {
+        openapi: "3.1.0",
+        info: { title: "Sluice API", version: VERSION, description: "Documents in, reviewed and shareable tables out." },
+        servers: [{ url: publicUrl }],
+        components: components as unknown as NonNullable<SpecOptions["documentation"]>["components"],
+      },
+      defaultValidationErrorResponse: errorResponse("Invalid input: details list every invalid path") as SpecOptions["defaultValidationErrorResponse"],
+    }).then((document) => {
+      for (const [path, item] of Object.entries(document.paths ?? {})) {
+        for (const operation of Object.values(item ?? {})) decorate(path, operation as Operation);
+      }
+      return document;
+    });
+    specs.set(app, spec);
+  }
+  return spec;
+}
