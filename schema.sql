@@ -225,3 +225,8 @@ CREATE TABLE IF NOT EXISTS schedule_ticks (
   created_at   timestamptz NOT NULL DEFAULT now(),
   UNIQUE (schedule_id, due_at)
 );
+
+-- The parse cache: a document whose content (and parse options) match an earlier document of
+-- the organization reuses that document's stored parse instead of parsing again.
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS cache_key text;
+CREATE INDEX IF NOT EXISTS documents_parse_cache ON documents (organization_id, cache_key) WHERE parsed IS NOT NULL;

@@ -12,8 +12,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
-      { test: { name: "unit", include: ["test/unit/**/*.test.ts", "test/adapters/**/*.test.ts"] } },
+      { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts", "test/adapters/**/*.test.ts"] } },
       {
+        extends: true,
         test: {
           name: "api-embedded",
           include: ["test/api/**/*.test.ts"],
@@ -24,6 +25,7 @@ export default defineConfig({
         ? []
         : [
             {
+              extends: true,
               test: {
                 name: "api-services",
                 include: ["test/api/**/*.test.ts", "test/services/**/*.test.ts"],
@@ -32,6 +34,7 @@ export default defineConfig({
               },
             },
             {
+              extends: true,
               test: {
                 name: "worker",
                 include: ["test/worker/**/*.test.ts"],

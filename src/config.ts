@@ -25,6 +25,11 @@ const ConfigSchema = v.object({
   QUEUE_MAX_RETRIES: int(3, 0),
   SWEEP_INTERVAL_SECONDS: int(30, 1),
   SWEEP_STALE_SECONDS: int(120, 1),
+  MAX_FILE_BYTES: int(10 * 1024 * 1024, 1024),
+  MAX_PAGES: int(500, 1),
+  FETCH_TIMEOUT_MS: int(10_000, 100),
+  FETCH_MAX_REDIRECTS: int(5, 0),
+  FETCH_ALLOW_HOSTS: v.optional(v.string(), ""),
 });
 
 type Env = v.InferOutput<typeof ConfigSchema>;
@@ -42,6 +47,14 @@ export interface Config {
   maxBodyBytes: number;
   queueMaxRetries: number;
   sweep: { intervalSeconds: number; staleSeconds: number };
+  documents: {
+    maxFileBytes: number;
+    maxPages: number;
+    fetchTimeoutMs: number;
+    fetchMaxRedirects: number;
+    /** Hosts a URL fetch may reach although they are private (e.g. 127.0.0.1 for tests); empty in production. */
+    fetchAllowHosts: ReadonlySet<string>;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -82,5 +95,12 @@ function fromEnv(e: Env): Config {
     maxBodyBytes: e.MAX_BODY_BYTES,
     queueMaxRetries: e.QUEUE_MAX_RETRIES,
     sweep: { intervalSeconds: e.SWEEP_INTERVAL_SECONDS, staleSeconds: e.SWEEP_STALE_SECONDS },
+    documents: {
+      maxFileBytes: e.MAX_FILE_BYTES,
+      maxPages: e.MAX_PAGES,
+      fetchTimeoutMs: e.FETCH_TIMEOUT_MS,
+      fetchMaxRedirects: e.FETCH_MAX_REDIRECTS,
+      fetchAllowHosts: new Set(e.FETCH_ALLOW_HOSTS.split(",").map((h) => h.trim()).filter(Boolean)),
+    },
   };
 }

@@ -1,6 +1,7 @@
+import { fork, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import ws from "ws";
-import { startNeonWsProxy } from "../../test/support/neon-ws-proxy";
 import { loadConfig, type Config } from "../../src/config";
 import type { DbHandle } from "../../src/db/handle";
 import { migrate } from "../../src/db/migrate";
@@ -30,7 +31,7 @@ export async function embeddedDb(): Promise<BenchDb> {
 /** A throwaway database on real Postgres, reached through the Neon driver as in production. */
 export async function realDb(): Promise<BenchDb | null> {
   if (!realDatabaseUrl) return null;
-  const proxy = await startNeonWsProxy();
+  const proxy = await startProxyProcess();
   const wsProxy = `${proxy.host}/v1`;
   const admin = createNeonDb({ connectionString: realDatabaseUrl, wsProxy, webSocketConstructor: ws });
   const name = `sluice_bench_${process.pid}_${Date.now().toString(36)}`;
@@ -49,15 +50,41 @@ export async function realDb(): Promise<BenchDb | null> {
       await new Promise((resolve) => setTimeout(resolve, 500));
       await admin.runScript(`drop database if exists ${name} with (force)`);
       await admin.close();
-      await proxy.close();
+      proxy.child.disconnect();
+      await once(proxy.child, "exit");
     },
   };
+}
+
+async function startProxyProcess(): Promise<{ host: string; child: ChildProcess }> {
+  const child = fork(new URL("./neon-proxy-process.ts", import.meta.url).pathname, { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const host = await new Promise<string>((resolve, reject) => {
+    child.once("message", (message: { host: string }) => resolve(message.host));
+    child.once("exit", (code) => reject(new Error(`Neon proxy process exited (${code}) before listening`)));
+  });
+  return { host, child };
 }
 
 export const benchConfig = (env: Record<string, string> = {}): Config =>
   loadConfig({ PUBLIC_URL: "http://sluice.bench", RATE_LIMIT_REQUESTS: "100000000", ...env });
 
 export const silent = { info() {}, warn() {}, error() {} };
+
+/** A numeric parameter: the positional argument if given, else the environment variable, else the default. */
+export function numberArg(position: number, envName: string, fallback: number): number {
+  const raw = process.argv[2 + position] ?? process.env[envName];
+  const value = raw === undefined ? fallback : Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${envName} (argument ${position + 1}) must be a positive number, got ${raw}`);
+  return value;
+}
+
+/** Nearest-rank percentile of samples in milliseconds, as text with `digits` decimals. */
+export function percentile(samples: number[], q: number, digits = 2): string {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)].toFixed(digits);
+}
+
+export const skippedRealService = (what: string, vars: string) => `skipped: no real ${what} (set ${vars})`;
 
 /** One line per figure, `metric<TAB>value` after a `## bench` header, so the runner can tabulate. */
 export function report(bench: string, rows: Array<[string, string | number]>) {

@@ -86,6 +86,7 @@ export interface DocumentsTable {
   created_at: Generated<Date>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   swept_at: Timestamp | null;
+  cache_key: string | null;
 }
 
 export interface DocumentPhasesTable {

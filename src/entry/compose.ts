@@ -1,4 +1,6 @@
 import { createEmbeddedQueue } from "../adapters/queue/embedded";
+import type { HostResolver } from "../adapters/dns/interface";
+import { nodeResolver } from "../adapters/dns/node";
 import type { DeliveryVerifier, Queue } from "../adapters/queue/interface";
 import { DELIVERY_PATH } from "../adapters/queue/interface";
 import { createQstashQueue, createQstashVerifier } from "../adapters/queue/qstash";
@@ -27,7 +29,7 @@ export interface Composition {
  * Wires real or embedded adapters from config: QStash and Upstash when their env vars are set,
  * the in-process queue and limiter otherwise. Shared by the Node entry, scripts and tests.
  */
-export function compose(config: Config, handle: DbHandle, options: { logger: Logger; clock?: Clock; limiterPrefix?: string }): Composition {
+export function compose(config: Config, handle: DbHandle, options: { logger: Logger; resolver?: HostResolver; clock?: Clock; limiterPrefix?: string }): Composition {
   const clock = options.clock ?? systemClock;
   const destinationUrl = `${config.publicUrl}${DELIVERY_PATH}`;
   let queue: Queue;
@@ -59,6 +61,7 @@ export function compose(config: Config, handle: DbHandle, options: { logger: Log
     clock,
     config,
     logger: options.logger,
+    resolver: options.resolver ?? nodeResolver,
     clientIp: (c) => (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress,
   };
   const app = createApp(services);

@@ -1,5 +1,6 @@
 import type { DeliveryVerifier, Queue } from "../adapters/queue/interface";
 import { DELIVERY_PATH } from "../adapters/queue/interface";
+import { createDohResolver } from "../adapters/dns/doh";
 import { createQstashQueue, createQstashVerifier } from "../adapters/queue/qstash";
 import type { RateLimitRule } from "../adapters/ratelimit/interface";
 import { createMemoryRateLimiter } from "../adapters/ratelimit/memory";
@@ -46,6 +47,8 @@ function isolateServices(env: Record<string, unknown>): IsolateServices {
     },
     clock: systemClock,
     logger: consoleLogger,
+    // Workers have no resolver API: DNS over HTTPS answers what the platform's fetch will use.
+    resolver: createDohResolver(),
   };
   return isolate;
 }

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import type { RequestIdVariables } from "hono/request-id";
+import type { HostResolver } from "../adapters/dns/interface";
 import type { DeliveryVerifier, Queue } from "../adapters/queue/interface";
 import type { RateLimiter } from "../adapters/ratelimit/interface";
 import type { Clock } from "../clock";
@@ -16,6 +17,8 @@ export interface Services {
   clock: Clock;
   config: Config;
   logger: Logger;
+  /** Resolves URL hosts before a fetch, so private destinations are refused (SSRF). */
+  resolver: HostResolver;
   /** The client's address where the runtime knows it (Node: the socket); used for per-IP limits. */
   clientIp?: (c: Context) => string | undefined;
 }

@@ -1,10 +1,17 @@
 import * as v from "valibot";
 import { storeIdempotentResponse } from "../db/queries/idempotency";
 import { insertPipeline } from "../db/queries/pipelines";
-import { badRequest, type IssueDetail } from "../errors";
+import type { Config } from "../config";
+import { sha256Hex } from "../crypto";
+import type { NewDocument } from "../db/queries/pipelines";
+import { unsupportedReason } from "../documents/detect";
+import { urlProblem } from "../documents/fetch";
+import { parsePageRange } from "../documents/page-range";
+import { ApiError, badRequest, type IssueDetail } from "../errors";
 import type { Caller, Services } from "../http/env";
 import { compileDefinition, FieldsInput, initialCells, PhasesInput, type CompiledPipeline } from "./definition";
 import { publishPhase } from "./messages";
+import { inlineBytes, parseCacheKey, type DocumentSource } from "./phases/transfer";
 import { presentPipeline } from "./present";
 
 /** Most documents one request may carry (and what `sync` may run inline). */
@@ -16,6 +23,7 @@ export const DocumentInput = v.strictObject({
   id: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(200))),
   text: v.optional(v.string()),
   content_base64: v.optional(v.pipe(v.string(), v.base64("must be base64"))),
+  file_url: v.optional(v.pipe(v.string(), v.maxLength(2048), v.url("must be a URL"))),
   filename: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(255))),
   mime_type: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(255))),
 });
@@ -26,18 +34,36 @@ export const CreatePipelineBody = v.strictObject({
   phases: PhasesInput,
   documents: v.pipe(v.array(DocumentInput), v.minLength(1), v.maxLength(MAX_DOCUMENTS)),
   preview: v.optional(v.union([v.boolean(), v.strictObject({ sample: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100)) })])),
+  page_range: v.optional(v.pipe(v.string(), v.maxLength(200), v.check((r) => typeof parsePageRange(r) !== "string", 'must look like "0,2-4" (zero-based pages and ranges)'))),
+  skip_cache: v.optional(v.boolean()),
 });
 
 export type CreatePipelineInput = v.InferOutput<typeof CreatePipelineBody>;
 
-function documentsOf(input: CreatePipelineInput) {
+/**
+ * Checks each document's source (exactly one of text, content_base64, file_url), refuses content
+ * that can never be parsed with a 415 up front, and keys inline content for the parse cache.
+ */
+async function documentsOf(input: CreatePipelineInput, config: Config) {
   const problems: IssueDetail[] = [];
-  const documents = input.documents.map((d, i) => {
-    const given = [d.text !== undefined, d.content_base64 !== undefined].filter(Boolean).length;
-    if (given !== 1) problems.push({ path: `documents.${i}`, message: "give exactly one of text or content_base64" });
-    const source = d.text !== undefined ? { kind: "text", text: d.text } : { kind: "base64", data: d.content_base64 };
-    return { externalId: d.id ?? null, filename: d.filename ?? null, mimeType: d.mime_type ?? null, source };
-  });
+  const documents: NewDocument[] = [];
+  for (const [i, d] of input.documents.entries()) {
+    const given = [d.text, d.content_base64, d.file_url].filter((x) => x !== undefined).length;
+    if (given !== 1) problems.push({ path: `documents.${i}`, message: "give exactly one of text, content_base64 or file_url" });
+    const source: DocumentSource = d.text !== undefined ? { kind: "text", text: d.text } : d.file_url !== undefined ? { kind: "url", url: d.file_url } : { kind: "base64", data: d.content_base64 ?? "" };
+    // Literal private addresses are refused here; host names are resolved and checked when fetched.
+    const urlRefusal = d.file_url !== undefined && urlProblem(d.file_url, config.documents.fetchAllowHosts);
+    if (urlRefusal) problems.push({ path: `documents.${i}.file_url`, message: urlRefusal });
+    const bytes = given === 1 ? inlineBytes(source) : null;
+    if (bytes && bytes.length > config.documents.maxFileBytes) {
+      throw new ApiError("payload_too_large", `documents.${i} is ${bytes.length} bytes; the limit is ${config.documents.maxFileBytes}`);
+    }
+    const unsupported = bytes && unsupportedReason(bytes);
+    if (unsupported) throw new ApiError("unsupported_media_type", `documents.${i}: ${unsupported}`, [{ path: `documents.${i}`, message: unsupported }]);
+    const hints = { filename: d.filename ?? null, mimeType: d.mime_type ?? null };
+    const cacheKey = bytes ? parseCacheKey(await sha256Hex(bytes), hints, input.page_range ?? null) : null;
+    documents.push({ externalId: d.id ?? null, ...hints, source, cacheKey });
+  }
   if (problems.length > 0) throw badRequest("invalid documents", problems);
   return documents;
 }
@@ -58,13 +84,13 @@ const uniqueFieldsOf = (pipeline: CompiledPipeline) => [
 export async function createPipeline(services: Services, caller: Caller, input: CreatePipelineInput, idempotencyKey?: string) {
   const pipeline = compileDefinition({ fields: input.fields, phases: input.phases });
   const sample = previewSample(input.preview);
-  const documents = documentsOf(input).slice(0, sample ?? undefined);
+  const documents = (await documentsOf(input, services.config)).slice(0, sample ?? undefined);
   const id = crypto.randomUUID();
   const { response, documentIds } = await services.db.transaction().execute(async (trx) => {
     const { row, documentIds } = await insertPipeline(trx, {
       id, organizationId: caller.organizationId, name: input.name ?? `run ${new Date().toISOString()}`, config: pipeline,
       uniqueFields: uniqueFieldsOf(pipeline), preview: sample !== null, initialCells: initialCells(pipeline), documents,
-      options: sample !== null ? { sample } : {},
+      options: { ...(sample !== null ? { sample } : {}), ...(input.page_range ? { page_range: input.page_range } : {}), ...(input.skip_cache ? { skip_cache: true } : {}) },
     });
     const response = presentPipeline(row);
     if (idempotencyKey) await storeIdempotentResponse(trx, caller.organizationId, idempotencyKey, 202, response);

@@ -1,4 +1,4 @@
-import { commitPhase, loadDelivery, recordRetry, type DeliveryState, type Outcome } from "../db/queries/deliveries";
+import { commitPhase, findCachedParse, loadDelivery, recordRetry, type DeliveryState, type Outcome } from "../db/queries/deliveries";
 import type { Services } from "../http/env";
 import type { CompiledPipeline } from "./definition";
 import { publishPhase, type PhaseMessage } from "./messages";
@@ -6,7 +6,7 @@ import { documentOutcome } from "./outcome";
 import type { PhaseContext } from "./phases/context";
 import { runExtraction } from "./phases/extraction";
 import { runResolution } from "./phases/resolution";
-import { runTransfer, type DocumentSource } from "./phases/transfer";
+import { runTransfer, type DocumentSource, type TransferDeps, type TransferInput } from "./phases/transfer";
 import { runValidation } from "./phases/validation";
 import { PermanentPhaseError, type Cells, type ParsedDocument } from "./types";
 
@@ -18,13 +18,31 @@ export type DeliveryOutcome =
 interface PhaseResult {
   cells: Cells;
   parsed?: ParsedDocument;
+  cache?: { lookupKey: string; cacheHit: boolean };
 }
 
-async function runPhase(pipeline: CompiledPipeline, phaseIndex: number, state: DeliveryState): Promise<PhaseResult> {
+function transferDeps(services: Services, organizationId: string): TransferDeps {
+  const { documents } = services.config;
+  return {
+    fetchPolicy: {
+      resolver: services.resolver, allowHosts: documents.fetchAllowHosts, timeoutMs: documents.fetchTimeoutMs,
+      maxBytes: documents.maxFileBytes, maxRedirects: documents.fetchMaxRedirects,
+    },
+    maxPages: documents.maxPages,
+    findCachedParse: async (key) => (await findCachedParse(services.db, organizationId, key)) as ParsedDocument | null,
+  };
+}
+
+async function runPhase(services: Services, pipeline: CompiledPipeline, phaseIndex: number, state: DeliveryState): Promise<PhaseResult> {
   const phase = pipeline.phases[phaseIndex];
   if (phase.type === "transfer") {
-    const parsed = await runTransfer({ source: state.source as DocumentSource, filename: state.filename, mimeType: state.mime_type });
-    return { cells: state.cells as Cells, parsed };
+    const input: TransferInput = {
+      source: state.source as DocumentSource, filename: state.filename, mimeType: state.mime_type,
+      pageRange: state.options?.page_range ?? null, skipCache: state.options?.skip_cache ?? false,
+      cacheKey: state.cache_key, cached: state.cached_parse as ParsedDocument | null,
+    };
+    const { parsed, lookupKey, cacheHit } = await runTransfer(input, transferDeps(services, state.organization_id));
+    return { cells: state.cells as Cells, parsed, cache: { lookupKey, cacheHit } };
   }
   const ctx: PhaseContext = {
     pipeline,
@@ -70,7 +88,7 @@ export async function advanceDocument(services: Services, message: PhaseMessage,
 
   let result: PhaseResult;
   try {
-    result = await runPhase(pipeline, message.phase_index, state);
+    result = await runPhase(services, pipeline, message.phase_index, state);
   } catch (error) {
     const reason = describe(error);
     const finishedAt = clock.now();
@@ -90,8 +108,8 @@ export async function advanceDocument(services: Services, message: PhaseMessage,
   const outcome = last ? documentOutcome(pipeline, result.cells) : null;
   const done = await commitPhase(db, {
     ...base, nextPhaseIndex: next, outcome, cells: result.cells, parsed: result.parsed, pageCount: result.parsed?.pages.length,
-    snapshot: true, published: last ? 0 : 1,
-    step: { phaseType: phase.type, attempt, status: "completed", startedAt, finishedAt: clock.now() },
+    cacheKey: result.cache?.lookupKey, snapshot: true, published: last ? 0 : 1,
+    step: { phaseType: phase.type, attempt, status: "completed", startedAt, finishedAt: clock.now(), lookupKey: result.cache?.lookupKey, cacheHit: result.cache?.cacheHit },
   });
   if (!done.advanced) return { effect: "none", reason: "raced: another delivery advanced this document first" };
   if (!last) {

@@ -82,6 +82,8 @@ export interface ParsedDocument {
   mime_type: string;
   filename: string | null;
   pages: string[];
+  /** Zero-based page number in the source of each entry of `pages` (they differ under a page_range). */
+  page_numbers?: number[];
   tables: ParsedTable[];
   /** The parsed value for JSON inputs, for `json_pointer`. */
   json?: unknown;

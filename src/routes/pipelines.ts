@@ -1,5 +1,5 @@
 import { describeRoute } from "hono-openapi";
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import * as v from "valibot";
 import { sha256Hex } from "../crypto";
 import { releaseIdempotencyKey, reserveIdempotencyKey } from "../db/queries/idempotency";
@@ -7,8 +7,9 @@ import { cancelPipeline, documentStats, findPipeline, listChildren, listPipeline
 import { ApiError, badRequest, conflict, notFound } from "../errors";
 import { requireScope } from "../http/auth";
 import type { AppEnv, Caller } from "../http/env";
+import { multipartBody } from "../http/multipart";
 import { valid } from "../http/validate";
-import { createPipeline, CreatePipelineBody, MAX_SYNC_DOCUMENTS } from "../pipeline/create";
+import { createPipeline, CreatePipelineBody, MAX_SYNC_DOCUMENTS, type CreatePipelineInput } from "../pipeline/create";
 import { presentPipeline } from "../pipeline/present";
 import { presentRecords } from "../pipeline/records";
 import { rerunPipeline } from "../pipeline/rerun";
@@ -42,35 +43,40 @@ export async function ownPipeline(services: Services, caller: Caller, id: string
   return pipeline;
 }
 
+/** Creates a run, replaying the first response for a repeated `Idempotency-Key` (24 h). */
+async function create(c: Context<AppEnv>, body: CreatePipelineInput) {
+  const services = c.get("services");
+  const caller = c.get("caller");
+  const header = c.req.header("Idempotency-Key");
+  if (header === undefined) return c.json(await createPipeline(services, caller, body), 202);
+  const key = v.safeParse(IdempotencyKey, header);
+  if (!key.success) throw badRequest("invalid Idempotency-Key header", [{ path: "header.idempotency-key", message: key.issues[0].message }]);
+  const reservation = await reserveIdempotencyKey(services.db, caller.organizationId, key.output, await sha256Hex(JSON.stringify(body)), IDEMPOTENCY_TTL_SECONDS);
+  if (reservation.kind === "replay") return c.json(reservation.body as object, reservation.status as 202);
+  if (reservation.kind === "mismatch") throw new ApiError("unprocessable", "this Idempotency-Key was used with a different request body");
+  if (reservation.kind === "in_flight") throw conflict("a request with this Idempotency-Key is still in progress");
+  try {
+    return c.json(await createPipeline(services, caller, body, key.output), 202);
+  } catch (error) {
+    await releaseIdempotencyKey(services.db, caller.organizationId, key.output);
+    throw error;
+  }
+}
+
+async function sync(c: Context<AppEnv>, body: CreatePipelineInput) {
+  if (body.documents.length > MAX_SYNC_DOCUMENTS) {
+    throw badRequest(`sync runs take at most ${MAX_SYNC_DOCUMENTS} documents; use POST /v1/pipelines`, [
+      { path: "documents", message: `at most ${MAX_SYNC_DOCUMENTS} items` },
+    ]);
+  }
+  return c.json(await runPipelineInline(c.get("services"), c.get("caller"), body));
+}
+
 export const pipelineRoutes = new Hono<AppEnv>()
-  .post("/pipelines", describeRoute({ summary: "Create a pipeline run (202)", tags: ["pipelines"] }), requireScope("write"), valid("json", CreatePipelineBody), async (c) => {
-    const body = c.req.valid("json");
-    const services = c.get("services");
-    const caller = c.get("caller");
-    const header = c.req.header("Idempotency-Key");
-    if (header === undefined) return c.json(await createPipeline(services, caller, body), 202);
-    const key = v.safeParse(IdempotencyKey, header);
-    if (!key.success) throw badRequest("invalid Idempotency-Key header", [{ path: "header.idempotency-key", message: key.issues[0].message }]);
-    const reservation = await reserveIdempotencyKey(services.db, caller.organizationId, key.output, await sha256Hex(JSON.stringify(body)), IDEMPOTENCY_TTL_SECONDS);
-    if (reservation.kind === "replay") return c.json(reservation.body as object, reservation.status as 202);
-    if (reservation.kind === "mismatch") throw new ApiError("unprocessable", "this Idempotency-Key was used with a different request body");
-    if (reservation.kind === "in_flight") throw conflict("a request with this Idempotency-Key is still in progress");
-    try {
-      return c.json(await createPipeline(services, caller, body, key.output), 202);
-    } catch (error) {
-      await releaseIdempotencyKey(services.db, caller.organizationId, key.output);
-      throw error;
-    }
-  })
-  .post("/pipelines/sync", describeRoute({ summary: "Run a small pipeline inline and return its records", tags: ["pipelines"] }), requireScope("write"), valid("json", CreatePipelineBody), async (c) => {
-    const body = c.req.valid("json");
-    if (body.documents.length > MAX_SYNC_DOCUMENTS) {
-      throw badRequest(`sync runs take at most ${MAX_SYNC_DOCUMENTS} documents; use POST /v1/pipelines`, [
-        { path: "documents", message: `at most ${MAX_SYNC_DOCUMENTS} items` },
-      ]);
-    }
-    return c.json(await runPipelineInline(c.get("services"), c.get("caller"), body));
-  })
+  .post("/pipelines", describeRoute({ summary: "Create a pipeline run (202); JSON or multipart (file.0, file.1, …)", tags: ["pipelines"] }), requireScope("write"),
+    multipartBody(CreatePipelineBody, create), valid("json", CreatePipelineBody), (c) => create(c, c.req.valid("json")))
+  .post("/pipelines/sync", describeRoute({ summary: "Run a small pipeline inline and return its records", tags: ["pipelines"] }), requireScope("write"),
+    multipartBody(CreatePipelineBody, sync), valid("json", CreatePipelineBody), (c) => sync(c, c.req.valid("json")))
   .get("/pipelines", describeRoute({ summary: "List pipeline runs", tags: ["pipelines"] }), requireScope("read"), valid("query", ListQuery), async (c) => {
     const q = c.req.valid("query");
     const { items, total } = await listPipelines(c.get("services").db, c.get("caller").organizationId, {

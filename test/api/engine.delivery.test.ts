@@ -110,7 +110,7 @@ describe("exactly-once effects over at-least-once delivery", () => {
     const { pipeline, holding } = await createHeld(invoiceDocuments(3));
     const messages = holding.take();
     // Corrupt one stored source so transfer throws an unexpected (retryable) error every time.
-    await t.db.updateTable("documents").set({ source: JSON.stringify({ kind: "mystery" }) }).where("id", "=", messages[1].document_id).execute();
+    await t.db.updateTable("documents").set({ source: JSON.stringify({ kind: "mystery" }), cache_key: null }).where("id", "=", messages[1].document_id).execute();
     for (const m of messages) await t.services.queue.publish({ body: { type: "phase", ...m } });
     await settle(t);
     const detail = await (await t.request(`/v1/pipelines/${pipeline.id}`)).json();
@@ -123,10 +123,10 @@ describe("exactly-once effects over at-least-once delivery", () => {
   });
 
   it("ends an undecodable document in error at once, without retries", async () => {
-    const { pipeline, services, holding } = await createHeld([{ id: "bin", content_base64: btoa("%PDF-1.7\n binary") } as never, ...invoiceDocuments(1)]);
+    const { pipeline, services, holding } = await createHeld([{ id: "bin", content_base64: btoa("%PDF-1.7\n truncated") } as never, ...invoiceDocuments(1)]);
     for (const m of holding.take()) await advanceDocument(services, m, 0);
     const records = await (await t.request(`/v1/pipelines/${pipeline.id}/records`)).json();
-    expect(records.errors).toEqual([expect.objectContaining({ code: "unsupported_format" })]);
+    expect(records.errors).toEqual([expect.objectContaining({ code: "invalid_pdf", attempts: 1 })]);
   });
 });
 

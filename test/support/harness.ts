@@ -6,6 +6,7 @@ import { mintApiKey } from "../../src/api-keys";
 import { bootstrapOrganization } from "../../src/bootstrap";
 import type { Clock } from "../../src/clock";
 import { loadConfig } from "../../src/config";
+import type { HostResolver } from "../../src/adapters/dns/interface";
 import type { DbHandle } from "../../src/db/handle";
 import { migrate } from "../../src/db/migrate";
 import { createNeonDb } from "../../src/db/neon";
@@ -38,6 +39,8 @@ function serviceEnv(): Record<string, string> {
 export interface TestAppOptions {
   env?: Record<string, string>;
   clock?: Clock;
+  /** Stands in for DNS, so a test can make a public-looking host resolve anywhere. */
+  resolver?: HostResolver;
 }
 
 /**
@@ -50,6 +53,7 @@ export async function startTestApp(options: TestAppOptions = {}) {
   const composition = compose(config, handle, {
     logger: silentLogger,
     clock: options.clock,
+    resolver: options.resolver,
     limiterPrefix: `test:${crypto.randomUUID()}`,
   });
   const { db } = composition.services;

@@ -15,6 +15,12 @@ export interface DeliveryState {
   parsed: unknown;
   config: unknown;
   cancel_requested: boolean;
+  organization_id: string;
+  /** The run's options: `page_range`, `skip_cache`, preview `sample`. */
+  options: { page_range?: string; skip_cache?: boolean };
+  cache_key: string | null;
+  /** A stored parse of the same content, looked up only when transfer is next and the cache is on. */
+  cached_parse: unknown;
   uniqueness: Record<string, number>;
   decisions: Array<{ field: string; gate: string; decision: "approve" | "override" | "reject"; value?: unknown }>;
 }
@@ -23,7 +29,12 @@ export async function loadDelivery(db: Db, documentId: string): Promise<Delivery
   // Uniqueness counts and reviewer decisions are only read when the phase about to run is a validation phase.
   const result = await sql<DeliveryState>`
     select d.id, d.pipeline_id, d.status, d.phase_index, d.generation, d.source, d.filename, d.mime_type,
-           d.cells, d.parsed, p.config, p.cancel_requested,
+           d.cells, d.parsed, p.config, p.cancel_requested, d.organization_id, p.options, d.cache_key,
+           case when p.config->'phases'->d.phase_index->>'type' = 'transfer' and d.cache_key is not null
+                     and coalesce(p.options->>'skip_cache', 'false') <> 'true' then
+             (select c.parsed from documents c where c.organization_id = d.organization_id and c.cache_key = d.cache_key
+                and c.parsed is not null limit 1)
+           end as cached_parse,
            case when p.config->'phases'->d.phase_index->>'type' = 'validation' and cardinality(p.unique_fields) > 0 then
              (select coalesce(jsonb_object_agg(f.name, (
                 select count(*) from documents o
@@ -54,6 +65,8 @@ export interface PhaseCommit {
   cells: unknown;
   parsed?: unknown;
   pageCount?: number;
+  /** Set by transfer when the key was only known after fetching (URL documents). */
+  cacheKey?: string | null;
   error?: unknown;
   /** Whether this phase's cells are kept as its snapshot (not for failures). */
   snapshot: boolean;
@@ -104,7 +117,7 @@ export async function commitPhase(db: Db, c: PhaseCommit): Promise<CommitResult>
     with doc as (
       update documents set phase_index = ${c.nextPhaseIndex}, status = ${status}, cells = ${json(c.cells)}::jsonb,
         parsed = coalesce(${json(c.parsed)}::jsonb, parsed), page_count = coalesce(${c.pageCount ?? null}::int, page_count),
-        error = ${json(c.error)}::jsonb, updated_at = now(), swept_at = null
+        error = ${json(c.error)}::jsonb, updated_at = now(), swept_at = null, cache_key = coalesce(${c.cacheKey ?? null}, cache_key)
       where id = ${c.documentId} and phase_index = ${c.phaseIndex} and generation = ${c.generation}
         and status in ('queued', 'processing')
       returning id, pipeline_id
@@ -165,4 +178,11 @@ export async function recordRetry(
       duration_ms: Math.max(0, r.finishedAt.getTime() - r.startedAt.getTime()), error: JSON.stringify(r.error),
     })
     .execute();
+}
+
+/** The parse cache for documents whose key is known only after fetching: one extra read. */
+export async function findCachedParse(db: Db, organizationId: string, cacheKey: string): Promise<unknown> {
+  const row = await db.selectFrom("documents").select("parsed").where("organization_id", "=", organizationId)
+    .where("cache_key", "=", cacheKey).where("parsed", "is not", null).limit(1).executeTakeFirst();
+  return row?.parsed ?? null;
 }

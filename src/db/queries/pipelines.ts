@@ -7,6 +7,8 @@ export interface NewDocument {
   filename: string | null;
   mimeType: string | null;
   source: unknown;
+  /** Known at creation for inline content, so the transfer read can find a stored parse at once. */
+  cacheKey: string | null;
 }
 
 export interface NewPipeline {
@@ -39,7 +41,7 @@ export async function insertPipeline(trx: Transaction<Database>, p: NewPipeline)
   for (let start = 0; start < p.documents.length; start += INSERT_BATCH) {
     const batch = p.documents.slice(start, start + INSERT_BATCH).map((d, i) => ({
       pipeline_id: p.id, organization_id: p.organizationId, ordinal: start + i, external_id: d.externalId,
-      filename: d.filename, mime_type: d.mimeType, source: JSON.stringify(d.source), cells,
+      filename: d.filename, mime_type: d.mimeType, source: JSON.stringify(d.source), cells, cache_key: d.cacheKey,
     }));
     const ids = await trx.insertInto("documents").values(batch).returning("id").execute();
     documentIds.push(...ids.map((r) => r.id));

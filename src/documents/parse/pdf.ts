@@ -13,7 +13,8 @@ interface TextItem {
 export async function parsePdf(bytes: Uint8Array, selected: (pageCount: number) => number[]) {
   let pdf: Awaited<ReturnType<typeof getDocumentProxy>>;
   try {
-    pdf = await getDocumentProxy(bytes);
+    // pdf.js takes ownership of (detaches) the buffer it is given; the caller keeps its bytes.
+    pdf = await getDocumentProxy(bytes.slice());
   } catch (error) {
     const name = (error as { name?: string }).name;
     if (name === "PasswordException") throw new PermanentPhaseError("encrypted_pdf", "the PDF is encrypted");

@@ -1,47 +1,83 @@
 import { sha256Hex } from "../../crypto";
-import { csvTable } from "../../documents/parse/csv";
-import { binaryReason, detectFormat, MIME_OF } from "../../documents/detect";
+import { fetchDocument, type FetchPolicy } from "../../documents/fetch";
+import { parsePageRange } from "../../documents/page-range";
+import { parseBytes } from "../../documents/parse";
 import { PermanentPhaseError, type ParsedDocument } from "../types";
 
 /** How a document's bytes were handed in; stored on the document row. */
-export type DocumentSource = { kind: "text"; text: string } | { kind: "base64"; data: string };
+export type DocumentSource = { kind: "text"; text: string } | { kind: "base64"; data: string } | { kind: "url"; url: string };
 
 export interface TransferInput {
   source: DocumentSource;
   filename: string | null;
   mimeType: string | null;
+  pageRange: string | null;
+  skipCache: boolean;
+  /** The document's cache key when known at creation, and the stored parse the delivery read found for it. */
+  cacheKey: string | null;
+  cached: ParsedDocument | null;
 }
 
-/** Brings the bytes in and parses them to text with page boundaries (form feeds split pages). */
-export async function runTransfer(input: TransferInput): Promise<ParsedDocument> {
-  const text = decode(input.source);
-  const format = detectFormat(text, { mimeType: input.mimeType, filename: input.filename });
-  const pages = text.split("\f");
-  return {
-    mime_type: MIME_OF[format],
-    filename: input.filename,
-    pages,
-    tables: format === "csv" ? [csvTable(text)] : [],
-    ...(format === "json" ? { json: JSON.parse(text) } : {}),
-    content_hash: await sha256Hex(text),
-  };
+export interface TransferDeps {
+  fetchPolicy: FetchPolicy;
+  maxPages: number;
+  findCachedParse(cacheKey: string): Promise<ParsedDocument | null>;
 }
 
-function decode(source: DocumentSource): string {
-  if (source.kind === "text") return source.text;
-  // Anything else is a bug or a corrupt row, not bad input: fail retryably so it is noticed, not swallowed.
-  if (source.kind !== "base64" || typeof source.data !== "string") throw new Error(`unknown document source '${(source as { kind?: string }).kind}'`);
-  let bytes: Uint8Array;
+export interface TransferResult {
+  parsed: ParsedDocument;
+  lookupKey: string;
+  cacheHit: boolean;
+}
+
+/**
+ * What makes two parses interchangeable: the same bytes, read as the same format (the declared
+ * type and name can decide between text and CSV), limited to the same pages.
+ */
+export function parseCacheKey(contentHash: string, hints: { filename: string | null; mimeType: string | null }, pageRange: string | null) {
+  const extension = hints.filename?.includes(".") ? hints.filename.split(".").pop()!.toLowerCase() : "";
+  return `${contentHash}|${hints.mimeType?.split(";")[0]?.trim().toLowerCase() ?? ""}|${extension}|${pageRange ?? "all"}`;
+}
+
+export function decodeBase64(data: string): Uint8Array {
   try {
-    bytes = Uint8Array.from(atob(source.data), (c) => c.charCodeAt(0));
+    return Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
   } catch {
     throw new PermanentPhaseError("invalid_base64", "content_base64 is not valid base64");
   }
-  const binary = binaryReason(bytes);
-  if (binary) throw new PermanentPhaseError("unsupported_format", binary);
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes).replace(/^\uFEFF/, "");
-  } catch {
-    throw new PermanentPhaseError("unsupported_format", "content is not UTF-8 text");
+}
+
+/** The bytes of an inline source (the URL kind is fetched by the phase). */
+export function inlineBytes(source: DocumentSource): Uint8Array | null {
+  if (source.kind === "text") return new TextEncoder().encode(source.text);
+  if (source.kind === "base64") return decodeBase64(source.data);
+  return null;
+}
+
+async function sourceBytes(source: DocumentSource, deps: TransferDeps) {
+  if (source.kind === "url") return fetchDocument(source.url, deps.fetchPolicy);
+  const bytes = inlineBytes(source);
+  // Anything else is a bug or a corrupt row, not bad input: fail retryably so it is noticed, not swallowed.
+  if (!bytes) throw new Error(`unknown document source '${(source as { kind?: string }).kind}'`);
+  return { bytes, contentType: null };
+}
+
+/**
+ * Brings the bytes in (inline, or fetched with SSRF checks), reuses a stored parse of the same
+ * content unless `skip_cache`, otherwise parses to text with page boundaries.
+ */
+export async function runTransfer(input: TransferInput, deps: TransferDeps): Promise<TransferResult> {
+  if (input.cached && input.cacheKey && !input.skipCache) return { parsed: input.cached, lookupKey: input.cacheKey, cacheHit: true };
+  const { bytes, contentType } = await sourceBytes(input.source, deps);
+  const hints = { filename: input.filename, mimeType: input.mimeType ?? contentType };
+  const contentHash = await sha256Hex(bytes);
+  const lookupKey = input.cacheKey ?? parseCacheKey(contentHash, hints, input.pageRange);
+  if (!input.skipCache && input.source.kind === "url") {
+    const cached = await deps.findCachedParse(lookupKey);
+    if (cached) return { parsed: cached, lookupKey, cacheHit: true };
   }
+  const range = input.pageRange ? parsePageRange(input.pageRange) : null;
+  if (typeof range === "string") throw new PermanentPhaseError("invalid_page_range", range);
+  const parsed = await parseBytes(bytes, { ...hints, pageRange: range, maxPages: deps.maxPages });
+  return { parsed: { ...parsed, content_hash: contentHash }, lookupKey, cacheHit: false };
 }

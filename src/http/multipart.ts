@@ -1,0 +1,72 @@
+import type { StandardSchemaV1 } from "@standard-schema/spec";
+import type { Context, MiddlewareHandler } from "hono";
+import { ApiError, badRequest } from "../errors";
+import type { AppEnv } from "./env";
+import { issueDetails } from "./validate";
+
+/** Form fields that carry JSON, and those that carry a boolean, as Datalab's run endpoint takes them. */
+const JSON_FIELDS = new Set(["fields", "phases", "documents", "preview"]);
+const BOOLEAN_FIELDS = new Set(["skip_cache"]);
+
+function base64(bytes: Uint8Array): string {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+function fieldValue(key: string, value: string): unknown {
+  if (BOOLEAN_FIELDS.has(key)) return value === "true" ? true : value === "false" ? false : value;
+  if (!JSON_FIELDS.has(key)) return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    throw badRequest("invalid multipart field", [{ path: key, message: "must be JSON" }]);
+  }
+}
+
+/**
+ * Turns a multipart body into the object a JSON body would be: `file.0`, `file.1`… become
+ * documents (after any given in `documents`), other fields keep their names.
+ */
+export async function formInput(form: FormData, maxFileBytes: number): Promise<Record<string, unknown>> {
+  const input: Record<string, unknown> = {};
+  const files: Array<[number, File]> = [];
+  for (const [key, value] of form.entries()) {
+    const slot = /^file\.(\d{1,4})$/.exec(key);
+    if (slot) {
+      if (typeof value === "string") throw badRequest("invalid multipart field", [{ path: key, message: "must be a file" }]);
+      if (value.size > maxFileBytes) throw new ApiError("payload_too_large", `${key} is ${value.size} bytes; the limit is ${maxFileBytes}`);
+      files.push([Number(slot[1]), value]);
+    } else if (typeof value !== "string") {
+      throw badRequest("invalid multipart field", [{ path: key, message: "files go in file.0, file.1, …" }]);
+    } else input[key] = fieldValue(key, value);
+  }
+  if (files.length > 0) {
+    const uploaded = await Promise.all(files.sort(([a], [b]) => a - b).map(async ([, file]) => ({
+      content_base64: base64(new Uint8Array(await file.arrayBuffer())),
+      ...(file.name ? { filename: file.name } : {}),
+      ...(file.type ? { mime_type: file.type } : {}),
+    })));
+    input.documents = [...(Array.isArray(input.documents) ? input.documents : []), ...uploaded];
+  }
+  return input;
+}
+
+/**
+ * Accepts `multipart/form-data` for a route whose JSON body `schema` validates: the form is
+ * converted and validated the same way, then `handle` runs; JSON requests pass on untouched.
+ */
+export function multipartBody<S extends StandardSchemaV1>(schema: S, handle: (c: Context<AppEnv>, body: StandardSchemaV1.InferOutput<S>) => Promise<Response>): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (!/^multipart\/form-data/i.test(c.req.header("content-type") ?? "")) return next();
+    let form: FormData;
+    try {
+      form = await c.req.formData();
+    } catch {
+      throw badRequest("malformed multipart body");
+    }
+    const result = await schema["~standard"].validate(await formInput(form, c.get("services").config.documents.maxFileBytes));
+    if (result.issues) throw new ApiError("bad_request", "invalid body", issueDetails(result.issues));
+    return handle(c, result.value);
+  };
+}

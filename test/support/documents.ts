@@ -1,0 +1,28 @@
+import { PDFDocument, StandardFonts } from "pdf-lib";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** A PDF with one page per entry; each entry's lines are drawn top-down. */
+export async function makePdf(pages: string[][]): Promise<Uint8Array> {
+  const pdf = await PDFDocument.create();
+  const font = await pdf.embedFont(StandardFonts.Helvetica);
+  for (const lines of pages) {
+    const page = pdf.addPage([595, 842]);
+    lines.forEach((line, i) => page.drawText(line, { x: 50, y: 780 - i * 20, size: 12, font }));
+  }
+  return pdf.save();
+}
+
+export type Route = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** A local HTTP server standing in for the public internet in URL-fetch tests. */
+export async function startFileServer(routes: Record<string, Route>) {
+  const server = createServer((req, res) => {
+    const route = routes[new URL(req.url ?? "/", "http://x").pathname];
+    if (route) route(req, res);
+    else res.writeHead(404).end("not found");
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { base, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
