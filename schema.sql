@@ -230,3 +230,44 @@ CREATE TABLE IF NOT EXISTS schedule_ticks (
 -- the organization reuses that document's stored parse instead of parsing again.
 ALTER TABLE documents ADD COLUMN IF NOT EXISTS cache_key text;
 CREATE INDEX IF NOT EXISTS documents_parse_cache ON documents (organization_id, cache_key) WHERE parsed IS NOT NULL;
+
+-- Templates: a reusable definition. The draft is edited in place; publishing freezes it as the
+-- next immutable version, which runs pin by (template_id, template_version).
+CREATE TABLE IF NOT EXISTS templates (
+  id               uuid        PRIMARY KEY DEFAULT gen_random_uuid(),
+  organization_id  uuid        NOT NULL REFERENCES organizations(id),
+  name             text        NOT NULL,
+  description      text,
+  draft            jsonb       NOT NULL,
+  latest_version   integer     NOT NULL DEFAULT 0,
+  created_at       timestamptz NOT NULL DEFAULT now(),
+  updated_at       timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS templates_org ON templates (organization_id, created_at);
+
+CREATE TABLE IF NOT EXISTS template_versions (
+  template_id   uuid        NOT NULL REFERENCES templates(id),
+  version       integer     NOT NULL CHECK (version > 0),
+  name          text        NOT NULL,
+  description   text,
+  definition    jsonb       NOT NULL,
+  published_by  uuid        NOT NULL REFERENCES api_keys(id),
+  published_at  timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (template_id, version)
+);
+
+-- Completion webhooks: the target on the run, one signing secret per organization, every attempt kept.
+ALTER TABLE pipelines ADD COLUMN IF NOT EXISTS webhook_url text;
+ALTER TABLE organizations ADD COLUMN IF NOT EXISTS webhook_secret text;
+CREATE TABLE IF NOT EXISTS webhook_deliveries (
+  id           bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  pipeline_id  uuid        NOT NULL REFERENCES pipelines(id),
+  generation   integer     NOT NULL,
+  attempt      integer     NOT NULL,
+  url          text        NOT NULL,
+  status_code  integer,
+  outcome      text        NOT NULL CHECK (outcome IN ('delivered', 'retrying', 'failed')),
+  error        text,
+  created_at   timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS webhook_deliveries_pipeline ON webhook_deliveries (pipeline_id, id);

@@ -14,6 +14,7 @@ import { pipelineEventRoutes } from "./routes/pipeline-events";
 import { pipelineRoutes } from "./routes/pipelines";
 import { reviewRoutes } from "./routes/reviews";
 import { scheduleRoutes, scheduleTickRoutes } from "./routes/schedules";
+import { templateRoutes } from "./routes/templates";
 import { shareRoutes } from "./routes/share";
 
 /** Builds the whole HTTP surface from explicit services; every runtime entry calls this. */
@@ -32,7 +33,8 @@ export function createApp(services: Services) {
     .route("/", pipelineEventRoutes)
     .route("/", dataProductRoutes)
     .route("/", reviewRoutes)
-    .route("/", scheduleRoutes);
+    .route("/", scheduleRoutes)
+    .route("/", templateRoutes);
 
   const app = new Hono<AppEnv>()
     .use(requestId({ headerName: "X-Request-Id" }))

@@ -14,6 +14,7 @@ export interface OrganizationsTable {
   id: Generated<string>;
   name: string;
   created_at: Generated<Date>;
+  webhook_secret: string | null;
 }
 
 export interface ApiKeysTable {
@@ -65,6 +66,7 @@ export interface PipelinesTable {
   created_at: Generated<Date>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   finished_at: Timestamp | null;
+  webhook_url: string | null;
 }
 
 export interface DocumentsTable {
@@ -199,6 +201,39 @@ export interface ScheduleTicksTable {
   created_at: Generated<Date>;
 }
 
+export interface TemplatesTable {
+  id: Generated<string>;
+  organization_id: string;
+  name: string;
+  description: string | null;
+  draft: Json;
+  latest_version: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface TemplateVersionsTable {
+  template_id: string;
+  version: number;
+  name: string;
+  description: string | null;
+  definition: Json;
+  published_by: string;
+  published_at: Generated<Date>;
+}
+
+export interface WebhookDeliveriesTable {
+  id: Generated<string>;
+  pipeline_id: string;
+  generation: number;
+  attempt: number;
+  url: string;
+  status_code: number | null;
+  outcome: "delivered" | "retrying" | "failed";
+  error: string | null;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
   schema_migrations: SchemaMigrationsTable;
   organizations: OrganizationsTable;
@@ -215,6 +250,9 @@ export interface Database {
   review_decisions: ReviewDecisionsTable;
   schedules: SchedulesTable;
   schedule_ticks: ScheduleTicksTable;
+  templates: TemplatesTable;
+  template_versions: TemplateVersionsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type Db = Kysely<Database>;

@@ -13,6 +13,7 @@ import { compileDefinition, FieldsInput, initialCells, PhasesInput, type Compile
 import { publishPhase } from "./messages";
 import { inlineBytes, parseCacheKey, type DocumentSource } from "./phases/transfer";
 import { presentPipeline } from "./present";
+import { templateDefinition } from "../templates/definition";
 
 /** Most documents one request may carry (and what `sync` may run inline). */
 export const MAX_DOCUMENTS = 1000;
@@ -30,12 +31,15 @@ export const DocumentInput = v.strictObject({
 
 export const CreatePipelineBody = v.strictObject({
   name: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200))),
-  fields: FieldsInput,
-  phases: PhasesInput,
+  template_id: v.optional(v.pipe(v.string(), v.uuid("must be a UUID"))),
+  version: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  fields: v.optional(FieldsInput),
+  phases: v.optional(PhasesInput),
   documents: v.pipe(v.array(DocumentInput), v.minLength(1), v.maxLength(MAX_DOCUMENTS)),
   preview: v.optional(v.union([v.boolean(), v.strictObject({ sample: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100)) })])),
   page_range: v.optional(v.pipe(v.string(), v.maxLength(200), v.check((r) => typeof parsePageRange(r) !== "string", 'must look like "0,2-4" (zero-based pages and ranges)'))),
   skip_cache: v.optional(v.boolean()),
+  webhook_url: v.optional(v.pipe(v.string(), v.maxLength(2048), v.url("must be a URL"))),
 });
 
 export type CreatePipelineInput = v.InferOutput<typeof CreatePipelineBody>;
@@ -77,12 +81,35 @@ const uniqueFieldsOf = (pipeline: CompiledPipeline) => [
   ...new Set(pipeline.phases.flatMap((p) => (p.type === "validation" ? p.gates.flatMap((g) => g.rules.filter((r) => r.rule === "unique").map((r) => r.field)) : []))),
 ];
 
+/** The definition a run follows: given inline, or a template's version (pinned on the run). */
+async function definitionOf(services: Services, caller: Caller, input: CreatePipelineInput) {
+  if (input.template_id === undefined) {
+    const missing = (["fields", "phases"] as const).filter((key) => input[key] === undefined);
+    if (input.version !== undefined) throw badRequest("version needs template_id", [{ path: "version", message: "allowed only with template_id" }]);
+    if (missing.length > 0) throw badRequest("give fields and phases, or a template_id", missing.map((path) => ({ path, message: "required without template_id" })));
+    return { definition: { fields: input.fields!, phases: input.phases! }, templateId: null, templateVersion: null };
+  }
+  const extra = (["fields", "phases"] as const).filter((key) => input[key] !== undefined);
+  if (extra.length > 0) throw badRequest("give a template_id or a definition, not both", extra.map((path) => ({ path, message: "not allowed with template_id" })));
+  const pinned = await templateDefinition(services, caller.organizationId, input.template_id, input.version);
+  return { definition: pinned.definition, templateId: pinned.templateId, templateVersion: pinned.version };
+}
+
+function webhookUrlOf(input: CreatePipelineInput, config: Config): string | null {
+  if (input.webhook_url === undefined) return null;
+  const problem = urlProblem(input.webhook_url, config.documents.fetchAllowHosts);
+  if (problem) throw badRequest("invalid webhook_url", [{ path: "webhook_url", message: problem }]);
+  return input.webhook_url;
+}
+
 /**
  * Validates and compiles the definition, stores the run with its documents (and the idempotent
  * response) in one transaction, then publishes the first message of every document.
  */
 export async function createPipeline(services: Services, caller: Caller, input: CreatePipelineInput, idempotencyKey?: string) {
-  const pipeline = compileDefinition({ fields: input.fields, phases: input.phases });
+  const { definition, templateId, templateVersion } = await definitionOf(services, caller, input);
+  const pipeline = compileDefinition(definition);
+  const webhookUrl = webhookUrlOf(input, services.config);
   const sample = previewSample(input.preview);
   const documents = (await documentsOf(input, services.config)).slice(0, sample ?? undefined);
   const id = crypto.randomUUID();
@@ -90,6 +117,7 @@ export async function createPipeline(services: Services, caller: Caller, input: 
     const { row, documentIds } = await insertPipeline(trx, {
       id, organizationId: caller.organizationId, name: input.name ?? `run ${new Date().toISOString()}`, config: pipeline,
       uniqueFields: uniqueFieldsOf(pipeline), preview: sample !== null, initialCells: initialCells(pipeline), documents,
+      templateId, templateVersion, webhookUrl,
       options: { ...(sample !== null ? { sample } : {}), ...(input.page_range ? { page_range: input.page_range } : {}), ...(input.skip_cache ? { skip_cache: true } : {}) },
     });
     const response = presentPipeline(row);

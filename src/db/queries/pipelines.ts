@@ -21,6 +21,9 @@ export interface NewPipeline {
   initialCells: unknown;
   documents: NewDocument[];
   options: Record<string, unknown>;
+  templateId: string | null;
+  templateVersion: number | null;
+  webhookUrl: string | null;
 }
 
 const INSERT_BATCH = 500;
@@ -33,6 +36,7 @@ export async function insertPipeline(trx: Transaction<Database>, p: NewPipeline)
       id: p.id, organization_id: p.organizationId, name: p.name, config: JSON.stringify(p.config), unique_fields: p.uniqueFields,
       preview: p.preview, root_id: p.id, document_count: p.documents.length, pending_count: p.documents.length,
       queue_messages: p.documents.length, options: JSON.stringify(p.options),
+      template_id: p.templateId, template_version: p.templateVersion, webhook_url: p.webhookUrl,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
