@@ -27,7 +27,9 @@ describe("the OpenAPI document", () => {
     const create = doc.paths["/v1/pipelines"].post;
     expect(create.summary).toBeTruthy();
     expect(create.security).toEqual([{ apiKey: [] }, { bearer: [] }]);
-    expect(create.requestBody.content["application/json"].schema.required).toEqual(expect.arrayContaining(["fields", "phases", "documents"]));
+    const body = create.requestBody.content["application/json"].schema;
+    expect(body.required).toEqual(["documents"]);
+    expect(Object.keys(body.properties)).toEqual(expect.arrayContaining(["fields", "phases", "template_id", "page_range", "webhook_url"]));
     expect(create.responses["400"].content["application/json"].schema.$ref).toBe("#/components/schemas/Error");
     expect(Object.keys(create.responses["429"].headers)).toEqual(expect.arrayContaining(["Retry-After", "RateLimit-Reset"]));
     expect(Object.keys(create.responses["401"])).toContain("description");
