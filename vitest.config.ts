@@ -25,7 +25,7 @@ export default defineConfig({
         ? []
         : [
             {
-              extends: true,
+              extends: true as const,
               test: {
                 name: "api-services",
                 include: ["test/api/**/*.test.ts", "test/services/**/*.test.ts"],
@@ -34,7 +34,7 @@ export default defineConfig({
               },
             },
             {
-              extends: true,
+              extends: true as const,
               test: {
                 name: "worker",
                 include: ["test/worker/**/*.test.ts"],

@@ -15,6 +15,7 @@ import { pipelineRoutes } from "./routes/pipelines";
 import { reviewRoutes } from "./routes/reviews";
 import { scheduleRoutes, scheduleTickRoutes } from "./routes/schedules";
 import { templateRoutes } from "./routes/templates";
+import { webhookRoutes } from "./routes/webhooks";
 import { shareRoutes } from "./routes/share";
 
 /** Builds the whole HTTP surface from explicit services; every runtime entry calls this. */
@@ -34,7 +35,8 @@ export function createApp(services: Services) {
     .route("/", dataProductRoutes)
     .route("/", reviewRoutes)
     .route("/", scheduleRoutes)
-    .route("/", templateRoutes);
+    .route("/", templateRoutes)
+    .route("/", webhookRoutes);
 
   const app = new Hono<AppEnv>()
     .use(requestId({ headerName: "X-Request-Id" }))

@@ -29,7 +29,8 @@ export function urlProblem(raw: string, allowHosts: ReadonlySet<string>): string
   return null;
 }
 
-async function checkDestination(url: URL, policy: FetchPolicy) {
+/** Refuses a destination that is, or resolves to, a private or reserved address (unless allowed). */
+export async function checkDestination(url: URL, policy: Pick<FetchPolicy, "resolver" | "allowHosts">) {
   const problem = urlProblem(url.href, policy.allowHosts);
   if (problem) throw refuse(`${url.origin} ${problem}`);
   const host = url.hostname.replace(/^\[|\]$/g, "");

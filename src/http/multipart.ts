@@ -5,7 +5,7 @@ import type { AppEnv } from "./env";
 import { issueDetails } from "./validate";
 
 /** Form fields that carry JSON, and those that carry a boolean, as Datalab's run endpoint takes them. */
-const JSON_FIELDS = new Set(["fields", "phases", "documents", "preview"]);
+const JSON_FIELDS = new Set(["fields", "phases", "documents", "preview", "version"]);
 const BOOLEAN_FIELDS = new Set(["skip_cache"]);
 
 function base64(bytes: Uint8Array): string {

@@ -18,6 +18,7 @@ export function presentPipeline(row: PipelineRow, stats?: DocumentStats) {
     generation: row.generation,
     template_id: row.template_id,
     template_version: row.template_version,
+    webhook_url: row.webhook_url,
     parent_id: row.parent_id,
     root_id: row.root_id,
     cancel_requested: row.cancel_requested,

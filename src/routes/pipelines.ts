@@ -9,6 +9,7 @@ import { requireScope } from "../http/auth";
 import type { AppEnv, Caller } from "../http/env";
 import { multipartBody } from "../http/multipart";
 import { valid } from "../http/validate";
+import { publishWebhook } from "../webhooks/deliver";
 import { createPipeline, CreatePipelineBody, MAX_SYNC_DOCUMENTS, type CreatePipelineInput } from "../pipeline/create";
 import { presentPipeline } from "../pipeline/present";
 import { presentRecords } from "../pipeline/records";
@@ -118,5 +119,6 @@ export const pipelineRoutes = new Hono<AppEnv>()
     const pipeline = await ownPipeline(services, c.get("caller"), c.req.valid("param").id);
     if (pipeline.status !== "running") throw conflict(`pipeline already finished with status '${pipeline.status}'`);
     const result = await cancelPipeline(services.db, pipeline.id);
+    if (result.finished && pipeline.webhook_url) await publishWebhook(services, { pipeline_id: pipeline.id, generation: pipeline.generation });
     return c.json({ id: pipeline.id, status: result.status, cancelled_documents: result.stopped });
   });

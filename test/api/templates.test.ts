@@ -48,6 +48,13 @@ describe("templates", () => {
     const latestRecords = await (await t.request(`/v1/pipelines/${latest.id}/records`)).json();
     expect(latestRecords.field_definitions.map((f: { name: string }) => f.name)).toEqual(["total"]);
 
+    const form = new FormData();
+    form.set("version", "1");
+    form.set("file.0", new Blob(["Invoice No: F-1\nTotal: 7.00\n"], { type: "text/plain" }), "f.txt");
+    const uploaded = await t.request(`/v1/templates/${template.id}/run`, { method: "POST", body: form });
+    expect(uploaded.status).toBe(202);
+    expect(await uploaded.json()).toMatchObject({ template_version: 1, counts: { total: 1 } });
+
     const listed = await (await t.request("/v1/templates?published=true")).json();
     expect(listed.items.find((i: { id: string }) => i.id === template.id)).toMatchObject({ latest_version: 2, fields: [{ name: "total", type: "number", required: true }] });
     const detail = await (await t.request(`/v1/templates/${template.id}`)).json();

@@ -16,6 +16,7 @@ export interface DeliveryState {
   config: unknown;
   cancel_requested: boolean;
   organization_id: string;
+  webhook_url: string | null;
   /** The run's options: `page_range`, `skip_cache`, preview `sample`. */
   options: { page_range?: string; skip_cache?: boolean };
   cache_key: string | null;
@@ -29,7 +30,7 @@ export async function loadDelivery(db: Db, documentId: string): Promise<Delivery
   // Uniqueness counts and reviewer decisions are only read when the phase about to run is a validation phase.
   const result = await sql<DeliveryState>`
     select d.id, d.pipeline_id, d.status, d.phase_index, d.generation, d.source, d.filename, d.mime_type,
-           d.cells, d.parsed, p.config, p.cancel_requested, d.organization_id, p.options, d.cache_key,
+           d.cells, d.parsed, p.config, p.cancel_requested, d.organization_id, p.options, d.cache_key, p.webhook_url,
            case when p.config->'phases'->d.phase_index->>'type' = 'transfer' and d.cache_key is not null
                      and coalesce(p.options->>'skip_cache', 'false') <> 'true' then
              (select c.parsed from documents c where c.organization_id = d.organization_id and c.cache_key = d.cache_key

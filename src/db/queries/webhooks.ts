@@ -1,0 +1,33 @@
+import { sql } from "kysely";
+import type { Db } from "../types";
+
+/** The organization's signing secret, created on first use by whoever asks first. */
+export async function ensureWebhookSecret(db: Db, organizationId: string, fresh: string): Promise<string> {
+  const result = await sql<{ webhook_secret: string }>`
+    update organizations set webhook_secret = coalesce(webhook_secret, ${fresh})
+    where id = ${organizationId} returning webhook_secret`.execute(db);
+  return result.rows[0].webhook_secret;
+}
+
+export async function setWebhookSecret(db: Db, organizationId: string, secret: string) {
+  await db.updateTable("organizations").set({ webhook_secret: secret }).where("id", "=", organizationId).execute();
+}
+
+/** Everything one webhook delivery needs, in one read. */
+export async function webhookTarget(db: Db, pipelineId: string) {
+  return db.selectFrom("pipelines as p").innerJoin("organizations as o", "o.id", "p.organization_id")
+    .select(["p.id", "p.organization_id", "p.name", "p.status", "p.generation", "p.webhook_url", "p.document_count", "p.complete_count",
+      "p.partial_count", "p.error_count", "p.cancelled_count", "p.finished_at", "o.webhook_secret"])
+    .where("p.id", "=", pipelineId).executeTakeFirst();
+}
+
+export async function recordWebhookAttempt(db: Db, a: { pipelineId: string; generation: number; attempt: number; url: string; statusCode: number | null; outcome: "delivered" | "retrying" | "failed"; error: string | null }) {
+  await db.insertInto("webhook_deliveries").values({
+    pipeline_id: a.pipelineId, generation: a.generation, attempt: a.attempt, url: a.url, status_code: a.statusCode, outcome: a.outcome, error: a.error,
+  }).execute();
+}
+
+export async function listWebhookDeliveries(db: Db, pipelineId: string) {
+  return db.selectFrom("webhook_deliveries").select(["generation", "attempt", "url", "status_code", "outcome", "error", "created_at"])
+    .where("pipeline_id", "=", pipelineId).orderBy("id").execute();
+}

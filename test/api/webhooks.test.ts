@@ -1,0 +1,93 @@
+import type { IncomingMessage } from "node:http";
+import { Webhook } from "standardwebhooks";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFileServer } from "../support/documents";
+import { startTestApp, type TestApp } from "../support/harness";
+import { createPipeline, invoiceDocuments, settle } from "../support/pipelines";
+
+interface Received {
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+let t: TestApp;
+let receiver: Awaited<ReturnType<typeof startFileServer>>;
+const received: Received[] = [];
+let failuresLeft = 0;
+
+const read = (req: IncomingMessage) => new Promise<string>((resolve) => {
+  let body = "";
+  req.on("data", (chunk) => (body += chunk));
+  req.on("end", () => resolve(body));
+});
+
+beforeAll(async () => {
+  const hook = (status: () => number) => async (req: IncomingMessage, res: import("node:http").ServerResponse) => {
+    received.push({ path: req.url ?? "", headers: req.headers as Record<string, string>, body: await read(req) });
+    res.writeHead(status()).end();
+  };
+  receiver = await startFileServer({
+    "/hook": hook(() => 204),
+    "/flaky": hook(() => (failuresLeft-- > 0 ? 500 : 200)),
+    "/down": hook(() => 503),
+  });
+  t = await startTestApp({ env: { FETCH_ALLOW_HOSTS: "127.0.0.1", QUEUE_MAX_RETRIES: "2" } });
+});
+afterAll(async () => {
+  await t.close();
+  await receiver.close();
+});
+
+const secret = async () => (await (await t.request("/v1/webhook-secret")).json()).secret as string;
+const deliveries = async (id: string) => (await (await t.request(`/v1/pipelines/${id}/webhook-deliveries`)).json()).items as Array<{ attempt: number; outcome: string; status_code: number | null }>;
+
+describe("completion webhooks", () => {
+  it("POSTs one signed summary when the run finishes, verifiable with a Standard Webhooks library", async () => {
+    received.length = 0;
+    const { body: run } = await createPipeline(t, { documents: invoiceDocuments(3), webhook_url: `${receiver.base}/hook` });
+    expect(run.webhook_url).toBe(`${receiver.base}/hook`);
+    await settle(t);
+    expect(received).toHaveLength(1);
+    const [hit] = received;
+    const payload = new Webhook(await secret()).verify(hit.body, hit.headers) as { type: string; data: Record<string, unknown> };
+    expect(payload).toMatchObject({ type: "pipeline.finished", data: { id: run.id, status: "completed", counts: { total: 3, complete: 3 } } });
+    expect(hit.headers["webhook-id"]).toBe(`msg_${run.id}_1`);
+    expect(() => new Webhook(`whsec_${btoa("a".repeat(32))}`).verify(hit.body, hit.headers)).toThrow();
+    expect(await deliveries(run.id)).toEqual([expect.objectContaining({ attempt: 0, outcome: "delivered", status_code: 204 })]);
+  });
+
+  it("retries a failing receiver and records every attempt; gives up after the retries", async () => {
+    received.length = 0;
+    failuresLeft = 1;
+    const { body: flaky } = await createPipeline(t, { documents: invoiceDocuments(1), webhook_url: `${receiver.base}/flaky` });
+    const { body: down } = await createPipeline(t, { documents: invoiceDocuments(1), webhook_url: `${receiver.base}/down` });
+    await settle(t);
+    expect((await deliveries(flaky.id)).map((d) => [d.attempt, d.outcome])).toEqual([[0, "retrying"], [1, "delivered"]]);
+    expect((await deliveries(down.id)).map((d) => [d.attempt, d.outcome, d.status_code])).toEqual([[0, "retrying", 503], [1, "retrying", 503], [2, "failed", 503]]);
+    const ids = new Set(received.filter((r) => r.path === "/flaky").map((r) => r.headers["webhook-id"]));
+    expect(ids.size).toBe(1); // redeliveries keep their id, so a receiver can drop duplicates
+  });
+
+  it("rotates the secret: later webhooks verify with the new one only", async () => {
+    const before = await secret();
+    const rotated = await (await t.request("/v1/webhook-secret/rotate", { method: "POST" })).json();
+    expect(rotated.secret).toMatch(/^whsec_/);
+    expect(rotated.secret).not.toBe(before);
+    received.length = 0;
+    await createPipeline(t, { documents: invoiceDocuments(1), webhook_url: `${receiver.base}/hook` });
+    await settle(t);
+    const [hit] = received;
+    expect(() => new Webhook(rotated.secret).verify(hit.body, hit.headers)).not.toThrow();
+    expect(() => new Webhook(before).verify(hit.body, hit.headers)).toThrow();
+    expect((await t.request("/v1/webhook-secret", { key: await t.createKey(["write"]) })).status).toBe(403);
+  });
+
+  it("400s a webhook_url that is not http(s), carries credentials or points at a private address", async () => {
+    for (const url of ["ftp://example.com/x", "http://u:p@example.com/x", "http://10.0.0.1/hook", "not a url"]) {
+      const { res, body } = await createPipeline(t, { documents: invoiceDocuments(1), webhook_url: url });
+      expect(res.status, url).toBe(400);
+      expect(body.error.details[0].path).toBe("webhook_url");
+    }
+  });
+});
