@@ -6,6 +6,7 @@ import { settle } from "../support/pipelines";
 let t: TestApp;
 let files: Awaited<ReturnType<typeof startFileServer>>;
 let pdf: Uint8Array;
+let feedTotal = "1.00";
 const MAX_FILE = 64 * 1024;
 
 const html = `<!doctype html><html><head><title>x</title><script>var hidden = "Total: 999";</script></head>
@@ -18,6 +19,7 @@ beforeAll(async () => {
     "/page.html": (_req, res) => res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(html),
     "/data.csv": (_req, res) => res.writeHead(200, { "content-type": "text/csv" }).end("number,total\nC-1,9.90\n"),
     "/data.json": (_req, res) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ invoice: { number: "J-2", total: 4.5 } })),
+    "/feed.txt": (_req, res) => res.writeHead(200, { "content-type": "text/plain" }).end(`Invoice No: FEED\nTotal: ${feedTotal}\n`),
     "/to-json": (_req, res) => res.writeHead(302, { location: "/data.json" }).end(),
     "/to-private": (_req, res) => res.writeHead(302, { location: "http://10.0.0.7/secret" }).end(),
     "/endless": (_req, res) => {
@@ -118,6 +120,19 @@ describe("transfer: formats, inputs and limits", () => {
     await sync({ documents: [{ file_url: url }] });
     const again = await sync({ documents: [{ file_url: url }] });
     expect((await steps(again.id))[0]).toMatchObject({ cache_hit: true });
+  });
+});
+
+describe("transfer: reruns", () => {
+  it("fetches a URL again on a rerun from transfer, so a changed document is read anew", async () => {
+    const res = await t.request("/v1/pipelines", { method: "POST", json: { fields, phases, documents: [{ file_url: `${files.base}/feed.txt`, filename: "feed.txt" }] } });
+    const { id } = await res.json();
+    await settle(t);
+    feedTotal = "2.00";
+    expect((await t.request(`/v1/pipelines/${id}/rerun`, { method: "POST", json: { from_phase: "transfer" } })).status).toBe(200);
+    await settle(t);
+    const [doc] = recordsOf(await (await t.request(`/v1/pipelines/${id}/records`)).json());
+    expect(doc.total.value).toBe(2);
   });
 });
 

@@ -32,6 +32,7 @@ export async function loadDelivery(db: Db, documentId: string): Promise<Delivery
     select d.id, d.pipeline_id, d.status, d.phase_index, d.generation, d.source, d.filename, d.mime_type,
            d.cells, d.parsed, p.config, p.cancel_requested, d.organization_id, p.options, d.cache_key, p.webhook_url,
            case when p.config->'phases'->d.phase_index->>'type' = 'transfer' and d.cache_key is not null
+                     and d.source->>'kind' <> 'url'
                      and coalesce(p.options->>'skip_cache', 'false') <> 'true' then
              (select c.parsed from documents c where c.organization_id = d.organization_id and c.cache_key = d.cache_key
                 and c.parsed is not null limit 1)

@@ -67,14 +67,17 @@ async function sourceBytes(source: DocumentSource, deps: TransferDeps) {
  * content unless `skip_cache`, otherwise parses to text with page boundaries.
  */
 export async function runTransfer(input: TransferInput, deps: TransferDeps): Promise<TransferResult> {
-  if (input.cached && input.cacheKey && !input.skipCache) return { parsed: input.cached, lookupKey: input.cacheKey, cacheHit: true };
+  // A stored parse is shared by content; the name is this document's own.
+  const reuse = (parsed: ParsedDocument, lookupKey: string) => ({ parsed: { ...parsed, filename: input.filename }, lookupKey, cacheHit: true });
+  if (input.cached && input.cacheKey && !input.skipCache && input.source.kind !== "url") return reuse(input.cached, input.cacheKey);
   const { bytes, contentType } = await sourceBytes(input.source, deps);
   const hints = { filename: input.filename, mimeType: input.mimeType ?? contentType };
   const contentHash = await sha256Hex(bytes);
-  const lookupKey = input.cacheKey ?? parseCacheKey(contentHash, hints, input.pageRange);
+  // A URL's content may have changed since the last fetch (a rerun, a schedule), so its key is always recomputed.
+  const lookupKey = input.source.kind === "url" ? parseCacheKey(contentHash, hints, input.pageRange) : (input.cacheKey ?? parseCacheKey(contentHash, hints, input.pageRange));
   if (!input.skipCache && input.source.kind === "url") {
     const cached = await deps.findCachedParse(lookupKey);
-    if (cached) return { parsed: cached, lookupKey, cacheHit: true };
+    if (cached) return reuse(cached, lookupKey);
   }
   const range = input.pageRange ? parsePageRange(input.pageRange) : null;
   if (typeof range === "string") throw new PermanentPhaseError("invalid_page_range", range);
