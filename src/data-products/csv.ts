@@ -1,13 +1,16 @@
-import { readExportRows } from "../db/queries/data-products";
+import { maxOrdinal, readExportSlice } from "../db/queries/data-products";
 import type { Db } from "../db/types";
 import type { CompiledPipeline } from "../pipeline/definition";
 import type { Cell } from "../pipeline/types";
 import { releasedValue } from "../pipeline/holdback";
 
-const PAGE_ROWS = 2000;
+const SLICE_ROWS = 2000;
+const SLICES_AHEAD = 3;
 // Spreadsheets run cells that start with these as formulas (OWASP "CSV injection").
 const FORMULA_START = /^[=+\-@\t\r]/;
 const PLAIN_NUMBER = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i;
+const NEEDS_QUOTES = /[",\r\n]/;
+const SPECIAL = /^[=+\-@\t\r]|[",\r\n]/;
 
 /** One cell as text: held-back and empty cells are empty; structured values are compact. */
 export const cellText = (cell: Cell | undefined): string => valueText(cell ? releasedValue(cell) : null);
@@ -24,35 +27,49 @@ function valueText(value: unknown): string {
 
 /** RFC 4180 quoting plus formula neutralising; numbers we wrote ourselves stay numbers. */
 export function csvField(text: string): string {
+  if (!SPECIAL.test(text)) return text; // the common case, in one scan
   const safe = FORMULA_START.test(text) && !PLAIN_NUMBER.test(text) ? `'${text}` : text;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  return NEEDS_QUOTES.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 export const csvLine = (fields: string[]) => `${fields.map(csvField).join(",")}\r\n`;
 
+/** One export row: a JSON number can need neither neutralising nor quoting, so it skips both checks. */
+const valuesLine = (values: unknown[]) => `${values.map((v) => (typeof v === "number" ? String(v) : csvField(valueText(v)))).join(",")}\r\n`;
+
 /**
- * The data product as CSV, pulled one keyset page at a time: memory stays flat whatever the
- * number of rows, and a slow client slows the reads instead of filling a buffer. The next page is
- * read while the current one is formatted (one page ahead, no more), so the two overlap.
+ * The data product as CSV, streamed by ordinal slices: memory stays flat whatever the number of
+ * rows, and a slow client slows the reads instead of filling a buffer. A few slices are read
+ * ahead at once (on separate connections where the pool has them) while one is formatted.
  */
 export function exportCsv(db: Db, pipelineId: string, pipeline: CompiledPipeline): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const names = pipeline.fields.map((f) => f.name);
-  const page = (after: number) => readExportRows(db, pipelineId, names, after, PAGE_ROWS);
-  let next: ReturnType<typeof page> | null = null;
+  const ahead: Array<Promise<unknown[][]>> = [];
+  let from = 0;
+  let last = -1;
+  const fill = () => {
+    while (ahead.length < SLICES_AHEAD && from <= last) {
+      const slice = readExportSlice(db, pipelineId, names, from, from + SLICE_ROWS);
+      slice.catch(() => undefined); // a failed read surfaces when its turn comes, not as an unhandled rejection
+      ahead.push(slice);
+      from += SLICE_ROWS;
+    }
+  };
   return new ReadableStream<Uint8Array>({
-    start(controller) {
+    async start(controller) {
       controller.enqueue(encoder.encode(csvLine(names)));
-      next = page(-1);
+      last = await maxOrdinal(db, pipelineId);
+      fill();
     },
     async pull(controller) {
-      const rows = await next!;
-      if (rows.length === 0) return controller.close();
-      next = rows.length < PAGE_ROWS ? Promise.resolve([]) : page(rows[rows.length - 1].ordinal);
-      next.catch(() => undefined); // a failed read surfaces at the next pull, not as an unhandled rejection
+      const slice = ahead.shift();
+      if (!slice) return controller.close();
+      const rows = await slice;
+      fill();
       let chunk = "";
-      for (const row of rows) chunk += csvLine(row.values.map(valueText));
-      controller.enqueue(encoder.encode(chunk));
+      for (const values of rows) chunk += valuesLine(values);
+      if (chunk) controller.enqueue(encoder.encode(chunk));
     },
   });
 }
