@@ -35,7 +35,7 @@ export const CreatePipelineBody = v.strictObject({
   version: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
   fields: v.optional(FieldsInput),
   phases: v.optional(PhasesInput),
-  documents: v.pipe(v.array(DocumentInput), v.minLength(1), v.maxLength(MAX_DOCUMENTS)),
+  documents: v.pipe(v.array(DocumentInput), v.minLength(1)),
   preview: v.optional(v.union([v.boolean(), v.strictObject({ sample: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100)) })])),
   page_range: v.optional(v.pipe(v.string(), v.maxLength(200), v.check((r) => typeof parsePageRange(r) !== "string", 'must look like "0,2-4" (zero-based pages and ranges)'))),
   skip_cache: v.optional(v.boolean()),
@@ -49,6 +49,11 @@ export type CreatePipelineInput = v.InferOutput<typeof CreatePipelineBody>;
  * that can never be parsed with a 415 up front, and keys inline content for the parse cache.
  */
 async function documentsOf(input: CreatePipelineInput, config: Config) {
+  if (input.documents.length > MAX_DOCUMENTS) {
+    throw new ApiError("payload_too_large", `a run takes at most ${MAX_DOCUMENTS} documents; got ${input.documents.length}`, [
+      { path: "documents", message: `at most ${MAX_DOCUMENTS} items` },
+    ]);
+  }
   const problems: IssueDetail[] = [];
   const documents: NewDocument[] = [];
   for (const [i, d] of input.documents.entries()) {

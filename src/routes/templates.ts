@@ -7,7 +7,7 @@ import { requireScope } from "../http/auth";
 import type { AppEnv } from "../http/env";
 import { multipartBody } from "../http/multipart";
 import { valid } from "../http/validate";
-import { createPipeline, CreatePipelineBody, DocumentInput, MAX_DOCUMENTS } from "../pipeline/create";
+import { createPipeline, CreatePipelineBody, DocumentInput } from "../pipeline/create";
 import { compileDefinition, FieldsInput, PhasesInput, type DefinitionInput } from "../pipeline/definition";
 import { IdParam } from "./params";
 
@@ -30,7 +30,7 @@ const VersionParam = v.object({ id: v.pipe(v.string(), v.uuid("must be a UUID"))
 const TemplateRunBody = v.strictObject({
   ...v.omit(CreatePipelineBody, ["template_id", "fields", "phases", "documents"]).entries,
   file_url: v.optional(v.pipe(v.string(), v.maxLength(2048), v.url("must be a URL"))),
-  documents: v.optional(v.pipe(v.array(DocumentInput), v.maxLength(MAX_DOCUMENTS))),
+  documents: v.optional(v.array(DocumentInput)),
 });
 
 const fieldSummary = (definition: unknown) =>

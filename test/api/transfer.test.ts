@@ -92,12 +92,15 @@ describe("transfer: formats, inputs and limits", () => {
     expect((await refused.json()).error.details).toEqual([{ path: "fields", message: "must be JSON" }]);
   });
 
-  it("refuses undetectable-as-text uploads with 415, oversize ones with 413 and a bad page range with 400", async () => {
+  it("refuses binary uploads with 415, an oversize document or too many with 413, and a bad page range with 400", async () => {
     const png = btoa(String.fromCharCode(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0));
     const image = await t.request("/v1/pipelines", { method: "POST", json: { fields, phases, documents: [{ content_base64: png }] } });
     expect(image.status).toBe(415);
     const big = await t.request("/v1/pipelines", { method: "POST", json: { fields, phases, documents: [{ text: "x".repeat(MAX_FILE + 1) }] } });
     expect(big.status).toBe(413);
+    const many = await t.request("/v1/pipelines", { method: "POST", json: { fields, phases, documents: Array.from({ length: 1001 }, () => ({ text: "a" })) } });
+    expect(many.status).toBe(413);
+    expect((await many.json()).error.details).toEqual([{ path: "documents", message: "at most 1000 items" }]);
     const range = await t.request("/v1/pipelines", { method: "POST", json: { fields, phases, page_range: "3-1", documents: [{ text: "a" }] } });
     expect(range.status).toBe(400);
     expect((await range.json()).error.details[0].path).toBe("page_range");
