@@ -97,8 +97,9 @@ export const templateRoutes = new Hono<AppEnv>()
     const { id, n } = c.req.valid("param");
     const version = await findTemplateVersion(c.get("services").db, c.get("caller").organizationId, id, n);
     if (!version) throw notFound("template version");
-    const definition = version.definition as DefinitionInput;
-    return c.json({ ...version, definition: undefined, fields: definition.fields, phases: definition.phases });
+    const { definition, ...rest } = version;
+    const { fields, phases } = definition as DefinitionInput;
+    return c.json({ ...rest, fields, phases });
   })
   .post("/templates/:id/run", describeRoute({ summary: "Run a template version over documents (202); JSON or multipart", tags: ["templates"] }), requireScope("write"), valid("param", IdParam),
     multipartBody(TemplateRunBody, runTemplate), valid("json", TemplateRunBody), (c) => runTemplate(c, c.req.valid("json")));

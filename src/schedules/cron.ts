@@ -1,7 +1,8 @@
 /**
  * Standard 5-field cron (minute hour day-of-month month day-of-week) with `*`, lists, ranges,
  * steps and names, evaluated in an IANA timezone through `Intl` (no dependency, runs on Workers).
- * As in Vixie cron, when both day fields are restricted a day matching either one runs.
+ * Day fields follow Vixie cron: when both are restricted (neither starts with `*`) a day matching
+ * either one runs; otherwise a day must match both.
  */
 export interface CronSpec {
   minutes: number[];
@@ -11,6 +12,8 @@ export interface CronSpec {
   weekdays: Set<number>;
   anyDay: boolean;
   anyWeekday: boolean;
+  /** An hour field starting with `*` keeps its interval through DST; a fixed hour runs once a day. */
+  anyHour: boolean;
 }
 
 const FIELDS = [
@@ -52,7 +55,7 @@ export function parseCron(expression: string): CronSpec {
   const [minutes, hours, days, months, weekdays] = parts.map((p, i) => parseField(p, FIELDS[i]));
   return {
     minutes, hours, days: new Set(days), months: new Set(months), weekdays: new Set(weekdays),
-    anyDay: parts[2] === "*", anyWeekday: parts[4] === "*",
+    anyDay: parts[2].startsWith("*"), anyWeekday: parts[4].startsWith("*"), anyHour: parts[1].startsWith("*"),
   };
 }
 
@@ -65,8 +68,20 @@ export function isValidTimezone(timezone: string): boolean {
   }
 }
 
+interface Wall {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 const formatters = new Map<string, Intl.DateTimeFormat>();
-function wallClock(instant: number, timezone: string) {
+
+function wallClock(instant: number, timezone: string): Wall {
   let f = formatters.get(timezone);
   if (!f) {
     f = new Intl.DateTimeFormat("en-US", { timeZone: timezone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric" });
@@ -76,45 +91,66 @@ function wallClock(instant: number, timezone: string) {
   return { year: p.year, month: p.month, day: p.day, hour: p.hour, minute: p.minute };
 }
 
-/** The instant a wall-clock time names in a zone; null when it does not exist (a DST gap). */
-function instantOf(year: number, month: number, day: number, hour: number, minute: number, timezone: string): number | null {
-  const asUtc = Date.UTC(year, month - 1, day, hour, minute);
-  const offsetAt = (t: number) => {
-    const w = wallClock(t, timezone);
-    return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute) - Math.floor(t / 60_000) * 60_000;
-  };
-  // The earlier of two candidate offsets first, so an hour repeated by DST runs at its first occurrence.
-  const candidates = [asUtc - offsetAt(asUtc - 12 * 3600_000), asUtc - offsetAt(asUtc + 12 * 3600_000)].sort((a, b) => a - b);
-  for (const t of candidates) {
-    const w = wallClock(t, timezone);
-    if (w.year === year && w.month === month && w.day === day && w.hour === hour && w.minute === minute) return t;
+const wallMs = (w: Wall) => Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute);
+const offsetAt = (t: number, timezone: string) => wallMs(wallClock(t, timezone)) - Math.floor(t / MINUTE) * MINUTE;
+
+/** The instants a wall-clock time names in a zone, earliest first: none in a DST gap, two in a repeated hour. */
+function instantsOf(wall: Wall, timezone: string): number[] {
+  const asUtc = wallMs(wall);
+  const candidates = new Set([asUtc - offsetAt(asUtc - 12 * HOUR, timezone), asUtc - offsetAt(asUtc + 12 * HOUR, timezone)]);
+  return [...candidates].filter((t) => wallMs(wallClock(t, timezone)) === asUtc).sort((a, b) => a - b);
+}
+
+/** The first instant after a DST gap that swallowed `wall`: where the clock lands when it jumps. */
+function gapEnd(wall: Wall, timezone: string): number {
+  const asUtc = wallMs(wall);
+  let [lo, hi] = [asUtc - offsetAt(asUtc - 12 * HOUR, timezone), asUtc - offsetAt(asUtc + 12 * HOUR, timezone)].sort((a, b) => a - b);
+  while (hi - lo > MINUTE) {
+    const mid = lo + Math.floor((hi - lo) / 2 / MINUTE) * MINUTE;
+    if (wallMs(wallClock(mid, timezone)) > asUtc) hi = mid;
+    else lo = mid;
   }
-  return null;
+  return hi;
+}
+
+/**
+ * When a matching wall-clock time fires. A fixed-hour time DST skips runs when the clock jumps
+ * past it and one DST repeats runs once (like Vixie cron); an `*` hour just follows the clock.
+ */
+function firesAt(spec: CronSpec, wall: Wall, timezone: string): number[] {
+  const instants = instantsOf(wall, timezone);
+  if (spec.anyHour) return instants;
+  return instants.length > 0 ? instants.slice(0, 1) : [gapEnd(wall, timezone)];
 }
 
 const dayMatches = (spec: CronSpec, date: Date) => {
   const dom = spec.days.has(date.getUTCDate());
   const dow = spec.weekdays.has(date.getUTCDay());
-  if (spec.anyDay && spec.anyWeekday) return true;
-  if (spec.anyDay) return dow;
-  if (spec.anyWeekday) return dom;
-  return dom || dow;
+  return spec.anyDay || spec.anyWeekday ? dom && dow : dom || dow;
 };
 
 /** The first run strictly after `after`, or null if none in the next five years (e.g. 30 Feb). */
 export function nextRun(spec: CronSpec, after: Date, timezone: string): Date | null {
-  const start = wallClock(after.getTime(), timezone);
+  const afterMs = after.getTime();
+  const start = wallClock(afterMs, timezone);
+  // Only a clock about to go back can make a wall time earlier than now still lie ahead.
+  const skipPast = offsetAt(afterMs + 3 * HOUR, timezone) >= offsetAt(afterMs, timezone);
   const firstDay = Date.UTC(start.year, start.month - 1, start.day);
   for (let d = 0; d < 366 * 5; d++) {
-    const date = new Date(firstDay + d * 86_400_000); // a calendar day, read through UTC getters
+    const date = new Date(firstDay + d * DAY); // a calendar day, read through UTC getters
     if (!spec.months.has(date.getUTCMonth() + 1) || !dayMatches(spec, date)) continue;
+    let best: number | null = null;
     for (const hour of spec.hours) {
       for (const minute of spec.minutes) {
-        if (d === 0 && (hour < start.hour || (hour === start.hour && minute <= start.minute))) continue;
-        const t = instantOf(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), hour, minute, timezone);
-        if (t !== null && t > after.getTime()) return new Date(t);
+        if (d === 0 && skipPast && (hour < start.hour || (hour === start.hour && minute <= start.minute))) continue;
+        const wall = { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), hour, minute };
+        const times = firesAt(spec, wall, timezone);
+        // A later wall time never fires earlier than an earlier one first does, so this ends the search.
+        if (best !== null && times.length > 0 && times[0] > best) return new Date(best);
+        for (const t of times) if (t > afterMs && (best === null || t < best)) best = t;
       }
     }
+    if (best !== null) return new Date(best);
   }
   return null;
 }

@@ -1,5 +1,5 @@
 import { findPipeline } from "../db/queries/pipelines";
-import { claimDueTime, dueSchedules, recordTick } from "../db/queries/schedules";
+import { claimTick, dueSchedules, settleTick } from "../db/queries/schedules";
 import type { Services } from "../http/env";
 import { rerunPipeline, RunInFlightError } from "../pipeline/rerun";
 import type { PhaseType } from "../pipeline/types";
@@ -21,11 +21,13 @@ export async function runDueSchedules(services: Services): Promise<TickSummary> 
   const summary: TickSummary = { fired: 0, skipped: 0, failed: 0 };
   for (const schedule of await dueSchedules(services.db, now)) {
     const dueAt = schedule.next_run_at!;
+    // From now, not from the due time: a scheduler that was down fires a missed schedule once, not once per miss.
     const next = nextRun(parseCron(schedule.cron), now, schedule.timezone);
-    if (!(await claimDueTime(services.db, schedule.id, dueAt, next))) continue;
+    const tickId = await claimTick(services.db, schedule.id, dueAt, next);
+    if (tickId === undefined) continue;
     const { outcome, detail } = await fire(services, schedule);
     summary[outcome]++;
-    await recordTick(services.db, schedule.id, dueAt, outcome, detail);
+    await settleTick(services.db, tickId, outcome, detail);
   }
   return summary;
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makePdf, startFileServer } from "../support/documents";
+import { makeEncryptedPdf, makePdf, startFileServer } from "../support/documents";
 import { startTestApp, type TestApp } from "../support/harness";
 import { settle } from "../support/pipelines";
 
@@ -123,6 +123,18 @@ describe("transfer: formats, inputs and limits", () => {
     await sync({ documents: [{ file_url: url }] });
     const again = await sync({ documents: [{ file_url: url }] });
     expect((await steps(again.id))[0]).toMatchObject({ cache_hit: true });
+  });
+});
+
+describe("transfer: unreadable documents", () => {
+  it("ends an encrypted PDF in error with a clear reason and no retries, while its sibling completes", async () => {
+    const encrypted = btoa(String.fromCharCode(...(await makeEncryptedPdf())));
+    const res = await t.request("/v1/pipelines", { method: "POST", json: { fields, phases, documents: [{ content_base64: encrypted, filename: "locked.pdf" }, { text: "Total: 3.00" }] } });
+    const { id } = await res.json();
+    await settle(t);
+    const records = await (await t.request(`/v1/pipelines/${id}/records`)).json();
+    expect(records.errors).toEqual([expect.objectContaining({ code: "encrypted_pdf", message: "the PDF is encrypted", attempts: 1 })]);
+    expect(recordsOf(records)[1].total.value).toBe(3);
   });
 });
 

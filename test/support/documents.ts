@@ -1,4 +1,4 @@
-import { PDFDocument, StandardFonts } from "pdf-lib";
+import { PDFDocument, PDFHexString, PDFName, StandardFonts } from "pdf-lib";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -11,6 +11,20 @@ export async function makePdf(pages: string[][]): Promise<Uint8Array> {
     lines.forEach((line, i) => page.drawText(line, { x: 50, y: 780 - i * 20, size: 12, font }));
   }
   return pdf.save();
+}
+
+/**
+ * A PDF that declares standard encryption with a user password: pdf-lib cannot encrypt, but a
+ * reader only needs the /Encrypt dictionary (whose check values no empty password satisfies).
+ */
+export async function makeEncryptedPdf(): Promise<Uint8Array> {
+  const pdf = await PDFDocument.create();
+  pdf.addPage().drawText("Total: 1.00");
+  const { context } = pdf;
+  const encrypt = context.obj({ Filter: PDFName.of("Standard"), V: 1, R: 2, O: PDFHexString.of("11".repeat(32)), U: PDFHexString.of("22".repeat(32)), P: -4 });
+  context.trailerInfo.Encrypt = context.register(encrypt);
+  context.trailerInfo.ID = context.obj([PDFHexString.of("33".repeat(16)), PDFHexString.of("33".repeat(16))]);
+  return pdf.save({ useObjectStreams: false });
 }
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => void;

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Db, TickOutcome } from "../types";
 
 const COLUMNS = ["id", "pipeline_id", "cron", "timezone", "from_phase", "next_run_at", "created_at"] as const;
@@ -41,16 +42,29 @@ export async function dueSchedules(db: Db, now: Date, limit = 100) {
 }
 
 /**
- * Claims one due time: moves next_run_at on only if it still holds the due time this tick read.
- * Of two overlapping ticks exactly one wins; the other sees no row updated and fires nothing.
+ * Claims one due time in one statement: moves next_run_at on only if it still holds the due time
+ * this tick read, and writes the tick row, unique per (schedule, due time). Of overlapping ticks
+ * exactly one gets the row back; the others fire nothing. The row reads as interrupted until the
+ * outcome is settled, so a crash mid-rerun leaves a visible tick rather than none.
  */
-export async function claimDueTime(db: Db, id: string, dueAt: Date, nextRunAt: Date | null) {
-  const result = await db.updateTable("schedules").set({ next_run_at: nextRunAt })
-    .where("id", "=", id).where("next_run_at", "=", dueAt).where("deleted_at", "is", null).executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+export async function claimTick(db: Db, id: string, dueAt: Date, nextRunAt: Date | null) {
+  const row = await db
+    .with("claimed", (qb) => qb.updateTable("schedules").set({ next_run_at: nextRunAt })
+      .where("id", "=", id).where("next_run_at", "=", dueAt).where("deleted_at", "is", null).returning("id"))
+    .insertInto("schedule_ticks")
+    .columns(["schedule_id", "due_at", "outcome", "detail"])
+    .expression((eb) => eb.selectFrom("claimed").select([
+      "claimed.id",
+      sql<Date>`${dueAt}::timestamptz`.as("due_at"),
+      sql<TickOutcome>`'failed'`.as("outcome"),
+      sql<string>`'interrupted before the outcome was recorded'`.as("detail"),
+    ]))
+    .onConflict((oc) => oc.columns(["schedule_id", "due_at"]).doNothing())
+    .returning("id")
+    .executeTakeFirst();
+  return row?.id;
 }
 
-export async function recordTick(db: Db, scheduleId: string, dueAt: Date, outcome: TickOutcome, detail: string | null) {
-  await db.insertInto("schedule_ticks").values({ schedule_id: scheduleId, due_at: dueAt, outcome, detail })
-    .onConflict((oc) => oc.columns(["schedule_id", "due_at"]).doNothing()).execute();
+export async function settleTick(db: Db, tickId: string, outcome: TickOutcome, detail: string | null) {
+  await db.updateTable("schedule_ticks").set({ outcome, detail }).where("id", "=", tickId).execute();
 }
