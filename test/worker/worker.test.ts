@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import ws from "ws";
 import { bootstrapOrganization } from "../../src/bootstrap";
 import { createNeonDb } from "../../src/db/neon";
+import { makePdf } from "../support/documents";
 
 let mf: Miniflare;
 let outdir: string;
@@ -54,6 +55,36 @@ describe("the Worker bundle in workerd", () => {
     const res = await mf.dispatchFetch("http://sluice.worker.test/healthz");
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: "ok", db: "ok" });
+  });
+
+  it("serves the OpenAPI document, whose schema converters load inside workerd", async () => {
+    const res = await mf.dispatchFetch("http://sluice.worker.test/openapi.json");
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths)).toContain("/v1/pipelines/{id}/rerun");
+  });
+
+  it("runs every phase inline (sync), PDF parsing and expressions included, on real Postgres", async () => {
+    const pdf = await makePdf([["Invoice No: W-1"], ["Subtotal: 10.00", "Tax: 1.90"]]);
+    const res = await mf.dispatchFetch("http://sluice.worker.test/v1/pipelines/sync", {
+      method: "POST",
+      headers: { "X-API-Key": apiKey, "content-type": "application/json" },
+      body: JSON.stringify({
+        fields: [
+          { name: "number", type: "string", extract: [{ type: "label", labels: ["Invoice No"] }] },
+          { name: "subtotal", type: "number", extract: [{ type: "label", labels: ["Subtotal"] }] },
+          { name: "tax", type: "number", extract: [{ type: "label", labels: ["Tax"] }] },
+          { name: "total", type: "number", expression: "subtotal + tax" },
+        ],
+        phases: [{ type: "transfer" }, { type: "extraction" }, { type: "resolution" }],
+        documents: [{ content_base64: Buffer.from(pdf).toString("base64"), filename: "w.pdf" }],
+      }),
+    });
+    expect(res.status).toBe(200);
+    const records = (await res.json()) as { order: string[]; records: Record<string, { fields: Record<string, { value: unknown }> }> };
+    const fields = records.records[records.order[0]].fields;
+    expect([fields.number.value, fields.total.value]).toEqual(["W-1", 11.9]);
   });
 
   it("authenticates against real Postgres, limits through Redis, and 401s a bad key", async () => {
