@@ -82,6 +82,9 @@ export default {
     const services = isolateServices(env);
     const handle = openDb(services);
     const scoped = { ...services, db: handle.db };
-    ctx.waitUntil(Promise.allSettled([sweepStaleDocuments(scoped), runDueSchedules(scoped)]).finally(() => handle.close()));
+    const jobs = { sweep: sweepStaleDocuments(scoped), schedules: runDueSchedules(scoped) };
+    // One failing must neither stop the other nor pass silently: the trigger has no caller to tell.
+    const logged = Object.entries(jobs).map(([name, job]) => job.catch((error) => services.logger.error(`${name} failed`, { error: String(error) })));
+    ctx.waitUntil(Promise.all(logged).finally(() => handle.close()));
   },
 };

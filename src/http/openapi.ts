@@ -1,11 +1,13 @@
+import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { Hono } from "hono";
-import { generateSpecs } from "hono-openapi";
+import { generateSpecs, resolver, type ResponsesWithResolver } from "hono-openapi";
+import { ERROR_STATUS } from "../errors";
 import { VERSION } from "../version";
 import type { AppEnv } from "./env";
 
 type Document = Awaited<ReturnType<typeof generateSpecs>>;
 type Response = { description?: string; headers?: Record<string, unknown>; content?: unknown };
-type Operation = { responses?: Record<string, Response>; security?: Array<Record<string, string[]>> };
+type Operation = { responses?: Record<string, Response>; security?: Array<Record<string, string[]>>; requestBody?: unknown };
 type SpecOptions = NonNullable<Parameters<typeof generateSpecs>[1]>;
 const json = (ref: string) => ({ "application/json": { schema: { $ref: ref } } });
 const errorResponse = (description: string, headers?: Record<string, { $ref: string }>) => ({ description, content: json("#/components/schemas/Error"), ...(headers ? { headers } : {}) });
@@ -13,6 +15,32 @@ const RATE_HEADERS = {
   "RateLimit-Limit": { $ref: "#/components/headers/RateLimit-Limit" },
   "RateLimit-Remaining": { $ref: "#/components/headers/RateLimit-Remaining" },
   "RateLimit-Reset": { $ref: "#/components/headers/RateLimit-Reset" },
+};
+
+/**
+ * The success response of an operation, for `describeRoute({ responses })`: a JSON body described
+ * by a valibot schema (or any JSON object when the shape is documented in prose), another media
+ * type such as `text/csv`, or no body for 204.
+ */
+export function success(status: 200 | 201 | 202 | 204, description: string, body?: StandardSchemaV1 | `${string}/${string}`): ResponsesWithResolver {
+  if (status === 204) return { [status]: { description } };
+  const content = typeof body === "string"
+    ? { [body]: { schema: { type: "string" as const } } }
+    : { "application/json": { schema: body ? resolver(body) : { type: "object" as const } } };
+  return { [status]: { description, content } };
+}
+
+/** For `describeRoute({ requestBody })` of routes that also take their JSON body as a multipart form. */
+export const multipartForm = {
+  content: {
+    "multipart/form-data": {
+      schema: {
+        type: "object" as const,
+        description: "The JSON body's fields as form fields (fields, phases, documents, preview and version as JSON text); each file in file.0, file.1, …, appended to documents.",
+        patternProperties: { "^file\\.\\d{1,4}$": { type: "string" as const, contentMediaType: "application/octet-stream" } },
+      },
+    },
+  },
 };
 
 const components = {
@@ -29,9 +57,15 @@ const components = {
           type: "object",
           required: ["code", "message"],
           properties: {
-            code: { type: "string", enum: ["bad_request", "unauthorized", "forbidden", "not_found", "conflict", "payload_too_large", "unsupported_media_type", "unprocessable", "rate_limited", "internal"] },
+            code: { type: "string", enum: Object.keys(ERROR_STATUS) },
             message: { type: "string" },
-            details: { type: "array", items: { type: "object", properties: { path: { type: "string" }, message: { type: "string" } } } },
+            details: {
+              description: "bad_request: one entry per invalid input, its path dotted (`documents.0.file_url`); internal: the request id",
+              oneOf: [
+                { type: "array", items: { type: "object", required: ["path", "message"], properties: { path: { type: "string" }, message: { type: "string" } } } },
+                { type: "object", properties: { request_id: { type: "string" } } },
+              ],
+            },
           },
         },
       },
@@ -49,18 +83,24 @@ const components = {
 function decorate(path: string, operation: Operation) {
   const limited = path.startsWith("/v1/") || path.startsWith("/share/");
   const responses = operation.responses ?? {};
-  for (const [status, response] of Object.entries(responses)) {
-    if (!response.description) response.description = status.startsWith("2") ? "Success" : "Error";
-    if (limited && status.startsWith("2")) response.headers = { ...RATE_HEADERS, ...response.headers };
-  }
   if (path.startsWith("/v1/")) {
     operation.security = [{ apiKey: [] }, { bearer: [] }];
     responses["401"] = errorResponse("Missing, invalid or revoked API key");
     responses["403"] = errorResponse("The key lacks the scope this operation needs");
   }
+  if (operation.requestBody) {
+    responses["413"] = errorResponse("The body exceeds the size limit");
+    responses["415"] = errorResponse("The body is not of a supported media type");
+  }
   if (path.includes("{")) responses["404"] = errorResponse("Unknown id, or another organization's");
-  if (limited) responses["429"] = errorResponse("Rate limited", { ...RATE_HEADERS, "Retry-After": { $ref: "#/components/headers/Retry-After" } });
+  if (limited) responses["429"] = errorResponse("Rate limited", { "Retry-After": { $ref: "#/components/headers/Retry-After" } });
   responses["500"] = errorResponse("Unexpected failure; the body carries the request id, never details");
+  for (const [status, response] of Object.entries(responses)) {
+    if (!response.description) response.description = status.startsWith("2") ? "Success" : "Error";
+    if (Number(status) >= 400 && !response.content) response.content = json("#/components/schemas/Error");
+    // The limiter runs before anything else can answer, so every status carries its headers.
+    if (limited) response.headers = { ...RATE_HEADERS, ...response.headers };
+  }
   operation.responses = responses;
 }
 

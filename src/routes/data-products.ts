@@ -11,6 +11,7 @@ import { sha256Hex } from "../crypto";
 import { badRequest, notFound } from "../errors";
 import { requireScope } from "../http/auth";
 import type { AppEnv, Caller, Services } from "../http/env";
+import { success } from "../http/openapi";
 import { valid } from "../http/validate";
 import type { CompiledPipeline } from "../pipeline/definition";
 import { publicCell } from "../pipeline/holdback";
@@ -49,25 +50,25 @@ async function productPipeline(services: Services, caller: Caller, pipelineId: s
 
 /** Data products: the read surface of a run, with holdback, CSV export and share links. */
 export const dataProductRoutes = new Hono<AppEnv>()
-  .post("/pipelines/:id/data-product", describeRoute({ summary: "Create or reactivate the run’s data product", tags: ["data-products"] }), requireScope("write"), valid("param", IdParam), valid("json", CreateBody), async (c) => {
+  .post("/pipelines/:id/data-product", describeRoute({ summary: "Create or reactivate the run’s data product", tags: ["data-products"], responses: success(200, "{ dataProduct, shareToken }: the product, created or reactivated, and a new share token") }), requireScope("write"), valid("param", IdParam), valid("json", CreateBody), async (c) => {
     const services = c.get("services");
     const pipeline = await ownPipeline(services, c.get("caller"), c.req.valid("param").id);
     return c.json(await createDataProduct(services, c.get("caller"), pipeline, c.req.valid("json").name));
   })
-  .get("/data-products", describeRoute({ summary: "List data products", tags: ["data-products"] }), requireScope("read"), valid("query", PageQuery), async (c) => {
+  .get("/data-products", describeRoute({ summary: "List data products", tags: ["data-products"], responses: success(200, "{ items, total, limit, offset }") }), requireScope("read"), valid("query", PageQuery), async (c) => {
     const q = c.req.valid("query");
     const { items, total } = await listDataProducts(c.get("services").db, c.get("caller").organizationId, q.limit, q.offset);
     return c.json({ items: items.map(presentDataProduct), total, limit: q.limit, offset: q.offset });
   })
-  .get("/data-products/:id", describeRoute({ summary: "Get a data product", tags: ["data-products"] }), requireScope("read"), valid("param", IdParam), async (c) => {
+  .get("/data-products/:id", describeRoute({ summary: "Get a data product", tags: ["data-products"], responses: success(200, "The data product") }), requireScope("read"), valid("param", IdParam), async (c) => {
     return c.json(presentDataProduct(await ownProduct(c.get("services"), c.get("caller"), c.req.valid("param").id)));
   })
-  .delete("/data-products/:id", describeRoute({ summary: "Archive a data product", tags: ["data-products"] }), requireScope("write"), valid("param", IdParam), async (c) => {
+  .delete("/data-products/:id", describeRoute({ summary: "Archive a data product", tags: ["data-products"], responses: success(200, "The archived product; its share links stop working") }), requireScope("write"), valid("param", IdParam), async (c) => {
     const row = await archiveDataProduct(c.get("services").db, c.get("caller").organizationId, c.req.valid("param").id);
     if (!row) throw notFound("data product");
     return c.json(presentDataProduct(row));
   })
-  .get("/data-products/:id/rows", describeRoute({ summary: "Read rows with holdback, keyset-paged", tags: ["data-products"] }), requireScope("read"), valid("param", IdParam), valid("query", RowsQuery), async (c) => {
+  .get("/data-products/:id/rows", describeRoute({ summary: "Read rows with holdback, keyset-paged", tags: ["data-products"], responses: success(200, "{ items, next_cursor }: held-back cells show their status, not their value") }), requireScope("read"), valid("param", IdParam), valid("query", RowsQuery), async (c) => {
     const services = c.get("services");
     const product = await ownProduct(services, c.get("caller"), c.req.valid("param").id);
     const { limit, cursor } = c.req.valid("query");
@@ -80,13 +81,13 @@ export const dataProductRoutes = new Hono<AppEnv>()
     });
     return c.json({ items, next_cursor: rows.length === limit ? `r${rows[rows.length - 1].ordinal}` : null });
   })
-  .get("/data-products/:id/export.csv", describeRoute({ summary: "Export the rows as streamed CSV", tags: ["data-products"] }), requireScope("read"), valid("param", IdParam), async (c) => {
+  .get("/data-products/:id/export.csv", describeRoute({ summary: "Export the rows as streamed CSV", tags: ["data-products"], responses: success(200, "RFC 4180 CSV, header row first; held-back cells empty", "text/csv") }), requireScope("read"), valid("param", IdParam), async (c) => {
     const services = c.get("services");
     const product = await ownProduct(services, c.get("caller"), c.req.valid("param").id);
     const pipeline = await productPipeline(services, c.get("caller"), product.pipeline_id);
     return csvResponse(c, exportCsv(services.db, pipeline.id, pipeline.config as unknown as CompiledPipeline), product.name);
   })
-  .post("/data-products/:id/share-tokens", describeRoute({ summary: "Create a share token (shown once)", tags: ["share-tokens"] }), requireScope("write"), valid("param", IdParam), valid("json", ShareTokenBody), async (c) => {
+  .post("/data-products/:id/share-tokens", describeRoute({ summary: "Create a share token (shown once)", tags: ["share-tokens"], responses: success(201, "The token, shown this once, and its public CSV URL") }), requireScope("write"), valid("param", IdParam), valid("json", ShareTokenBody), async (c) => {
     const services = c.get("services");
     const product = await ownProduct(services, c.get("caller"), c.req.valid("param").id);
     if (product.status !== "active") throw badRequest("the data product is archived");
@@ -95,12 +96,12 @@ export const dataProductRoutes = new Hono<AppEnv>()
     const { secret, row } = await mintShareToken(services.db, product.organization_id, product.id, expiresAt);
     return c.json({ ...row, token: secret, url: `${services.config.publicUrl}/share/${secret}.csv` }, 201);
   })
-  .get("/data-products/:id/share-tokens", describeRoute({ summary: "List share tokens", tags: ["share-tokens"] }), requireScope("read"), valid("param", IdParam), async (c) => {
+  .get("/data-products/:id/share-tokens", describeRoute({ summary: "List share tokens", tags: ["share-tokens"], responses: success(200, "{ items }: the product's tokens, without secrets") }), requireScope("read"), valid("param", IdParam), async (c) => {
     const services = c.get("services");
     const product = await ownProduct(services, c.get("caller"), c.req.valid("param").id);
     return c.json({ items: await listShareTokens(services.db, product.id) });
   })
-  .delete("/data-products/:id/share-tokens/:token", describeRoute({ summary: "Revoke a share token", tags: ["share-tokens"] }), requireScope("write"), valid("param", TokenParam), async (c) => {
+  .delete("/data-products/:id/share-tokens/:token", describeRoute({ summary: "Revoke a share token", tags: ["share-tokens"], responses: success(200, "The revoked token") }), requireScope("write"), valid("param", TokenParam), async (c) => {
     const services = c.get("services");
     const { id, token } = c.req.valid("param");
     const product = await ownProduct(services, c.get("caller"), id);

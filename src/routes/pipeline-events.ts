@@ -6,6 +6,7 @@ import { findPipeline, listEvents } from "../db/queries/pipelines";
 import { notFound } from "../errors";
 import { requireScope } from "../http/auth";
 import type { AppEnv } from "../http/env";
+import { success } from "../http/openapi";
 import { valid } from "../http/validate";
 import { IdParam } from "./params";
 
@@ -23,7 +24,7 @@ const EventsQuery = v.object({
  */
 export const pipelineEventRoutes = new Hono<AppEnv>().get(
   "/pipelines/:id/events",
-  describeRoute({ summary: "Stream state changes as Server-Sent Events", tags: ["pipelines"] }),
+  describeRoute({ summary: "Stream state changes as Server-Sent Events", tags: ["pipelines"], responses: success(200, "One event per state change; resumes after Last-Event-ID", "text/event-stream") }),
   requireScope("read"),
   valid("param", IdParam),
   valid("query", EventsQuery),

@@ -8,6 +8,7 @@ import { ApiError, badRequest, conflict, notFound } from "../errors";
 import { requireScope } from "../http/auth";
 import type { AppEnv, Caller } from "../http/env";
 import { multipartBody } from "../http/multipart";
+import { multipartForm, success } from "../http/openapi";
 import { valid } from "../http/validate";
 import { publishWebhook } from "../webhooks/deliver";
 import { createPipeline, CreatePipelineBody, MAX_SYNC_DOCUMENTS, type CreatePipelineInput } from "../pipeline/create";
@@ -74,47 +75,47 @@ async function sync(c: Context<AppEnv>, body: CreatePipelineInput) {
 }
 
 export const pipelineRoutes = new Hono<AppEnv>()
-  .post("/pipelines", describeRoute({ summary: "Create a pipeline run (202); JSON or multipart (file.0, file.1, …)", tags: ["pipelines"] }), requireScope("write"),
+  .post("/pipelines", describeRoute({ summary: "Create a pipeline run (202); JSON or multipart (file.0, file.1, …)", tags: ["pipelines"], requestBody: multipartForm, responses: success(202, "The run, queued; an Idempotency-Key replays this response for 24 h") }), requireScope("write"),
     multipartBody(CreatePipelineBody, create), valid("json", CreatePipelineBody), (c) => create(c, c.req.valid("json")))
-  .post("/pipelines/sync", describeRoute({ summary: "Run a small pipeline inline and return its records", tags: ["pipelines"] }), requireScope("write"),
+  .post("/pipelines/sync", describeRoute({ summary: "Run a small pipeline inline and return its records", tags: ["pipelines"], requestBody: multipartForm, responses: success(200, "The finished run with its records") }), requireScope("write"),
     multipartBody(CreatePipelineBody, sync), valid("json", CreatePipelineBody), (c) => sync(c, c.req.valid("json")))
-  .get("/pipelines", describeRoute({ summary: "List pipeline runs", tags: ["pipelines"] }), requireScope("read"), valid("query", ListQuery), async (c) => {
+  .get("/pipelines", describeRoute({ summary: "List pipeline runs", tags: ["pipelines"], responses: success(200, "{ items, total, limit, offset }") }), requireScope("read"), valid("query", ListQuery), async (c) => {
     const q = c.req.valid("query");
     const { items, total } = await listPipelines(c.get("services").db, c.get("caller").organizationId, {
       status: q.status, templateId: q.template_id, rootOnly: q.root_only, limit: q.limit, offset: q.offset,
     });
     return c.json({ items: items.map((row) => presentPipeline(row)), total, limit: q.limit, offset: q.offset });
   })
-  .get("/pipelines/:id", describeRoute({ summary: "Get a run: status, counts, config snapshot, usage", tags: ["pipelines"] }), requireScope("read"), valid("param", IdParam), async (c) => {
+  .get("/pipelines/:id", describeRoute({ summary: "Get a run: status, counts, config snapshot, usage", tags: ["pipelines"], responses: success(200, "The run") }), requireScope("read"), valid("param", IdParam), async (c) => {
     const services = c.get("services");
     const pipeline = await ownPipeline(services, c.get("caller"), c.req.valid("param").id);
     return c.json(presentPipeline(pipeline, await documentStats(services.db, pipeline.id)));
   })
-  .get("/pipelines/:id/records", describeRoute({ summary: "Get the run’s records (pipe0 shape)", tags: ["pipelines"] }), requireScope("read"), valid("param", IdParam), async (c) => {
+  .get("/pipelines/:id/records", describeRoute({ summary: "Get the run’s records (pipe0 shape)", tags: ["pipelines"], responses: success(200, "{ id, status, order, field_definitions, records, errors }") }), requireScope("read"), valid("param", IdParam), async (c) => {
     const services = c.get("services");
     const pipeline = await ownPipeline(services, c.get("caller"), c.req.valid("param").id);
     return c.json(presentRecords(pipeline, await listRecordDocuments(services.db, pipeline.id)));
   })
-  .get("/pipelines/:id/steps", describeRoute({ summary: "List the run’s phase executions", tags: ["pipelines"] }), requireScope("read"), valid("param", IdParam), valid("query", StepsQuery), async (c) => {
+  .get("/pipelines/:id/steps", describeRoute({ summary: "List the run’s phase executions", tags: ["pipelines"], responses: success(200, "{ items, next_after }") }), requireScope("read"), valid("param", IdParam), valid("query", StepsQuery), async (c) => {
     const services = c.get("services");
     const pipeline = await ownPipeline(services, c.get("caller"), c.req.valid("param").id);
     const q = c.req.valid("query");
     const items = await listSteps(services.db, pipeline.id, q.limit, q.after);
     return c.json({ items, next_after: items.length === q.limit ? items[items.length - 1].id : null });
   })
-  .get("/pipelines/:id/tree", describeRoute({ summary: "List the runs sharing this run’s root", tags: ["pipelines"] }), requireScope("read"), valid("param", IdParam), async (c) => {
+  .get("/pipelines/:id/tree", describeRoute({ summary: "List the runs sharing this run’s root", tags: ["pipelines"], responses: success(200, "{ root_id, items }") }), requireScope("read"), valid("param", IdParam), async (c) => {
     const services = c.get("services");
     const caller = c.get("caller");
     const pipeline = await ownPipeline(services, caller, c.req.valid("param").id);
     const runs = await listChildren(services.db, caller.organizationId, pipeline.root_id);
     return c.json({ root_id: pipeline.root_id, items: runs });
   })
-  .post("/pipelines/:id/rerun", describeRoute({ summary: "Rerun from the first phase of a type", tags: ["pipelines"] }), requireScope("write"), valid("param", IdParam), valid("json", RerunBody), async (c) => {
+  .post("/pipelines/:id/rerun", describeRoute({ summary: "Rerun from the first phase of a type", tags: ["pipelines"], responses: success(200, "{ enqueued, fromPhaseIndex }") }), requireScope("write"), valid("param", IdParam), valid("json", RerunBody), async (c) => {
     const services = c.get("services");
     const pipeline = await ownPipeline(services, c.get("caller"), c.req.valid("param").id);
     return c.json(await rerunPipeline(services, pipeline, c.req.valid("json").from_phase));
   })
-  .post("/pipelines/:id/cancel", describeRoute({ summary: "Cancel every unfinished document", tags: ["pipelines"] }), requireScope("write"), valid("param", IdParam), async (c) => {
+  .post("/pipelines/:id/cancel", describeRoute({ summary: "Cancel every unfinished document", tags: ["pipelines"], responses: { ...success(200, "{ id, status, cancelled_documents }"), 409: { description: "The run has already finished" } } }), requireScope("write"), valid("param", IdParam), async (c) => {
     const services = c.get("services");
     const pipeline = await ownPipeline(services, c.get("caller"), c.req.valid("param").id);
     if (pipeline.status !== "running") throw conflict(`pipeline already finished with status '${pipeline.status}'`);

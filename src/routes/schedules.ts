@@ -6,6 +6,7 @@ import { deleteSchedule, findSchedule, insertSchedule, listSchedules, listTicks 
 import { ApiError, badRequest, notFound } from "../errors";
 import { requireScope } from "../http/auth";
 import type { AppEnv } from "../http/env";
+import { success } from "../http/openapi";
 import { valid } from "../http/validate";
 import { phaseIndexOf, type CompiledPipeline } from "../pipeline/definition";
 import { PHASE_TYPES } from "../pipeline/types";
@@ -14,11 +15,27 @@ import { runDueSchedules } from "../schedules/tick";
 import { IdParam } from "./params";
 import { ownPipeline } from "./pipelines";
 
+const cronIssue = (expression: string) => {
+  try {
+    parseCron(expression);
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+};
+
 const CreateScheduleBody = v.strictObject({
-  pipeline_id: v.pipe(v.string(), v.uuid("must be a UUID")),
-  cron: v.pipe(v.string(), v.trim(), v.minLength(9), v.maxLength(200)),
-  from_phase: v.picklist(PHASE_TYPES),
-  timezone: v.optional(v.pipe(v.string(), v.maxLength(64), v.check(isValidTimezone, "must be an IANA timezone such as Europe/Berlin")), "UTC"),
+  pipeline_id: v.pipe(v.string(), v.uuid("must be a UUID"), v.description("the run to rerun; each tick reruns this same run")),
+  cron: v.pipe(
+    v.string(), v.trim(), v.maxLength(200),
+    v.rawCheck(({ dataset, addIssue }) => {
+      const issue = dataset.typed ? cronIssue(dataset.value) : null;
+      if (issue) addIssue({ message: issue });
+    }),
+    v.description("5 fields: minute hour day-of-month month day-of-week; `*`, lists, ranges, steps, `jan`…`dec`, `sun`…`sat`"),
+  ),
+  from_phase: v.pipe(v.picklist(PHASE_TYPES), v.description("rerun from the first phase of this type, as `POST /v1/pipelines/{id}/rerun`")),
+  timezone: v.optional(v.pipe(v.string(), v.maxLength(64), v.check(isValidTimezone, "must be an IANA timezone such as Europe/Berlin"), v.description("IANA timezone the cron is read in")), "UTC"),
 });
 
 const ListQuery = v.object({
@@ -26,25 +43,36 @@ const ListQuery = v.object({
   offset: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(0)), "0"),
 });
 
-function parsedCron(expression: string) {
-  try {
-    return parseCron(expression);
-  } catch (error) {
-    throw badRequest("invalid cron expression", [{ path: "cron", message: (error as Error).message }]);
-  }
-}
+// Response shapes, for the OpenAPI document.
+const timestamp = v.pipe(v.string(), v.isoTimestamp());
+const Schedule = v.object({
+  id: v.pipe(v.string(), v.uuid()),
+  pipeline_id: v.pipe(v.string(), v.uuid()),
+  cron: v.string(),
+  timezone: v.string(),
+  from_phase: v.picklist(PHASE_TYPES),
+  next_run_at: v.pipe(v.nullable(timestamp), v.description("null once the expression matches no date in the next five years")),
+  created_at: timestamp,
+});
+const Tick = v.object({
+  due_at: timestamp,
+  outcome: v.picklist(["fired", "skipped", "failed"]),
+  detail: v.pipe(v.nullable(v.string()), v.description("documents enqueued, why it was skipped, or why it failed")),
+  created_at: timestamp,
+});
+const ScheduleWithTicks = v.object({ ...Schedule.entries, ticks: v.pipe(v.array(Tick), v.description("the last 20, newest first")) });
+const ScheduleList = v.object({ items: v.array(Schedule), total: v.number(), limit: v.number(), offset: v.number() });
 
 export const scheduleRoutes = new Hono<AppEnv>()
-  .post("/schedules", describeRoute({ summary: "Schedule reruns of a pipeline by cron", tags: ["schedules"] }), requireScope("write"), valid("json", CreateScheduleBody), async (c) => {
+  .post("/schedules", describeRoute({ summary: "Schedule reruns of a pipeline by cron", tags: ["schedules"], responses: success(201, "The schedule, with its first next_run_at", Schedule) }), requireScope("write"), valid("json", CreateScheduleBody), async (c) => {
     const body = c.req.valid("json");
     const services = c.get("services");
     const caller = c.get("caller");
-    const spec = parsedCron(body.cron);
     const pipeline = await ownPipeline(services, caller, body.pipeline_id);
     if (phaseIndexOf(pipeline.config as unknown as CompiledPipeline, body.from_phase) < 0) {
       throw badRequest(`this pipeline has no ${body.from_phase} phase`, [{ path: "from_phase", message: `no phase of type '${body.from_phase}'` }]);
     }
-    const nextRunAt = nextRun(spec, services.clock.now(), body.timezone);
+    const nextRunAt = nextRun(parseCron(body.cron), services.clock.now(), body.timezone);
     if (!nextRunAt) throw badRequest("this cron expression never fires", [{ path: "cron", message: "matches no date in the next five years" }]);
     const row = await insertSchedule(services.db, {
       organizationId: caller.organizationId, pipelineId: pipeline.id, cron: body.cron, timezone: body.timezone,
@@ -52,18 +80,18 @@ export const scheduleRoutes = new Hono<AppEnv>()
     });
     return c.json(row, 201);
   })
-  .get("/schedules", describeRoute({ summary: "List schedules", tags: ["schedules"] }), requireScope("read"), valid("query", ListQuery), async (c) => {
+  .get("/schedules", describeRoute({ summary: "List schedules", tags: ["schedules"], responses: success(200, "The organization's schedules, newest first", ScheduleList) }), requireScope("read"), valid("query", ListQuery), async (c) => {
     const q = c.req.valid("query");
     const { items, total } = await listSchedules(c.get("services").db, c.get("caller").organizationId, q.limit, q.offset);
     return c.json({ items, total, limit: q.limit, offset: q.offset });
   })
-  .get("/schedules/:id", describeRoute({ summary: "Get a schedule with its recent ticks", tags: ["schedules"] }), requireScope("read"), valid("param", IdParam), async (c) => {
+  .get("/schedules/:id", describeRoute({ summary: "Get a schedule with its recent ticks", tags: ["schedules"], responses: success(200, "The schedule and its last ticks", ScheduleWithTicks) }), requireScope("read"), valid("param", IdParam), async (c) => {
     const { db } = c.get("services");
     const schedule = await findSchedule(db, c.get("caller").organizationId, c.req.valid("param").id);
     if (!schedule) throw notFound("schedule");
     return c.json({ ...schedule, ticks: await listTicks(db, schedule.id) });
   })
-  .delete("/schedules/:id", describeRoute({ summary: "Delete a schedule", tags: ["schedules"] }), requireScope("write"), valid("param", IdParam), async (c) => {
+  .delete("/schedules/:id", describeRoute({ summary: "Delete a schedule; its ticks stay as history", tags: ["schedules"], responses: success(204, "Deleted: it fires no more") }), requireScope("write"), valid("param", IdParam), async (c) => {
     const deleted = await deleteSchedule(c.get("services").db, c.get("caller").organizationId, c.req.valid("param").id);
     if (!deleted) throw notFound("schedule");
     return c.body(null, 204);

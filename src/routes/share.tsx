@@ -64,7 +64,14 @@ const Preview: FC<{ name: string; token: string; header: string[]; rows: string[
 );
 
 /** The public surface: no key, only a share token. */
-export const shareRoutes = new Hono<AppEnv>().get("/share/:file", describeRoute({ summary: "Public share link: CSV download ({token}.csv) or HTML preview ({token})", tags: ["public"] }), async (c) => {
+export const shareRoutes = new Hono<AppEnv>().get("/share/:file", describeRoute({
+  summary: "Public share link: CSV download ({token}.csv) or HTML preview ({token})",
+  tags: ["public"],
+  responses: {
+    200: { description: "The HTML preview, or the streamed CSV with Content-Disposition and ETag", content: { "text/html": { schema: { type: "string" } }, "text/csv": { schema: { type: "string" } } } },
+    304: { description: "Not modified: If-None-Match matched the ETag" },
+  },
+}), async (c) => {
   const file = c.req.param("file");
   const isCsv = file.endsWith(".csv");
   const token = isCsv ? file.slice(0, -4) : file;

@@ -6,6 +6,7 @@ import { badRequest, notFound } from "../errors";
 import { requireScope } from "../http/auth";
 import type { AppEnv } from "../http/env";
 import { multipartBody } from "../http/multipart";
+import { multipartForm, success } from "../http/openapi";
 import { valid } from "../http/validate";
 import { createPipeline, CreatePipelineBody, DocumentInput } from "../pipeline/create";
 import { compileDefinition, FieldsInput, PhasesInput, type DefinitionInput } from "../pipeline/definition";
@@ -56,7 +57,7 @@ async function runTemplate(c: Context<AppEnv>, body: v.InferOutput<typeof Templa
 }
 
 export const templateRoutes = new Hono<AppEnv>()
-  .post("/templates", describeRoute({ summary: "Create a template (a draft)", tags: ["templates"] }), requireScope("write"), valid("json", CreateTemplateBody), async (c) => {
+  .post("/templates", describeRoute({ summary: "Create a template (a draft)", tags: ["templates"], responses: success(201, "The template with its draft") }), requireScope("write"), valid("json", CreateTemplateBody), async (c) => {
     const body = c.req.valid("json");
     compileDefinition({ fields: body.fields, phases: body.phases });
     const row = await insertTemplate(c.get("services").db, {
@@ -64,7 +65,7 @@ export const templateRoutes = new Hono<AppEnv>()
     });
     return c.json(presentTemplate(row), 201);
   })
-  .get("/templates", describeRoute({ summary: "List templates; published=true lists published ones with their fields", tags: ["templates"] }), requireScope("read"), valid("query", ListQuery), async (c) => {
+  .get("/templates", describeRoute({ summary: "List templates; published=true lists published ones with their fields", tags: ["templates"], responses: success(200, "{ items, total, limit, offset }") }), requireScope("read"), valid("query", ListQuery), async (c) => {
     const q = c.req.valid("query");
     const { items, total } = await listTemplates(c.get("services").db, c.get("caller").organizationId, q);
     return c.json({
@@ -72,11 +73,11 @@ export const templateRoutes = new Hono<AppEnv>()
       total, limit: q.limit, offset: q.offset,
     });
   })
-  .get("/templates/:id", describeRoute({ summary: "Get a template: its draft and published versions", tags: ["templates"] }), requireScope("read"), valid("param", IdParam), async (c) => {
+  .get("/templates/:id", describeRoute({ summary: "Get a template: its draft and published versions", tags: ["templates"], responses: success(200, "The template and its versions") }), requireScope("read"), valid("param", IdParam), async (c) => {
     const row = await ownTemplate(c, c.req.valid("param").id);
     return c.json({ ...presentTemplate(row), versions: await listTemplateVersions(c.get("services").db, row.id) });
   })
-  .patch("/templates/:id", describeRoute({ summary: "Edit a template's draft", tags: ["templates"] }), requireScope("write"), valid("param", IdParam), valid("json", PatchTemplateBody), async (c) => {
+  .patch("/templates/:id", describeRoute({ summary: "Edit a template's draft", tags: ["templates"], responses: success(200, "The template with its edited draft") }), requireScope("write"), valid("param", IdParam), valid("json", PatchTemplateBody), async (c) => {
     const row = await ownTemplate(c, c.req.valid("param").id);
     const body = c.req.valid("json");
     const draft = row.draft as DefinitionInput;
@@ -87,13 +88,13 @@ export const templateRoutes = new Hono<AppEnv>()
     });
     return c.json(presentTemplate(updated!));
   })
-  .post("/templates/:id/publish", describeRoute({ summary: "Freeze the draft as the next immutable version", tags: ["templates"] }), requireScope("write"), valid("param", IdParam), async (c) => {
+  .post("/templates/:id/publish", describeRoute({ summary: "Freeze the draft as the next immutable version", tags: ["templates"], responses: success(201, "The new version") }), requireScope("write"), valid("param", IdParam), async (c) => {
     const caller = c.get("caller");
     const published = await publishTemplate(c.get("services").db, caller.organizationId, c.req.valid("param").id, caller.keyId);
     if (!published) throw notFound("template");
     return c.json(published, 201);
   })
-  .get("/templates/:id/versions/:n", describeRoute({ summary: "Get one published version", tags: ["templates"] }), requireScope("read"), valid("param", VersionParam), async (c) => {
+  .get("/templates/:id/versions/:n", describeRoute({ summary: "Get one published version", tags: ["templates"], responses: success(200, "The version's definition") }), requireScope("read"), valid("param", VersionParam), async (c) => {
     const { id, n } = c.req.valid("param");
     const version = await findTemplateVersion(c.get("services").db, c.get("caller").organizationId, id, n);
     if (!version) throw notFound("template version");
@@ -101,5 +102,5 @@ export const templateRoutes = new Hono<AppEnv>()
     const { fields, phases } = definition as DefinitionInput;
     return c.json({ ...rest, fields, phases });
   })
-  .post("/templates/:id/run", describeRoute({ summary: "Run a template version over documents (202); JSON or multipart", tags: ["templates"] }), requireScope("write"), valid("param", IdParam),
+  .post("/templates/:id/run", describeRoute({ summary: "Run a template version over documents (202); JSON or multipart", tags: ["templates"], requestBody: multipartForm, responses: success(202, "The run, queued") }), requireScope("write"), valid("param", IdParam),
     multipartBody(TemplateRunBody, runTemplate), valid("json", TemplateRunBody), (c) => runTemplate(c, c.req.valid("json")));

@@ -7,6 +7,11 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
+type Operation = {
+  summary?: string;
+  parameters?: Array<{ in: string; name: string }>;
+  responses: Record<string, { headers?: Record<string, unknown> }>;
+};
 const UNDOCUMENTED = [/^\/internal\//, /^\/openapi\.json$/, /^\/docs$/];
 
 describe("the OpenAPI document", () => {
@@ -34,9 +39,44 @@ describe("the OpenAPI document", () => {
     expect(Object.keys(create.responses["429"].headers)).toEqual(expect.arrayContaining(["Retry-After", "RateLimit-Reset"]));
     expect(Object.keys(create.responses["401"])).toContain("description");
     expect(doc.paths["/healthz"].get.security).toBeUndefined();
-    for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, { summary?: string }>>)) {
-      for (const [method, op] of Object.entries(item)) expect(op.summary, `${method} ${path}`).toBeTruthy();
+    for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, Operation>>)) {
+      for (const [method, op] of Object.entries(item)) {
+        const where = `${method} ${path}`;
+        expect(op.summary, where).toBeTruthy();
+        const statuses = Object.keys(op.responses);
+        expect(statuses.some((s) => /^[23]/.test(s)), `${where} documents its success`).toBe(true);
+        expect(statuses, where).toContain("500");
+        // OpenAPI requires every templated segment to be declared as a path parameter.
+        const declared = (op.parameters ?? []).filter((p) => p.in === "path").map((p) => p.name).sort();
+        expect(declared, where).toEqual([...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort());
+        if (path.startsWith("/v1/")) {
+          for (const status of statuses) expect(Object.keys(op.responses[status].headers ?? {}), `${where} ${status}`).toContain("RateLimit-Remaining");
+        }
+      }
     }
+    // Every reference points at something the document defines.
+    for (const ref of JSON.stringify(doc).matchAll(/"\$ref":"#\/([^"]+)"/g)) {
+      const target = ref[1].split("/").reduce((node: Record<string, unknown> | undefined, key) => node?.[key] as Record<string, unknown> | undefined, doc);
+      expect(target, ref[1]).toBeDefined();
+    }
+  });
+
+  it("takes request and response schemas from the routes' valibot schemas", async () => {
+    const doc = await (await t.request("/openapi.json", { key: null })).json();
+    const create = doc.paths["/v1/schedules"].post;
+    const body = create.requestBody.content["application/json"].schema;
+    expect(body.required.sort()).toEqual(["cron", "from_phase", "pipeline_id"]);
+    expect(body.additionalProperties).toBe(false);
+    expect(body.properties.timezone.default).toBe("UTC");
+    expect(body.properties.from_phase.enum).toEqual(["transfer", "extraction", "resolution", "validation"]);
+    expect(body.properties.cron.description).toContain("minute hour day-of-month month day-of-week");
+    expect(create.responses["201"].content["application/json"].schema.properties.next_run_at).toBeDefined();
+    expect(doc.paths["/v1/schedules/{id}"].get.responses["200"].content["application/json"].schema.properties.ticks.type).toBe("array");
+    expect(doc.paths["/v1/schedules/{id}"].delete.responses["204"].content).toBeUndefined();
+    expect(doc.paths["/v1/schedules"].get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(["limit", "offset"]);
+    expect(Object.keys(doc.paths["/v1/pipelines"].post.requestBody.content).sort()).toEqual(["application/json", "multipart/form-data"]);
+    expect(Object.keys(doc.paths["/v1/data-products/{id}/export.csv"].get.responses["200"].content)).toEqual(["text/csv"]);
+    expect(doc.components.schemas.Error.properties.error.properties.code.enum).toContain("rate_limited");
   });
 
   it("serves a readable reference page built from it", async () => {
@@ -46,5 +86,13 @@ describe("the OpenAPI document", () => {
     const html = await res.text();
     expect(html).toContain("POST /v1/pipelines/{id}/rerun");
     expect(html).toContain("Rerun from the first phase of a type");
+    const section = html.slice(html.indexOf("<code>POST /v1/schedules</code>"), html.indexOf("<code>GET /v1/schedules</code>"));
+    expect(section).toContain("Schedule reruns of a pipeline by cron");
+    expect(section).toContain("request body: application/json");
+    expect(section).toContain("&quot;from_phase&quot;");
+    expect(section).toContain("The schedule, with its first next_run_at");
+    const get = html.slice(html.indexOf("<code>GET /v1/schedules/{id}</code>"));
+    expect(get).toMatch(/<td><code>id<\/code><\/td><td>path<\/td><td>yes<\/td><td>string, uuid<\/td>/);
+    expect(html).not.toMatch(/<script/i);
   });
 });

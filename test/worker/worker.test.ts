@@ -95,4 +95,31 @@ describe("the Worker bundle in workerd", () => {
     const bad = await mf.dispatchFetch("http://sluice.worker.test/v1/api-keys", { headers: { "X-API-Key": `slk_${"B".repeat(43)}` } });
     expect(bad.status).toBe(401);
   });
+
+  it("fires a due schedule from the cron trigger's scheduled handler", async () => {
+    const call = (path: string, json?: unknown) => mf.dispatchFetch(`http://sluice.worker.test${path}`, {
+      method: json ? "POST" : "GET",
+      headers: { "X-API-Key": apiKey, "content-type": "application/json" },
+      body: json ? JSON.stringify(json) : undefined,
+    });
+    const run = (await (await call("/v1/pipelines/sync", {
+      fields: [{ name: "number", type: "string", extract: [{ type: "label", labels: ["Invoice No"] }] }],
+      phases: [{ type: "transfer" }, { type: "extraction" }],
+      documents: [{ text: "Invoice No: S-1" }],
+    })).json()) as { id: string };
+    const schedule = (await (await call("/v1/schedules", { pipeline_id: run.id, cron: "0 0 1 1 *", from_phase: "extraction" })).json()) as { id: string };
+    const handle = createNeonDb({ connectionString: inject("services").databaseUrl, wsProxy: inject("services").wsProxy, webSocketConstructor: ws });
+    await handle.db.updateTable("schedules").set({ next_run_at: new Date(Date.now() - 60_000) }).where("id", "=", schedule.id).execute();
+    await handle.close();
+
+    // Resolves once the handler's waitUntil work is done. Publishing to the unreachable QStash fails; the sweep would recover it.
+    // Miniflare's Fetcher type omits scheduled(), which its workerd fetcher does have.
+    const worker = (await mf.getWorker()) as unknown as { scheduled(event: { cron: string }): Promise<{ outcome: string }> };
+    const result = await worker.scheduled({ cron: "* * * * *" });
+    expect(result.outcome).toBe("ok");
+    const detail = (await (await call(`/v1/schedules/${schedule.id}`)).json()) as { next_run_at: string; ticks: Array<{ outcome: string; detail: string }> };
+    expect(detail.ticks).toEqual([expect.objectContaining({ outcome: "fired", detail: "1 documents enqueued" })]);
+    expect(new Date(detail.next_run_at).getTime()).toBeGreaterThan(Date.now());
+    expect(((await (await call(`/v1/pipelines/${run.id}`)).json()) as { generation: number }).generation).toBe(2);
+  });
 });
