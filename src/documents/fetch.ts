@@ -1,8 +1,10 @@
 import type { HostResolver } from "../adapters/dns/interface";
+import type { Fetcher } from "../adapters/fetch/interface";
 import { PermanentPhaseError } from "../pipeline/types";
 import { isBlockedAddress, isIpLiteral } from "./address";
 
 export interface FetchPolicy {
+  fetcher: Fetcher;
   resolver: HostResolver;
   /** Hosts (names or addresses) exempt from the private-address rule, e.g. 127.0.0.1 in tests. */
   allowHosts: ReadonlySet<string>;
@@ -11,7 +13,9 @@ export interface FetchPolicy {
   maxRedirects: number;
 }
 
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const refuse = (message: string) => new PermanentPhaseError("url_refused", message);
+const bare = (hostname: string) => hostname.replace(/^\[|\]$/g, "");
 
 /** The checks that need no network: scheme, credentials, and literal addresses. */
 export function urlProblem(raw: string, allowHosts: ReadonlySet<string>): string | null {
@@ -23,55 +27,80 @@ export function urlProblem(raw: string, allowHosts: ReadonlySet<string>): string
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") return "must use http or https";
   if (url.username || url.password) return "must not carry credentials";
-  const host = url.hostname.replace(/^\[|\]$/g, "");
-  if (!allowHosts.has(host) && isIpLiteral(host) && isBlockedAddress(host)) return "points at a private or reserved address";
-  if (!allowHosts.has(host) && /^localhost$|\.localhost$|\.internal$|\.local$/i.test(host)) return "points at a local host name";
+  const host = bare(url.hostname);
+  if (allowHosts.has(host)) return null;
+  if (isIpLiteral(host) && isBlockedAddress(host)) return "points at a private or reserved address";
+  if (/^localhost$|\.localhost$|\.internal$|\.local$/i.test(host)) return "points at a local host name";
   return null;
 }
+
+/** Whether a connection may go to `address` (resolved from `hostname`): the rule the Node fetcher applies at connect time. */
+export const permitsAddress = (allowHosts: ReadonlySet<string>) => (address: string, hostname: string) =>
+  allowHosts.has(bare(hostname)) || allowHosts.has(address) || !isBlockedAddress(address);
 
 /** Refuses a destination that is, or resolves to, a private or reserved address (unless allowed). */
 export async function checkDestination(url: URL, policy: Pick<FetchPolicy, "resolver" | "allowHosts">) {
   const problem = urlProblem(url.href, policy.allowHosts);
   if (problem) throw refuse(`${url.origin} ${problem}`);
-  const host = url.hostname.replace(/^\[|\]$/g, "");
+  const host = bare(url.hostname);
   if (policy.allowHosts.has(host) || isIpLiteral(host)) return;
   const addresses = await policy.resolver.resolve(host);
   if (addresses.length === 0) throw refuse(`${host} does not resolve`);
-  if (addresses.some(isBlockedAddress)) throw refuse(`${host} resolves to a private or reserved address`);
+  if (!addresses.every((address) => permitsAddress(policy.allowHosts)(address, host))) {
+    throw refuse(`${host} resolves to a private or reserved address`);
+  }
+}
+
+export interface FetchedDocument {
+  bytes: Uint8Array;
+  contentType: string | null;
+  /** Where the bytes came from after redirects. */
+  url: string;
 }
 
 /**
  * Fetches a document by URL without letting a caller reach our own network: every hop (the URL
- * and each redirect) is checked before it is requested, redirects are capped, and the byte limit
- * is enforced while streaming so a huge or endless body is cut off early.
+ * and each redirect) is checked before it is requested, redirects are capped, and the time and
+ * byte limits hold while streaming, so a huge, endless or trickling body is cut off.
  */
-export async function fetchDocument(raw: string, policy: FetchPolicy): Promise<{ bytes: Uint8Array; contentType: string | null; url: string }> {
+export async function fetchDocument(raw: string, policy: FetchPolicy): Promise<FetchedDocument> {
   const signal = AbortSignal.timeout(policy.timeoutMs);
+  const timedOut = (url: URL, error: unknown) =>
+    signal.aborted ? new Error(`${url.origin} did not deliver the document within ${policy.timeoutMs} ms`) : error;
   let url = new URL(raw);
   for (let hop = 0; ; hop++) {
     await checkDestination(url, policy);
     let res: Response;
     try {
-      res = await fetch(url, { redirect: "manual", signal, headers: { "user-agent": "Sluice/1 (+document fetch)" } });
+      res = await policy.fetcher(url, { signal, headers: { "user-agent": "Sluice/1 (+document fetch)" } });
     } catch (error) {
-      throw new Error(`fetching ${url.origin} failed: ${(error as Error).message}`);
+      if ((error as { code?: string }).code === "EADDRNOTALLOWED") throw refuse((error as Error).message);
+      throw timedOut(url, new Error(`fetching ${url.origin} failed: ${(error as Error).message}`));
     }
-    if (res.status >= 300 && res.status < 400 && res.headers.get("location")) {
+    const location = res.headers.get("location");
+    if (REDIRECTS.has(res.status) && location) {
       await res.body?.cancel();
       if (hop >= policy.maxRedirects) throw refuse(`more than ${policy.maxRedirects} redirects`);
-      url = new URL(res.headers.get("location")!, url);
+      url = new URL(location, url);
       continue;
     }
-    if (res.status >= 400 && res.status < 500) throw new PermanentPhaseError("url_status", `${url.origin} answered ${res.status}`);
-    if (!res.ok || !res.body) throw new Error(`${url.origin} answered ${res.status}`);
+    if (!res.ok) {
+      await res.body?.cancel();
+      // Only the origin is reported: paths of signed URLs carry secrets.
+      const message = `${url.origin} answered ${res.status}`;
+      throw res.status >= 500 || res.status === 408 || res.status === 429 ? new Error(message) : new PermanentPhaseError("url_status", message);
+    }
     const declared = Number(res.headers.get("content-length") ?? "0");
     if (declared > policy.maxBytes) {
-      await res.body.cancel();
-      throw new PermanentPhaseError("file_too_large", `the document is ${declared} bytes; the limit is ${policy.maxBytes}`);
+      await res.body?.cancel();
+      throw tooLarge(policy.maxBytes);
     }
-    return { bytes: await readLimited(res.body, policy.maxBytes), contentType: res.headers.get("content-type"), url: url.href };
+    const bytes = res.body ? await readLimited(res.body, policy.maxBytes).catch((error) => Promise.reject(timedOut(url, error))) : new Uint8Array();
+    return { bytes, contentType: res.headers.get("content-type"), url: url.href };
   }
 }
+
+const tooLarge = (maxBytes: number) => new PermanentPhaseError("file_too_large", `the document exceeds the limit of ${maxBytes} bytes`);
 
 async function readLimited(body: ReadableStream<Uint8Array>, maxBytes: number): Promise<Uint8Array> {
   const reader = body.getReader();
@@ -83,7 +112,7 @@ async function readLimited(body: ReadableStream<Uint8Array>, maxBytes: number): 
     total += value.byteLength;
     if (total > maxBytes) {
       await reader.cancel();
-      throw new PermanentPhaseError("file_too_large", `the document exceeds the limit of ${maxBytes} bytes`);
+      throw tooLarge(maxBytes);
     }
     chunks.push(value);
   }

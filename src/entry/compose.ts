@@ -1,6 +1,7 @@
 import { createEmbeddedQueue } from "../adapters/queue/embedded";
 import type { HostResolver } from "../adapters/dns/interface";
 import { nodeResolver } from "../adapters/dns/node";
+import { createNodeFetcher } from "../adapters/fetch/node";
 import type { DeliveryVerifier, Queue } from "../adapters/queue/interface";
 import { DELIVERY_PATH } from "../adapters/queue/interface";
 import { createQstashQueue, createQstashVerifier } from "../adapters/queue/qstash";
@@ -13,6 +14,7 @@ import { systemClock, type Clock } from "../clock";
 import type { Config } from "../config";
 import type { DbHandle } from "../db/handle";
 import type { Services } from "../http/env";
+import { permitsAddress } from "../documents/fetch";
 import type { Logger } from "../logger";
 
 export type EmbeddedQueue = ReturnType<typeof createEmbeddedQueue>;
@@ -50,6 +52,7 @@ export function compose(config: Config, handle: DbHandle, options: { logger: Log
       ? createUpstashRateLimiter({ ...config.upstashRedis, rule, prefix: `${options.limiterPrefix ?? "sluice"}:${name}`, timeoutMs: config.rateLimit.timeoutMs, logger: options.logger })
       : createMemoryRateLimiter(rule, clock);
   const window = config.rateLimit.windowSeconds;
+  const resolver = options.resolver ?? nodeResolver;
   const services: Services = {
     db: handle.db,
     queue,
@@ -61,7 +64,8 @@ export function compose(config: Config, handle: DbHandle, options: { logger: Log
     clock,
     config,
     logger: options.logger,
-    resolver: options.resolver ?? nodeResolver,
+    resolver,
+    fetcher: createNodeFetcher(resolver, permitsAddress(config.documents.fetchAllowHosts)),
     clientIp: (c) => (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress,
   };
   const app = createApp(services);

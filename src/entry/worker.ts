@@ -1,6 +1,7 @@
 import type { DeliveryVerifier, Queue } from "../adapters/queue/interface";
 import { DELIVERY_PATH } from "../adapters/queue/interface";
 import { createDohResolver } from "../adapters/dns/doh";
+import { platformFetcher } from "../adapters/fetch/platform";
 import { createQstashQueue, createQstashVerifier } from "../adapters/queue/qstash";
 import type { RateLimitRule } from "../adapters/ratelimit/interface";
 import { createMemoryRateLimiter } from "../adapters/ratelimit/memory";
@@ -49,6 +50,7 @@ function isolateServices(env: Record<string, unknown>): IsolateServices {
     logger: consoleLogger,
     // Workers have no resolver API: DNS over HTTPS answers what the platform's fetch will use.
     resolver: createDohResolver(),
+    fetcher: platformFetcher,
   };
   return isolate;
 }

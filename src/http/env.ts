@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { RequestIdVariables } from "hono/request-id";
 import type { HostResolver } from "../adapters/dns/interface";
+import type { Fetcher } from "../adapters/fetch/interface";
 import type { DeliveryVerifier, Queue } from "../adapters/queue/interface";
 import type { RateLimiter } from "../adapters/ratelimit/interface";
 import type { Clock } from "../clock";
@@ -19,6 +20,8 @@ export interface Services {
   logger: Logger;
   /** Resolves URL hosts before a fetch, so private destinations are refused (SSRF). */
   resolver: HostResolver;
+  /** HTTP for URLs callers give (`file_url`): never follows redirects; on Node it pins the checked address. */
+  fetcher: Fetcher;
   /** The client's address where the runtime knows it (Node: the socket); used for per-IP limits. */
   clientIp?: (c: Context) => string | undefined;
 }

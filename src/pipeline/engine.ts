@@ -1,4 +1,5 @@
-import { commitPhase, findCachedParse, loadDelivery, recordRetry, type DeliveryState, type Outcome } from "../db/queries/deliveries";
+import { commitPhase, loadDelivery, recordRetry, type DeliveryState, type Outcome } from "../db/queries/deliveries";
+import { findCachedParse } from "../db/queries/parse-cache";
 import type { Services } from "../http/env";
 import type { CompiledPipeline } from "./definition";
 import { publishWebhook } from "../webhooks/deliver";
@@ -26,7 +27,7 @@ function transferDeps(services: Services, organizationId: string): TransferDeps 
   const { documents } = services.config;
   return {
     fetchPolicy: {
-      resolver: services.resolver, allowHosts: documents.fetchAllowHosts, timeoutMs: documents.fetchTimeoutMs,
+      fetcher: services.fetcher, resolver: services.resolver, allowHosts: documents.fetchAllowHosts, timeoutMs: documents.fetchTimeoutMs,
       maxBytes: documents.maxFileBytes, maxRedirects: documents.fetchMaxRedirects,
     },
     maxPages: documents.maxPages,

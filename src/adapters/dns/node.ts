@@ -1,7 +1,14 @@
 import { lookup } from "node:dns/promises";
 import type { HostResolver } from "./interface";
 
-/** The operating system's resolver (what Node's own fetch will use a moment later). */
+/** The operating system's resolver; a name that does not exist resolves to nothing (a refusal, not a retry). */
 export const nodeResolver: HostResolver = {
-  resolve: async (hostname) => (await lookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address),
+  resolve: async (hostname) => {
+    try {
+      return (await lookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
+    } catch (error) {
+      if (["ENOTFOUND", "ENODATA"].includes((error as { code?: string }).code ?? "")) return [];
+      throw error;
+    }
+  },
 };

@@ -27,10 +27,14 @@ export interface DeliveryState {
 }
 
 export async function loadDelivery(db: Db, documentId: string): Promise<DeliveryState | undefined> {
-  // Uniqueness counts and reviewer decisions are only read when the phase about to run is a validation phase.
+  // Uniqueness counts and reviewer decisions are only read when the phase about to run is a validation phase;
+  // the source (possibly a whole uploaded file) only for transfer, and the parse only after it.
   const result = await sql<DeliveryState>`
-    select d.id, d.pipeline_id, d.status, d.phase_index, d.generation, d.source, d.filename, d.mime_type,
-           d.cells, d.parsed, p.config, p.cancel_requested, d.organization_id, p.options, d.cache_key, p.webhook_url,
+    select d.id, d.pipeline_id, d.status, d.phase_index, d.generation,
+           case when p.config->'phases'->d.phase_index->>'type' = 'transfer' then d.source end as source,
+           d.filename, d.mime_type, d.cells,
+           case when p.config->'phases'->d.phase_index->>'type' <> 'transfer' then d.parsed end as parsed,
+           p.config, p.cancel_requested, d.organization_id, p.options, d.cache_key, p.webhook_url,
            case when p.config->'phases'->d.phase_index->>'type' = 'transfer' and d.cache_key is not null
                      and d.source->>'kind' <> 'url'
                      and coalesce(p.options->>'skip_cache', 'false') <> 'true' then
@@ -180,11 +184,4 @@ export async function recordRetry(
       duration_ms: Math.max(0, r.finishedAt.getTime() - r.startedAt.getTime()), error: JSON.stringify(r.error),
     })
     .execute();
-}
-
-/** The parse cache for documents whose key is known only after fetching: one extra read. */
-export async function findCachedParse(db: Db, organizationId: string, cacheKey: string): Promise<unknown> {
-  const row = await db.selectFrom("documents").select("parsed").where("organization_id", "=", organizationId)
-    .where("cache_key", "=", cacheKey).where("parsed", "is not", null).limit(1).executeTakeFirst();
-  return row?.parsed ?? null;
 }

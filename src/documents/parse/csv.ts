@@ -1,7 +1,21 @@
 import type { ParsedTable } from "../../pipeline/types";
 
+const DELIMITERS = [",", ";", "\t"] as const;
+
+/** The delimiter the header line uses most (outside quotes): comma, or semicolon/tab as European and TSV exports write. */
+export function sniffDelimiter(text: string): string {
+  const counts = new Map<string, number>(DELIMITERS.map((d) => [d, 0]));
+  let quoted = false;
+  for (const ch of text.slice(0, 4096)) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && (ch === "\n" || ch === "\r")) break;
+    else if (!quoted && counts.has(ch)) counts.set(ch, counts.get(ch)! + 1);
+  }
+  return DELIMITERS.reduce((best, d) => (counts.get(d)! > counts.get(best)! ? d : best), ",");
+}
+
 /** RFC 4180 reader: quoted fields, doubled quotes, CRLF or LF, embedded newlines. */
-export function parseCsv(text: string): string[][] {
+export function parseCsv(text: string, delimiter = ","): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = "";
@@ -15,7 +29,7 @@ export function parseCsv(text: string): string[][] {
       } else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"' && field === "") quoted = true;
-    else if (ch === ",") {
+    else if (ch === delimiter) {
       row.push(field);
       field = "";
     } else if (ch === "\n" || ch === "\r") {
@@ -34,6 +48,6 @@ export function parseCsv(text: string): string[][] {
 }
 
 export function csvTable(text: string): ParsedTable {
-  const [header = [], ...rows] = parseCsv(text);
+  const [header = [], ...rows] = parseCsv(text, sniffDelimiter(text));
   return { header: header.map((h) => h.trim()), rows };
 }

@@ -10,7 +10,7 @@ interface Node {
 
 const HIDDEN = new Set(["script", "style", "noscript", "template", "head", "svg", "iframe", "object"]);
 const BLOCK = new Set(["p", "div", "section", "article", "header", "footer", "main", "aside", "nav", "ul", "ol", "li", "dl", "dt", "dd",
-  "h1", "h2", "h3", "h4", "h5", "h6", "br", "hr", "pre", "blockquote", "address", "figure", "figcaption", "form", "fieldset"]);
+  "h1", "h2", "h3", "h4", "h5", "h6", "hr", "pre", "blockquote", "address", "figure", "figcaption", "form", "fieldset"]);
 
 const squash = (text: string) => text.replace(/[ \t\f\v\u00a0]+/g, " ");
 
@@ -18,6 +18,7 @@ function textOf(node: Node): string {
   if (node.type === "text") return squash(node.data ?? "");
   if (node.type !== "tag" && node.type !== "root") return "";
   if (node.name && HIDDEN.has(node.name)) return "";
+  if (node.name === "br") return " ";
   return (node.children ?? []).map(textOf).join("");
 }
 
@@ -43,6 +44,7 @@ export function parseHtml(html: string): { text: string; tables: ParsedTable[] }
     if (node.type === "text") return void out.push(squash(node.data ?? ""));
     if (node.type !== "tag" && node.type !== "root") return;
     if (node.name && HIDDEN.has(node.name)) return;
+    if (node.name === "br") return void out.push("\n"); // a line break inside a block, not a paragraph
     if (node.name === "table") {
       const table = tableOf(node);
       tables.push(table);

@@ -1,6 +1,6 @@
 import type { ParsedDocument } from "../../pipeline/types";
 import { PermanentPhaseError } from "../../pipeline/types";
-import { detectFormat, MIME_OF, type FormatHints } from "../detect";
+import { detectFormat, MIME_OF, utf16Encoding, type FormatHints } from "../detect";
 import { selectPages, type PageRange } from "../page-range";
 import { csvTable } from "./csv";
 import { parseHtml } from "./html";
@@ -11,17 +11,30 @@ export interface ParseOptions extends FormatHints {
   maxPages: number;
 }
 
-function utf8(bytes: Uint8Array): string {
+/** UTF-8 unless a byte-order mark or the declared `charset` says otherwise; undecodable bytes are refused. */
+export function decodeText(bytes: Uint8Array, mimeType?: string | null): string {
+  const declared = /;\s*charset="?([\w.:-]+)"?/i.exec(mimeType ?? "")?.[1];
+  const encoding = utf16Encoding(bytes) ?? declared ?? "utf-8";
+  let decoder: TextDecoder;
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes).replace(/^\uFEFF/, "");
+    decoder = new TextDecoder(encoding, { fatal: true });
   } catch {
-    throw new PermanentPhaseError("unsupported_format", "content is not UTF-8 text");
+    decoder = new TextDecoder("utf-8", { fatal: true }); // an unknown charset label: try the web's default
+  }
+  try {
+    return decoder.decode(bytes).replace(/^\uFEFF/, "");
+  } catch {
+    throw new PermanentPhaseError("unsupported_format", `content is not ${decoder.encoding} text`);
   }
 }
 
-function limitPages(pageCount: number, pages: number[], maxPages: number) {
-  if (pages.length > maxPages) {
-    throw new PermanentPhaseError("too_many_pages", `${pages.length} of ${pageCount} pages selected; the limit is ${maxPages} (use page_range)`);
+/** The pages a range keeps of a document; none, or more than the limit, end the document with a reason. */
+function keptPages(pageCount: number, options: ParseOptions): number[] {
+  const pages = selectPages(options.pageRange, pageCount);
+  const plural = pageCount === 1 ? "page" : "pages";
+  if (pages.length === 0) throw new PermanentPhaseError("page_range_empty", `page_range selects none of the document's ${pageCount} ${plural} (pages are zero-based)`);
+  if (pages.length > options.maxPages) {
+    throw new PermanentPhaseError("too_many_pages", `${pages.length} of ${pageCount} ${plural} selected; the limit is ${options.maxPages} (use page_range)`);
   }
   return pages;
 }
@@ -33,19 +46,23 @@ function limitPages(pageCount: number, pages: number[], maxPages: number) {
  */
 export async function parseBytes(bytes: Uint8Array, options: ParseOptions): Promise<Omit<ParsedDocument, "content_hash">> {
   let text: string | undefined;
-  const decoded = () => (text ??= utf8(bytes));
+  const decoded = () => (text ??= decodeText(bytes, options.mimeType));
   const format = detectFormat(bytes, decoded, options);
   const base = { mime_type: MIME_OF[format], filename: options.filename ?? null };
   if (format === "pdf") {
-    const { pages, pageNumbers } = await parsePdf(bytes, (count) => limitPages(count, selectPages(options.pageRange, count), options.maxPages));
+    const { pages, pageNumbers } = await parsePdf(bytes, (count) => keptPages(count, options));
+    if (pages.every((page) => page.trim() === "")) {
+      throw new PermanentPhaseError("no_text", "the PDF has no text layer on the selected pages (scanned? OCR is not supported)");
+    }
     return { ...base, pages, page_numbers: pageNumbers, tables: [] };
   }
   if (format === "html") {
+    keptPages(1, options);
     const html = parseHtml(decoded());
     return { ...base, pages: [html.text], page_numbers: [0], tables: html.tables };
   }
   const all = decoded().split("\f");
-  const kept = limitPages(all.length, selectPages(options.pageRange, all.length), options.maxPages);
+  const kept = keptPages(all.length, options);
   return {
     ...base,
     pages: kept.map((i) => all[i]),

@@ -31,20 +31,24 @@ export interface TransferResult {
 }
 
 /**
- * What makes two parses interchangeable: the same bytes, read as the same format (the declared
- * type and name can decide between text and CSV), limited to the same pages.
+ * What makes two parses interchangeable: the same bytes, read the same way (the declared type,
+ * with its charset, and the name can decide format and decoding), limited to the same pages.
  */
 export function parseCacheKey(contentHash: string, hints: { filename: string | null; mimeType: string | null }, pageRange: string | null) {
   const extension = hints.filename?.includes(".") ? hints.filename.split(".").pop()!.toLowerCase() : "";
-  return `${contentHash}|${hints.mimeType?.split(";")[0]?.trim().toLowerCase() ?? ""}|${extension}|${pageRange ?? "all"}`;
+  return `${contentHash}|${hints.mimeType?.replace(/\s+/g, "").toLowerCase() ?? ""}|${extension}|${pageRange ?? "all"}`;
 }
 
 export function decodeBase64(data: string): Uint8Array {
+  let binary: string;
   try {
-    return Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+    binary = atob(data);
   } catch {
     throw new PermanentPhaseError("invalid_base64", "content_base64 is not valid base64");
   }
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
 }
 
 /** The bytes of an inline source (the URL kind is fetched by the phase). */
@@ -54,12 +58,29 @@ export function inlineBytes(source: DocumentSource): Uint8Array | null {
   return null;
 }
 
-async function sourceBytes(source: DocumentSource, deps: TransferDeps) {
-  if (source.kind === "url") return fetchDocument(source.url, deps.fetchPolicy);
+/** The last segment of a URL's path, when it looks like a file name. */
+function urlFilename(url: string): string | null {
+  const segment = new URL(url).pathname.split("/").pop() ?? "";
+  let name = segment;
+  try {
+    name = decodeURIComponent(segment);
+  } catch {
+    // A malformed escape: keep the segment as written.
+  }
+  return name.includes(".") ? name.slice(0, 255) : null;
+}
+
+/** The bytes, with what the source says about them: a URL's Content-Type and file name stand in for undeclared ones. */
+async function sourceBytes(input: TransferInput, deps: TransferDeps) {
+  const { source } = input;
+  if (source.kind === "url") {
+    const fetched = await fetchDocument(source.url, deps.fetchPolicy);
+    return { bytes: fetched.bytes, hints: { mimeType: input.mimeType ?? fetched.contentType, filename: input.filename ?? urlFilename(fetched.url) } };
+  }
   const bytes = inlineBytes(source);
   // Anything else is a bug or a corrupt row, not bad input: fail retryably so it is noticed, not swallowed.
   if (!bytes) throw new Error(`unknown document source '${(source as { kind?: string }).kind}'`);
-  return { bytes, contentType: null };
+  return { bytes, hints: { mimeType: input.mimeType, filename: input.filename } };
 }
 
 /**
@@ -68,16 +89,15 @@ async function sourceBytes(source: DocumentSource, deps: TransferDeps) {
  */
 export async function runTransfer(input: TransferInput, deps: TransferDeps): Promise<TransferResult> {
   // A stored parse is shared by content; the name is this document's own.
-  const reuse = (parsed: ParsedDocument, lookupKey: string) => ({ parsed: { ...parsed, filename: input.filename }, lookupKey, cacheHit: true });
-  if (input.cached && input.cacheKey && !input.skipCache && input.source.kind !== "url") return reuse(input.cached, input.cacheKey);
-  const { bytes, contentType } = await sourceBytes(input.source, deps);
-  const hints = { filename: input.filename, mimeType: input.mimeType ?? contentType };
+  const reuse = (parsed: ParsedDocument, lookupKey: string, filename: string | null) => ({ parsed: { ...parsed, filename }, lookupKey, cacheHit: true });
+  if (input.cached && input.cacheKey && !input.skipCache && input.source.kind !== "url") return reuse(input.cached, input.cacheKey, input.filename);
+  const { bytes, hints } = await sourceBytes(input, deps);
   const contentHash = await sha256Hex(bytes);
   // A URL's content may have changed since the last fetch (a rerun, a schedule), so its key is always recomputed.
   const lookupKey = input.source.kind === "url" ? parseCacheKey(contentHash, hints, input.pageRange) : (input.cacheKey ?? parseCacheKey(contentHash, hints, input.pageRange));
   if (!input.skipCache && input.source.kind === "url") {
     const cached = await deps.findCachedParse(lookupKey);
-    if (cached) return reuse(cached, lookupKey);
+    if (cached) return reuse(cached, lookupKey, hints.filename);
   }
   const range = input.pageRange ? parsePageRange(input.pageRange) : null;
   if (typeof range === "string") throw new PermanentPhaseError("invalid_page_range", range);
