@@ -35,8 +35,9 @@ function summary(target: Target, publicUrl: string) {
 async function post(services: Services, url: string, headers: Record<string, string>, body: string) {
   const { documents } = services.config;
   await checkDestination(new URL(url), { resolver: services.resolver, allowHosts: documents.fetchAllowHosts });
-  // Redirects are not followed: a receiver that moves must be re-registered, not chased into our network.
-  const res = await fetch(url, { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(documents.fetchTimeoutMs) });
+  // The fetcher never follows redirects (a receiver that moves must be re-registered, not chased into
+  // our network) and, where the runtime allows, connects only to the address just checked.
+  const res = await services.fetcher(new URL(url), { method: "POST", headers, body, signal: AbortSignal.timeout(documents.fetchTimeoutMs) });
   await res.body?.cancel();
   return res.status;
 }
