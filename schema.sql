@@ -255,6 +255,8 @@ CREATE TABLE IF NOT EXISTS template_versions (
   published_at  timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (template_id, version)
 );
+-- The compiled snapshot a version runs, so a published version behaves the same however the compiler evolves.
+ALTER TABLE template_versions ADD COLUMN IF NOT EXISTS compiled jsonb;
 
 -- Completion webhooks: the target on the run, one signing secret per organization, every attempt kept.
 ALTER TABLE pipelines ADD COLUMN IF NOT EXISTS webhook_url text;
@@ -271,3 +273,5 @@ CREATE TABLE IF NOT EXISTS webhook_deliveries (
   created_at   timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX IF NOT EXISTS webhook_deliveries_pipeline ON webhook_deliveries (pipeline_id, id);
+-- The sweep looks for recently finished runs whose webhook message was lost.
+CREATE INDEX IF NOT EXISTS pipelines_webhook_finished ON pipelines (finished_at) WHERE webhook_url IS NOT NULL;

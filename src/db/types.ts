@@ -218,6 +218,8 @@ export interface TemplateVersionsTable {
   name: string;
   description: string | null;
   definition: Json;
+  /** Null only for versions published before snapshots were kept. */
+  compiled: Json | null;
   published_by: string;
   published_at: Generated<Date>;
 }

@@ -10,6 +10,7 @@ import { createPgliteDb } from "../db/pglite";
 import { countOrganizations } from "../db/queries/organizations";
 import { consoleLogger } from "../logger";
 import { sweepStaleDocuments } from "../pipeline/sweep";
+import { sweepLostWebhooks } from "../webhooks/sweep";
 import { runDueSchedules } from "../schedules/tick";
 import { compose } from "./compose";
 
@@ -31,6 +32,7 @@ const { app, services, close } = compose(config, handle, { logger: consoleLogger
 // The Node stand-in for the Workers cron trigger.
 const sweepTimer = setInterval(() => {
   sweepStaleDocuments(services).catch((error) => consoleLogger.error("sweep failed", { error: String(error) }));
+  sweepLostWebhooks(services).catch((error) => consoleLogger.error("webhook sweep failed", { error: String(error) }));
 }, config.sweep.intervalSeconds * 1000);
 const scheduleTimer = setInterval(() => {
   runDueSchedules(services).catch((error) => consoleLogger.error("schedule tick failed", { error: String(error) }));

@@ -13,6 +13,7 @@ import { createNeonDb } from "../db/neon";
 import type { Services } from "../http/env";
 import { consoleLogger } from "../logger";
 import { sweepStaleDocuments } from "../pipeline/sweep";
+import { sweepLostWebhooks } from "../webhooks/sweep";
 import { runDueSchedules } from "../schedules/tick";
 
 interface WorkerContext {
@@ -84,7 +85,7 @@ export default {
     const services = isolateServices(env);
     const handle = openDb(services);
     const scoped = { ...services, db: handle.db };
-    const jobs = { sweep: sweepStaleDocuments(scoped), schedules: runDueSchedules(scoped) };
+    const jobs = { sweep: sweepStaleDocuments(scoped), webhooks: sweepLostWebhooks(scoped), schedules: runDueSchedules(scoped) };
     // One failing must neither stop the other nor pass silently: the trigger has no caller to tell.
     const logged = Object.entries(jobs).map(([name, job]) => job.catch((error) => services.logger.error(`${name} failed`, { error: String(error) })));
     ctx.waitUntil(Promise.all(logged).finally(() => handle.close()));

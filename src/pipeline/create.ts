@@ -92,12 +92,12 @@ async function definitionOf(services: Services, caller: Caller, input: CreatePip
     const missing = (["fields", "phases"] as const).filter((key) => input[key] === undefined);
     if (input.version !== undefined) throw badRequest("version needs template_id", [{ path: "version", message: "allowed only with template_id" }]);
     if (missing.length > 0) throw badRequest("give fields and phases, or a template_id", missing.map((path) => ({ path, message: "required without template_id" })));
-    return { definition: { fields: input.fields!, phases: input.phases! }, templateId: null, templateVersion: null };
+    return { definition: { fields: input.fields!, phases: input.phases! }, compiled: undefined, templateId: null, templateVersion: null };
   }
   const extra = (["fields", "phases"] as const).filter((key) => input[key] !== undefined);
   if (extra.length > 0) throw badRequest("give a template_id or a definition, not both", extra.map((path) => ({ path, message: "not allowed with template_id" })));
   const pinned = await templateDefinition(services, caller.organizationId, input.template_id, input.version);
-  return { definition: pinned.definition, templateId: pinned.templateId, templateVersion: pinned.version };
+  return { definition: pinned.definition, compiled: pinned.compiled, templateId: pinned.templateId, templateVersion: pinned.version };
 }
 
 function webhookUrlOf(input: CreatePipelineInput, config: Config): string | null {
@@ -112,8 +112,8 @@ function webhookUrlOf(input: CreatePipelineInput, config: Config): string | null
  * response) in one transaction, then publishes the first message of every document.
  */
 export async function createPipeline(services: Services, caller: Caller, input: CreatePipelineInput, idempotencyKey?: string) {
-  const { definition, templateId, templateVersion } = await definitionOf(services, caller, input);
-  const pipeline = compileDefinition(definition);
+  const { definition, compiled, templateId, templateVersion } = await definitionOf(services, caller, input);
+  const pipeline = compiled ?? compileDefinition(definition);
   const webhookUrl = webhookUrlOf(input, services.config);
   const sample = previewSample(input.preview);
   const documents = (await documentsOf(input, services.config)).slice(0, sample ?? undefined);

@@ -2,7 +2,7 @@ import { commitPhase, loadDelivery, recordRetry, type DeliveryState, type Outcom
 import { findCachedParse } from "../db/queries/parse-cache";
 import type { Services } from "../http/env";
 import type { CompiledPipeline } from "./definition";
-import { publishWebhook } from "../webhooks/deliver";
+import { announceFinish } from "../webhooks/deliver";
 import { publishPhase, type PhaseMessage } from "./messages";
 import { documentOutcome } from "./outcome";
 import type { PhaseContext } from "./phases/context";
@@ -59,11 +59,8 @@ async function runPhase(services: Services, pipeline: CompiledPipeline, phaseInd
 }
 
 /** The commit that finished the run (there is exactly one) announces it to the run's webhook. */
-async function announceFinish(services: Services, state: DeliveryState, finished: boolean) {
-  if (!finished || !state.webhook_url) return;
-  await publishWebhook(services, { pipeline_id: state.pipeline_id, generation: state.generation })
-    .catch((error) => services.logger.error("webhook publish failed", { pipeline_id: state.pipeline_id, error: String(error) }));
-}
+const announceIfFinished = (services: Services, state: DeliveryState, finished: boolean) =>
+  finished ? announceFinish(services, state.pipeline_id, state.generation, state.webhook_url) : undefined;
 
 const describe = (error: unknown) =>
   error instanceof PermanentPhaseError
@@ -92,7 +89,7 @@ export async function advanceDocument(services: Services, message: PhaseMessage,
       ...base, nextPhaseIndex: message.phase_index, outcome: "cancelled", cells: state.cells, snapshot: false, published: 0,
       step: { phaseType: phase.type, attempt, status: "cancelled", startedAt, finishedAt: clock.now() },
     });
-    await announceFinish(services, state, done.finished);
+    await announceIfFinished(services, state, done.finished);
     return done.advanced ? { effect: "advanced", document_id: state.id, phase_index: message.phase_index, outcome: "cancelled", pipeline_finished: done.finished } : { effect: "none", reason: "raced" };
   }
 
@@ -110,7 +107,7 @@ export async function advanceDocument(services: Services, message: PhaseMessage,
       ...base, nextPhaseIndex: message.phase_index, outcome: "error", cells: state.cells, error: { ...reason, phase_index: message.phase_index, attempts: attempt + 1 },
       snapshot: false, published: 0, step: { phaseType: phase.type, attempt, status: "failed", startedAt, finishedAt, error: reason },
     });
-    await announceFinish(services, state, done.finished);
+    await announceIfFinished(services, state, done.finished);
     return done.advanced ? { effect: "advanced", document_id: state.id, phase_index: message.phase_index, outcome: "error", pipeline_finished: done.finished } : { effect: "none", reason: "raced" };
   }
 
@@ -123,7 +120,7 @@ export async function advanceDocument(services: Services, message: PhaseMessage,
     step: { phaseType: phase.type, attempt, status: "completed", startedAt, finishedAt: clock.now(), lookupKey: result.cache?.lookupKey, cacheHit: result.cache?.cacheHit },
   });
   if (!done.advanced) return { effect: "none", reason: "raced: another delivery advanced this document first" };
-  await announceFinish(services, state, done.finished);
+  await announceIfFinished(services, state, done.finished);
   if (!last) {
     // A lost publish is not fatal: the sweep re-publishes documents that stop moving.
     await publishPhase(services, { pipeline_id: state.pipeline_id, document_id: state.id, phase_index: next, generation: message.generation })

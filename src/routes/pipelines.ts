@@ -10,7 +10,7 @@ import type { AppEnv, Caller } from "../http/env";
 import { multipartBody } from "../http/multipart";
 import { multipartForm, success } from "../http/openapi";
 import { valid } from "../http/validate";
-import { publishWebhook } from "../webhooks/deliver";
+import { announceFinish } from "../webhooks/deliver";
 import { createPipeline, CreatePipelineBody, MAX_SYNC_DOCUMENTS, type CreatePipelineInput } from "../pipeline/create";
 import { presentPipeline } from "../pipeline/present";
 import { presentRecords } from "../pipeline/records";
@@ -120,6 +120,6 @@ export const pipelineRoutes = new Hono<AppEnv>()
     const pipeline = await ownPipeline(services, c.get("caller"), c.req.valid("param").id);
     if (pipeline.status !== "running") throw conflict(`pipeline already finished with status '${pipeline.status}'`);
     const result = await cancelPipeline(services.db, pipeline.id);
-    if (result.finished && pipeline.webhook_url) await publishWebhook(services, { pipeline_id: pipeline.id, generation: pipeline.generation });
+    if (result.finished && result.stopped > 0) await announceFinish(services, pipeline.id, pipeline.generation, pipeline.webhook_url);
     return c.json({ id: pipeline.id, status: result.status, cancelled_documents: result.stopped });
   });

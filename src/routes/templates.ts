@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { describeRoute } from "hono-openapi";
 import * as v from "valibot";
-import { findTemplate, insertTemplate, listTemplates, listTemplateVersions, publishTemplate, findTemplateVersion, updateTemplateDraft, type TemplateRow } from "../db/queries/templates";
+import { findTemplate, insertTemplate, listTemplates, listTemplateVersions, findTemplateVersion, updateTemplateDraft, type TemplateRow } from "../db/queries/templates";
 import { badRequest, notFound } from "../errors";
 import { requireScope } from "../http/auth";
 import type { AppEnv } from "../http/env";
@@ -10,6 +10,7 @@ import { multipartForm, success } from "../http/openapi";
 import { valid } from "../http/validate";
 import { createPipeline, CreatePipelineBody, DocumentInput } from "../pipeline/create";
 import { compileDefinition, FieldsInput, PhasesInput, type DefinitionInput } from "../pipeline/definition";
+import { publishTemplate } from "../templates/definition";
 import { IdParam } from "./params";
 
 const Name = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200));
@@ -90,15 +91,13 @@ export const templateRoutes = new Hono<AppEnv>()
   })
   .post("/templates/:id/publish", describeRoute({ summary: "Freeze the draft as the next immutable version", tags: ["templates"], responses: success(201, "The new version") }), requireScope("write"), valid("param", IdParam), async (c) => {
     const caller = c.get("caller");
-    const published = await publishTemplate(c.get("services").db, caller.organizationId, c.req.valid("param").id, caller.keyId);
-    if (!published) throw notFound("template");
-    return c.json(published, 201);
+    return c.json(await publishTemplate(c.get("services"), caller.organizationId, c.req.valid("param").id, caller.keyId), 201);
   })
   .get("/templates/:id/versions/:n", describeRoute({ summary: "Get one published version", tags: ["templates"], responses: success(200, "The version's definition") }), requireScope("read"), valid("param", VersionParam), async (c) => {
     const { id, n } = c.req.valid("param");
     const version = await findTemplateVersion(c.get("services").db, c.get("caller").organizationId, id, n);
     if (!version) throw notFound("template version");
-    const { definition, ...rest } = version;
+    const { definition, compiled: _compiled, ...rest } = version;
     const { fields, phases } = definition as DefinitionInput;
     return c.json({ ...rest, fields, phases });
   })

@@ -1,13 +1,15 @@
-import { findTemplate, findTemplateVersion } from "../db/queries/templates";
+import { findTemplate, findTemplateVersion, insertTemplateVersion, lockTemplate } from "../db/queries/templates";
 import { badRequest, notFound } from "../errors";
 import type { Services } from "../http/env";
-import type { DefinitionInput } from "../pipeline/definition";
+import { compileDefinition, type CompiledPipeline, type DefinitionInput } from "../pipeline/definition";
 
 export interface PinnedDefinition {
   templateId: string;
   /** 0 is the draft. */
   version: number;
   definition: DefinitionInput;
+  /** The snapshot frozen at publish; absent for the draft, which is compiled as it is now. */
+  compiled?: CompiledPipeline;
 }
 
 /**
@@ -21,5 +23,22 @@ export async function templateDefinition(services: Services, organizationId: str
   if (wanted === 0) return { templateId, version: 0, definition: template.draft as DefinitionInput };
   const pinned = await findTemplateVersion(services.db, organizationId, templateId, wanted);
   if (!pinned) throw badRequest(`template has no version ${wanted}`, [{ path: "version", message: `published versions are 1 to ${template.latest_version}` }]);
-  return { templateId, version: wanted, definition: pinned.definition as DefinitionInput };
+  const definition = pinned.definition as DefinitionInput;
+  return { templateId, version: wanted, definition, compiled: (pinned.compiled as CompiledPipeline | null) ?? compileDefinition(definition) };
+}
+
+/**
+ * Freezes the draft as the next version with its compiled snapshot. The row lock numbers
+ * concurrent publishes 1, 2, … and keeps an edit from slipping in between compile and insert.
+ */
+export async function publishTemplate(services: Services, organizationId: string, templateId: string, keyId: string) {
+  return services.db.transaction().execute(async (trx) => {
+    const template = await lockTemplate(trx, organizationId, templateId);
+    if (!template) throw notFound("template");
+    const definition = template.draft as DefinitionInput;
+    return insertTemplateVersion(trx, {
+      templateId, version: template.latest_version + 1, name: template.name, description: template.description,
+      definition, compiled: compileDefinition(definition), publishedBy: keyId,
+    });
+  });
 }

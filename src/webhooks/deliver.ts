@@ -18,6 +18,16 @@ export function publishWebhook(services: Services, m: WebhookMessage) {
   return services.queue.publish({ body: { type: "webhook", ...m }, deduplicationId: `webhook-${m.pipeline_id}-${m.generation}` });
 }
 
+/**
+ * Tells a finished run's webhook (if it has one) through the queue. A failed publish is logged,
+ * not raised: the run has finished either way, and the sweep re-publishes lost webhook messages.
+ */
+export async function announceFinish(services: Services, pipelineId: string, generation: number, webhookUrl: string | null) {
+  if (!webhookUrl) return;
+  await publishWebhook(services, { pipeline_id: pipelineId, generation })
+    .catch((error) => services.logger.warn("webhook publish failed; the sweep will recover", { pipeline_id: pipelineId, error: String(error) }));
+}
+
 type Target = NonNullable<Awaited<ReturnType<typeof webhookTarget>>>;
 
 function summary(target: Target, publicUrl: string) {
@@ -37,7 +47,11 @@ async function post(services: Services, url: string, headers: Record<string, str
   await checkDestination(new URL(url), { resolver: services.resolver, allowHosts: documents.fetchAllowHosts });
   // The fetcher never follows redirects (a receiver that moves must be re-registered, not chased into
   // our network) and, where the runtime allows, connects only to the address just checked.
-  const res = await services.fetcher(new URL(url), { method: "POST", headers, body, signal: AbortSignal.timeout(documents.fetchTimeoutMs) });
+  const res = await services.fetcher(new URL(url), { method: "POST", headers, body, signal: AbortSignal.timeout(documents.fetchTimeoutMs) })
+    .catch((error) => {
+      // The address the name resolved to at connect time is refused just like one found by the check.
+      throw (error as { code?: string }).code === "EADDRNOTALLOWED" ? new PermanentPhaseError("url_refused", (error as Error).message) : error;
+    });
   await res.body?.cancel();
   return res.status;
 }

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../support/harness";
 import { invoiceDefinition, invoiceDocuments, settle } from "../support/pipelines";
@@ -48,6 +49,17 @@ describe("templates", () => {
     const latestRecords = await (await t.request(`/v1/pipelines/${latest.id}/records`)).json();
     expect(latestRecords.field_definitions.map((f: { name: string }) => f.name)).toEqual(["total"]);
 
+    // Once published, the draft keeps moving on its own: version 0 runs it, omitting still runs v2.
+    const draftOnly = { fields: [invoiceDefinition.fields[0]], phases: invoiceDefinition.phases.slice(0, 3) };
+    expect((await t.request(`/v1/templates/${template.id}`, { method: "PATCH", json: draftOnly })).status).toBe(200);
+    const fieldsOf = async (run: { id: string }) => (await (await t.request(`/v1/pipelines/${run.id}`)).json()).config.fields.map((f: { name: string }) => f.name);
+    const draft = await (await post(`/v1/templates/${template.id}/run`, { version: 0, documents: invoiceDocuments(1) })).json();
+    expect(draft).toMatchObject({ template_id: template.id, template_version: 0 });
+    expect(await fieldsOf(draft)).toEqual(["invoice_number"]);
+    const stillV2 = await (await post(`/v1/templates/${template.id}/run`, { documents: invoiceDocuments(1) })).json();
+    expect(stillV2.template_version).toBe(2);
+    expect(await fieldsOf(stillV2)).toEqual(["total"]);
+
     const form = new FormData();
     form.set("version", "1");
     form.set("file.0", new Blob(["Invoice No: F-1\nTotal: 7.00\n"], { type: "text/plain" }), "f.txt");
@@ -59,6 +71,18 @@ describe("templates", () => {
     expect(listed.items.find((i: { id: string }) => i.id === template.id)).toMatchObject({ latest_version: 2, fields: [{ name: "total", type: "number", required: true }] });
     const detail = await (await t.request(`/v1/templates/${template.id}`)).json();
     expect(detail.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
+  });
+
+  it("runs a published version from the snapshot compiled at publish", async () => {
+    const template = await createTemplate();
+    await post(`/v1/templates/${template.id}/publish`, {});
+    // Stands in for a later compiler that would compile the same definition differently.
+    await sql`update template_versions set compiled = jsonb_set(compiled, '{fields,0,description}', '"frozen at publish"')
+              where template_id = ${template.id}`.execute(t.db);
+    const run = await (await post(`/v1/templates/${template.id}/run`, { version: 1, documents: invoiceDocuments(1) })).json();
+    const detail = await (await t.request(`/v1/pipelines/${run.id}`)).json();
+    expect(detail.config.fields[0].description).toBe("frozen at publish");
+    await settle(t);
   });
 
   it("400s invalid definitions with their paths, unknown versions, and mixed or missing definitions", async () => {

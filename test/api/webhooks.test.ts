@@ -1,9 +1,13 @@
 import type { IncomingMessage } from "node:http";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Queue } from "../../src/adapters/queue/interface";
+import { createApp } from "../../src/app";
+import { findLostWebhooks } from "../../src/db/queries/webhooks";
+import { sweepLostWebhooks } from "../../src/webhooks/sweep";
 import { startFileServer } from "../support/documents";
 import { startTestApp, type TestApp } from "../support/harness";
-import { createPipeline, invoiceDocuments, settle } from "../support/pipelines";
+import { createPipeline, invoiceDefinition, invoiceDocuments, settle } from "../support/pipelines";
 
 interface Received {
   path: string;
@@ -55,6 +59,12 @@ describe("completion webhooks", () => {
     expect(hit.headers["webhook-id"]).toBe(`msg_${run.id}_1`);
     expect(() => new Webhook(`whsec_${btoa("a".repeat(32))}`).verify(hit.body, hit.headers)).toThrow();
     expect(await deliveries(run.id)).toEqual([expect.objectContaining({ attempt: 0, outcome: "delivered", status_code: 204 })]);
+
+    // A rerun is a new generation: it finishes again and is announced again, under a new id.
+    expect((await t.request(`/v1/pipelines/${run.id}/rerun`, { method: "POST", json: { from_phase: "validation" } })).status).toBe(200);
+    await settle(t);
+    expect(received.map((r) => r.headers["webhook-id"])).toEqual([`msg_${run.id}_1`, `msg_${run.id}_2`]);
+    expect(new Webhook(await secret()).verify(received[1].body, received[1].headers)).toMatchObject({ data: { id: run.id, generation: 2, status: "completed" } });
   });
 
   it("retries a failing receiver and records every attempt; gives up after the retries", async () => {
@@ -81,6 +91,42 @@ describe("completion webhooks", () => {
     expect(() => new Webhook(rotated.secret).verify(hit.body, hit.headers)).not.toThrow();
     expect(() => new Webhook(before).verify(hit.body, hit.headers)).toThrow();
     expect((await t.request("/v1/webhook-secret", { key: await t.createKey(["write"]) })).status).toBe(403);
+  });
+
+  it("announces a run that a cancel finishes, once", async () => {
+    // Created through a queue that holds the first phase, so the cancel is what finishes the run.
+    const holding: Queue = { publish: async () => ({ messageId: "held" }) };
+    const res = await createApp({ ...t.services, queue: holding }).request("/v1/pipelines", {
+      method: "POST", headers: { "X-API-Key": t.adminKey, "content-type": "application/json" },
+      body: JSON.stringify({ ...invoiceDefinition, documents: invoiceDocuments(2), webhook_url: `${receiver.base}/hook` }),
+    });
+    const run = await res.json();
+    received.length = 0;
+    expect(await (await t.request(`/v1/pipelines/${run.id}/cancel`, { method: "POST" })).json()).toMatchObject({ status: "cancelled", cancelled_documents: 2 });
+    await settle(t);
+    expect(received).toHaveLength(1);
+    const payload = new Webhook(await secret()).verify(received[0].body, received[0].headers);
+    expect(payload).toMatchObject({ data: { id: run.id, status: "cancelled", counts: { total: 2, cancelled: 2 } } });
+  });
+
+  it("re-sends a webhook whose message was lost, once, when the sweep runs", async () => {
+    const queue = t.services.queue;
+    // Lose every webhook message at publish, as a crash between the finishing commit and the publish would.
+    t.services.queue = { publish: (m) => ((m.body as { type: string }).type === "webhook" ? Promise.reject(new Error("lost")) : queue.publish(m)) };
+    const { body: run } = await createPipeline(t, { documents: invoiceDocuments(1), webhook_url: `${receiver.base}/hook` }).finally(() => settle(t));
+    t.services.queue = queue;
+    const hits = () => received.filter((r) => r.headers["webhook-id"] === `msg_${run.id}_1`);
+    expect(hits()).toHaveLength(0);
+    expect(await deliveries(run.id)).toEqual([]);
+
+    const lost = async () => (await findLostWebhooks(t.db, { olderThanSeconds: 0, lookbackSeconds: 3600, limit: 500 })).map((r) => r.id);
+    expect(await lost()).toContain(run.id);
+
+    expect((await sweepLostWebhooks(t.services, 0)).republished).toBeGreaterThanOrEqual(1);
+    await settle(t);
+    expect(hits()).toHaveLength(1);
+    expect(await deliveries(run.id)).toEqual([expect.objectContaining({ outcome: "delivered" })]);
+    expect(await lost()).not.toContain(run.id);
   });
 
   it("400s a webhook_url that is not http(s), carries credentials or points at a private address", async () => {

@@ -1,5 +1,5 @@
-import { sql } from "kysely";
-import type { Db } from "../types";
+import type { Transaction } from "kysely";
+import type { Database, Db } from "../types";
 
 const COLUMNS = ["id", "name", "description", "draft", "latest_version", "created_at", "updated_at"] as const;
 
@@ -32,23 +32,23 @@ export async function listTemplates(db: Db, organizationId: string, q: { publish
   return { items, total: Number(total.n) };
 }
 
-/** Freezes the draft as the next version; the row lock makes concurrent publishes number 1, 2, … */
-export async function publishTemplate(db: Db, organizationId: string, id: string, keyId: string) {
-  const result = await sql<{ version: number; published_at: Date }>`
-    with bumped as (
-      update templates set latest_version = latest_version + 1, updated_at = now()
-      where id = ${id} and organization_id = ${organizationId}
-      returning id, name, description, draft, latest_version
-    )
-    insert into template_versions (template_id, version, name, description, definition, published_by)
-    select id, latest_version, name, description, draft, ${keyId} from bumped
-    returning version, published_at`.execute(db);
-  return result.rows[0];
+/** The template's row, locked until the transaction ends, so concurrent publishes number 1, 2, … */
+export async function lockTemplate(trx: Transaction<Database>, organizationId: string, id: string) {
+  return trx.selectFrom("templates").select(["id", "name", "description", "draft", "latest_version"])
+    .where("id", "=", id).where("organization_id", "=", organizationId).forUpdate().executeTakeFirst();
+}
+
+export async function insertTemplateVersion(trx: Transaction<Database>, v: { templateId: string; version: number; name: string; description: string | null; definition: unknown; compiled: unknown; publishedBy: string }) {
+  await trx.updateTable("templates").set({ latest_version: v.version, updated_at: new Date() }).where("id", "=", v.templateId).execute();
+  return trx.insertInto("template_versions").values({
+    template_id: v.templateId, version: v.version, name: v.name, description: v.description,
+    definition: JSON.stringify(v.definition), compiled: JSON.stringify(v.compiled), published_by: v.publishedBy,
+  }).returning(["version", "published_at"]).executeTakeFirstOrThrow();
 }
 
 export async function findTemplateVersion(db: Db, organizationId: string, templateId: string, version: number) {
   return db.selectFrom("template_versions as v").innerJoin("templates as t", "t.id", "v.template_id")
-    .select(["v.template_id", "v.version", "v.name", "v.description", "v.definition", "v.published_at"])
+    .select(["v.template_id", "v.version", "v.name", "v.description", "v.definition", "v.compiled", "v.published_at"])
     .where("v.template_id", "=", templateId).where("t.organization_id", "=", organizationId).where("v.version", "=", version)
     .executeTakeFirst();
 }

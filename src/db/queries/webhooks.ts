@@ -31,3 +31,16 @@ export async function listWebhookDeliveries(db: Db, pipelineId: string) {
   return db.selectFrom("webhook_deliveries").select(["generation", "attempt", "url", "status_code", "outcome", "error", "created_at"])
     .where("pipeline_id", "=", pipelineId).orderBy("id").execute();
 }
+
+/**
+ * Runs that finished between `lookbackSeconds` and `olderThanSeconds` ago with a webhook but no
+ * attempt for their current generation: their message was lost (e.g. a crash before the publish).
+ */
+export async function findLostWebhooks(db: Db, q: { olderThanSeconds: number; lookbackSeconds: number; limit: number }) {
+  return db.selectFrom("pipelines as p").select(["p.id", "p.generation"])
+    .where("p.webhook_url", "is not", null)
+    .where("p.finished_at", "<", sql<Date>`now() - make_interval(secs => ${q.olderThanSeconds})`)
+    .where("p.finished_at", ">", sql<Date>`now() - make_interval(secs => ${q.lookbackSeconds})`)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom("webhook_deliveries as w").select("w.id").whereRef("w.pipeline_id", "=", "p.id").whereRef("w.generation", "=", "p.generation"))))
+    .orderBy("p.finished_at").limit(q.limit).execute();
+}
