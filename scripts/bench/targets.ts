@@ -68,7 +68,7 @@ async function startProxyProcess(): Promise<{ host: string; child: ChildProcess 
 export const benchConfig = (env: Record<string, string> = {}): Config =>
   loadConfig({ PUBLIC_URL: "http://sluice.bench", RATE_LIMIT_REQUESTS: "100000000", ...env });
 
-export const silent = { info() {}, warn() {}, error() {} };
+export { silentLogger as silent } from "../../src/logger";
 
 /** A numeric parameter: the positional argument if given, else the environment variable, else the default. */
 export function numberArg(position: number, envName: string, fallback: number): number {

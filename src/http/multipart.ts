@@ -1,5 +1,6 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { Context, MiddlewareHandler } from "hono";
+import { base64 } from "../crypto";
 import { ApiError, badRequest } from "../errors";
 import type { AppEnv } from "./env";
 import { issueDetails } from "./validate";
@@ -7,12 +8,6 @@ import { issueDetails } from "./validate";
 /** Form fields that carry JSON, and those that carry a boolean, as Datalab's run endpoint takes them. */
 const JSON_FIELDS = new Set(["fields", "phases", "documents", "preview", "version"]);
 const BOOLEAN_FIELDS = new Set(["skip_cache"]);
-
-function base64(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
 
 function fieldValue(key: string, value: string): unknown {
   if (BOOLEAN_FIELDS.has(key)) return value === "true" ? true : value === "false" ? false : value;

@@ -1,3 +1,4 @@
+import { capturingGroups } from "../documents/extractors/regex";
 import { badRequest, type IssueDetail } from "../errors";
 import type { Extractor, FieldDefinition, Gate, PhaseDefinition, ResolveOptions, Rule } from "./definition-schema";
 import { parseExpression } from "./expressions";
@@ -43,7 +44,6 @@ const OPTION_TYPES: Partial<Record<keyof ResolveOptions, FieldType[]>> = {
   false_values: ["boolean"],
 };
 
-const capturingGroups = (pattern: string) => new RegExp(`${pattern}|`).exec("")!.length - 1;
 
 function checkRegex(pattern: string, flags: string | undefined, path: string, problems: IssueDetail[]) {
   try {

@@ -16,16 +16,12 @@ import { valid } from "../http/validate";
 import type { CompiledPipeline } from "../pipeline/definition";
 import { publicCell } from "../pipeline/holdback";
 import type { Cells } from "../pipeline/types";
-import { IdParam } from "./params";
+import { IdParam, PageQuery } from "./params";
 import { ownPipeline } from "./pipelines";
 
 const CreateBody = v.strictObject({ name: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200))) });
 const ShareTokenBody = v.strictObject({
   expires_in: v.optional(v.pipe(v.number(), v.integer(), v.minValue(60), v.maxValue(365 * 24 * 3600))),
-});
-const PageQuery = v.object({
-  limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(200)), "50"),
-  offset: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(0)), "0"),
 });
 const RowsQuery = v.object({
   limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(1000)), "100"),

@@ -18,7 +18,7 @@ import { rerunPipeline } from "../pipeline/rerun";
 import { runPipelineInline } from "../pipeline/sync";
 import { PHASE_TYPES } from "../pipeline/types";
 import type { Services } from "../http/env";
-import { IdParam } from "./params";
+import { IdParam, PageQuery } from "./params";
 
 const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 const IdempotencyKey = v.pipe(v.string(), v.minLength(1), v.maxLength(255), v.regex(/^[\x21-\x7e]+$/, "must be printable ASCII"));
@@ -27,8 +27,7 @@ const ListQuery = v.object({
   status: v.optional(v.picklist(["running", "completed", "partial", "failed", "cancelled"])),
   template_id: v.optional(v.pipe(v.string(), v.uuid())),
   root_only: v.optional(v.pipe(v.picklist(["true", "false"]), v.transform((s) => s === "true"))),
-  limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(200)), "50"),
-  offset: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(0)), "0"),
+  ...PageQuery.entries,
 });
 
 const RerunBody = v.strictObject({ from_phase: v.picklist(PHASE_TYPES) });

@@ -9,13 +9,12 @@ import type { AppEnv } from "../http/env";
 import { success } from "../http/openapi";
 import { valid } from "../http/validate";
 import { decideReview } from "../review/decide";
-import { IdParam } from "./params";
+import { IdParam, PageQuery } from "./params";
 import { ownPipeline } from "./pipelines";
 
 const ReviewQuery = v.object({
   status: v.optional(v.picklist(["open", "decided"])),
-  limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(200)), "50"),
-  offset: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(0)), "0"),
+  ...PageQuery.entries,
 });
 const DecisionsQuery = v.object({
   limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(1000)), "200"),

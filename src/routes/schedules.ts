@@ -12,7 +12,7 @@ import { phaseIndexOf, type CompiledPipeline } from "../pipeline/definition";
 import { PHASE_TYPES } from "../pipeline/types";
 import { isValidTimezone, nextRun, parseCron } from "../schedules/cron";
 import { runDueSchedules } from "../schedules/tick";
-import { IdParam } from "./params";
+import { IdParam, PageQuery } from "./params";
 import { ownPipeline } from "./pipelines";
 
 const cronIssue = (expression: string) => {
@@ -38,10 +38,6 @@ const CreateScheduleBody = v.strictObject({
   timezone: v.optional(v.pipe(v.string(), v.maxLength(64), v.check(isValidTimezone, "must be an IANA timezone such as Europe/Berlin"), v.description("IANA timezone the cron is read in")), "UTC"),
 });
 
-const ListQuery = v.object({
-  limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(200)), "50"),
-  offset: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(0)), "0"),
-});
 
 // Response shapes, for the OpenAPI document.
 const timestamp = v.pipe(v.string(), v.isoTimestamp());
@@ -80,7 +76,7 @@ export const scheduleRoutes = new Hono<AppEnv>()
     });
     return c.json(row, 201);
   })
-  .get("/schedules", describeRoute({ summary: "List schedules", tags: ["schedules"], responses: success(200, "The organization's schedules, newest first", ScheduleList) }), requireScope("read"), valid("query", ListQuery), async (c) => {
+  .get("/schedules", describeRoute({ summary: "List schedules", tags: ["schedules"], responses: success(200, "The organization's schedules, newest first", ScheduleList) }), requireScope("read"), valid("query", PageQuery), async (c) => {
     const q = c.req.valid("query");
     const { items, total } = await listSchedules(c.get("services").db, c.get("caller").organizationId, q.limit, q.offset);
     return c.json({ items, total, limit: q.limit, offset: q.offset });

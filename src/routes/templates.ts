@@ -11,7 +11,7 @@ import { valid } from "../http/validate";
 import { createPipeline, CreatePipelineBody, DocumentInput } from "../pipeline/create";
 import { compileDefinition, FieldsInput, PhasesInput, type DefinitionInput } from "../pipeline/definition";
 import { publishTemplate } from "../templates/definition";
-import { IdParam } from "./params";
+import { IdParam, PageQuery } from "./params";
 
 const Name = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200));
 const Description = v.pipe(v.string(), v.maxLength(2000));
@@ -23,8 +23,7 @@ const PatchTemplateBody = v.pipe(
 );
 const ListQuery = v.object({
   published: v.optional(v.pipe(v.picklist(["true", "false"]), v.transform((s) => s === "true"))),
-  limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(200)), "50"),
-  offset: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(0)), "0"),
+  ...PageQuery.entries,
 });
 const VersionParam = v.object({ id: v.pipe(v.string(), v.uuid("must be a UUID")), n: v.pipe(v.string(), v.regex(/^[1-9]\d{0,5}$/, "must be a version number"), v.transform(Number)) });
 

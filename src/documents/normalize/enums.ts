@@ -7,15 +7,15 @@ export interface EnumOptions {
   synonyms?: Record<string, string>;
 }
 
-/** Case and spacing do not distinguish enum values: "Net  30" is "net 30". */
-const key = (text: string) => text.trim().replace(/\s+/g, " ").toLowerCase();
+/** Case and spacing do not distinguish enum values or lookup keys: "Net  30" is "net 30". */
+export const matchKey = (text: string) => text.trim().replace(/\s+/g, " ").toLowerCase();
 
 /** Maps a text to its canonical value: a synonym's target, or the matching canonical value. */
 export function canonicalValue(text: string, options: EnumOptions): Normalized<string> {
-  const wanted = key(text);
-  const synonym = Object.entries(options.synonyms ?? {}).find(([from]) => key(from) === wanted);
+  const wanted = matchKey(text);
+  const synonym = Object.entries(options.synonyms ?? {}).find(([from]) => matchKey(from) === wanted);
   const candidate = synonym ? synonym[1] : text.trim();
   if (!options.values) return accept(candidate);
-  const match = options.values.find((value) => key(value) === key(candidate));
+  const match = options.values.find((value) => matchKey(value) === matchKey(candidate));
   return match !== undefined ? accept(match) : reject(`${shown(text)} is not one of ${options.values.join(", ")}`);
 }

@@ -1,4 +1,5 @@
 import { normalizeValue } from "../../documents/normalize";
+import { matchKey } from "../../documents/normalize/enums";
 import { completed, heldByReview, reason, unresolved } from "../cells";
 import type { CompiledField } from "../definition";
 import { evaluateExpression } from "../expressions";
@@ -11,8 +12,8 @@ type Resolved = { ok: true; value: unknown; candidate: Candidate } | { ok: false
 function lookedUp(field: CompiledField, raw: unknown): { ok: true; value: unknown } | { ok: false; message: string } {
   const lookup = field.resolve.lookup;
   if (!lookup || (typeof raw !== "string" && typeof raw !== "number")) return { ok: true, value: raw };
-  const key = String(raw).trim().replace(/\s+/g, " ").toLowerCase();
-  const hit = Object.entries(lookup.table).find(([from]) => from.trim().replace(/\s+/g, " ").toLowerCase() === key);
+  const wanted = matchKey(String(raw));
+  const hit = Object.entries(lookup.table).find(([from]) => matchKey(from) === wanted);
   if (hit) return { ok: true, value: hit[1] };
   return lookup.strict ? { ok: false, message: `${JSON.stringify(raw)} is not in the lookup table` } : { ok: true, value: raw };
 }

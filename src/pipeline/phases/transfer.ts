@@ -93,8 +93,8 @@ export async function runTransfer(input: TransferInput, deps: TransferDeps): Pro
   if (input.cached && input.cacheKey && !input.skipCache && input.source.kind !== "url") return reuse(input.cached, input.cacheKey, input.filename);
   const { bytes, hints } = await sourceBytes(input, deps);
   const contentHash = await sha256Hex(bytes);
-  // A URL's content may have changed since the last fetch (a rerun, a schedule), so its key is always recomputed.
-  const lookupKey = input.source.kind === "url" ? parseCacheKey(contentHash, hints, input.pageRange) : (input.cacheKey ?? parseCacheKey(contentHash, hints, input.pageRange));
+  // Inline content was keyed at creation; a URL's may have changed since (a rerun, a schedule), so it is keyed anew.
+  const lookupKey = (input.source.kind !== "url" && input.cacheKey) || parseCacheKey(contentHash, hints, input.pageRange);
   if (!input.skipCache && input.source.kind === "url") {
     const cached = await deps.findCachedParse(lookupKey);
     if (cached) return reuse(cached, lookupKey, hints.filename);
