@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { CURRENCY_CODES } from "../documents/normalize/currency-codes";
-import { FIELD_TYPES } from "./types";
+import { ColumnName, ItemTableOptions, JsonColumns, MAX_COLUMNS, RowCountRule, RowsExtractorInput, TableChoice } from "./items-schema";
+import { FIELD_TYPES, TABLE_TYPE } from "./types";
 
 /** Limits of one definition (documented in the README). */
 export const MAX_FIELDS = 100;
@@ -38,13 +39,16 @@ export const ExtractorInput = v.variant("type", [
   }),
   v.strictObject({
     type: v.literal("table"),
-    column: v.union([v.pipe(v.string(), v.minLength(1), v.maxLength(200)), Index]),
+    column: v.optional(v.union([v.pipe(v.string(), v.minLength(1), v.maxLength(200)), Index])),
     row: v.optional(v.union([Index, v.strictObject({ column: v.union([v.pipe(v.string(), v.minLength(1)), Index]), equals: v.string() })])),
-    table: v.optional(Index),
+    table: v.optional(TableChoice),
+    ...ItemTableOptions,
   }),
+  RowsExtractorInput,
   v.strictObject({
     type: v.literal("json_pointer"),
     pointer: v.pipe(v.string(), v.maxLength(1000), v.regex(/^(\/.*)?$/, "must be a JSON pointer: empty or starting with /")),
+    columns: JsonColumns,
   }),
   v.strictObject({
     type: v.literal("metadata"),
@@ -70,10 +74,16 @@ export const ResolveInput = v.strictObject({
   })),
 });
 
+/** One column of a line-item (`table`) field: a scalar type, resolved like a field of that type. */
+export const ColumnInput = v.strictObject({
+  name: ColumnName, type: v.picklist(FIELD_TYPES), required: v.optional(v.boolean()), resolve: v.optional(ResolveInput),
+});
+
 export const FieldInput = v.strictObject({
   name: v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "must start with a letter or _ and hold only letters, digits and _ (at most 64)")),
-  type: v.picklist(FIELD_TYPES),
+  type: v.picklist([...FIELD_TYPES, TABLE_TYPE]),
   required: v.optional(v.boolean()),
+  columns: v.optional(v.pipe(v.array(ColumnInput), v.minLength(1), v.maxLength(MAX_COLUMNS))),
   description: v.optional(v.pipe(v.string(), v.maxLength(1000))),
   extract: v.optional(v.pipe(v.array(ExtractorInput), v.minLength(1), v.maxLength(10))),
   resolve: v.optional(ResolveInput),
@@ -93,6 +103,7 @@ export const RuleInput = v.variant("rule", [
   v.strictObject({ rule: v.literal("expression"), ...field, expression: Expression, message: v.optional(v.pipe(v.string(), v.maxLength(500))) }),
   v.strictObject({ rule: v.literal("unique"), ...field }),
   v.strictObject({ rule: v.literal("min_confidence"), ...field, value: v.pipe(v.number(), v.minValue(0), v.maxValue(1)) }),
+  RowCountRule,
 ]);
 
 export const GateInput = v.strictObject({
@@ -112,6 +123,7 @@ export const FieldsInput = v.pipe(v.array(FieldInput), v.minLength(1), v.maxLeng
 export const PhasesInput = v.pipe(v.array(PhaseInput), v.minLength(1), v.maxLength(MAX_PHASES));
 
 export type Extractor = v.InferOutput<typeof ExtractorInput>;
+export type Column = v.InferOutput<typeof ColumnInput>;
 export type ResolveOptions = v.InferOutput<typeof ResolveInput>;
 export type FieldDefinition = v.InferOutput<typeof FieldInput>;
 export type Rule = v.InferOutput<typeof RuleInput>;

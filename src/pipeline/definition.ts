@@ -2,14 +2,17 @@ import { capturingGroups } from "../documents/extractors/regex";
 import { badRequest, type IssueDetail } from "../errors";
 import type { Extractor, FieldDefinition, Gate, PhaseDefinition, ResolveOptions, Rule } from "./definition-schema";
 import { parseExpression } from "./expressions";
-import type { Cells, FieldType, PhaseType } from "./types";
+import { checkItemRule, compileColumns, splitColumnRef, type CompiledColumn, type OptionTypes } from "./items-definition";
+import type { Cells, FieldKind, FieldType, PhaseType } from "./types";
 
 export * from "./definition-schema";
 
 export interface CompiledField {
   name: string;
-  type: FieldType;
+  type: FieldKind;
   required: boolean;
+  /** The columns of a line-item (`table`) field; null for scalar fields. */
+  columns: CompiledColumn[] | null;
   description: string | null;
   extract: Extractor[];
   resolve: ResolveOptions;
@@ -34,7 +37,7 @@ export interface DefinitionInput {
 }
 
 /** Which resolve options mean something for which field types; others are a mistake worth a 400. */
-const OPTION_TYPES: Partial<Record<keyof ResolveOptions, FieldType[]>> = {
+const OPTION_TYPES: OptionTypes = {
   day_first: ["date"],
   decimal: ["number", "integer", "currency"],
   currency: ["currency"],
@@ -83,7 +86,7 @@ function compileFields(fields: FieldDefinition[], problems: IssueDetail[]): Comp
     }
     field.extract?.forEach((extractor, j) => checkExtractor(extractor, `${path}.extract.${j}`, problems));
     for (const [option, types] of Object.entries(OPTION_TYPES)) {
-      if (field.resolve?.[option as keyof ResolveOptions] !== undefined && !types!.includes(field.type)) {
+      if (field.resolve?.[option as keyof ResolveOptions] !== undefined && !types!.includes(field.type as FieldType)) {
         problems.push({ path: `${path}.resolve.${option}`, message: `applies to ${types!.join(", ")} fields, not ${field.type}` });
       }
     }
@@ -92,8 +95,9 @@ function compileFields(fields: FieldDefinition[], problems: IssueDetail[]): Comp
       const readable = new Set([...defined].filter((name) => name !== field.name && !fields.slice(i).some((f) => f.name === name && f.expression)));
       checkExpression(field.expression, readable, `${path}.expression`, problems);
     }
+    const columns = compileColumns(field, path, OPTION_TYPES, problems);
     return {
-      name: field.name, type: field.type, required: field.required ?? false, description: field.description ?? null,
+      name: field.name, type: field.type, required: field.required ?? false, columns, description: field.description ?? null,
       extract: field.extract ?? [], resolve: field.resolve ?? {}, expression: field.expression ?? null,
     };
   });
@@ -102,17 +106,20 @@ function compileFields(fields: FieldDefinition[], problems: IssueDetail[]): Comp
 const NUMERIC: FieldType[] = ["number", "integer", "currency"];
 
 function checkRule(rule: Rule, fields: Map<string, CompiledField>, path: string, problems: IssueDetail[]) {
-  const field = fields.get(rule.field);
-  if (!field) return problems.push({ path: `${path}.field`, message: `unknown field '${rule.field}'` });
+  const ref = splitColumnRef(rule.field);
+  const field = fields.get(ref.field);
+  if (!field) return problems.push({ path: `${path}.field`, message: `unknown field '${ref.field}'` });
+  const columnType = checkItemRule(rule, field, ref.column, path, problems);
+  const type = columnType ?? field.type;
   if (rule.rule === "pattern" && rule.flags) checkRegex(rule.pattern, rule.flags, `${path}.flags`, problems);
   if (rule.rule === "expression") checkExpression(rule.expression, new Set(fields.keys()), `${path}.expression`, problems);
   if (rule.rule === "min" || rule.rule === "max") {
-    const wants = field.type === "date" ? "string" : NUMERIC.includes(field.type) ? "number" : null;
+    const wants = type === "date" ? "string" : NUMERIC.includes(type as FieldType) ? "number" : null;
     if (!wants) problems.push({ path: `${path}.rule`, message: `${rule.rule} applies to number, integer, currency and date fields` });
     else if (typeof rule.value !== wants) problems.push({ path: `${path}.value`, message: wants === "string" ? "must be a date as YYYY-MM-DD" : "must be a number" });
   }
   if (rule.rule === "date_between") {
-    if (field.type !== "date") problems.push({ path: `${path}.field`, message: "date_between applies to date fields" });
+    if (type !== "date") problems.push({ path: `${path}.field`, message: "date_between applies to date fields" });
     if (rule.from === undefined && rule.to === undefined) problems.push({ path, message: "give from, to or both" });
   }
 }

@@ -1,4 +1,5 @@
 import type { CompiledPipeline } from "./definition";
+import { itemsIncomplete } from "./items";
 import type { Cells } from "./types";
 
 /**
@@ -10,6 +11,7 @@ export function documentOutcome(pipeline: CompiledPipeline, cells: Cells): "comp
     const status = cells[field.name]?.status;
     if (status === "failed" || status === "needs_review") return "partial";
     if (field.required && status !== "completed") return "partial";
+    if (field.columns && status === "completed" && itemsIncomplete(field, cells[field.name])) return "partial";
   }
   return "complete";
 }

@@ -1,6 +1,7 @@
 import { normalizeValue } from "../documents/normalize";
 import type { Normalized } from "../documents/normalize/result";
 import type { CompiledField } from "./definition";
+import type { FieldType } from "./types";
 
 /**
  * A reviewer's override must be a value of the field's type; it is normalised like an extracted
@@ -8,5 +9,5 @@ import type { CompiledField } from "./definition";
  */
 export function checkValueForField(field: CompiledField, value: unknown): Normalized<unknown> {
   if (value === null) return { ok: false, message: "must not be null; reject the cell instead" };
-  return normalizeValue(field.type, value, field.resolve);
+  return normalizeValue(field.type as FieldType, value, field.resolve);
 }

@@ -5,6 +5,9 @@
 
 export const FIELD_TYPES = ["string", "number", "integer", "boolean", "date", "currency", "enum", "json"] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
+/** A field of this type holds line items: many rows per document, each column a cell of a scalar type. */
+export const TABLE_TYPE = "table";
+export type FieldKind = FieldType | typeof TABLE_TYPE;
 
 export const PHASE_TYPES = ["transfer", "extraction", "resolution", "validation"] as const;
 export type PhaseType = (typeof PHASE_TYPES)[number];
@@ -33,6 +36,10 @@ export interface Provenance {
   column?: string;
   pointer?: string;
   key?: string;
+  /** A line item's index within its table field (0-based). */
+  item_index?: number;
+  /** A box on a PDF page, `[x0, y0, x1, y1]` in points, where the parse knows one. */
+  bbox?: number[];
 }
 
 export interface Candidate {
@@ -62,7 +69,7 @@ export interface CellMeta {
 export interface Cell {
   value: unknown;
   status: CellStatus;
-  type: FieldType;
+  type: FieldKind;
   reason: Reason | null;
   claimed_by: string | null;
   /** Non-null exactly when `completed`: `extraction:<extractor>`, `derived`, `input` or `review`. */
@@ -71,6 +78,9 @@ export interface Cell {
 }
 
 export type Cells = Record<string, Cell>;
+
+/** One line item of a `table` field: a cell per column. The field's cell holds them as its value. */
+export type Item = Record<string, Cell>;
 
 export interface ParsedTable {
   header: string[];

@@ -23,7 +23,11 @@ export interface DeliveryState {
   /** A stored parse of the same content, looked up only when transfer is next and the cache is on. */
   cached_parse: unknown;
   uniqueness: Record<string, number>;
-  decisions: Array<{ field: string; gate: string; decision: "approve" | "override" | "reject"; value?: unknown }>;
+  /** Reviewer decisions; an item cell's names its item index, column and the item's source text when decided. */
+  decisions: Array<{
+    field: string; gate: string; decision: "approve" | "override" | "reject"; value?: unknown;
+    item_index?: number | null; column?: string | null; item_text?: string | null;
+  }>;
 }
 
 export async function loadDelivery(db: Db, documentId: string): Promise<DeliveryState | undefined> {
@@ -50,7 +54,8 @@ export async function loadDelivery(db: Db, documentId: string): Promise<Delivery
               from unnest(p.unique_fields) as f(name))
            else '{}'::jsonb end as uniqueness,
            case when p.config->'phases'->d.phase_index->>'type' = 'validation' then
-             (select coalesce(jsonb_agg(jsonb_build_object('field', r.field, 'gate', r.gate, 'decision', r.decision, 'value', r.value)), '[]'::jsonb)
+             (select coalesce(jsonb_agg(jsonb_build_object('field', r.field, 'gate', r.gate, 'decision', r.decision, 'value', r.value,
+                'item_index', r.item_index, 'column', r.item_column, 'item_text', r.item_text)), '[]'::jsonb)
               from review_decisions r where r.document_id = d.id)
            else '[]'::jsonb end as decisions
     from documents d join pipelines p on p.id = d.pipeline_id

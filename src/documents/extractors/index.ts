@@ -20,8 +20,9 @@ function extract(extractor: Extractor, parsed: ParsedDocument, type: FieldType):
   switch (extractor.type) {
     case "label": return extractLabel(parsed, extractor.labels, type);
     case "regex": return extractRegex(parsed, extractor.pattern, extractor.flags, extractor.group);
-    case "table": return extractTable(parsed, extractor);
+    case "table": return extractor.column === undefined ? [] : extractTable(parsed, { ...extractor, column: extractor.column });
     case "json_pointer": return extractJsonPointer(parsed, extractor.pointer);
     case "metadata": return extractMetadata(parsed, extractor.key);
+    case "rows": return []; // line items only: see ./items.ts
   }
 }

@@ -14,12 +14,17 @@ function rowIndex(table: ParsedTable, row: number | { column: ColumnRef; equals:
   return table.rows.findIndex((r) => (r[column] ?? "").trim() === row.equals.trim());
 }
 
+/** The first table whose header row holds every text (case ignored). */
+function tableWithHeader(parsed: ParsedDocument, texts: string[]): number {
+  return parsed.tables.findIndex((t) => texts.every((text) => t.header.join(" ").toLowerCase().includes(text.toLowerCase())));
+}
+
 /** One column of a parsed table (CSV today; HTML tables too), one row per document. */
 export function extractTable(
   parsed: ParsedDocument,
-  spec: { column: ColumnRef; row?: number | { column: ColumnRef; equals: string }; table?: number },
+  spec: { column: ColumnRef; row?: number | { column: ColumnRef; equals: string }; table?: number | { header_contains: string[] } },
 ): Candidate[] {
-  const tableIndex = spec.table ?? 0;
+  const tableIndex = typeof spec.table === "object" ? tableWithHeader(parsed, spec.table.header_contains) : (spec.table ?? 0);
   const table = parsed.tables[tableIndex];
   if (!table) return [];
   const column = columnIndex(table, spec.column);

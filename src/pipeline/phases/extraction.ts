@@ -1,6 +1,7 @@
 import { runExtractor } from "../../documents/extractors";
 import { completed, heldByReview, reason, unresolved } from "../cells";
-import { PermanentPhaseError, type Cells } from "../types";
+import { extractItems } from "../items";
+import { PermanentPhaseError, type Cells, type FieldType } from "../types";
 import type { PhaseContext } from "./context";
 
 /**
@@ -14,11 +15,15 @@ export async function runExtraction(ctx: PhaseContext): Promise<Cells> {
   for (const field of ctx.pipeline.fields) {
     const cell = cells[field.name];
     if (field.extract.length === 0 || heldByReview(cell)) continue;
+    if (field.columns) {
+      cells[field.name] = extractItems(field, cell, ctx.parsed);
+      continue;
+    }
     const tried: string[] = [];
     let found = false;
     for (const extractor of field.extract) {
       tried.push(extractor.type);
-      const candidates = runExtractor(extractor, ctx.parsed, field.type);
+      const candidates = runExtractor(extractor, ctx.parsed, field.type as FieldType);
       if (candidates.length === 0) continue;
       const [best] = candidates;
       cells[field.name] = completed(cell, best.value, `extraction:${extractor.type}`, { candidates, provenance: best.provenance, confidence: best.confidence });

@@ -2,8 +2,10 @@ import { normalizeValue } from "../../documents/normalize";
 import { matchKey } from "../../documents/normalize/enums";
 import { completed, heldByReview, reason, unresolved } from "../cells";
 import type { CompiledField } from "../definition";
+import { itemValues, mapItemCells } from "../items";
+import type { CompiledColumn } from "../items-definition";
 import { evaluateExpression } from "../expressions";
-import type { Candidate, Cell, Cells } from "../types";
+import type { Candidate, Cell, Cells, FieldType } from "../types";
 import type { PhaseContext } from "./context";
 
 type Resolved = { ok: true; value: unknown; candidate: Candidate } | { ok: false; message: string };
@@ -21,7 +23,7 @@ function lookedUp(field: CompiledField, raw: unknown): { ok: true; value: unknow
 function normalized(field: CompiledField, candidate: Candidate): Resolved {
   const mapped = lookedUp(field, candidate.value);
   if (!mapped.ok) return mapped;
-  const result = normalizeValue(field.type, mapped.value, field.resolve);
+  const result = normalizeValue(field.type as FieldType, mapped.value, field.resolve);
   return result.ok ? { ok: true, value: result.value, candidate } : result;
 }
 
@@ -54,7 +56,18 @@ function resolveCell(field: CompiledField, cell: Cell): Cell {
 
 /** Only released values feed derived fields: a value held for review must not leak through a formula. */
 const releasedValues = (cells: Cells) =>
-  Object.fromEntries(Object.entries(cells).filter(([, c]) => c.status === "completed").map(([name, c]) => [name, c.value]));
+  Object.fromEntries(Object.entries(cells).filter(([, c]) => c.status === "completed")
+    .map(([name, c]) => [name, c.type === "table" ? itemValues(c, ["completed"]) : c.value]));
+
+/** A column resolves like a field of its type. */
+const columnField = (column: CompiledColumn): CompiledField =>
+  ({ ...column, columns: null, description: null, extract: [], expression: null });
+
+/** Each item cell resolves by its column's type. */
+function resolveItems(field: CompiledField, cell: Cell): Cell {
+  const columns = new Map(field.columns!.map((c) => [c.name, columnField(c)]));
+  return mapItemCells(cell, (column, itemCell) => (itemCell.status === "completed" ? resolveCell(columns.get(column)!, itemCell) : itemCell));
+}
 
 async function deriveCell(field: CompiledField, cell: Cell, cells: Cells): Promise<Cell> {
   let result: unknown;
@@ -67,7 +80,7 @@ async function deriveCell(field: CompiledField, cell: Cell, cells: Cells): Promi
   if (result === undefined || result === null) {
     return unresolved(cell, "no_result", reason("no_value", "the expression produced no value", "its inputs are missing or not completed"));
   }
-  const value = normalizeValue(field.type, result, field.resolve);
+  const value = normalizeValue(field.type as FieldType, result, field.resolve);
   if (!value.ok) return unresolved(cell, "failed", reason("invalid_value", `not a valid ${field.type}`, value.message));
   return completed(cell, value.value, "derived", { expression: field.expression, confidence: 1 });
 }
@@ -81,7 +94,7 @@ export async function runResolution(ctx: PhaseContext): Promise<Cells> {
   for (const field of ctx.pipeline.fields) {
     const cell = cells[field.name];
     if (field.expression || heldByReview(cell) || cell.status !== "completed") continue;
-    cells[field.name] = resolveCell(field, cell);
+    cells[field.name] = field.columns ? resolveItems(field, cell) : resolveCell(field, cell);
   }
   for (const field of ctx.pipeline.fields) {
     if (field.expression && !heldByReview(cells[field.name])) cells[field.name] = await deriveCell(field, cells[field.name], cells);

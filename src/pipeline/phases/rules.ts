@@ -2,8 +2,9 @@ import { parseDate } from "../../documents/normalize/dates";
 import { parseNumber } from "../../documents/normalize/numbers";
 import { shown } from "../../documents/normalize/result";
 import type { Rule } from "../definition";
+import { checkEquation } from "../equation";
 import { evaluateExpression } from "../expressions";
-import type { Cell, FieldType } from "../types";
+import type { Cell, FieldKind } from "../types";
 import type { PhaseContext } from "./context";
 
 export interface RuleOutcome {
@@ -12,7 +13,7 @@ export interface RuleOutcome {
 }
 
 /** A comparable form of a value: numbers (and currency amounts) as numbers, dates as ISO strings. */
-function comparable(value: unknown, type: FieldType): number | string | null {
+function comparable(value: unknown, type: FieldKind): number | string | null {
   if (type === "date") {
     const date = parseDate(value);
     return date.ok ? date.value : null;
@@ -22,7 +23,7 @@ function comparable(value: unknown, type: FieldType): number | string | null {
   return number.ok ? number.value : null;
 }
 
-function bound(rule: Extract<Rule, { rule: "min" | "max" }>, value: unknown, type: FieldType): RuleOutcome {
+function bound(rule: Extract<Rule, { rule: "min" | "max" }>, value: unknown, type: FieldKind): RuleOutcome {
   const actual = comparable(value, type);
   if (actual === null) return { passed: false, message: `${shown(value)} cannot be compared with ${rule.value}` };
   const passed = rule.rule === "min" ? actual >= rule.value : actual <= rule.value;
@@ -38,6 +39,8 @@ function dateBetween(rule: Extract<Rule, { rule: "date_between" }>, value: unkno
 
 async function expression(rule: Extract<Rule, { rule: "expression" }>, value: unknown, values: Record<string, unknown>): Promise<RuleOutcome> {
   try {
+    const equation = await checkEquation(rule.expression, values, { value });
+    if (equation) return equation.passed || !rule.message ? equation : { passed: false, message: `${rule.message}: ${equation.message}` };
     const result = await evaluateExpression(rule.expression, values, { value });
     return result === true ? { passed: true } : { passed: false, message: rule.message ?? `${rule.expression} does not hold` };
   } catch (error) {
@@ -45,11 +48,21 @@ async function expression(rule: Extract<Rule, { rule: "expression" }>, value: un
   }
 }
 
+const count = (n: number) => n.toLocaleString("en-US");
+
+/** How many items a table field holds, against the bounds the definition states. */
+function rowCount(rule: Extract<Rule, { rule: "row_count" }>, found: number): RuleOutcome {
+  if (rule.min !== undefined && found < rule.min) return { passed: false, message: `found ${count(found)} items; at least ${count(rule.min)} expected` };
+  if (rule.max !== undefined && found > rule.max) return { passed: false, message: `found ${count(found)} items; at most ${count(rule.max)} expected` };
+  return { passed: true };
+}
+
 /**
  * One rule against one cell. `required` judges presence; every other rule judges only a value that
  * is there, so it returns null (no verdict) for a cell without one.
  */
 export async function checkRule(rule: Rule, cell: Cell, values: Record<string, unknown>, ctx: PhaseContext): Promise<RuleOutcome | null> {
+  if (rule.rule === "row_count") return rowCount(rule, Array.isArray(values[rule.field]) ? (values[rule.field] as unknown[]).length : 0);
   const present = rule.field in values && values[rule.field] !== null && values[rule.field] !== "";
   const value = values[rule.field];
   if (rule.rule === "required") return present ? { passed: true } : { passed: false, message: `${rule.field} is required but ${cell.status === "no_result" ? "was not found" : `is ${cell.status}`}` };

@@ -1,14 +1,23 @@
 import { decidedCell, heldByReview, reason } from "../cells";
 import type { CompiledPhase } from "../definition";
+import { itemsOf, itemTexts, itemValues } from "../items";
+import { splitColumnRef } from "../items-definition";
 import type { Cell, Cells, Verdict } from "../types";
 import type { PhaseContext } from "./context";
 import { checkRule } from "./rules";
 
 type Decision = PhaseContext["decisions"][number];
 
-/** Values the rules see: completed ones and those parked for review (internal: never shown to consumers). */
+const CHECKED = ["completed", "needs_review"] as const;
+const checked = (cell: Cell) => (CHECKED as readonly string[]).includes(cell.status);
+
+/** Values the rules see: completed ones and those parked for review (internal: never shown to consumers); items as objects. */
 const checkedValues = (cells: Cells) =>
-  Object.fromEntries(Object.entries(cells).filter(([, c]) => c.status === "completed" || c.status === "needs_review").map(([name, c]) => [name, c.value]));
+  Object.fromEntries(Object.entries(cells).filter(([, c]) => checked(c))
+    .map(([name, c]) => [name, c.type === "table" ? itemValues(c, [...CHECKED]) : c.value]));
+
+/** Where a verdict goes: a field, or one item cell of a table field. */
+const cellKey = (field: string, item?: { index: number; column: string }) => (item ? `${field}\u0000${item.index}\u0000${item.column}` : field);
 
 /** The strongest decision wins when several gates of one phase were decided: reject over override over approve. */
 const RANK = { reject: 3, override: 2, approve: 1 } as const;
@@ -37,22 +46,54 @@ function settleCell(cell: Cell, verdicts: Verdict[], decisions: Decision[]): Cel
   return decidedCell(withVerdicts, strongest);
 }
 
-/** Runs every gate of this validation phase and stores each verdict on its cell. */
+type Rule = Parameters<typeof checkRule>[0];
+
+/** The outcome of one rule per cell it addresses: the field's cell, or each item's cell of a column (`lines.amount`). */
+async function judge(rule: Rule, values: Record<string, unknown>, ctx: PhaseContext) {
+  const ref = splitColumnRef(rule.field);
+  if (ref.column === null) return [{ key: cellKey(rule.field), outcome: await checkRule(rule, ctx.cells[rule.field], values, ctx) }];
+  const column = ref.column;
+  const items = itemsOf(ctx.cells[ref.field]);
+  return Promise.all(items.map(async (item, index) => {
+    const cell = item[column];
+    const own = { ...values, [rule.field]: checked(cell) ? cell.value : null };
+    return { key: cellKey(ref.field, { index, column }), outcome: await checkRule(rule, cell, own, ctx) };
+  }));
+}
+
+/** Settles each item cell that got verdicts; a decision follows an item while it keeps its index and source text. */
+function settleItems(cell: Cell, field: string, verdicts: Map<string, Verdict[]>, decisions: Decision[]): Cell {
+  const texts = itemTexts(cell);
+  const items = itemsOf(cell).map((item, index) => Object.fromEntries(Object.entries(item).map(([column, itemCell]) => {
+    const list = verdicts.get(cellKey(field, { index, column }));
+    if (!list) return [column, itemCell];
+    const own = decisions.filter((d) => d.item_index === index && d.column === column && d.item_text === texts[index]);
+    return [column, settleCell(itemCell, list, own)];
+  })));
+  return { ...cell, value: items };
+}
+
+/** Runs every gate of this validation phase and stores each verdict on its cell (item cells included). */
 export async function runValidation(ctx: PhaseContext): Promise<Cells> {
   const phase = ctx.pipeline.phases[ctx.phaseIndex] as Extract<CompiledPhase, { type: "validation" }>;
   const values = checkedValues(ctx.cells);
   const verdicts = new Map<string, Verdict[]>();
   for (const gate of phase.gates) {
     for (const rule of gate.rules) {
-      const outcome = await checkRule(rule, ctx.cells[rule.field], values, ctx);
-      if (!outcome) continue;
-      const verdict: Verdict = { gate: gate.id, rule: rule.rule, mode: gate.mode, passed: outcome.passed, phase_index: ctx.phaseIndex, ...(outcome.message ? { message: outcome.message } : {}) };
-      verdicts.set(rule.field, [...(verdicts.get(rule.field) ?? []), verdict]);
+      for (const { key, outcome } of await judge(rule, values, ctx)) {
+        if (!outcome) continue;
+        const verdict: Verdict = { gate: gate.id, rule: rule.rule, mode: gate.mode, passed: outcome.passed, phase_index: ctx.phaseIndex, ...(outcome.message ? { message: outcome.message } : {}) };
+        verdicts.set(key, [...(verdicts.get(key) ?? []), verdict]);
+      }
     }
   }
   const cells: Cells = { ...ctx.cells };
   for (const [field, list] of verdicts) {
-    cells[field] = settleCell(cells[field], list, ctx.decisions.filter((d) => d.field === field));
+    if (field in cells) cells[field] = settleCell(cells[field], list, ctx.decisions.filter((d) => d.field === field && d.item_index == null));
+  }
+  for (const field of ctx.pipeline.fields) {
+    if (!field.columns || heldByReview(cells[field.name])) continue;
+    cells[field.name] = settleItems(cells[field.name], field.name, verdicts, ctx.decisions.filter((d) => d.field === field.name));
   }
   return cells;
 }
