@@ -180,6 +180,12 @@ CREATE TABLE IF NOT EXISTS review_items (
   UNIQUE (document_id, field, gate)
 );
 CREATE INDEX IF NOT EXISTS review_items_pipeline ON review_items (pipeline_id, status, created_at);
+-- A line item's cell is reviewed on its own: the item's index and column name it (null for a whole field).
+ALTER TABLE review_items ADD COLUMN IF NOT EXISTS item_index integer;
+ALTER TABLE review_items ADD COLUMN IF NOT EXISTS item_column text;
+ALTER TABLE review_items DROP CONSTRAINT IF EXISTS review_items_document_id_field_gate_key;
+CREATE UNIQUE INDEX IF NOT EXISTS review_items_cell
+  ON review_items (document_id, field, gate, coalesce(item_index, -1), coalesce(item_column, ''));
 
 -- Every reviewer decision, kept across reruns: one per (document, field, gate).
 CREATE TABLE IF NOT EXISTS review_decisions (
@@ -198,6 +204,13 @@ CREATE TABLE IF NOT EXISTS review_decisions (
   UNIQUE (document_id, field, gate)
 );
 CREATE INDEX IF NOT EXISTS review_decisions_pipeline ON review_decisions (pipeline_id, id);
+-- A decision on an item cell follows the item while it keeps its index and its source text (item_text).
+ALTER TABLE review_decisions ADD COLUMN IF NOT EXISTS item_index integer;
+ALTER TABLE review_decisions ADD COLUMN IF NOT EXISTS item_column text;
+ALTER TABLE review_decisions ADD COLUMN IF NOT EXISTS item_text text;
+ALTER TABLE review_decisions DROP CONSTRAINT IF EXISTS review_decisions_document_id_field_gate_key;
+CREATE UNIQUE INDEX IF NOT EXISTS review_decisions_cell
+  ON review_decisions (document_id, field, gate, coalesce(item_index, -1), coalesce(item_column, ''));
 
 -- Cron reruns of a pipeline. A tick claims a schedule by moving next_run_at forward with a
 -- compare-and-set, so overlapping scheduler invocations never fire the same due time twice.

@@ -2,7 +2,7 @@ import { maxOrdinal, readExportSlice } from "../db/queries/data-products";
 import type { Db } from "../db/types";
 import type { CompiledPipeline } from "../pipeline/definition";
 import type { Cell } from "../pipeline/types";
-import { releasedValue } from "../pipeline/holdback";
+import { publicCell } from "../pipeline/holdback";
 
 const SLICE_ROWS = 2000;
 const SLICES_AHEAD = 3;
@@ -13,7 +13,7 @@ const NEEDS_QUOTES = /[",\r\n]/;
 const SPECIAL = /^[=+\-@\t\r]|[",\r\n]/;
 
 /** One cell as text: held-back and empty cells are empty; structured values are compact. */
-export const cellText = (cell: Cell | undefined): string => valueText(cell ? releasedValue(cell) : null);
+export const cellText = (cell: Cell | undefined): string => valueText(cell ? publicCell(cell).value : null);
 
 /** A released value as text; structured values are compact JSON, money is "amount CODE". */
 function valueText(value: unknown): string {
@@ -35,7 +35,7 @@ export function csvField(text: string): string {
 export const csvLine = (fields: string[]) => `${fields.map(csvField).join(",")}\r\n`;
 
 /** One export row: a JSON number can need neither neutralising nor quoting, so it skips both checks. */
-const valuesLine = (values: unknown[]) => `${values.map((v) => (typeof v === "number" ? String(v) : csvField(valueText(v)))).join(",")}\r\n`;
+export const valuesLine = (values: unknown[]) => `${values.map((v) => (typeof v === "number" ? String(v) : csvField(valueText(v)))).join(",")}\r\n`;
 
 /**
  * The data product as CSV, streamed by ordinal slices: memory stays flat whatever the number of

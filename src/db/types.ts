@@ -155,6 +155,8 @@ export interface ReviewItemsTable {
   phase_index: number;
   reason: Json;
   candidate: Json | null;
+  item_index: ColumnType<number | null, number | null | undefined, number | null>;
+  item_column: ColumnType<string | null, string | null | undefined, string | null>;
   status: ColumnType<"open" | "decided", "open" | "decided" | undefined, "open" | "decided">;
   created_at: Generated<Date>;
   decided_at: Timestamp | null;
@@ -171,6 +173,9 @@ export interface ReviewDecisionsTable {
   field: string;
   gate: string;
   decision: Decision;
+  item_index: ColumnType<number | null, number | null | undefined, number | null>;
+  item_column: ColumnType<string | null, string | null | undefined, string | null>;
+  item_text: ColumnType<string | null, string | null | undefined, string | null>;
   value: Json | null;
   comment: string | null;
   decided_by: string;

@@ -10,6 +10,16 @@ export function releasedValue(cell: Cell): unknown {
   return cell.value;
 }
 
+/** A table field's released value: its items, each item cell released on its own. */
+export function releasedItems(cell: Cell): Array<Record<string, Cell>> | null {
+  const items = releasedValue(cell);
+  if (!Array.isArray(items)) return null;
+  return (items as Array<Record<string, Cell>>).map((item) =>
+    Object.fromEntries(Object.entries(item).map(([column, c]) => [column, { ...c, value: releasedValue(c) }])));
+}
+
+/** On a row, a table field shows how many items it holds; `?table=<field>` reads the items themselves. */
 export function publicCell(cell: Cell) {
-  return { value: releasedValue(cell), status: cell.status, ...(cell.reason ? { reason: cell.reason.code } : {}) };
+  const value = cell.type === "table" ? (Array.isArray(releasedValue(cell)) ? (cell.value as unknown[]).length : null) : releasedValue(cell);
+  return { value, status: cell.status, ...(cell.reason ? { reason: cell.reason.code } : {}) };
 }

@@ -25,6 +25,10 @@ function itemCell(column: CompiledColumn, candidate: Candidate | undefined, extr
 const toItem = (columns: CompiledColumn[], found: ExtractedItem, extractor: string): Item =>
   Object.fromEntries(columns.map((c) => [c.name, itemCell(c, found.cells[c.name], extractor)]));
 
+/** A column resolves, and takes overrides, like a field of its type. */
+export const columnField = (column: CompiledColumn): CompiledField =>
+  ({ ...column, columns: null, description: null, extract: [], expression: null });
+
 /** Extraction of a table field: its extractors in a waterfall, every item of the first that yields any. */
 export function extractItems(field: CompiledField, cell: Cell, parsed: ParsedDocument): Cell {
   const columns = field.columns!;

@@ -1,6 +1,6 @@
 import type { PipelineRow } from "../db/queries/pipelines";
 import type { CompiledPipeline } from "./definition";
-import { releasedValue } from "./holdback";
+import { releasedItems, releasedValue } from "./holdback";
 import type { Cell, Cells } from "./types";
 
 interface RecordDocument {
@@ -14,7 +14,7 @@ interface RecordDocument {
 }
 
 /** Holdback applies here too: a parked cell shows its status and reason, never its value. */
-const heldBack = (cell: Cell): Cell => ({ ...cell, value: releasedValue(cell) });
+const heldBack = (cell: Cell): Cell => ({ ...cell, value: cell.type === "table" ? releasedItems(cell) : releasedValue(cell) });
 
 /** The pipe0 records object: every record carries every field of the definition. */
 export function presentRecords(pipeline: PipelineRow, documents: RecordDocument[]) {
@@ -30,7 +30,10 @@ export function presentRecords(pipeline: PipelineRow, documents: RecordDocument[
     id: pipeline.id,
     status: pipeline.status,
     order: documents.map((d) => d.id),
-    field_definitions: config.fields.map((f) => ({ name: f.name, type: f.type, required: f.required, description: f.description ?? null })),
+    field_definitions: config.fields.map((f) => ({
+      name: f.name, type: f.type, required: f.required, description: f.description ?? null,
+      ...(f.columns ? { columns: f.columns.map((c) => ({ name: c.name, type: c.type, required: c.required })) } : {}),
+    })),
     records,
     errors: documents
       .filter((d) => d.status === "error")

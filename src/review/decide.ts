@@ -2,13 +2,14 @@ import { sql, type Transaction } from "kysely";
 import { finalStatusSql } from "../db/queries/deliveries";
 import { applyDecidedCell, insertDecision, lockReviewItem } from "../db/queries/reviews";
 import type { Database, Decision } from "../db/types";
-import { ApiError, badRequest, conflict, notFound } from "../errors";
+import { badRequest, conflict, notFound } from "../errors";
 import type { Caller, Services } from "../http/env";
 import type { CompiledPipeline } from "../pipeline/definition";
 import { documentOutcome } from "../pipeline/outcome";
 import { checkValueForField } from "../pipeline/override";
 import { decidedCell } from "../pipeline/cells";
 import type { Cells } from "../pipeline/types";
+import { reviewedCell } from "./reviewed-cell";
 
 export interface DecisionInput {
   decision: Decision;
@@ -27,24 +28,23 @@ export async function decideReview(services: Services, caller: Caller, itemId: s
     if (!item) throw notFound("review item");
     if (item.status === "decided") throw conflict("this review item was already decided");
     const pipeline = item.config as unknown as CompiledPipeline;
-    const field = pipeline.fields.find((f) => f.name === item.field);
-    if (!field) throw new ApiError("conflict", "the field of this review item no longer exists");
+    const cells = item.cells as Cells;
+    const target = reviewedCell(pipeline, cells, item);
     let value: unknown;
     if (input.decision === "override") {
       if (input.value === undefined) throw badRequest("an override needs a value", [{ path: "value", message: "required for decision 'override'" }]);
-      const checked = checkValueForField(field, input.value);
-      if (!checked.ok) throw badRequest(`value does not fit field '${field.name}'`, [{ path: "value", message: checked.message }]);
+      const checked = checkValueForField(target.field, input.value);
+      if (!checked.ok) throw badRequest(`value does not fit ${target.label}`, [{ path: "value", message: checked.message }]);
       value = checked.value;
     }
     const decision = await insertDecision(trx, {
       organizationId: caller.organizationId, pipelineId: item.pipeline_id, documentId: item.document_id, itemId: item.id,
-      field: item.field, gate: item.gate, decision: input.decision, value, comment: input.comment ?? null, keyId: caller.keyId,
+      field: item.field, gate: item.gate, decision: input.decision, value, comment: input.comment ?? null, keyId: caller.keyId, item: target.item,
     });
     await trx.updateTable("review_items").set({ status: "decided", decided_at: sql`now()` }).where("id", "=", item.id).execute();
-    const cells = item.cells as Cells;
-    const cell = decidedCell(cells[item.field], { decision: input.decision, value, comment: input.comment });
-    await applyDecidedCell(trx, item.document_id, item.field, item.phase_index, cell);
-    await settleDocumentOutcome(trx, item, pipeline, { ...cells, [item.field]: cell });
+    const cell = decidedCell(target.cell, { decision: input.decision, value, comment: input.comment });
+    await applyDecidedCell(trx, item.document_id, item.field, item.phase_index, cell, target.item);
+    await settleDocumentOutcome(trx, item, pipeline, { ...cells, [item.field]: target.within(cell) });
     return decision;
   });
 }

@@ -3,6 +3,8 @@ import { Hono, type Context } from "hono";
 import * as v from "valibot";
 import { exportCsv } from "../data-products/csv";
 import { createDataProduct, presentDataProduct } from "../data-products/create";
+import { exportItemsCsv, tableField } from "../data-products/items-csv";
+import { itemsPage } from "../data-products/items-rows";
 import { mintShareToken } from "../data-products/share-tokens";
 import { archiveDataProduct, findDataProduct, listDataProducts, readRows } from "../db/queries/data-products";
 import { findPipeline } from "../db/queries/pipelines";
@@ -23,10 +25,13 @@ const CreateBody = v.strictObject({ name: v.optional(v.pipe(v.string(), v.trim()
 const ShareTokenBody = v.strictObject({
   expires_in: v.optional(v.pipe(v.number(), v.integer(), v.minValue(60), v.maxValue(365 * 24 * 3600))),
 });
+const TableQuery = { table: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "must be a field name"))) };
 const RowsQuery = v.object({
   limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(1000)), "100"),
-  cursor: v.optional(v.pipe(v.string(), v.regex(/^r\d{1,9}$/, "must be a cursor from a previous page"))),
+  cursor: v.optional(v.pipe(v.string(), v.regex(/^(r\d{1,9}|i\d{1,9}\.\d{1,6})$/, "must be a cursor from a previous page"))),
+  ...TableQuery,
 });
+const ExportQuery = v.object(TableQuery);
 const TokenParam = v.object({
   id: v.pipe(v.string(), v.uuid("must be a UUID")),
   token: v.pipe(v.string(), v.regex(/^(shr_[A-Za-z0-9_-]{43}|[0-9a-f-]{36})$/, "must be a share token or its id")),
@@ -64,12 +69,15 @@ export const dataProductRoutes = new Hono<AppEnv>()
     if (!row) throw notFound("data product");
     return c.json(presentDataProduct(row));
   })
-  .get("/data-products/:id/rows", describeRoute({ summary: "Read rows with holdback, keyset-paged", tags: ["data-products"], responses: success(200, "{ items, next_cursor }: held-back cells show their status, not their value") }), requireScope("read"), valid("param", IdParam), valid("query", RowsQuery), async (c) => {
+  .get("/data-products/:id/rows", describeRoute({ summary: "Read rows with holdback, keyset-paged; ?table=<field> pages a table field's items", tags: ["data-products"], responses: success(200, "{ items, next_cursor }: held-back cells show their status, not their value; items carry record_id and item_index") }), requireScope("read"), valid("param", IdParam), valid("query", RowsQuery), async (c) => {
     const services = c.get("services");
     const product = await ownProduct(services, c.get("caller"), c.req.valid("param").id);
-    const { limit, cursor } = c.req.valid("query");
+    const { limit, cursor, table } = c.req.valid("query");
     const pipeline = await productPipeline(services, c.get("caller"), product.pipeline_id);
-    const names = (pipeline.config as unknown as CompiledPipeline).fields.map((f) => f.name);
+    const config = pipeline.config as unknown as CompiledPipeline;
+    if (table !== undefined) return c.json(await itemsPage(services.db, product.pipeline_id, tableField(config, table), cursor, limit));
+    if (cursor && !cursor.startsWith("r")) throw badRequest("invalid query", [{ path: "cursor", message: "an item cursor pages ?table= only" }]);
+    const names = config.fields.map((f) => f.name);
     const rows = await readRows(services.db, product.pipeline_id, cursor ? Number(cursor.slice(1)) : -1, limit);
     const items = rows.map((row) => {
       const cells = row.cells as Cells;
@@ -77,11 +85,16 @@ export const dataProductRoutes = new Hono<AppEnv>()
     });
     return c.json({ items, next_cursor: rows.length === limit ? `r${rows[rows.length - 1].ordinal}` : null });
   })
-  .get("/data-products/:id/export.csv", describeRoute({ summary: "Export the rows as streamed CSV", tags: ["data-products"], responses: success(200, "RFC 4180 CSV, header row first; held-back cells empty", "text/csv") }), requireScope("read"), valid("param", IdParam), async (c) => {
+  .get("/data-products/:id/export.csv", describeRoute({ summary: "Export the rows as streamed CSV; ?table=<field> exports one row per item", tags: ["data-products"], responses: success(200, "RFC 4180 CSV, header row first; held-back cells empty", "text/csv") }), requireScope("read"), valid("param", IdParam), valid("query", ExportQuery), async (c) => {
     const services = c.get("services");
     const product = await ownProduct(services, c.get("caller"), c.req.valid("param").id);
     const pipeline = await productPipeline(services, c.get("caller"), product.pipeline_id);
-    return csvResponse(c, exportCsv(services.db, pipeline.id, pipeline.config as unknown as CompiledPipeline), product.name);
+    const config = pipeline.config as unknown as CompiledPipeline;
+    const { table } = c.req.valid("query");
+    if (table !== undefined) {
+      return csvResponse(c, exportItemsCsv(services.db, pipeline.id, tableField(config, table)), `${product.name}-${table}`);
+    }
+    return csvResponse(c, exportCsv(services.db, pipeline.id, config), product.name);
   })
   .post("/data-products/:id/share-tokens", describeRoute({ summary: "Create a share token (shown once)", tags: ["share-tokens"], responses: success(201, "The token, shown this once, and its public CSV URL") }), requireScope("write"), valid("param", IdParam), valid("json", ShareTokenBody), async (c) => {
     const services = c.get("services");

@@ -12,6 +12,7 @@ import { applyRateLimit } from "../http/rate-limit";
 import type { CompiledPipeline } from "../pipeline/definition";
 import type { Cells } from "../pipeline/types";
 import { csvResponse } from "./data-products";
+import { exportItemsCsv, tableField } from "../data-products/items-csv";
 
 const PREVIEW_ROWS = 20;
 const gone = () => new ApiError("not_found", "share link not found");
@@ -25,14 +26,14 @@ function clientIp(c: Context<AppEnv>): string {
  * Resolves a public token after both limits pass. Unknown, revoked, expired and archived all fail
  * the same way, after the same work, so a caller learns nothing from the difference.
  */
-async function shared(c: Context<AppEnv>, token: string) {
+async function shared(c: Context<AppEnv>, token: string, table?: string) {
   const { db, rateLimiters } = c.get("services");
   const hash = await sha256Hex(token);
   await applyRateLimit(c, rateLimiters.share, `ip:${clientIp(c)}`);
   await applyRateLimit(c, rateLimiters.share, `token:${hash}`);
   const found = looksLikeShareToken(token) ? await resolveShareToken(db, hash) : undefined;
   if (!found) throw gone();
-  const etag = `W/"${found.generation}-${new Date(found.pipeline_updated_at).getTime()}-${new Date(found.product_updated_at).getTime()}"`;
+  const etag = `W/"${found.generation}-${new Date(found.pipeline_updated_at).getTime()}-${new Date(found.product_updated_at).getTime()}${table ? `-${table}` : ""}"`;
   // private: a shared cache must never keep a copy that outlives the token's revocation.
   c.header("Cache-Control", "private, no-cache");
   c.header("ETag", etag);
@@ -75,8 +76,12 @@ export const shareRoutes = new Hono<AppEnv>().get("/share/:file", describeRoute(
   const file = c.req.param("file");
   const isCsv = file.endsWith(".csv");
   const token = isCsv ? file.slice(0, -4) : file;
-  const found = await shared(c, token);
+  const table = isCsv ? c.req.query("table") : undefined;
+  const found = await shared(c, token, table);
+  // The table is checked before the ETag so a wrong name is a 400, never a 304.
+  const items = table === undefined ? null : tableField(found.pipeline, table);
   if (c.req.header("if-none-match") === found.etag) return c.body(null, 304);
+  if (items) return csvResponse(c, exportItemsCsv(c.get("services").db, found.pipeline_id, items), `${found.name}-${items.name}`);
   if (isCsv) return csvResponse(c, exportCsv(c.get("services").db, found.pipeline_id, found.pipeline), found.name);
   const { db } = c.get("services");
   const header = found.pipeline.fields.map((f) => f.name);

@@ -60,10 +60,13 @@ export async function readRows(db: Db, pipelineId: string, afterOrdinal: number,
  * projected by Postgres (no candidates, verdicts or provenance), returned as one JSON text so the
  * driver handles one row per slice. Ranges rather than keysets let several slices be read at once.
  * The holdback rule here must match `releasedValue` in pipeline/holdback.ts; the CSV tests cover both.
+ * A table field's column gives its item count (`?table=<field>` exports the items).
  */
 export async function readExportSlice(db: Db, pipelineId: string, fields: string[], from: number, to: number): Promise<unknown[][]> {
   const values = sql.join(fields.map((name) => sql`case when d.cells->${name}->>'status' = 'needs_review'
       or (d.cells->${name}->>'status' = 'failed' and d.cells->${name}->'reason'->>'code' = 'rejected_by_review') then null
+      when d.cells->${name}->>'type' = 'table' and jsonb_typeof(d.cells->${name}->'value') = 'array'
+        then to_jsonb(jsonb_array_length(d.cells->${name}->'value'))
       else d.cells->${name}->'value' end`));
   const result = await sql<{ page: string | null }>`
     select json_agg(jsonb_build_array(${values}) order by d.ordinal)::text as page from documents d
@@ -87,32 +90,46 @@ export async function countProcessed(db: Db, pipelineId: string): Promise<number
   return Number(row.n);
 }
 
+/** The cell of a review item: a field, or one column of one line item. */
+const sameCell = (a: string, b: string) => sql.raw(`${a}.document_id = ${b}.document_id and ${a}.field = ${b}.field and ${a}.gate = ${b}.gate
+  and coalesce(${a}.item_index, -1) = coalesce(${b}.item_index, -1) and coalesce(${a}.item_column, '') = coalesce(${b}.item_column, '')`);
+
 /**
  * Rebuilds the open review queue from the verdicts stored on the current cells: one open item per
- * parked (document, field, blocking gate); open items whose cell is no longer parked are removed.
- * Decided items stay as history.
+ * parked (document, field, blocking gate), or per parked (item, column, gate) of a table field;
+ * open items whose cell is no longer parked are removed. Decided items stay as history.
  */
 export async function rebuildReviewQueue(db: Db, organizationId: string, pipelineId: string) {
   await sql`
-    with parked as (
-      select distinct on (d.id, f.key, v->>'gate')
-             d.id as document_id, f.key as field, v->>'gate' as gate, (v->>'phase_index')::int as phase_index,
-             f.value->'reason' as reason, f.value->'value' as candidate
+    with cells as (
+      select d.id as document_id, f.key as field, null::int as item_index, null::text as item_column, f.value as cell
+      from documents d cross join lateral jsonb_each(d.cells) as f(key, value)
+      where d.pipeline_id = ${pipelineId}
+      union all
+      select d.id, f.key, (i.ordinal - 1)::int, c.key, c.value
       from documents d
       cross join lateral jsonb_each(d.cells) as f(key, value)
-      cross join lateral jsonb_array_elements(coalesce(f.value->'meta'->'verdicts', '[]'::jsonb)) as v
-      where d.pipeline_id = ${pipelineId} and f.value->>'status' = 'needs_review'
-        and v->>'mode' = 'blocking' and v->>'passed' = 'false'
-      order by d.id, f.key, v->>'gate', (v->>'phase_index')::int desc
+      cross join lateral jsonb_array_elements(case when f.value->>'type' = 'table' and jsonb_typeof(f.value->'value') = 'array'
+                                                   then f.value->'value' else '[]'::jsonb end) with ordinality as i(item, ordinal)
+      cross join lateral jsonb_each(i.item) as c(key, value)
+      where d.pipeline_id = ${pipelineId}
+    ), parked as (
+      select distinct on (c.document_id, c.field, c.item_index, c.item_column, v->>'gate')
+             c.document_id, c.field, c.item_index, c.item_column, v->>'gate' as gate, (v->>'phase_index')::int as phase_index,
+             c.cell->'reason' as reason, c.cell->'value' as candidate
+      from cells c
+      cross join lateral jsonb_array_elements(coalesce(c.cell->'meta'->'verdicts', '[]'::jsonb)) as v
+      where c.cell->>'status' = 'needs_review' and v->>'mode' = 'blocking' and v->>'passed' = 'false'
+      order by c.document_id, c.field, c.item_index, c.item_column, v->>'gate', (v->>'phase_index')::int desc
     ), upserted as (
-      insert into review_items (organization_id, pipeline_id, document_id, field, gate, phase_index, reason, candidate)
-      select ${organizationId}, ${pipelineId}, document_id, field, gate, phase_index, reason, candidate from parked
-      on conflict (document_id, field, gate) do update
+      insert into review_items (organization_id, pipeline_id, document_id, field, gate, phase_index, reason, candidate, item_index, item_column)
+      select ${organizationId}, ${pipelineId}, document_id, field, gate, phase_index, reason, candidate, item_index, item_column from parked
+      on conflict (document_id, field, gate, coalesce(item_index, -1), coalesce(item_column, '')) do update
         set reason = excluded.reason, candidate = excluded.candidate, phase_index = excluded.phase_index
         where review_items.status = 'open'
       returning id
     )
     delete from review_items r
     where r.pipeline_id = ${pipelineId} and r.status = 'open'
-      and not exists (select 1 from parked p where p.document_id = r.document_id and p.field = r.field and p.gate = r.gate)`.execute(db);
+      and not exists (select 1 from parked p where ${sameCell("p", "r")})`.execute(db);
 }

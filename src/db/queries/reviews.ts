@@ -10,7 +10,7 @@ export async function listReviewItems(db: Db, pipelineId: string, status: "open"
   if (status) query = query.where("r.status", "=", status);
   return query
     .select([
-      "r.id", "r.document_id", "d.external_id", "d.filename", "r.field", "r.gate", "r.phase_index", "r.reason", "r.candidate",
+      "r.id", "r.document_id", "d.external_id", "d.filename", "r.field", "r.item_index", "r.item_column as column", "r.gate", "r.phase_index", "r.reason", "r.candidate",
       "r.status", "r.created_at", "r.decided_at", "x.decision", "x.value as decided_value", "x.comment", "x.decided_by",
     ])
     .orderBy("r.created_at")
@@ -26,7 +26,7 @@ export async function lockReviewItem(trx: Transaction<Database>, organizationId:
     .selectFrom("review_items as r")
     .innerJoin("documents as d", "d.id", "r.document_id")
     .innerJoin("pipelines as p", "p.id", "r.pipeline_id")
-    .select(["r.id", "r.pipeline_id", "r.document_id", "r.field", "r.gate", "r.phase_index", "r.status", "d.cells", "d.status as document_status", "p.config"])
+    .select(["r.id", "r.pipeline_id", "r.document_id", "r.field", "r.item_index", "r.item_column", "r.gate", "r.phase_index", "r.status", "d.cells", "d.status as document_status", "p.config"])
     .where("r.id", "=", itemId)
     .where("r.organization_id", "=", organizationId)
     .forUpdate("r")
@@ -36,13 +36,17 @@ export async function lockReviewItem(trx: Transaction<Database>, organizationId:
 
 export async function insertDecision(
   trx: Transaction<Database>,
-  d: { organizationId: string; pipelineId: string; documentId: string; itemId: string; field: string; gate: string; decision: Decision; value: unknown; comment: string | null; keyId: string },
+  d: {
+    organizationId: string; pipelineId: string; documentId: string; itemId: string; field: string; gate: string; decision: Decision;
+    value: unknown; comment: string | null; keyId: string; item?: { index: number; column: string; text: string | null };
+  },
 ) {
   return trx
     .insertInto("review_decisions")
     .values({
       organization_id: d.organizationId, pipeline_id: d.pipelineId, document_id: d.documentId, review_item_id: d.itemId, field: d.field, gate: d.gate,
       decision: d.decision, value: d.value === undefined ? null : JSON.stringify(d.value), comment: d.comment, decided_by: d.keyId,
+      item_index: d.item?.index ?? null, item_column: d.item?.column ?? null, item_text: d.item?.text ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -50,10 +54,14 @@ export async function insertDecision(
 
 /**
  * Writes the decided cell into the current cells and into every stored phase snapshot from the
- * gate's phase on, so a rerun that reuses those snapshots keeps the decision.
+ * gate's phase on, so a rerun that reuses those snapshots keeps the decision. An item cell sits at
+ * `{field, value, item_index, column}`.
  */
-export async function applyDecidedCell(trx: Transaction<Database>, documentId: string, field: string, fromPhase: number, cell: unknown) {
-  const path = sql.raw(`'{${field.replace(/[^A-Za-z0-9_]/g, "")}}'`);
+export async function applyDecidedCell(
+  trx: Transaction<Database>, documentId: string, field: string, fromPhase: number, cell: unknown, item?: { index: number; column: string },
+) {
+  const steps = [field, ...(item ? ["value", String(item.index), item.column] : [])];
+  const path = sql.raw(`'{${steps.map((step) => step.replace(/[^A-Za-z0-9_]/g, "")).join(",")}}'`);
   const value = JSON.stringify(cell);
   await sql`update documents set cells = jsonb_set(cells, ${path}, ${value}::jsonb), updated_at = now() where id = ${documentId}`.execute(trx);
   await sql`update document_phases set cells = jsonb_set(cells, ${path}, ${value}::jsonb)

@@ -2,8 +2,7 @@ import { normalizeValue } from "../../documents/normalize";
 import { matchKey } from "../../documents/normalize/enums";
 import { completed, heldByReview, reason, unresolved } from "../cells";
 import type { CompiledField } from "../definition";
-import { itemValues, mapItemCells } from "../items";
-import type { CompiledColumn } from "../items-definition";
+import { columnField, itemValues, mapItemCells } from "../items";
 import { evaluateExpression } from "../expressions";
 import type { Candidate, Cell, Cells, FieldType } from "../types";
 import type { PhaseContext } from "./context";
@@ -58,10 +57,6 @@ function resolveCell(field: CompiledField, cell: Cell): Cell {
 const releasedValues = (cells: Cells) =>
   Object.fromEntries(Object.entries(cells).filter(([, c]) => c.status === "completed")
     .map(([name, c]) => [name, c.type === "table" ? itemValues(c, ["completed"]) : c.value]));
-
-/** A column resolves like a field of its type. */
-const columnField = (column: CompiledColumn): CompiledField =>
-  ({ ...column, columns: null, description: null, extract: [], expression: null });
 
 /** Each item cell resolves by its column's type. */
 function resolveItems(field: CompiledField, cell: Cell): Cell {
