@@ -11,8 +11,8 @@ export interface CompiledField {
   name: string;
   type: FieldKind;
   required: boolean;
-  /** The columns of a line-item (`table`) field; null for scalar fields. */
-  columns: CompiledColumn[] | null;
+  /** The columns of a line-item (`table`) field; absent for scalar fields (and in snapshots older than items). */
+  columns?: CompiledColumn[];
   description: string | null;
   extract: Extractor[];
   resolve: ResolveOptions;
@@ -97,7 +97,7 @@ function compileFields(fields: FieldDefinition[], problems: IssueDetail[]): Comp
     }
     const columns = compileColumns(field, path, OPTION_TYPES, problems);
     return {
-      name: field.name, type: field.type, required: field.required ?? false, columns, description: field.description ?? null,
+      name: field.name, type: field.type, required: field.required ?? false, ...(columns ? { columns } : {}), description: field.description ?? null,
       extract: field.extract ?? [], resolve: field.resolve ?? {}, expression: field.expression ?? null,
     };
   });
@@ -110,9 +110,11 @@ function checkRule(rule: Rule, fields: Map<string, CompiledField>, path: string,
   const field = fields.get(ref.field);
   if (!field) return problems.push({ path: `${path}.field`, message: `unknown field '${ref.field}'` });
   const columnType = checkItemRule(rule, field, ref.column, path, problems);
-  const type = columnType ?? field.type;
   if (rule.rule === "pattern" && rule.flags) checkRegex(rule.pattern, rule.flags, `${path}.flags`, problems);
   if (rule.rule === "expression") checkExpression(rule.expression, new Set(fields.keys()), `${path}.expression`, problems);
+  // checkItemRule has judged rules on a table field or on a column that is not there.
+  if (columnType === null && (ref.column !== null || field.columns)) return;
+  const type = columnType ?? field.type;
   if (rule.rule === "min" || rule.rule === "max") {
     const wants = type === "date" ? "string" : NUMERIC.includes(type as FieldType) ? "number" : null;
     if (!wants) problems.push({ path: `${path}.rule`, message: `${rule.rule} applies to number, integer, currency and date fields` });

@@ -33,8 +33,7 @@ const shownNumber = (n: number, money: boolean) =>
   n.toLocaleString("en-US", money ? { minimumFractionDigits: 2, maximumFractionDigits: 2 } : { maximumFractionDigits: 2 });
 
 /** `$sum(lines.amount)` reads "items sum to", `$count(lines)` "found … items"; any other side "<side> is". */
-function described(side: string, n: number, other: number): string {
-  const money = !Number.isInteger(n) || !Number.isInteger(other) || /^\$sum\(/.test(side);
+function described(side: string, n: number, money: boolean): string {
   if (/^\$sum\(\s*[A-Za-z_]\w*\.[A-Za-z_]\w*\s*\)$/.test(side)) return `items sum to ${shownNumber(n, money)}`;
   if (/^\$count\(\s*[A-Za-z_]\w*\s*\)$/.test(side)) return `found ${shownNumber(n, false)} items`;
   return `${side} is ${shownNumber(n, money)}`;
@@ -54,5 +53,7 @@ export async function checkEquation(source: string, values: Record<string, unkno
   const [l, r] = [amount(left), amount(right)];
   if (l === null || r === null) return null;
   if (Math.abs(l - r) <= TOLERANCE + Number.EPSILON * Math.max(1, Math.abs(l), Math.abs(r))) return { passed: true };
-  return { passed: false, message: `${described(sides[0], l, r)}; ${described(sides[1], r, l)}` };
+  // Amounts read as money on both sides (two decimals) when either side is one; counts stay whole.
+  const money = !Number.isInteger(l) || !Number.isInteger(r) || sides.some((side) => /^\$sum\(/.test(side));
+  return { passed: false, message: `${described(sides[0], l, money)}; ${described(sides[1], r, money)}` };
 }

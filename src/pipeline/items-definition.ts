@@ -81,7 +81,7 @@ export function compileColumns(field: FieldDefinition, path: string, optionTypes
 /** What a rule may say about a table field (`lines`) or one of its columns (`lines.amount`). */
 export function checkItemRule(
   rule: Rule,
-  table: { columns: CompiledColumn[] | null } | undefined,
+  table: { columns?: CompiledColumn[] } | undefined,
   column: string | null,
   path: string,
   problems: IssueDetail[],

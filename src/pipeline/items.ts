@@ -27,7 +27,7 @@ const toItem = (columns: CompiledColumn[], found: ExtractedItem, extractor: stri
 
 /** A column resolves, and takes overrides, like a field of its type. */
 export const columnField = (column: CompiledColumn): CompiledField =>
-  ({ ...column, columns: null, description: null, extract: [], expression: null });
+  ({ ...column, description: null, extract: [], expression: null });
 
 /** Extraction of a table field: its extractors in a waterfall, every item of the first that yields any. */
 export function extractItems(field: CompiledField, cell: Cell, parsed: ParsedDocument): Cell {

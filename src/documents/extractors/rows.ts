@@ -4,11 +4,14 @@ import { Pattern } from "../pattern";
 import type { ExtractedItem } from "./items";
 import { documentLines, type TextLine } from "./text-lines";
 
-/** The lines between the first `start` match and the next `end` match (the lines holding them excluded). */
+/**
+ * The lines between the first `start` match and the next `end` match (the lines holding them
+ * excluded), searched in the whole text with `^` and `$` at line breaks.
+ */
 function region(lines: TextLine[], joined: string, spec: RowsExtractor): TextLine[] {
   let from = 0;
   if (spec.start) {
-    const start = Pattern.compile(spec.start).find(joined);
+    const start = Pattern.compile(spec.start, "m").find(joined);
     if (!start) return [];
     from = start.end;
   }
@@ -16,7 +19,7 @@ function region(lines: TextLine[], joined: string, spec: RowsExtractor): TextLin
   if (first < 0) return [];
   let last = lines.length;
   if (spec.end) {
-    const end = Pattern.compile(spec.end).find(joined, lines[first].at);
+    const end = Pattern.compile(spec.end, "m").find(joined, lines[first].at);
     if (end) last = lines.findIndex((line) => line.at + line.text.length >= end.start);
   }
   return lines.slice(first, last < 0 ? lines.length : last);
