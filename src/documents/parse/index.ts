@@ -1,5 +1,4 @@
-import type { ParsedDocument } from "../../pipeline/types";
-import { PermanentPhaseError } from "../../pipeline/types";
+import { PermanentPhaseError, type ParsedDocument } from "../model";
 import { detectFormat, MIME_OF, utf16Encoding, type FormatHints } from "../detect";
 import { selectPages, type PageRange } from "../page-range";
 import { csvTable } from "./csv";

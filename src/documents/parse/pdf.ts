@@ -1,5 +1,5 @@
 import { getDocumentProxy } from "unpdf";
-import { PermanentPhaseError } from "../../pipeline/types";
+import { PermanentPhaseError } from "../model";
 
 interface TextItem {
   str?: string;
