@@ -1,5 +1,5 @@
 import type { TableChoiceInput } from "../../pipeline/items-schema";
-import type { Candidate, ParsedDocument, Provenance } from "../../pipeline/types";
+import type { Candidate, ParsedDocument, Provenance } from "../model";
 import { Pattern } from "../pattern";
 import type { ExtractedItem } from "./items";
 import { documentLines } from "./text-lines";

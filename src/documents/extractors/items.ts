@@ -1,5 +1,5 @@
 import type { Extractor } from "../../pipeline/definition-schema";
-import type { Candidate, ParsedDocument } from "../../pipeline/types";
+import { spanBox, type Candidate, type ParsedDocument } from "../model";
 import { resolvePointer } from "./json-pointer";
 import { extractItemTable } from "./item-table";
 import { extractRows } from "./rows";
@@ -33,16 +33,18 @@ function extractJsonItems(parsed: ParsedDocument, pointer: string, columns: Reco
 }
 
 /**
- * Runs one line-item extractor; `null` when the extractor does not yield items. Pages in the
- * provenance are numbered as in the source, as for scalar candidates.
+ * Runs one line-item extractor. Every cell's provenance names its item, its page as numbered in
+ * the source (as for scalar candidates), and on PDFs the box of the words its span covers.
  */
 export function runItemExtractor(extractor: Extractor, parsed: ParsedDocument, firstStringColumn: string | null): ExtractedItem[] {
   const items = extract(extractor, parsed, firstStringColumn);
   const numbers = parsed.page_numbers;
   items.forEach((item, index) => {
     for (const candidate of Object.values(item.cells)) {
-      const page = numbers?.[candidate.provenance.page] ?? candidate.provenance.page;
-      candidate.provenance = { ...candidate.provenance, page, item_index: index };
+      const { page, start, end } = candidate.provenance;
+      const words = parsed.words?.[page];
+      const bbox = words && start !== undefined && end !== undefined ? spanBox(words, start, end) : null;
+      candidate.provenance = { ...candidate.provenance, page: numbers?.[page] ?? page, item_index: index, ...(bbox ? { bbox } : {}) };
     }
   });
   return items;

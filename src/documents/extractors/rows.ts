@@ -1,5 +1,5 @@
 import type { RowsExtractor } from "../../pipeline/items-schema";
-import type { Candidate, ParsedDocument } from "../../pipeline/types";
+import type { Candidate, ParsedDocument } from "../model";
 import { Pattern } from "../pattern";
 import type { ExtractedItem } from "./items";
 import { documentLines, type TextLine } from "./text-lines";
