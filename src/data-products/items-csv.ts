@@ -1,10 +1,8 @@
-import { readItemSlice, type ItemCursor } from "../db/queries/items";
+import { readItemSlice, type ItemPage } from "../db/queries/items";
 import type { Db } from "../db/types";
 import { badRequest } from "../errors";
 import type { CompiledField, CompiledPipeline } from "../pipeline/definition";
 import { csvLine, valuesLine } from "./csv";
-
-const SLICE_ITEMS = 5000;
 
 /** The table field `?table=<field>` names, or a 400 at `table`. */
 export function tableField(pipeline: CompiledPipeline, name: string): CompiledField {
@@ -20,27 +18,26 @@ export function tableField(pipeline: CompiledPipeline, name: string): CompiledFi
 
 /**
  * A table field's items as CSV, one row per item (`record_id, item_index, <columns…>`), held-back
- * item cells empty, with the same quoting and formula guard as the main export. Read in keyset
- * slices with the next one in flight while one is written, so memory stays flat.
+ * item cells empty, with the same quoting and formula guard as the main export. Read in slices of
+ * whole documents, the next one in flight while one is written, so memory stays bounded.
  */
 export function exportItemsCsv(db: Db, pipelineId: string, field: CompiledField): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const columns = field.columns!.map((c) => c.name);
-  const read = (after: ItemCursor) => {
-    const slice = readItemSlice(db, pipelineId, field.name, columns, after, SLICE_ITEMS);
+  const read = (afterOrdinal: number) => {
+    const slice = readItemSlice(db, pipelineId, field.name, columns, afterOrdinal);
     slice.catch(() => undefined); // surfaces when awaited, not as an unhandled rejection
     return slice;
   };
-  let next: Promise<unknown[][]> | null = read({ ordinal: -1, index: -1 });
+  let next: Promise<ItemPage<unknown[]>> | null = read(-1);
   return new ReadableStream<Uint8Array>({
     start(controller) {
       controller.enqueue(encoder.encode(csvLine(["record_id", "item_index", ...columns])));
     },
     async pull(controller) {
       if (!next) return controller.close();
-      const rows = await next;
-      const last = rows[rows.length - 1];
-      next = rows.length === SLICE_ITEMS ? read({ ordinal: last[2] as number, index: last[1] as number }) : null;
+      const { rows, next: after } = await next;
+      next = after ? read(after.ordinal) : null;
       let chunk = "";
       for (const [recordId, index, , ...values] of rows) chunk += valuesLine([recordId, index, ...values]);
       if (chunk) controller.enqueue(encoder.encode(chunk));

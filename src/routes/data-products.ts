@@ -28,7 +28,7 @@ const ShareTokenBody = v.strictObject({
 const TableQuery = { table: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "must be a field name"))) };
 const RowsQuery = v.object({
   limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(1000)), "100"),
-  cursor: v.optional(v.pipe(v.string(), v.regex(/^(r\d{1,9}|i\d{1,9}\.\d{1,6})$/, "must be a cursor from a previous page"))),
+  cursor: v.optional(v.pipe(v.string(), v.regex(/^(r\d{1,9}|i\d{1,9}\.\d{1,10})$/, "must be a cursor from a previous page"))),
   ...TableQuery,
 });
 const ExportQuery = v.object(TableQuery);

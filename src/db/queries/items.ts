@@ -11,42 +11,75 @@ export interface ItemCursor {
   index: number;
 }
 
+/** Documents read per page at most: each one's table is taken out of its (possibly large) cells once. */
+const DOCUMENTS_PER_PAGE = 50;
+/** Documents per export slice: whole documents, so each document's items are expanded exactly once. */
+const DOCUMENTS_PER_SLICE = 20;
+
 /**
  * The items of one table field across a run's processed documents, in (document order, item
- * index) order, from a keyset cursor. A parked or rejected table field yields its items with every
- * cell withheld, so item rows never vanish or shift while it waits for review.
+ * index) order, after a keyset cursor. The table is detoasted once per document (a materialized
+ * step), not once per item. A parked or rejected table field yields its items with every cell
+ * withheld, so item rows never vanish or shift while it waits for review.
  */
-function itemRows(pipelineId: string, field: string, after: ItemCursor) {
-  const table = sql`d.cells->${field}`;
+function itemRows(pipelineId: string, field: string, after: ItemCursor, documents: number) {
   return sql`
-    from documents d
-    cross join lateral jsonb_array_elements(case when jsonb_typeof(${table}->'value') = 'array' then ${table}->'value' else '[]'::jsonb end)
-      with ordinality as i(item, n)
-    where d.pipeline_id = ${pipelineId} and d.status in ('complete', 'partial') and d.ordinal >= ${after.ordinal}
-      and (d.ordinal, i.n - 1) > (${after.ordinal}, ${after.index})`;
+    with docs as materialized (
+      select d.id, d.ordinal, d.cells->${field}->'value' as items, ${held(sql`(d.cells->${field})`)} as table_held
+      from documents d
+      where d.pipeline_id = ${pipelineId} and d.status in ('complete', 'partial') and d.ordinal >= ${after.ordinal}
+      order by d.ordinal limit ${documents}
+    ), items as (
+      select docs.id, docs.ordinal, docs.table_held, (i.n - 1)::int as item_index, i.item
+      from docs cross join lateral jsonb_array_elements(case when jsonb_typeof(docs.items) = 'array' then docs.items else '[]'::jsonb end)
+        with ordinality as i(item, n)
+      where (docs.ordinal, i.n - 1) > (${after.ordinal}, ${after.index})
+    )`;
 }
+
+/** How a page ends: its last item, or (when it holds no items of the last document read) that document. */
+export interface ItemPage<T> {
+  rows: T[];
+  /** Where the next page starts, or null when every document was read. */
+  next: ItemCursor | null;
+}
+
+/** After every item of the document at `ordinal`. */
+const afterDocument = (ordinal: number): ItemCursor => ({ ordinal, index: 2 ** 31 - 1 });
+
+const nextCursor = (full: boolean, last: ItemCursor | undefined, docs: { n: number; last: number | null; max: number }): ItemCursor | null => {
+  if (full && last) return last;
+  // Fewer items than asked: the documents read are exhausted; more may follow them.
+  return docs.n === docs.max && docs.last !== null ? afterDocument(docs.last) : null;
+};
 
 /** One page of items for the rows API: each item's cells as stored, with the table cell's hold. */
 export async function readItems(db: Db, pipelineId: string, field: string, after: ItemCursor, limit: number) {
-  const result = await sql<{ record_id: string; ordinal: number; item_index: number; item: Record<string, unknown>; table_held: boolean }>`
-    select d.id as record_id, d.ordinal, (i.n - 1)::int as item_index, i.item, ${held(sql`(d.cells->${field})`)} as table_held
-    ${itemRows(pipelineId, field, after)}
-    order by d.ordinal, i.n limit ${limit}`.execute(db);
-  return result.rows;
+  type Row = { record_id: string; ordinal: number; item_index: number; item: Record<string, unknown>; table_held: boolean };
+  const result = await sql<{ page: Row[] | null; docs: number; last: number | null }>`
+    ${itemRows(pipelineId, field, after, DOCUMENTS_PER_PAGE)}
+    select (select json_agg(p order by p.ordinal, p.item_index) from (
+              select id as record_id, ordinal, item_index, item, table_held from items order by ordinal, item_index limit ${limit}) p) as page,
+           (select count(*) from docs)::int as docs, (select max(ordinal) from docs) as last`.execute(db);
+  const { page, docs, last } = result.rows[0];
+  const rows = page ?? [];
+  const end = rows[rows.length - 1];
+  const next = nextCursor(rows.length === limit, end && { ordinal: end.ordinal, index: end.item_index }, { n: docs, last, max: DOCUMENTS_PER_PAGE });
+  return { rows, next };
 }
 
 /**
- * One slice of the item export as one JSON text: `[record_id, item_index, ordinal, ...released column values]`
- * per item, projected by Postgres so provenance and verdicts never reach the process.
+ * One slice of the item export, every item of the next few documents, as one JSON text:
+ * `[record_id, item_index, ordinal, ...released column values]` per item, projected by Postgres
+ * so provenance and verdicts never reach the process.
  */
-export async function readItemSlice(db: Db, pipelineId: string, field: string, columns: string[], after: ItemCursor, limit: number) {
-  const tableHeld = held(sql`(d.cells->${field})`);
-  const values = sql.join(columns.map((c) => sql`case when ${tableHeld} or ${held(sql`(i.item->${c})`)} then null else i.item->${c}->'value' end`));
-  const result = await sql<{ page: string | null }>`
-    select json_agg(row order by ordinal, item_index)::text as page from (
-      select jsonb_build_array(d.id, i.n - 1, d.ordinal, ${values}) as row, d.ordinal, i.n - 1 as item_index
-      ${itemRows(pipelineId, field, after)}
-      order by d.ordinal, i.n limit ${limit}) page`.execute(db);
-  const page = result.rows[0]?.page;
-  return page ? (JSON.parse(page) as unknown[][]) : [];
+export async function readItemSlice(db: Db, pipelineId: string, field: string, columns: string[], afterOrdinal: number): Promise<ItemPage<unknown[]>> {
+  const values = sql.join(columns.map((c) => sql`case when table_held or ${held(sql`(item->${c})`)} then null else item->${c}->'value' end`));
+  const result = await sql<{ page: string | null; docs: number; last: number | null }>`
+    ${itemRows(pipelineId, field, afterDocument(afterOrdinal), DOCUMENTS_PER_SLICE)}
+    select (select json_agg(jsonb_build_array(id, item_index, ordinal, ${values}) order by ordinal, item_index)::text from items) as page,
+           (select count(*) from docs)::int as docs, (select max(ordinal) from docs) as last`.execute(db);
+  const { page, docs, last } = result.rows[0];
+  const rows = page ? (JSON.parse(page) as unknown[][]) : [];
+  return { rows, next: nextCursor(false, undefined, { n: docs, last, max: DOCUMENTS_PER_SLICE }) };
 }
