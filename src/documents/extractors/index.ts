@@ -1,19 +1,29 @@
 import type { Extractor } from "../../pipeline/definition-schema";
 import type { Candidate, FieldType, ParsedDocument } from "../../pipeline/types";
+import { originalSpan, prepareText, type PreprocessStep } from "../preprocess";
 import { extractJsonPointer } from "./json-pointer";
 import { extractLabel } from "./label";
 import { extractMetadata } from "./metadata";
 import { extractRegex } from "./regex";
+import { regionSegments, selectedPages, whenMatches } from "./scope";
 import { extractTable } from "./table";
+
+type TextExtractor = Extract<Extractor, { type: "label" | "regex" }>;
 
 /**
  * Runs one extractor of a field over a parsed document; every candidate carries its provenance,
- * with the page numbered as in the source even when a page_range kept only some pages.
+ * with the page numbered as in the source even when a page_range kept only some pages. An
+ * extractor whose `when` fails yields nothing; the `when` that held is named in provenance.
  */
-export function runExtractor(extractor: Extractor, parsed: ParsedDocument, type: FieldType): Candidate[] {
+export function runExtractor(extractor: Extractor, parsed: ParsedDocument, type: FieldType, fieldSteps: readonly PreprocessStep[] = []): Candidate[] {
+  const matched = extractor.when ? whenMatches(parsed, extractor.when) : undefined;
+  if (matched === null) return [];
   const numbers = parsed.page_numbers;
-  const candidates = extract(extractor, parsed, type);
-  return numbers ? candidates.map((c) => ({ ...c, provenance: { ...c.provenance, page: numbers[c.provenance.page] ?? c.provenance.page } })) : candidates;
+  const found = extractor.type === "label" || extractor.type === "regex" ? extractText(extractor, parsed, type, fieldSteps) : extract(extractor, parsed, type);
+  return found.map((c) => ({
+    ...c,
+    provenance: { ...c.provenance, page: numbers?.[c.provenance.page] ?? c.provenance.page, ...(matched ? { when: matched } : {}) },
+  }));
 }
 
 function extract(extractor: Extractor, parsed: ParsedDocument, type: FieldType): Candidate[] {
@@ -23,5 +33,23 @@ function extract(extractor: Extractor, parsed: ParsedDocument, type: FieldType):
     case "table": return extractTable(parsed, extractor);
     case "json_pointer": return extractJsonPointer(parsed, extractor.pointer);
     case "metadata": return extractMetadata(parsed, extractor.key);
+    case "constant": return [{ value: extractor.value, confidence: 1, provenance: { extractor: "constant", page: 0 } }];
   }
+}
+
+/**
+ * A text extractor searches its region of its pages, prepared by the field's then its own
+ * `preprocess` steps; spans found in that text are mapped back to the original page text.
+ */
+function extractText(extractor: TextExtractor, parsed: ParsedDocument, type: FieldType, fieldSteps: readonly PreprocessStep[]): Candidate[] {
+  const steps = [...fieldSteps, ...(extractor.preprocess ?? [])];
+  if (steps.length === 0 && !extractor.after && !extractor.before && extractor.pages === undefined) return extract(extractor, parsed, type);
+  const segments = regionSegments(parsed, selectedPages(parsed, extractor.pages), extractor.after, extractor.before);
+  const prepared = segments.map((s) => prepareText(parsed.pages[s.page].slice(s.start, s.end), steps));
+  const view: ParsedDocument = { ...parsed, pages: prepared.map((p, i) => p?.text ?? parsed.pages[segments[i].page].slice(segments[i].start, segments[i].end)) };
+  return extract(extractor, view, type).map((c) => {
+    const segment = segments[c.provenance.page];
+    const [start, end] = originalSpan(prepared[c.provenance.page], c.provenance.start ?? 0, c.provenance.end ?? 0);
+    return { ...c, provenance: { ...c.provenance, page: segment.page, start: segment.start + start, end: segment.start + end } };
+  });
 }
