@@ -78,7 +78,11 @@ function applyStep(input: PreparedText, step: PreprocessStep): PreparedText {
     case "remove_accents": return perCharacter(input, (c) => c.normalize("NFD").replace(/\p{M}/gu, "").normalize("NFC"));
     case "remove_whitespace": return perCharacter(input, (c) => (HORIZONTAL_SPACE.test(c) ? "" : c));
     case "collapse_spaces":
-      return perCharacter(input, (c, next) => (!HORIZONTAL_SPACE.test(c) ? c : next !== undefined && HORIZONTAL_SPACE.test(next) ? "" : " "));
+      // A run of spaces keeps its last one, as a plain space.
+      return perCharacter(input, (c, next) => {
+        if (!HORIZONTAL_SPACE.test(c)) return c;
+        return next !== undefined && HORIZONTAL_SPACE.test(next) ? "" : " ";
+      });
   }
 }
 

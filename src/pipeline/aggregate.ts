@@ -37,7 +37,9 @@ function sum(type: FieldType, values: unknown[]): Normalized<unknown> {
  * Combines a field's normalised values (document order, duplicates kept) into its one value.
  * The compiler allows each aggregate only for the types it means something for.
  */
-export function aggregateValues(aggregate: Aggregate, type: FieldType, values: unknown[], separator = ", "): Normalized<unknown> {
+export function aggregateValues(
+  aggregate: Aggregate, type: FieldType, values: unknown[], separator = ", ",
+): Normalized<unknown> {
   if (values.length === 0) return reject("no values to aggregate");
   switch (aggregate) {
     case "first": return accept(values[0]);

@@ -37,8 +37,11 @@ export const WhenInput = v.pipe(
 const PAGE_ITEM = String.raw`(?:last|\d{1,5}(?:\s*-\s*\d{1,5})?)`;
 const Pages = v.pipe(
   v.string(),
-  v.regex(new RegExp(String.raw`^\s*${PAGE_ITEM}(?:\s*,\s*${PAGE_ITEM})*\s*$`), 'must look like "0", "last", "1-3" or "0,last" (zero-based)'),
-  v.check((text) => !/(\d+)\s*-\s*(\d+)/.test(text) || [...text.matchAll(/(\d+)\s*-\s*(\d+)/g)].every((m) => Number(m[1]) <= Number(m[2])), "a range runs backwards"),
+  v.regex(
+    new RegExp(String.raw`^\s*${PAGE_ITEM}(?:\s*,\s*${PAGE_ITEM})*\s*$`),
+    'must look like "0", "last", "1-3" or "0,last" (zero-based)',
+  ),
+  v.check((text) => [...text.matchAll(/(\d+)\s*-\s*(\d+)/g)].every((m) => Number(m[1]) <= Number(m[2])), "a range runs backwards"),
 );
 
 export const PREPROCESS_STEPS = ["remove_whitespace", "collapse_spaces", "lowercase", "remove_accents"] as const;

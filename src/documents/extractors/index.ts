@@ -15,15 +15,18 @@ type TextExtractor = Extract<Extractor, { type: "label" | "regex" }>;
  * with the page numbered as in the source even when a page_range kept only some pages. An
  * extractor whose `when` fails yields nothing; the `when` that held is named in provenance.
  */
-export function runExtractor(extractor: Extractor, parsed: ParsedDocument, type: FieldType, fieldSteps: readonly PreprocessStep[] = []): Candidate[] {
+export function runExtractor(
+  extractor: Extractor, parsed: ParsedDocument, type: FieldType, fieldSteps: readonly PreprocessStep[] = [],
+): Candidate[] {
   const matched = extractor.when ? whenMatches(parsed, extractor.when) : undefined;
   if (matched === null) return [];
   const numbers = parsed.page_numbers;
-  const found = extractor.type === "label" || extractor.type === "regex" ? extractText(extractor, parsed, type, fieldSteps) : extract(extractor, parsed, type);
-  return found.map((c) => ({
-    ...c,
-    provenance: { ...c.provenance, page: numbers?.[c.provenance.page] ?? c.provenance.page, ...(matched ? { when: matched } : {}) },
-  }));
+  const isText = extractor.type === "label" || extractor.type === "regex";
+  const found = isText ? extractText(extractor, parsed, type, fieldSteps) : extract(extractor, parsed, type);
+  return found.map((c) => {
+    const page = numbers?.[c.provenance.page] ?? c.provenance.page;
+    return { ...c, provenance: { ...c.provenance, page, ...(matched ? { when: matched } : {}) } };
+  });
 }
 
 function extract(extractor: Extractor, parsed: ParsedDocument, type: FieldType): Candidate[] {
@@ -41,15 +44,20 @@ function extract(extractor: Extractor, parsed: ParsedDocument, type: FieldType):
  * A text extractor searches its region of its pages, prepared by the field's then its own
  * `preprocess` steps; spans found in that text are mapped back to the original page text.
  */
-function extractText(extractor: TextExtractor, parsed: ParsedDocument, type: FieldType, fieldSteps: readonly PreprocessStep[]): Candidate[] {
+function extractText(
+  extractor: TextExtractor, parsed: ParsedDocument, type: FieldType, fieldSteps: readonly PreprocessStep[],
+): Candidate[] {
   const steps = [...fieldSteps, ...(extractor.preprocess ?? [])];
-  if (steps.length === 0 && !extractor.after && !extractor.before && extractor.pages === undefined) return extract(extractor, parsed, type);
+  const scoped = extractor.after || extractor.before || extractor.pages !== undefined;
+  if (steps.length === 0 && !scoped) return extract(extractor, parsed, type);
   const segments = regionSegments(parsed, selectedPages(parsed, extractor.pages), extractor.after, extractor.before);
-  const prepared = segments.map((s) => prepareText(parsed.pages[s.page].slice(s.start, s.end), steps));
-  const view: ParsedDocument = { ...parsed, pages: prepared.map((p, i) => p?.text ?? parsed.pages[segments[i].page].slice(segments[i].start, segments[i].end)) };
+  const texts = segments.map((s) => parsed.pages[s.page].slice(s.start, s.end));
+  const prepared = texts.map((text) => prepareText(text, steps));
+  const view: ParsedDocument = { ...parsed, pages: prepared.map((p, i) => p?.text ?? texts[i]) };
   return extract(extractor, view, type).map((c) => {
     const segment = segments[c.provenance.page];
     const [start, end] = originalSpan(prepared[c.provenance.page], c.provenance.start ?? 0, c.provenance.end ?? 0);
-    return { ...c, provenance: { ...c.provenance, page: segment.page, start: segment.start + start, end: segment.start + end } };
+    const provenance = { ...c.provenance, page: segment.page, start: segment.start + start, end: segment.start + end };
+    return { ...c, provenance };
   });
 }

@@ -23,7 +23,8 @@ export async function runExtraction(ctx: PhaseContext): Promise<Cells> {
       const [best] = candidates;
       // `all`: every candidate is a match to aggregate, not an alternative for the policy to choose from.
       const all = "all" in extractor && extractor.all ? { all: true } : {};
-      cells[field.name] = completed(cell, best.value, `extraction:${extractor.type}`, { candidates, provenance: best.provenance, confidence: best.confidence, ...all });
+      const meta = { candidates, provenance: best.provenance, confidence: best.confidence, ...all };
+      cells[field.name] = completed(cell, best.value, `extraction:${extractor.type}`, meta);
       found = true;
       break;
     }
