@@ -7,8 +7,8 @@ import { Pattern } from "./pattern";
  */
 export interface PreparedText {
   text: string;
-  starts: number[];
-  ends: number[];
+  starts: Int32Array;
+  ends: Int32Array;
 }
 
 export type PreprocessStep =
@@ -19,70 +19,117 @@ export type PreprocessStep =
   | { replace: [string, string] };
 
 /** Spaces and tabs (and the other horizontal spaces), never line breaks. */
-const HORIZONTAL_SPACE = /[^\S\n\r\f\v]/;
+const isHorizontalSpace = (code: number) =>
+  code === 32 || code === 9 || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) ||
+  code === 0x202f || code === 0x205f || code === 0x3000;
 
-const identity = (text: string): PreparedText => ({
-  text,
-  starts: Array.from({ length: text.length }, (_, i) => i),
-  ends: Array.from({ length: text.length }, (_, i) => i + 1),
-});
+const identity = (text: string): PreparedText => {
+  const starts = new Int32Array(text.length);
+  const ends = new Int32Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    starts[i] = i;
+    ends[i] = i + 1;
+  }
+  return { text, starts, ends };
+};
 
-/** Rewrites each code point independently (or drops it when it becomes ""), keeping the map. */
-function perCharacter(input: PreparedText, rewrite: (char: string, next: string | undefined) => string): PreparedText {
-  const out: PreparedText = { text: "", starts: [], ends: [] };
-  const chars = Array.from(input.text);
-  let at = 0;
-  chars.forEach((char, k) => {
-    const written = rewrite(char, chars[k + 1]);
-    out.text += written;
-    const start = input.starts[at];
-    const end = input.ends[at + char.length - 1];
-    for (let i = 0; i < written.length; i++) {
-      out.starts.push(start);
-      out.ends.push(end);
+/** Collects prepared text piece by piece, each piece mapped to one original span (typed arrays: pages can be long). */
+class Builder {
+  private readonly parts: string[] = [];
+  private starts: Int32Array;
+  private ends: Int32Array;
+  private length = 0;
+  constructor(capacity: number) {
+    this.starts = new Int32Array(Math.max(16, capacity));
+    this.ends = new Int32Array(Math.max(16, capacity));
+  }
+  private reserve(more: number) {
+    if (this.length + more <= this.starts.length) return;
+    const size = Math.max(this.length + more, this.starts.length * 2);
+    const grow = (from: Int32Array) => {
+      const to = new Int32Array(size);
+      to.set(from.subarray(0, this.length));
+      return to;
+    };
+    this.starts = grow(this.starts);
+    this.ends = grow(this.ends);
+  }
+  add(written: string, start: number, end: number) {
+    this.reserve(written.length);
+    this.parts.push(written);
+    this.starts.fill(start, this.length, this.length + written.length);
+    this.ends.fill(end, this.length, this.length + written.length);
+    this.length += written.length;
+  }
+  /** Copies input characters [from, to) unchanged, each keeping its own span. */
+  copy(input: PreparedText, from: number, to: number) {
+    this.reserve(to - from);
+    this.parts.push(input.text.slice(from, to));
+    this.starts.set(input.starts.subarray(from, to), this.length);
+    this.ends.set(input.ends.subarray(from, to), this.length);
+    this.length += to - from;
+  }
+  done(): PreparedText {
+    return { text: this.parts.join(""), starts: this.starts.subarray(0, this.length), ends: this.ends.subarray(0, this.length) };
+  }
+}
+
+/**
+ * Rewrites each code point independently (`null` keeps it as is), keeping the map. `skip` says
+ * which code units cannot change, so plain ASCII text costs one comparison per character.
+ */
+function perCharacter(input: PreparedText, rewrite: (char: string, at: number) => string | null, skip: (code: number) => boolean): PreparedText {
+  const { text } = input;
+  const out = new Builder(input.text.length);
+  for (let at = 0; at < text.length; ) {
+    const code = text.charCodeAt(at);
+    if (skip(code)) {
+      let to = at + 1;
+      while (to < text.length && skip(text.charCodeAt(to))) to++;
+      out.copy(input, at, to);
+      at = to;
+      continue;
     }
+    const char = String.fromCodePoint(text.codePointAt(at)!);
+    const written = rewrite(char, at) ?? char;
+    out.add(written, input.starts[at], input.ends[at + char.length - 1]);
     at += char.length;
-  });
-  return out;
+  }
+  return out.done();
+}
+
+/** Whole-text rewrites that keep every length (lower-casing ASCII, most text) keep the map as is. */
+function sameLengthOr(input: PreparedText, whole: string, fallback: () => PreparedText): PreparedText {
+  return whole.length === input.text.length && !/[^\x00-\x7f]/.test(input.text) ? { ...input, text: whole } : fallback();
 }
 
 function replaced(input: PreparedText, source: string, replacement: string): PreparedText {
   const pattern = Pattern.compile(source);
-  const out: PreparedText = { text: "", starts: [], ends: [] };
-  const keep = (from: number, to: number) => {
-    out.text += input.text.slice(from, to);
-    out.starts.push(...input.starts.slice(from, to));
-    out.ends.push(...input.ends.slice(from, to));
-  };
+  const out = new Builder(input.text.length);
   let last = 0;
   for (const match of pattern.matchAll(input.text)) {
-    keep(last, match.start);
-    const written = pattern.expandReplacement(replacement, match);
+    out.copy(input, last, match.start);
     const start = match.start < input.text.length ? input.starts[match.start] : (input.ends.at(-1) ?? 0);
-    const end = match.end > match.start ? input.ends[match.end - 1] : start;
-    out.text += written;
-    for (let i = 0; i < written.length; i++) {
-      out.starts.push(start);
-      out.ends.push(end);
-    }
+    out.add(pattern.expandReplacement(replacement, match), start, match.end > match.start ? input.ends[match.end - 1] : start);
     last = match.end;
   }
-  keep(last, input.text.length);
-  return out;
+  out.copy(input, last, input.text.length);
+  return out.done();
 }
 
 function applyStep(input: PreparedText, step: PreprocessStep): PreparedText {
   if (typeof step === "object") return replaced(input, step.replace[0], step.replace[1]);
+  const ascii = (code: number) => code < 128;
   switch (step) {
-    case "lowercase": return perCharacter(input, (c) => c.toLowerCase());
-    case "remove_accents": return perCharacter(input, (c) => c.normalize("NFD").replace(/\p{M}/gu, "").normalize("NFC"));
-    case "remove_whitespace": return perCharacter(input, (c) => (HORIZONTAL_SPACE.test(c) ? "" : c));
+    case "lowercase":
+      return sameLengthOr(input, input.text.toLowerCase(), () => perCharacter(input, (c) => c.toLowerCase(), (code) => code < 65));
+    case "remove_accents":
+      return perCharacter(input, (c) => c.normalize("NFD").replace(/\p{M}/gu, "").normalize("NFC"), ascii);
+    case "remove_whitespace":
+      return perCharacter(input, () => "", (code) => !isHorizontalSpace(code));
     case "collapse_spaces":
       // A run of spaces keeps its last one, as a plain space.
-      return perCharacter(input, (c, next) => {
-        if (!HORIZONTAL_SPACE.test(c)) return c;
-        return next !== undefined && HORIZONTAL_SPACE.test(next) ? "" : " ";
-      });
+      return perCharacter(input, (_, at) => (isHorizontalSpace(input.text.charCodeAt(at + 1)) ? "" : " "), (code) => !isHorizontalSpace(code));
   }
 }
 
