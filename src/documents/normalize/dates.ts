@@ -14,8 +14,8 @@ const ORDINAL = String.raw`(?:st|nd|rd|th|er|[ºª])?`;
 
 /** Regex source of a date-looking token, for type-aware capture next to a label (unfolded text, flags `iu`). */
 export const DATE_TOKEN = String.raw`(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}([-/.])\d{1,2}\1(?:\d{4}|\d{2})(?!\d)|` +
-  String.raw`\d{1,2}${ORDINAL}[\s.-]*(?:de\s+)?(?<![\p{L}])${PRINTED_MONTH_SOURCE}(?![\p{L}])[\s.,-]*(?:de\s+)?(?:\d{4}|\d{2})(?!\d)|` +
-  String.raw`(?<![\p{L}])${PRINTED_MONTH_SOURCE}(?![\p{L}])[\s.-]*\d{1,2}${ORDINAL}\s*,?\s*\d{4}(?!\d))`;
+  String.raw`\d{1,2}${ORDINAL}[\s.-]*(?:de\s+)?${PRINTED_MONTH_SOURCE}[\s.,-]*(?:de\s+)?(?:\d{4}|\d{2})(?!\d)|` +
+  String.raw`${PRINTED_MONTH_SOURCE}[\s.-]*\d{1,2}${ORDINAL}\s*,?\s*\d{4}(?!\d))`;
 
 const ISO = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
 const NUMERIC = /^(\d{1,2})([-/.])(\d{1,2})\2(\d{2}|\d{4})$/;

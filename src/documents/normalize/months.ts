@@ -48,10 +48,11 @@ export const monthWordSource = (languages?: readonly DateLanguage[]) =>
 
 /**
  * Regex source matching a month word as printed (any case, accents kept), for finding a date
- * token in unfolded text next to a label: the folded words plus their accented spellings.
+ * token in unfolded text next to a label: the folded words plus their accented spellings, never
+ * the start of a longer word ("Mayor"); needs the `u` flag.
  */
 export const PRINTED_MONTH_SOURCE = (() => {
   const accented = ["märz", "février", "févr", "fév", "août", "décembre", "março"];
   const words = [...monthTable().keys(), ...accented].sort((a, b) => b.length - a.length);
-  return `(?:${words.join("|")})\\.?`;
+  return String.raw`(?:${words.join("|")})\.?(?![\p{L}])`;
 })();
