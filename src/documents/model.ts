@@ -21,6 +21,8 @@ export interface Provenance {
   column?: string;
   pointer?: string;
   key?: string;
+  /** The extractor's `when` entries that held for this document. */
+  when?: { any?: string[]; all?: string[]; none?: string[] };
 }
 
 export interface Candidate {
