@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { spanBox, WORD_STRIDE, type ParsedDocument } from "../../src/documents/model";
+import { runExtractor } from "../../src/documents/extractors";
+import { parsePageRange } from "../../src/documents/page-range";
 import { parseBytes } from "../../src/documents/parse";
 import { drawPdf, textWidth, type Drawn, type DrawnPage } from "../support/pdf-layouts";
 
@@ -146,5 +148,28 @@ describe("word boxes", () => {
     expect(box).toEqual([byWord["1.234,50"][0], byWord.EUR[1], byWord.EUR[2], byWord["1.234,50"][3]]);
     expect(spanBox(doc.words![0], start + 2, start + 3)).toEqual(byWord["1.234,50"]);
     expect(spanBox(doc.words![0], text.indexOf("Betrag") + 6, start)).toBeNull();
+  });
+});
+
+describe("provenance with boxes: every candidate found in a PDF carries the box of its span", () => {
+  const invoice: DrawnPage[] = [
+    { items: [{ text: "Cover letter", x: 50, y: 780 }] },
+    { items: [{ text: "1.318,11", x: 545, y: 200, right: true }, { text: "Gesamtbetrag", x: 380, y: 200 }, { text: "Rechnungsnummer: RE-77", x: 50, y: 700 }] },
+  ];
+
+  it("label and regex candidates, with the page numbered as in the source under a page_range", async () => {
+    const doc = { ...(await parseBytes(await drawPdf(invoice), { pageRange: parsePageRange("1") as never, maxPages: 10 })), content_hash: "h" };
+    const [label] = runExtractor({ type: "label", labels: ["Gesamtbetrag"] }, doc, "number");
+    const [regex] = runExtractor({ type: "regex", pattern: "Rechnungsnummer:\\s*(\\S+)" }, doc, "string");
+    const byWord = Object.fromEntries(wordsOf(doc));
+    expect(label.provenance).toMatchObject({ page: 1, bbox: byWord["1.318,11"] });
+    expect(label.provenance.bbox![2]).toBeCloseTo(545, 0);
+    expect(regex.provenance).toMatchObject({ page: 1, bbox: byWord["RE-77"] });
+  });
+
+  it("text inputs keep provenance without a box", async () => {
+    const doc: ParsedDocument = { mime_type: "text/plain", filename: null, pages: ["Total: 5"], tables: [], content_hash: "h" };
+    const [candidate] = runExtractor({ type: "label", labels: ["Total"] }, doc, "number");
+    expect(candidate.provenance).toEqual({ extractor: "label", page: 0, start: 7, end: 8 });
   });
 });

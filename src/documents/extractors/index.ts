@@ -1,5 +1,5 @@
 import type { Extractor } from "../../pipeline/definition-schema";
-import type { Candidate, ParsedDocument } from "../model";
+import { spanBox, type Candidate, type ParsedDocument, type Provenance } from "../model";
 import type { FieldType } from "../../pipeline/types";
 import { extractJsonPointer } from "./json-pointer";
 import { extractLabel } from "./label";
@@ -9,12 +9,19 @@ import { extractTable } from "./table";
 
 /**
  * Runs one extractor of a field over a parsed document; every candidate carries its provenance,
- * with the page numbered as in the source even when a page_range kept only some pages.
+ * with the page numbered as in the source even when a page_range kept only some pages, and on
+ * PDFs the box of the words its span covers.
  */
 export function runExtractor(extractor: Extractor, parsed: ParsedDocument, type: FieldType): Candidate[] {
-  const numbers = parsed.page_numbers;
-  const candidates = extract(extractor, parsed, type);
-  return numbers ? candidates.map((c) => ({ ...c, provenance: { ...c.provenance, page: numbers[c.provenance.page] ?? c.provenance.page } })) : candidates;
+  return extract(extractor, parsed, type).map((c) => ({ ...c, provenance: located(c.provenance, parsed) }));
+}
+
+/** Provenance as a reader of the source sees it: the source's page number, and the box when the parse kept word boxes. */
+function located(provenance: Provenance, parsed: ParsedDocument): Provenance {
+  const { page, start, end } = provenance;
+  const words = parsed.words?.[page];
+  const bbox = words && start !== undefined && end !== undefined ? spanBox(words, start, end) : null;
+  return { ...provenance, page: parsed.page_numbers?.[page] ?? page, ...(bbox ? { bbox } : {}) };
 }
 
 function extract(extractor: Extractor, parsed: ParsedDocument, type: FieldType): Candidate[] {
