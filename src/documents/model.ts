@@ -64,6 +64,13 @@ function firstWordEndingAfter(words: WordBoxes, start: number): number {
   return low * WORD_STRIDE;
 }
 
+export interface TextMark {
+  start: number;
+  end: number;
+  heading?: number;
+  table?: number;
+}
+
 export interface ParsedTable {
   header: string[];
   rows: string[][];
@@ -77,6 +84,8 @@ export interface ParsedDocument {
   /** Zero-based page number in the source of each entry of `pages` (they differ under a page_range). */
   page_numbers?: number[];
   tables: ParsedTable[];
+  /** HTML only: where headings (level 1–6) and tables (index into `tables`) sit in the text of page 0. */
+  marks?: TextMark[];
   /** PDFs only: one entry per entry of `pages`, that page's words (see `WordBoxes`). */
   words?: WordBoxes[];
   /** The parsed value for JSON inputs, for `json_pointer`. */

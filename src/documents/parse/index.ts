@@ -58,7 +58,7 @@ export async function parseBytes(bytes: Uint8Array, options: ParseOptions): Prom
   if (format === "html") {
     keptPages(1, options);
     const html = parseHtml(decoded());
-    return { ...base, pages: [html.text], page_numbers: [0], tables: html.tables };
+    return { ...base, pages: [html.text], page_numbers: [0], tables: html.tables, ...(html.marks.length ? { marks: html.marks } : {}) };
   }
   const all = decoded().split("\f");
   const kept = keptPages(all.length, options);
