@@ -83,7 +83,9 @@ describe("layout text: horizontal gaps become proportional runs of spaces", () =
       { text: "Widget, blue", x: 50, y: 500 }, { text: "5", x: 400, y: 500, right: true }, { text: "49.95", x: 545, y: 500, right: true },
       { text: "Total", x: 402, y: 480, bold: true }, { text: "49.95", x: 545, y: 480, right: true, bold: true },
       { text: "Qty", x: 50, y: 460 }, { text: "5", x: 75, y: 460 }, { text: "Total", x: 90, y: 460 },
+      { text: "15", x: 50, y: 440 }, { text: "Total", x: 58, y: 440 }, // overlapping pieces are different texts
     ]);
+    expect(text).toMatch(/^15 Total$/m);
     expect(text).not.toMatch(/5Total/);
     expect(text).toMatch(/^Qty +5 +Total$/m);
     expect(text).toMatch(/^Widget, blue {2,}5 {2,}49\.95$/m);

@@ -43,7 +43,7 @@ interface Run {
   size: number;
 }
 
-/** Pieces closer than this fraction of the font size are one word, split by the producer. */
+/** Pieces that touch (closer than this fraction of the font size either way) are one word, split by the producer. */
 const JOIN_GAP = 0.15;
 /** Baselines within this fraction of the smaller font size are one line. */
 const ROW_TOLERANCE = 0.45;
@@ -144,7 +144,8 @@ function layoutGroup(runs: Run[], offset: number, words: number[]): string {
         const gap = run.x0 - previous.x1;
         // A gap of two columns or more stays at least two spaces, so a column break never reads as a word break.
         const least = gap >= 2 * column ? 2 : 1;
-        if (gap >= JOIN_GAP * Math.min(run.size, previous.size)) line += " ".repeat(Math.max(target - line.length, least));
+        // Only pieces that touch are one word; pieces that overlap are different texts drawn over each other.
+        if (Math.abs(gap) >= JOIN_GAP * Math.min(run.size, previous.size)) line += " ".repeat(Math.max(target - line.length, least));
       } else line += " ".repeat(Math.max(0, target));
       addWords(run, lineStart + line.length, words);
       line += run.text;
