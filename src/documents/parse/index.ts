@@ -5,6 +5,12 @@ import { csvTable } from "./csv";
 import { parseHtml } from "./html";
 import { parsePdf } from "./pdf";
 
+/**
+ * Names what the parsers produce; part of the parse cache key, so a parse stored by an older parser
+ * (plain PDF text without word boxes, HTML without marks) is never reused as if it were current.
+ */
+export const PARSER_VERSION = 2;
+
 export interface ParseOptions extends FormatHints {
   pageRange: PageRange | null;
   maxPages: number;
