@@ -3,6 +3,7 @@ import { spanBox, WORD_STRIDE, type ParsedDocument } from "../../src/documents/m
 import { runExtractor } from "../../src/documents/extractors";
 import { parsePageRange } from "../../src/documents/page-range";
 import { parseBytes } from "../../src/documents/parse";
+import { layoutPage } from "../../src/documents/parse/layout";
 import { drawPdf, textWidth, type Drawn, type DrawnPage } from "../support/pdf-layouts";
 
 const parse = async (pages: DrawnPage[]) =>
@@ -122,6 +123,15 @@ describe("layout text: multi-column pages and rotated text", () => {
       expect(y0).toBeGreaterThanOrEqual(0);
       expect(y1).toBeLessThanOrEqual(595);
     }
+  });
+});
+
+describe("layout text: hostile geometry", () => {
+  it("text placed far off the page costs a bounded run of spaces, not megabytes", async () => {
+    const piece = { y: 100, angle: 0, width: 25, size: 10 };
+    const { text } = layoutPage([{ ...piece, text: "Total", x: 50 }, { ...piece, text: "hidden", x: 5_000_000 }]);
+    expect(text).toMatch(/^Total +hidden$/);
+    expect(text.length).toBeLessThan(1000);
   });
 });
 

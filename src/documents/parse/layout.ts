@@ -49,6 +49,8 @@ const JOIN_GAP = 0.15;
 const ROW_TOLERANCE = 0.45;
 /** A gap between baselines above this many font sizes leaves one blank line (a block boundary). */
 const BLOCK_GAP = 2;
+/** Text drawn far off the page must not turn into megabytes of spaces: no piece starts beyond this column. */
+const MAX_COLUMN = 400;
 /** Glyph box around the baseline, in font sizes: ascent above, descent below. */
 const ASCENT = 0.8;
 const DESCENT = 0.2;
@@ -139,7 +141,7 @@ function layoutGroup(runs: Run[], offset: number, words: number[]): string {
     let line = "";
     let previous: Run | null = null;
     for (const run of row) {
-      const target = Math.round((run.x0 - left) / column);
+      const target = Math.min(MAX_COLUMN, Math.round((run.x0 - left) / column));
       if (previous) {
         const gap = run.x0 - previous.x1;
         // A gap of two columns or more stays at least two spaces, so a column break never reads as a word break.
