@@ -2,7 +2,7 @@
  * The parsed document made readable, to write and debug patterns against: the text extractors see,
  * a Markdown rendering, or pages → lines → words with their boxes.
  */
-import { WORD_STRIDE, type Box, type ParsedDocument, type ParsedTable } from "./model";
+import { unionBox, WORD_STRIDE, type Box, type ParsedDocument, type ParsedTable } from "./model";
 
 export const CONTENT_FORMATS = ["text", "markdown", "json"] as const;
 export type ContentFormat = (typeof CONTENT_FORMATS)[number];
@@ -24,16 +24,16 @@ interface Word {
 function wordsOf(parsed: ParsedDocument, page: number): Word[] {
   const text = parsed.pages[page];
   const flat = parsed.words?.[page];
-  if (!flat) return Array.from(text.matchAll(/\S+/g), (m) => ({ text: m[0], start: m.index, end: m.index + m[0].length }));
+  const word = (start: number, end: number) => ({ text: text.slice(start, end), start, end });
+  if (!flat) return Array.from(text.matchAll(/\S+/g), (m) => word(m.index, m.index + m[0].length));
   const words: Word[] = [];
   for (let i = 0; i < flat.length; i += WORD_STRIDE) {
-    words.push({ text: text.slice(flat[i], flat[i + 1]), start: flat[i], end: flat[i + 1], bbox: [flat[i + 2], flat[i + 3], flat[i + 4], flat[i + 5]] });
+    words.push({ ...word(flat[i], flat[i + 1]), bbox: [flat[i + 2], flat[i + 3], flat[i + 4], flat[i + 5]] });
   }
   return words;
 }
 
-const union = (boxes: Box[]): Box | undefined =>
-  boxes.length === 0 ? undefined : boxes.reduce((a, b) => [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])]);
+const union = (boxes: Box[]): Box | undefined => (boxes.length === 0 ? undefined : boxes.reduce(unionBox));
 
 /** Pages → non-blank lines → words, with spans into the page text and, on PDFs, boxes (points, origin top-left). */
 export function renderJson(parsed: ParsedDocument) {
@@ -104,7 +104,8 @@ export function renderMarkdown(parsed: ParsedDocument): string {
   if (mime === "text/csv" && parsed.tables.length > 0) return markdownTable(parsed.tables[0]);
   if (mime === "application/json") return fenced(JSON.stringify(parsed.json, null, 2), "json");
   if (mime === "application/pdf") {
-    return parsed.pages.map((text, i) => `## Page ${(parsed.page_numbers?.[i] ?? i) + 1}\n\n${fenced(text, "text")}`).join("\n\n");
+    const page = (text: string, i: number) => `## Page ${(parsed.page_numbers?.[i] ?? i) + 1}\n\n${fenced(text, "text")}`;
+    return parsed.pages.map(page).join("\n\n");
   }
   return parsed.pages.join("\n\n---\n\n");
 }

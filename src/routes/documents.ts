@@ -25,7 +25,11 @@ const getContent = describeRoute({
   responses: {
     200: {
       description: "The parsed document in the requested format",
-      content: { "text/plain": { schema: { type: "string" } }, "text/markdown": { schema: { type: "string" } }, "application/json": { schema: { type: "object" } } },
+      content: {
+        "text/plain": { schema: { type: "string" } },
+        "text/markdown": { schema: { type: "string" } },
+        "application/json": { schema: { type: "object" } },
+      },
     },
     409: { description: "The document has not been transferred (parsed) yet" },
   },
@@ -44,11 +48,12 @@ export const documentRoutes = new Hono<AppEnv>().get(
     const pipeline = await ownPipeline(services, caller, id);
     const document = await findDocumentContent(services.db, caller.organizationId, pipeline.id, document_id);
     if (!document) throw notFound("document");
-    if (!document.parsed) throw conflict(`the document has no parsed content yet (status '${document.status}'); transfer has not run`);
+    if (!document.parsed) throw conflict(`the document has no parsed content yet (status '${document.status}')`);
     const parsed = document.parsed as unknown as ParsedDocument;
     const format = c.req.valid("query").format;
     if (format === "json") return c.json({ document_id: document.id, ...renderJson(parsed) });
     const body = format === "markdown" ? renderMarkdown(parsed) : renderText(parsed);
-    return c.body(body, 200, { "Content-Type": `${format === "markdown" ? "text/markdown" : "text/plain"}; charset=utf-8` });
+    const type = format === "markdown" ? "text/markdown" : "text/plain";
+    return c.body(body, 200, { "Content-Type": `${type}; charset=utf-8` });
   },
 );

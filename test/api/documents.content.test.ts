@@ -77,7 +77,7 @@ describe("GET /v1/pipelines/{id}/documents/{document_id}/content", () => {
     expect(doc).toContain("## Page 2");
   });
 
-  it("answers 404 for another tenant's run or document and 400 for a bad id or format", async () => {
+  it("answers 404 for another tenant's run or document, 400 for a bad id or format, 409 before transfer", async () => {
     const { run: created, transfers } = await run([{ text: "Zwischensumme 1" }]);
     const url = transfers[0].result_url!;
     const other = await t.otherTenant();
@@ -90,6 +90,10 @@ describe("GET /v1/pipelines/{id}/documents/{document_id}/content", () => {
     expect((await bad.json()).error.details[0].path).toBe("query.format");
     expect((await content(`/v1/pipelines/${created.id}/documents/nope/content`)).status).toBe(400);
     expect((await content(url, await t.createKey(["read"]))).status).toBe(200);
+    await t.db.updateTable("documents").set({ parsed: null }).where("id", "=", transfers[0].document_id).execute();
+    const unparsed = await content(url);
+    expect(unparsed.status).toBe(409);
+    expect((await unparsed.json()).error.code).toBe("conflict");
     expect((await createPipeline(t, { fields, phases, documents: [{ text: "x" }], output_format: "pdf" })).res.status).toBe(400);
   });
 

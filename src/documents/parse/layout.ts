@@ -147,7 +147,8 @@ function layoutGroup(runs: Run[], offset: number, words: number[]): string {
         // A gap of two columns or more stays at least two spaces, so a column break never reads as a word break.
         const least = gap >= 2 * column ? 2 : 1;
         // Only pieces that touch are one word; pieces that overlap are different texts drawn over each other.
-        if (Math.abs(gap) >= JOIN_GAP * Math.min(run.size, previous.size)) line += " ".repeat(Math.max(target - line.length, least));
+        const touching = Math.abs(gap) < JOIN_GAP * Math.min(run.size, previous.size);
+        if (!touching) line += " ".repeat(Math.max(target - line.length, least));
       } else line += " ".repeat(Math.max(0, target));
       addWords(run, lineStart + line.length, words);
       line += run.text;
@@ -186,7 +187,8 @@ function unrotate(words: number[], from: number, angle: number) {
   const cos = Math.cos(angle);
   const sin = Math.sin(angle);
   for (let i = from; i < words.length; i += WORD_STRIDE) {
-    const corners = [[words[i + 2], words[i + 3]], [words[i + 4], words[i + 3]], [words[i + 2], words[i + 5]], [words[i + 4], words[i + 5]]];
+    const [x0, y0, x1, y1] = [words[i + 2], words[i + 3], words[i + 4], words[i + 5]];
+    const corners = [[x0, y0], [x1, y0], [x0, y1], [x1, y1]];
     const xs = corners.map(([x, y]) => x * cos - y * sin);
     const ys = corners.map(([x, y]) => x * sin + y * cos);
     words[i + 2] = Math.min(...xs);
