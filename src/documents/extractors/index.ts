@@ -1,5 +1,5 @@
 import type { Extractor } from "../../pipeline/definition-schema";
-import type { Candidate, ParsedDocument } from "../model";
+import { spanBox, type Candidate, type ParsedDocument, type Provenance } from "../model";
 import type { FieldType } from "../../pipeline/types";
 import { originalSpan, prepareText, type PreprocessStep } from "../preprocess";
 import { extractJsonPointer } from "./json-pointer";
@@ -13,21 +13,26 @@ type TextExtractor = Extract<Extractor, { type: "label" | "regex" }>;
 
 /**
  * Runs one extractor of a field over a parsed document; every candidate carries its provenance,
- * with the page numbered as in the source even when a page_range kept only some pages. An
- * extractor whose `when` fails yields nothing; the `when` that held is named in provenance.
+ * with the page numbered as in the source even when a page_range kept only some pages, and on
+ * PDFs the box of the words its span covers. An extractor whose `when` fails yields nothing; the
+ * `when` that held is named in provenance.
  */
 export function runExtractor(
   extractor: Extractor, parsed: ParsedDocument, type: FieldType, fieldSteps: readonly PreprocessStep[] = [],
 ): Candidate[] {
   const matched = extractor.when ? whenMatches(parsed, extractor.when) : undefined;
   if (matched === null) return [];
-  const numbers = parsed.page_numbers;
   const isText = extractor.type === "label" || extractor.type === "regex";
   const found = isText ? extractText(extractor, parsed, type, fieldSteps) : extract(extractor, parsed, type);
-  return found.map((c) => {
-    const page = numbers?.[c.provenance.page] ?? c.provenance.page;
-    return { ...c, provenance: { ...c.provenance, page, ...(matched ? { when: matched } : {}) } };
-  });
+  return found.map((c) => ({ ...c, provenance: { ...located(c.provenance, parsed), ...(matched ? { when: matched } : {}) } }));
+}
+
+/** Provenance as a reader of the source sees it: the source's page number, and the box when the parse kept word boxes. */
+function located(provenance: Provenance, parsed: ParsedDocument): Provenance {
+  const { page, start, end } = provenance;
+  const words = parsed.words?.[page];
+  const bbox = words && start !== undefined && end !== undefined ? spanBox(words, start, end) : null;
+  return { ...provenance, page: parsed.page_numbers?.[page] ?? page, ...(bbox ? { bbox } : {}) };
 }
 
 function extract(extractor: Extractor, parsed: ParsedDocument, type: FieldType): Candidate[] {
