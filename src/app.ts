@@ -7,6 +7,7 @@ import type { AppEnv, Services } from "./http/env";
 import { renderError, renderNotFound } from "./http/errors";
 import { apiKeyRoutes } from "./routes/api-keys";
 import { deliveryRoutes } from "./routes/deliveries";
+import { documentRoutes } from "./routes/documents";
 import { docsRoutes } from "./routes/docs";
 import { dataProductRoutes } from "./routes/data-products";
 import { healthRoutes } from "./routes/health";
@@ -32,6 +33,7 @@ export function createApp(services: Services) {
     .route("/", apiKeyRoutes)
     .route("/", pipelineRoutes)
     .route("/", pipelineEventRoutes)
+    .route("/", documentRoutes)
     .route("/", dataProductRoutes)
     .route("/", reviewRoutes)
     .route("/", scheduleRoutes)

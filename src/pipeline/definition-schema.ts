@@ -1,6 +1,11 @@
 import * as v from "valibot";
 import { CURRENCY_CODES } from "../documents/normalize/currency-codes";
 import { ColumnName, ItemTableOptions, JsonColumns, MAX_COLUMNS, RowCountRule, RowsExtractorInput, TableChoice } from "./items-schema";
+import { checkDateFormat } from "../documents/normalize/dates";
+import { DATE_LANGUAGES } from "../documents/normalize/months";
+import {
+  ConstantExtractorInput, fieldExtractionOptions, MAX_EXTRACTORS, textExtractorOptions, WhenInput,
+} from "./definition-extraction";
 import { FIELD_TYPES, TABLE_TYPE } from "./types";
 
 /** Limits of one definition (documented in the README). */
@@ -30,12 +35,14 @@ export const ExtractorInput = v.variant("type", [
   v.strictObject({
     type: v.literal("label"),
     labels: v.pipe(v.array(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100))), v.minLength(1), v.maxLength(20)),
+    ...textExtractorOptions,
   }),
   v.strictObject({
     type: v.literal("regex"),
     pattern: Pattern,
     flags: v.optional(Flags),
     group: v.optional(v.union([v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(99)), v.pipe(v.string(), v.regex(/^[A-Za-z_$][\w$]*$/, "must be a group name"))])),
+    ...textExtractorOptions,
   }),
   v.strictObject({
     type: v.literal("table"),
@@ -43,22 +50,34 @@ export const ExtractorInput = v.variant("type", [
     row: v.optional(v.union([Index, v.strictObject({ column: v.union([v.pipe(v.string(), v.minLength(1)), Index]), equals: v.string() })])),
     table: v.optional(TableChoice),
     ...ItemTableOptions,
+    when: v.optional(WhenInput),
   }),
-  RowsExtractorInput,
+  v.strictObject({ ...RowsExtractorInput.entries, when: v.optional(WhenInput) }),
   v.strictObject({
     type: v.literal("json_pointer"),
     pointer: v.pipe(v.string(), v.maxLength(1000), v.regex(/^(\/.*)?$/, "must be a JSON pointer: empty or starting with /")),
     columns: JsonColumns,
+    when: v.optional(WhenInput),
   }),
   v.strictObject({
     type: v.literal("metadata"),
     key: v.picklist(["filename", "mime_type", "page_count", "content_hash"]),
+    when: v.optional(WhenInput),
   }),
+  ConstantExtractorInput,
 ]);
 
 export const ResolveInput = v.strictObject({
   policy: v.optional(v.picklist(["first", "highest_confidence", "agree"])),
   day_first: v.optional(v.boolean()),
+  formats: v.optional(v.pipe(
+    v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(50), v.rawCheck(({ dataset, addIssue }) => {
+      const problem = dataset.typed ? checkDateFormat(dataset.value) : undefined;
+      if (problem) addIssue({ message: problem });
+    }))),
+    v.minLength(1), v.maxLength(20),
+  )),
+  languages: v.optional(v.pipe(v.array(v.picklist(DATE_LANGUAGES)), v.minLength(1))),
   decimal: v.optional(v.picklist(["auto", ".", ","])),
   currency: v.optional(v.picklist(CURRENCY_CODES, "must be an ISO 4217 currency code")),
   values: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(200))), v.minLength(1), v.maxLength(500))),
@@ -85,9 +104,10 @@ export const FieldInput = v.strictObject({
   required: v.optional(v.boolean()),
   columns: v.optional(v.pipe(v.array(ColumnInput), v.minLength(1), v.maxLength(MAX_COLUMNS))),
   description: v.optional(v.pipe(v.string(), v.maxLength(1000))),
-  extract: v.optional(v.pipe(v.array(ExtractorInput), v.minLength(1), v.maxLength(10))),
+  extract: v.optional(v.pipe(v.array(ExtractorInput), v.minLength(1), v.maxLength(MAX_EXTRACTORS))),
   resolve: v.optional(ResolveInput),
   expression: v.optional(Expression),
+  ...fieldExtractionOptions,
 });
 
 const field = { field: FieldRef };

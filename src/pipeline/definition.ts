@@ -1,5 +1,6 @@
 import { capturingGroups } from "../documents/extractors/regex";
 import { badRequest, type IssueDetail } from "../errors";
+import type { Aggregate, PreprocessStep } from "./definition-extraction";
 import type { Extractor, FieldDefinition, Gate, PhaseDefinition, ResolveOptions, Rule } from "./definition-schema";
 import { parseExpression } from "./expressions";
 import { checkItemRule, compileColumns, splitColumnRef, type CompiledColumn, type OptionTypes } from "./items-definition";
@@ -18,6 +19,11 @@ export interface CompiledField {
   resolve: ResolveOptions;
   /** Set for a derived field, computed by resolution from the other fields. */
   expression: string | null;
+  /** Steps applied to the text each of the field's text extractors searches (present only when given). */
+  preprocess?: PreprocessStep[];
+  /** How many matches become one value (present only when given, or `list` for an extractor with `all`). */
+  aggregate?: Aggregate;
+  separator?: string;
 }
 
 export type CompiledPhase =
@@ -39,6 +45,8 @@ export interface DefinitionInput {
 /** Which resolve options mean something for which field types; others are a mistake worth a 400. */
 const OPTION_TYPES: OptionTypes = {
   day_first: ["date"],
+  formats: ["date"],
+  languages: ["date"],
   decimal: ["number", "integer", "currency"],
   currency: ["currency"],
   values: ["enum"],
@@ -74,6 +82,28 @@ function checkExtractor(extractor: Extractor, path: string, problems: IssueDetai
   }
 }
 
+/** Which field types an aggregate can produce a value of; absent means every type. */
+const AGGREGATE_TYPES: Partial<Record<Aggregate, FieldType[]>> = {
+  sum: ["number", "integer", "currency"],
+  min: ["number", "integer", "currency", "date"],
+  max: ["number", "integer", "currency", "date"],
+  join: ["string"],
+};
+
+/** The field's aggregate: as given, or `list` when an extractor takes `all` matches and none is given. */
+function checkAggregate(field: FieldDefinition, path: string, problems: IssueDetail[]): Aggregate | undefined {
+  const takesAll = field.extract?.some((e) => "all" in e && e.all) ?? false;
+  if (field.expression !== undefined && (field.aggregate || field.preprocess)) {
+    problems.push({ path: `${path}.${field.aggregate ? "aggregate" : "preprocess"}`, message: "applies to extracted fields, not derived ones" });
+  }
+  const types = field.aggregate && AGGREGATE_TYPES[field.aggregate];
+  if (types && !types.includes(field.type as FieldType)) {
+    problems.push({ path: `${path}.aggregate`, message: `${field.aggregate} applies to ${types.join(", ")} fields, not ${field.type}` });
+  }
+  if (field.separator !== undefined && field.aggregate !== "join") problems.push({ path: `${path}.separator`, message: "applies only with aggregate: join" });
+  return field.aggregate ?? (takesAll ? "list" : undefined);
+}
+
 function compileFields(fields: FieldDefinition[], problems: IssueDetail[]): CompiledField[] {
   const seen = new Set<string>();
   const defined = new Set(fields.map((f) => f.name));
@@ -96,9 +126,13 @@ function compileFields(fields: FieldDefinition[], problems: IssueDetail[]): Comp
       checkExpression(field.expression, readable, `${path}.expression`, problems);
     }
     const columns = compileColumns(field, path, OPTION_TYPES, problems);
+    const aggregate = checkAggregate(field, path, problems);
     return {
       name: field.name, type: field.type, required: field.required ?? false, ...(columns ? { columns } : {}), description: field.description ?? null,
       extract: field.extract ?? [], resolve: field.resolve ?? {}, expression: field.expression ?? null,
+      ...(field.preprocess ? { preprocess: field.preprocess } : {}),
+      ...(aggregate ? { aggregate } : {}),
+      ...(field.separator !== undefined ? { separator: field.separator } : {}),
     };
   });
 }

@@ -33,6 +33,8 @@ export function presentRecords(pipeline: PipelineRow, documents: RecordDocument[
     field_definitions: config.fields.map((f) => ({
       name: f.name, type: f.type, required: f.required, description: f.description ?? null,
       ...(f.columns ? { columns: f.columns.map((c) => ({ name: c.name, type: c.type, required: c.required })) } : {}),
+      // A `list` field's value is an array of values of its type.
+      ...(f.aggregate ? { aggregate: f.aggregate } : {}), ...(f.aggregate === "list" ? { list: true } : {}),
     })),
     records,
     errors: documents

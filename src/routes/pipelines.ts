@@ -12,7 +12,7 @@ import { multipartForm, success } from "../http/openapi";
 import { valid } from "../http/validate";
 import { announceFinish } from "../webhooks/deliver";
 import { createPipeline, CreatePipelineBody, MAX_SYNC_DOCUMENTS, type CreatePipelineInput } from "../pipeline/create";
-import { presentPipeline } from "../pipeline/present";
+import { presentPipeline, presentStep } from "../pipeline/present";
 import { presentRecords } from "../pipeline/records";
 import { rerunPipeline } from "../pipeline/rerun";
 import { runPipelineInline } from "../pipeline/sync";
@@ -95,11 +95,11 @@ export const pipelineRoutes = new Hono<AppEnv>()
     const pipeline = await ownPipeline(services, c.get("caller"), c.req.valid("param").id);
     return c.json(presentRecords(pipeline, await listRecordDocuments(services.db, pipeline.id)));
   })
-  .get("/pipelines/:id/steps", describeRoute({ summary: "List the run’s phase executions", tags: ["pipelines"], responses: success(200, "{ items, next_after }") }), requireScope("read"), valid("param", IdParam), valid("query", StepsQuery), async (c) => {
+  .get("/pipelines/:id/steps", describeRoute({ summary: "List the run’s phase executions; a completed transfer step names its parse in result_url", tags: ["pipelines"], responses: success(200, "{ items, next_after }") }), requireScope("read"), valid("param", IdParam), valid("query", StepsQuery), async (c) => {
     const services = c.get("services");
     const pipeline = await ownPipeline(services, c.get("caller"), c.req.valid("param").id);
     const q = c.req.valid("query");
-    const items = await listSteps(services.db, pipeline.id, q.limit, q.after);
+    const items = (await listSteps(services.db, pipeline.id, q.limit, q.after)).map((step) => presentStep(pipeline, step));
     return c.json({ items, next_after: items.length === q.limit ? items[items.length - 1].id : null });
   })
   .get("/pipelines/:id/tree", describeRoute({ summary: "List the runs sharing this run’s root", tags: ["pipelines"], responses: success(200, "{ root_id, items }") }), requireScope("read"), valid("param", IdParam), async (c) => {

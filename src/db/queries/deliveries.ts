@@ -32,12 +32,14 @@ export interface DeliveryState {
 
 export async function loadDelivery(db: Db, documentId: string): Promise<DeliveryState | undefined> {
   // Uniqueness counts and reviewer decisions are only read when the phase about to run is a validation phase;
-  // the source (possibly a whole uploaded file) only for transfer, and the parse only after it.
+  // the source (possibly a whole uploaded file) only for transfer, and the parse only after it (its word
+  // boxes, the bulk of a PDF's parse, only for extraction, the one phase that turns spans into boxes).
   const result = await sql<DeliveryState>`
     select d.id, d.pipeline_id, d.status, d.phase_index, d.generation,
            case when p.config->'phases'->d.phase_index->>'type' = 'transfer' then d.source end as source,
            d.filename, d.mime_type, d.cells,
-           case when p.config->'phases'->d.phase_index->>'type' <> 'transfer' then d.parsed end as parsed,
+           case p.config->'phases'->d.phase_index->>'type' when 'transfer' then null when 'extraction' then d.parsed
+                else d.parsed - 'words' end as parsed,
            p.config, p.cancel_requested, d.organization_id, p.options, d.cache_key, p.webhook_url,
            case when p.config->'phases'->d.phase_index->>'type' = 'transfer' and d.cache_key is not null
                      and d.source->>'kind' <> 'url'

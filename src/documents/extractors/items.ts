@@ -3,6 +3,7 @@ import { spanBox, type Candidate, type ParsedDocument } from "../model";
 import { resolvePointer } from "./json-pointer";
 import { extractItemTable } from "./item-table";
 import { extractRows } from "./rows";
+import { whenMatches } from "./scope";
 
 /** At most this many items per field and document; more fail the cell rather than silently dropping any. */
 export const MAX_ITEMS = 50_000;
@@ -37,6 +38,7 @@ function extractJsonItems(parsed: ParsedDocument, pointer: string, columns: Reco
  * the source (as for scalar candidates), and on PDFs the box of the words its span covers.
  */
 export function runItemExtractor(extractor: Extractor, parsed: ParsedDocument, firstStringColumn: string | null): ExtractedItem[] {
+  if (extractor.when && whenMatches(parsed, extractor.when) === null) return [];
   const items = extract(extractor, parsed, firstStringColumn);
   const numbers = parsed.page_numbers;
   items.forEach((item, index) => {

@@ -1,7 +1,7 @@
 import { sha256Hex } from "../../crypto";
 import { fetchDocument, type FetchPolicy } from "../../documents/fetch";
 import { parsePageRange } from "../../documents/page-range";
-import { parseBytes } from "../../documents/parse";
+import { PARSER_VERSION, parseBytes } from "../../documents/parse";
 import { PermanentPhaseError, type ParsedDocument } from "../types";
 
 /** How a document's bytes were handed in; stored on the document row. */
@@ -32,11 +32,11 @@ export interface TransferResult {
 
 /**
  * What makes two parses interchangeable: the same bytes, read the same way (the declared type,
- * with its charset, and the name can decide format and decoding), limited to the same pages.
+ * with its charset, and the name can decide format and decoding), limited to the same pages, by the same parser.
  */
 export function parseCacheKey(contentHash: string, hints: { filename: string | null; mimeType: string | null }, pageRange: string | null) {
   const extension = hints.filename?.includes(".") ? hints.filename.split(".").pop()!.toLowerCase() : "";
-  return `${contentHash}|${hints.mimeType?.replace(/\s+/g, "").toLowerCase() ?? ""}|${extension}|${pageRange ?? "all"}`;
+  return `${contentHash}|${hints.mimeType?.replace(/\s+/g, "").toLowerCase() ?? ""}|${extension}|${pageRange ?? "all"}|p${PARSER_VERSION}`;
 }
 
 export function decodeBase64(data: string): Uint8Array {
