@@ -46,7 +46,9 @@ export type EquationOutcome = { passed: boolean; message?: string } | null;
  * says what each side came to: "items sum to 1,180.00; subtotal is 1,200.00". Null when the
  * expression is not an equation between two numbers, so the caller judges it as written.
  */
-export async function checkEquation(source: string, values: Record<string, unknown>, bindings: Record<string, unknown>): Promise<EquationOutcome> {
+export async function checkEquation(
+  source: string, values: Record<string, unknown>, bindings: Record<string, unknown>,
+): Promise<EquationOutcome> {
   const sides = splitEquation(source);
   if (!sides) return null;
   const [left, right] = await Promise.all(sides.map((side) => evaluateExpression(side, values, bindings)));

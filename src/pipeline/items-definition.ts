@@ -24,8 +24,12 @@ const namedGroups = (source: string) => Pattern.compile(source).groupNames;
 function checkItemExtractor(extractor: Extractor, columns: Set<string>, path: string, problems: IssueDetail[]) {
   const unknown = (name: string, at: string) => problems.push({ path: at, message: `'${name}' is not a column of this table` });
   if (extractor.type === "table") {
-    if (!extractor.columns) return problems.push({ path: `${path}.columns`, message: "a table field maps its columns: { <column>: <header or index> }" });
-    if (extractor.column !== undefined || extractor.row !== undefined) problems.push({ path, message: "column and row pick one cell; a table field takes columns" });
+    if (!extractor.columns) {
+      return problems.push({ path: `${path}.columns`, message: "a table field maps its columns: { <column>: <header or index> }" });
+    }
+    if (extractor.column !== undefined || extractor.row !== undefined) {
+      problems.push({ path, message: "column and row pick one cell; a table field takes columns" });
+    }
     for (const name of Object.keys(extractor.columns)) if (!columns.has(name)) unknown(name, `${path}.columns.${name}`);
   } else if (extractor.type === "rows") {
     const lines = Array.isArray(extractor.line) ? extractor.line : [extractor.line];
@@ -35,9 +39,12 @@ function checkItemExtractor(extractor: Extractor, columns: Set<string>, path: st
       if (groups.length === 0) problems.push({ path: at, message: "name the columns with named groups, e.g. (?P<amount>[\\d.,]+)" });
       for (const name of groups) if (!columns.has(name)) unknown(name, at);
     });
-    if (extractor.continuation) for (const name of namedGroups(extractor.continuation)) if (!columns.has(name)) unknown(name, `${path}.continuation`);
+    const continued = extractor.continuation ? namedGroups(extractor.continuation) : [];
+    for (const name of continued) if (!columns.has(name)) unknown(name, `${path}.continuation`);
   } else if (extractor.type === "json_pointer") {
-    if (!extractor.columns) return problems.push({ path: `${path}.columns`, message: "a table field maps its columns: { <column>: <key> }" });
+    if (!extractor.columns) {
+      return problems.push({ path: `${path}.columns`, message: "a table field maps its columns: { <column>: <key> }" });
+    }
     for (const name of Object.keys(extractor.columns)) if (!columns.has(name)) unknown(name, `${path}.columns.${name}`);
   } else {
     problems.push({ path: `${path}.type`, message: "a table field is extracted by table, rows or json_pointer" });
@@ -45,13 +52,19 @@ function checkItemExtractor(extractor: Extractor, columns: Set<string>, path: st
 }
 
 /** The checks a `table` field needs beyond the schema: columns, item extractors, column options. */
-export function compileColumns(field: FieldDefinition, path: string, optionTypes: OptionTypes, problems: IssueDetail[]): CompiledColumn[] | null {
+export function compileColumns(
+  field: FieldDefinition, path: string, optionTypes: OptionTypes, problems: IssueDetail[],
+): CompiledColumn[] | null {
   if (field.type !== TABLE_TYPE) {
     if (field.columns) problems.push({ path: `${path}.columns`, message: "only a field of type table has columns" });
     field.extract?.forEach((extractor, j) => {
       const at = `${path}.extract.${j}`;
-      if (extractor.type === "rows") problems.push({ path: `${at}.type`, message: "rows yields line items; use it on a field of type table" });
-      if (extractor.type === "table" && extractor.column === undefined) problems.push({ path: `${at}.column`, message: "name the column that holds the value" });
+      if (extractor.type === "rows") {
+        problems.push({ path: `${at}.type`, message: "rows yields line items; use it on a field of type table" });
+      }
+      if (extractor.type === "table" && extractor.column === undefined) {
+        problems.push({ path: `${at}.column`, message: "name the column that holds the value" });
+      }
       if ((extractor.type === "table" || extractor.type === "json_pointer") && extractor.columns) {
         problems.push({ path: `${at}.columns`, message: "columns apply to a field of type table" });
       }
@@ -69,7 +82,8 @@ export function compileColumns(field: FieldDefinition, path: string, optionTypes
     names.add(column.name);
     for (const [option, types] of Object.entries(optionTypes)) {
       if (column.resolve?.[option as keyof ResolveOptions] !== undefined && !types!.includes(column.type)) {
-        problems.push({ path: `${path}.columns.${c}.resolve.${option}`, message: `applies to ${types!.join(", ")} columns, not ${column.type}` });
+        const message = `applies to ${types!.join(", ")} columns, not ${column.type}`;
+        problems.push({ path: `${path}.columns.${c}.resolve.${option}`, message });
       }
     }
     return { name: column.name, type: column.type, required: column.required ?? false, resolve: column.resolve ?? {} };

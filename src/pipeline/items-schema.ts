@@ -17,14 +17,19 @@ export const ItemPattern = v.pipe(
   v.check((source) => Pattern.check(source) === undefined, (issue) => Pattern.check(String(issue.input)) ?? "is not a valid pattern"),
 );
 
-export const ColumnName = v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "must start with a letter or _ and hold only letters, digits and _ (at most 64)"));
+export const ColumnName = v.pipe(
+  v.string(),
+  v.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "must start with a letter or _ and hold only letters, digits and _ (at most 64)"),
+);
 const Index = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000));
 const HeaderRef = v.union([v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200)), Index]);
 
 /** Which table of the document: an index, or the first whose header row holds every text. */
 export const TableChoice = v.union([
   Index,
-  v.strictObject({ header_contains: v.pipe(v.array(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200))), v.minLength(1), v.maxLength(20)) }),
+  v.strictObject({
+    header_contains: v.pipe(v.array(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200))), v.minLength(1), v.maxLength(20)),
+  }),
 ]);
 
 /** What the `table` extractor takes for line items: each column from a header text or index, rows to skip. */

@@ -16,7 +16,9 @@ const blankCell = (column: CompiledColumn): Cell =>
   ({ value: null, status: "pending", type: column.type, reason: null, claimed_by: null, resolved_by: null, meta: {} });
 
 function itemCell(column: CompiledColumn, candidate: Candidate | undefined, extractor: string): Cell {
-  if (!candidate) return unresolved(blankCell(column), "no_result", reason("not_found", "not in this item", `the item has no ${column.name}`), {});
+  if (!candidate) {
+    return unresolved(blankCell(column), "no_result", reason("not_found", "not in this item", `the item has no ${column.name}`), {});
+  }
   return completed(blankCell(column), candidate.value, `extraction:${extractor}`, {
     candidates: [candidate], provenance: candidate.provenance, confidence: candidate.confidence,
   });
@@ -39,12 +41,15 @@ export function extractItems(field: CompiledField, cell: Cell, parsed: ParsedDoc
     const found = runItemExtractor(extractor, parsed, firstString);
     if (found.length === 0) continue;
     if (found.length > MAX_ITEMS) {
-      return unresolved(cell, "failed", reason("too_many_items", "too many line items", `${found.length} items; the limit is ${MAX_ITEMS}`), {});
+      const why = reason("too_many_items", "too many line items", `${found.length} items; the limit is ${MAX_ITEMS}`);
+      return unresolved(cell, "failed", why, {});
     }
     const items = found.map((item) => toItem(columns, item, extractor.type));
-    return completed(cell, items, `extraction:${extractor.type}`, { item_count: items.length, item_texts: found.map((i) => i.text), confidence: 1 });
+    const meta = { item_count: items.length, item_texts: found.map((i) => i.text), confidence: 1 };
+    return completed(cell, items, `extraction:${extractor.type}`, meta);
   }
-  return unresolved(cell, "no_result", reason("not_found", "no extractor found line items", `tried ${tried.join(", ")}; none yielded an item`), {});
+  const why = reason("not_found", "no extractor found line items", `tried ${tried.join(", ")}; none yielded an item`);
+  return unresolved(cell, "no_result", why, {});
 }
 
 /** Applies `change` to every item cell of a table cell that is not parked or decided by a reviewer. */

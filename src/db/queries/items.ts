@@ -47,7 +47,9 @@ export interface ItemPage<T> {
 /** After every item of the document at `ordinal`. */
 const afterDocument = (ordinal: number): ItemCursor => ({ ordinal, index: 2 ** 31 - 1 });
 
-const nextCursor = (full: boolean, last: ItemCursor | undefined, docs: { n: number; last: number | null; max: number }): ItemCursor | null => {
+type DocumentsRead = { n: number; last: number | null; max: number };
+
+const nextCursor = (full: boolean, last: ItemCursor | undefined, docs: DocumentsRead): ItemCursor | null => {
   if (full && last) return last;
   // Fewer items than asked: the documents read are exhausted; more may follow them.
   return docs.n === docs.max && docs.last !== null ? afterDocument(docs.last) : null;
@@ -59,12 +61,14 @@ export async function readItems(db: Db, pipelineId: string, field: string, after
   const result = await sql<{ page: Row[] | null; docs: number; last: number | null }>`
     ${itemRows(pipelineId, field, after, DOCUMENTS_PER_PAGE)}
     select (select json_agg(p order by p.ordinal, p.item_index) from (
-              select id as record_id, ordinal, item_index, item, table_held from items order by ordinal, item_index limit ${limit}) p) as page,
+              select id as record_id, ordinal, item_index, item, table_held from items
+              order by ordinal, item_index limit ${limit}) p) as page,
            (select count(*) from docs)::int as docs, (select max(ordinal) from docs) as last`.execute(db);
   const { page, docs, last } = result.rows[0];
   const rows = page ?? [];
   const end = rows[rows.length - 1];
-  const next = nextCursor(rows.length === limit, end && { ordinal: end.ordinal, index: end.item_index }, { n: docs, last, max: DOCUMENTS_PER_PAGE });
+  const lastItem = end && { ordinal: end.ordinal, index: end.item_index };
+  const next = nextCursor(rows.length === limit, lastItem, { n: docs, last, max: DOCUMENTS_PER_PAGE });
   return { rows, next };
 }
 
@@ -73,8 +77,11 @@ export async function readItems(db: Db, pipelineId: string, field: string, after
  * `[record_id, item_index, ordinal, ...released column values]` per item, projected by Postgres
  * so provenance and verdicts never reach the process.
  */
-export async function readItemSlice(db: Db, pipelineId: string, field: string, columns: string[], afterOrdinal: number): Promise<ItemPage<unknown[]>> {
-  const values = sql.join(columns.map((c) => sql`case when table_held or ${held(sql`(item->${c})`)} then null else item->${c}->'value' end`));
+export async function readItemSlice(
+  db: Db, pipelineId: string, field: string, columns: string[], afterOrdinal: number,
+): Promise<ItemPage<unknown[]>> {
+  const values = sql.join(columns.map((c) =>
+    sql`case when table_held or ${held(sql`(item->${c})`)} then null else item->${c}->'value' end`));
   const result = await sql<{ page: string | null; docs: number; last: number | null }>`
     ${itemRows(pipelineId, field, afterDocument(afterOrdinal), DOCUMENTS_PER_SLICE)}
     select (select json_agg(jsonb_build_array(id, item_index, ordinal, ${values}) order by ordinal, item_index)::text from items) as page,

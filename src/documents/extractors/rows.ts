@@ -26,7 +26,9 @@ function region(lines: TextLine[], joined: string, spec: RowsExtractor): TextLin
 }
 
 const cell = (value: string, line: TextLine, span: [number, number]): Candidate => ({
-  value: value.trim(), confidence: 0.85, provenance: { extractor: "rows", page: line.page, start: line.offset + span[0], end: line.offset + span[1] },
+  value: value.trim(),
+  confidence: 0.85,
+  provenance: { extractor: "rows", page: line.page, start: line.offset + span[0], end: line.offset + span[1] },
 });
 
 /** A new item from the first `line` pattern that matches anywhere in the line (named groups are columns). */
@@ -55,7 +57,11 @@ function appendContinuation(item: ExtractedItem, line: TextLine, pattern: Patter
   const previous = item.cells[column];
   const span = match.span(named ?? 0)!;
   item.cells[column] = previous
-    ? { ...previous, value: `${previous.value} ${text}`, provenance: { ...previous.provenance, ...(previous.provenance.page === line.page ? { end: line.offset + span[1] } : {}) } }
+    ? {
+      ...previous,
+      value: `${previous.value} ${text}`,
+      provenance: { ...previous.provenance, ...(previous.provenance.page === line.page ? { end: line.offset + span[1] } : {}) },
+    }
     : cell(text, line, span);
   item.text += `\n${line.text.trim()}`;
   return true;
