@@ -67,6 +67,8 @@ export interface PipelinesTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   finished_at: Timestamp | null;
   webhook_url: string | null;
+  published_generation: Generated<number>;
+  published_at: Timestamp | null;
 }
 
 export interface DocumentsTable {
@@ -95,6 +97,17 @@ export interface DocumentPhasesTable {
   document_id: string;
   phase_index: number;
   generation: number;
+  cells: Json;
+  created_at: Generated<Date>;
+}
+
+export interface DocumentVersionsTable {
+  pipeline_id: string;
+  generation: number;
+  ordinal: number;
+  document_id: string;
+  external_id: string | null;
+  status: "complete" | "partial" | "error" | "cancelled";
   cells: Json;
   created_at: Generated<Date>;
 }
@@ -143,6 +156,8 @@ export interface ShareTokensTable {
   expires_at: Timestamp | null;
   revoked_at: Timestamp | null;
   created_at: Generated<Date>;
+  kind: ColumnType<"automatic" | "manual", "automatic" | "manual" | undefined, "automatic" | "manual">;
+  last_used_at: Timestamp | null;
 }
 
 export interface ReviewItemsTable {
@@ -244,6 +259,7 @@ export interface Database {
   pipelines: PipelinesTable;
   documents: DocumentsTable;
   document_phases: DocumentPhasesTable;
+  document_versions: DocumentVersionsTable;
   steps: StepsTable;
   pipeline_events: PipelineEventsTable;
   data_products: DataProductsTable;

@@ -1,6 +1,6 @@
 import { sql, type Transaction } from "kysely";
 import { finalStatusSql } from "../db/queries/deliveries";
-import { applyDecidedCell, insertDecision, lockReviewItem } from "../db/queries/reviews";
+import { applyDecidedCell, applyDecisionToVersion, insertDecision, lockReviewItem } from "../db/queries/reviews";
 import type { Database, Decision } from "../db/types";
 import { ApiError, badRequest, conflict, notFound } from "../errors";
 import type { Caller, Services } from "../http/env";
@@ -8,6 +8,7 @@ import type { CompiledPipeline } from "../pipeline/definition";
 import { documentOutcome } from "../pipeline/outcome";
 import { checkValueForField } from "../pipeline/override";
 import { decidedCell } from "../pipeline/cells";
+import { deriveFields } from "../pipeline/derived";
 import type { Cells } from "../pipeline/types";
 
 export interface DecisionInput {
@@ -17,8 +18,9 @@ export interface DecisionInput {
 }
 
 /**
- * Records a reviewer's decision in one transaction: the decision log entry, the item, the cell
- * (current and every later snapshot), and the document's outcome with its run's counters.
+ * Records a reviewer's decision in one transaction: the decision log entry, the item, the cell and
+ * the values derived from it (current and every later snapshot), the document's outcome with its
+ * run's counters, and the document's row of its generation (readers see it if that one is published).
  */
 export async function decideReview(services: Services, caller: Caller, itemId: string, input: DecisionInput) {
   if (input.decision !== "override" && input.value !== undefined) throw badRequest("only an override takes a value", [{ path: "value", message: "allowed only with decision 'override'" }]);
@@ -41,10 +43,15 @@ export async function decideReview(services: Services, caller: Caller, itemId: s
       field: item.field, gate: item.gate, decision: input.decision, value, comment: input.comment ?? null, keyId: caller.keyId,
     });
     await trx.updateTable("review_items").set({ status: "decided", decided_at: sql`now()` }).where("id", "=", item.id).execute();
-    const cells = item.cells as Cells;
-    const cell = decidedCell(cells[item.field], { decision: input.decision, value, comment: input.comment });
-    await applyDecidedCell(trx, item.document_id, item.field, item.phase_index, cell);
-    await settleDocumentOutcome(trx, item, pipeline, { ...cells, [item.field]: cell });
+    const before = item.cells as Cells;
+    const decided = decidedCell(before[item.field], { decision: input.decision, value, comment: input.comment });
+    // Values computed from the decided cell are recomputed: released with it, or held by another input.
+    const cells = await deriveFields(pipeline, { ...before, [item.field]: decided }, true);
+    for (const name of Object.keys(cells)) {
+      if (JSON.stringify(cells[name]) !== JSON.stringify(before[name])) await applyDecidedCell(trx, item.document_id, name, item.phase_index, cells[name]);
+    }
+    const status = await settleDocumentOutcome(trx, item, pipeline, cells);
+    await applyDecisionToVersion(trx, item.document_id, cells, status);
     return decision;
   });
 }
@@ -56,13 +63,14 @@ async function settleDocumentOutcome(
   pipeline: CompiledPipeline,
   cells: Cells,
 ) {
-  if (item.document_status !== "complete" && item.document_status !== "partial") return;
+  if (item.document_status !== "complete" && item.document_status !== "partial") return item.document_status;
   const outcome = documentOutcome(pipeline, cells);
-  if (outcome === item.document_status) return;
+  if (outcome === item.document_status) return outcome;
   const delta = outcome === "complete" ? 1 : -1;
   const complete = sql`complete_count + ${delta}`;
   await trx.updateTable("documents").set({ status: outcome }).where("id", "=", item.document_id).execute();
   await sql`update pipelines set complete_count = ${complete}, partial_count = partial_count - ${delta}, updated_at = now(),
               status = case when status = 'running' then status else ${finalStatusSql(complete, sql`error_count`, sql`cancelled_count`)} end
             where id = ${item.pipeline_id}`.execute(trx);
+  return outcome;
 }

@@ -1,14 +1,15 @@
 import { describeRoute } from "hono-openapi";
 import { Hono, type Context } from "hono";
 import * as v from "valibot";
-import { exportCsv } from "../data-products/csv";
+import { exportCsv, recordsShape } from "../data-products/csv";
+import { describePublished, publishedView } from "../data-products/published";
 import { createDataProduct, presentDataProduct } from "../data-products/create";
 import { mintShareToken } from "../data-products/share-tokens";
-import { archiveDataProduct, findDataProduct, listDataProducts, readRows } from "../db/queries/data-products";
+import { archiveDataProduct, findDataProduct, generationKept, listDataProducts, readRows } from "../db/queries/data-products";
 import { findPipeline } from "../db/queries/pipelines";
 import { listShareTokens, revokeShareToken } from "../db/queries/share-tokens";
 import { sha256Hex } from "../crypto";
-import { badRequest, notFound } from "../errors";
+import { badRequest, conflict, notFound } from "../errors";
 import { requireScope } from "../http/auth";
 import type { AppEnv, Caller, Services } from "../http/env";
 import { success } from "../http/openapi";
@@ -25,12 +26,18 @@ const ShareTokenBody = v.strictObject({
 });
 const RowsQuery = v.object({
   limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(1000)), "100"),
-  cursor: v.optional(v.pipe(v.string(), v.regex(/^r\d{1,9}$/, "must be a cursor from a previous page"))),
+  cursor: v.optional(v.pipe(v.string(), v.regex(/^g\d{1,9}r\d{1,9}$/, "must be a cursor from a previous page"))),
 });
 const TokenParam = v.object({
   id: v.pipe(v.string(), v.uuid("must be a UUID")),
   token: v.pipe(v.string(), v.regex(/^(shr_[A-Za-z0-9_-]{43}|[0-9a-f-]{36})$/, "must be a share token or its id")),
 });
+
+/** A cursor pins the generation its first page showed, so paging never mixes two generations. */
+function parseCursor(cursor: string) {
+  const [generation, ordinal] = cursor.slice(1).split("r").map(Number);
+  return { generation, ordinal };
+}
 
 async function ownProduct(services: Services, caller: Caller, id: string) {
   const product = await findDataProduct(services.db, caller.organizationId, id);
@@ -59,29 +66,39 @@ export const dataProductRoutes = new Hono<AppEnv>()
   .get("/data-products/:id", describeRoute({ summary: "Get a data product", tags: ["data-products"], responses: success(200, "The data product") }), requireScope("read"), valid("param", IdParam), async (c) => {
     return c.json(presentDataProduct(await ownProduct(c.get("services"), c.get("caller"), c.req.valid("param").id)));
   })
-  .delete("/data-products/:id", describeRoute({ summary: "Archive a data product", tags: ["data-products"], responses: success(200, "The archived product; its share links stop working") }), requireScope("write"), valid("param", IdParam), async (c) => {
-    const row = await archiveDataProduct(c.get("services").db, c.get("caller").organizationId, c.req.valid("param").id);
-    if (!row) throw notFound("data product");
-    return c.json(presentDataProduct(row));
+  .delete("/data-products/:id", describeRoute({ summary: "Archive a data product", tags: ["data-products"], responses: success(200, "The archived product and how many share links were revoked; they stay revoked if it is reactivated") }), requireScope("write"), valid("param", IdParam), async (c) => {
+    const archived = await archiveDataProduct(c.get("services").db, c.get("caller").organizationId, c.req.valid("param").id);
+    if (!archived) throw notFound("data product");
+    return c.json({ ...presentDataProduct(archived.product), revoked_share_tokens: archived.revokedShareTokens });
   })
-  .get("/data-products/:id/rows", describeRoute({ summary: "Read rows with holdback, keyset-paged", tags: ["data-products"], responses: success(200, "{ items, next_cursor }: held-back cells show their status, not their value") }), requireScope("read"), valid("param", IdParam), valid("query", RowsQuery), async (c) => {
+  .get("/data-products/:id/rows", describeRoute({ summary: "Read rows with holdback, keyset-paged", tags: ["data-products"], responses: success(200, "{ items, next_cursor, generation, as_of }: the last finished generation; held-back cells show their status, not their value") }), requireScope("read"), valid("param", IdParam), valid("query", RowsQuery), async (c) => {
     const services = c.get("services");
     const product = await ownProduct(services, c.get("caller"), c.req.valid("param").id);
     const { limit, cursor } = c.req.valid("query");
     const pipeline = await productPipeline(services, c.get("caller"), product.pipeline_id);
+    const view = publishedView(pipeline.published_generation, pipeline.published_at);
+    const at = cursor ? parseCursor(cursor) : { generation: view.generation, ordinal: -1 };
+    if (at.generation !== view.generation && !(await generationKept(services.db, pipeline.id, at.generation))) {
+      throw conflict(`the data product moved on to generation ${view.generation}; read again from the first page`);
+    }
+    const shown = at.generation === view.generation ? view : publishedView(at.generation, null);
+    if (describePublished(c, shown)) return c.body(null, 304);
     const names = (pipeline.config as unknown as CompiledPipeline).fields.map((f) => f.name);
-    const rows = await readRows(services.db, product.pipeline_id, cursor ? Number(cursor.slice(1)) : -1, limit);
+    const rows = await readRows(services.db, product.pipeline_id, at.generation, at.ordinal, limit);
     const items = rows.map((row) => {
       const cells = row.cells as Cells;
       return { record_id: row.id, external_id: row.external_id, status: row.status, fields: Object.fromEntries(names.map((n) => [n, publicCell(cells[n])])) };
     });
-    return c.json({ items, next_cursor: rows.length === limit ? `r${rows[rows.length - 1].ordinal}` : null });
+    const next = rows.length === limit ? `g${at.generation}r${rows[rows.length - 1].ordinal}` : null;
+    return c.json({ items, next_cursor: next, generation: shown.generation, as_of: shown.asOf });
   })
-  .get("/data-products/:id/export.csv", describeRoute({ summary: "Export the rows as streamed CSV", tags: ["data-products"], responses: success(200, "RFC 4180 CSV, header row first; held-back cells empty", "text/csv") }), requireScope("read"), valid("param", IdParam), async (c) => {
+  .get("/data-products/:id/export.csv", describeRoute({ summary: "Export the rows as streamed CSV", tags: ["data-products"], responses: success(200, "RFC 4180 CSV of the last finished generation (ETag, Sluice-Generation, Last-Modified), header row first; held-back cells empty", "text/csv") }), requireScope("read"), valid("param", IdParam), async (c) => {
     const services = c.get("services");
     const product = await ownProduct(services, c.get("caller"), c.req.valid("param").id);
     const pipeline = await productPipeline(services, c.get("caller"), product.pipeline_id);
-    return csvResponse(c, exportCsv(services.db, pipeline.id, pipeline.config as unknown as CompiledPipeline), product.name);
+    if (describePublished(c, publishedView(pipeline.published_generation, pipeline.published_at))) return c.body(null, 304);
+    const shape = recordsShape(services.db, pipeline.id, pipeline.published_generation, pipeline.config as unknown as CompiledPipeline);
+    return csvResponse(c, exportCsv(shape), product.name);
   })
   .post("/data-products/:id/share-tokens", describeRoute({ summary: "Create a share token (shown once)", tags: ["share-tokens"], responses: success(201, "The token, shown this once, and its public CSV URL") }), requireScope("write"), valid("param", IdParam), valid("json", ShareTokenBody), async (c) => {
     const services = c.get("services");

@@ -2,9 +2,10 @@ import { describeRoute } from "hono-openapi";
 import { Hono, type Context } from "hono";
 import type { FC } from "hono/jsx";
 import { sha256Hex } from "../crypto";
-import { exportCsv, cellText } from "../data-products/csv";
+import { exportCsv, cellText, recordsShape } from "../data-products/csv";
+import { describePublished, publishedView } from "../data-products/published";
 import { looksLikeShareToken } from "../data-products/share-tokens";
-import { readRows, countProcessed } from "../db/queries/data-products";
+import { countRows, readRows } from "../db/queries/data-products";
 import { resolveShareToken } from "../db/queries/share-tokens";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../http/env";
@@ -32,11 +33,8 @@ async function shared(c: Context<AppEnv>, token: string) {
   await applyRateLimit(c, rateLimiters.share, `token:${hash}`);
   const found = looksLikeShareToken(token) ? await resolveShareToken(db, hash) : undefined;
   if (!found) throw gone();
-  const etag = `W/"${found.generation}-${new Date(found.pipeline_updated_at).getTime()}-${new Date(found.product_updated_at).getTime()}"`;
-  // private: a shared cache must never keep a copy that outlives the token's revocation.
-  c.header("Cache-Control", "private, no-cache");
-  c.header("ETag", etag);
-  return { ...found, etag, pipeline: found.config as unknown as CompiledPipeline };
+  const view = publishedView(found.generation, found.as_of);
+  return { ...found, view, fresh: describePublished(c, view), pipeline: found.config as unknown as CompiledPipeline };
 }
 
 const Preview: FC<{ name: string; token: string; header: string[]; rows: string[][]; total: number }> = (p) => (
@@ -76,11 +74,13 @@ export const shareRoutes = new Hono<AppEnv>().get("/share/:file", describeRoute(
   const isCsv = file.endsWith(".csv");
   const token = isCsv ? file.slice(0, -4) : file;
   const found = await shared(c, token);
-  if (c.req.header("if-none-match") === found.etag) return c.body(null, 304);
-  if (isCsv) return csvResponse(c, exportCsv(c.get("services").db, found.pipeline_id, found.pipeline), found.name);
+  if (found.fresh) return c.body(null, 304);
   const { db } = c.get("services");
+  if (isCsv) return csvResponse(c, exportCsv(recordsShape(db, found.pipeline_id, found.generation, found.pipeline)), found.name);
   const header = found.pipeline.fields.map((f) => f.name);
-  const rows = (await readRows(db, found.pipeline_id, -1, PREVIEW_ROWS)).map((r) => header.map((name) => cellText((r.cells as Cells)[name])));
+  const rows = (await readRows(db, found.pipeline_id, found.generation, -1, PREVIEW_ROWS))
+    .map((r) => header.map((name) => cellText((r.cells as Cells)[name])));
+  const total = await countRows(db, found.pipeline_id, found.generation);
   c.header("X-Robots-Tag", "noindex");
-  return c.html(<Preview name={found.name} token={token} header={header} rows={rows} total={await countProcessed(db, found.pipeline_id)} />);
+  return c.html(<Preview name={found.name} token={token} header={header} rows={rows} total={total} />);
 });

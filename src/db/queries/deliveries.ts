@@ -106,10 +106,22 @@ export const finalStatusSql = (complete: ReturnType<typeof sql>, error: ReturnTy
        else 'partial' end`;
 
 /**
+ * The switch readers see: a run that finishes publishes its generation when it ended `completed` or
+ * `partial`, or when nothing was published yet; a cancelled or failed rerun leaves the last one visible.
+ */
+export const publishOnFinish = (finishing: ReturnType<typeof sql>, finalStatus: ReturnType<typeof sql>) => sql`
+  published_generation = case when ${finishing} and (${finalStatus} in ('completed', 'partial') or p.published_generation = 0)
+                              then p.generation else p.published_generation end,
+  published_at = case when ${finishing} and (${finalStatus} in ('completed', 'partial') or p.published_generation = 0)
+                      then now() else p.published_at end`;
+
+/**
  * Advances one document by one phase in ONE statement: the document update is conditional on
  * (phase_index, generation), and the snapshot, step, run counters and events are written only if
  * it matched. Duplicate or late deliveries match nothing and change nothing. The run row lock
  * makes the last document's decrement the only one that sees zero, so completion is detected once.
+ * A terminal commit also writes the document's row of its generation; the finishing one publishes
+ * that generation for readers and drops rows older than the one it replaces.
  */
 export async function commitPhase(db: Db, c: PhaseCommit): Promise<CommitResult> {
   const terminal = c.outcome ? 1 : 0;
@@ -126,7 +138,11 @@ export async function commitPhase(db: Db, c: PhaseCommit): Promise<CommitResult>
         error = ${json(c.error)}::jsonb, updated_at = now(), swept_at = null, cache_key = coalesce(${c.cacheKey ?? null}, cache_key)
       where id = ${c.documentId} and phase_index = ${c.phaseIndex} and generation = ${c.generation}
         and status in ('queued', 'processing')
-      returning id, pipeline_id
+      returning id, pipeline_id, ordinal, external_id
+    ), version as (
+      insert into document_versions (pipeline_id, generation, ordinal, document_id, external_id, status, cells)
+      select pipeline_id, ${c.generation}, ordinal, id, external_id, ${status}, ${json(c.cells)}::jsonb from doc where ${terminal} = 1
+      on conflict (pipeline_id, generation, ordinal) do update set status = excluded.status, cells = excluded.cells
     ), snapshot as (
       insert into document_phases (document_id, phase_index, generation, cells)
       select id, ${c.phaseIndex}, ${c.generation}, ${json(c.cells)}::jsonb from doc where ${c.snapshot}
@@ -148,9 +164,16 @@ export async function commitPhase(db: Db, c: PhaseCommit): Promise<CommitResult>
         status = case when status = 'running' and pending_count - ${terminal} = 0
                       then ${finalStatusSql(complete, error, cancelled)} else status end,
         finished_at = case when status = 'running' and pending_count - ${terminal} = 0 then now() else finished_at end,
+        ${publishOnFinish(sql`p.status = 'running' and p.pending_count - ${terminal} = 0`, finalStatusSql(complete, error, cancelled))},
         updated_at = now()
       from doc where p.id = doc.pipeline_id
-      returning p.id, p.status, p.pending_count
+      returning p.id, p.status, p.pending_count, p.published_generation
+    ), before as (
+      select published_generation from pipelines where id = (select pipeline_id from doc)
+    ), pruned as (
+      delete from document_versions v using pipe, before
+      where v.pipeline_id = pipe.id and pipe.published_generation <> before.published_generation
+        and v.generation < before.published_generation
     ), events as (
       insert into pipeline_events (pipeline_id, type, data)
       select doc.pipeline_id, 'document.phase', jsonb_build_object(

@@ -1,6 +1,6 @@
 import { sql, type Transaction } from "kysely";
 import type { Database, Db, DocumentStatus, PipelineStatus } from "../types";
-import { finalStatusSql } from "./deliveries";
+import { finalStatusSql, publishOnFinish } from "./deliveries";
 
 export interface NewDocument {
   externalId: string | null;
@@ -126,7 +126,8 @@ export async function listRecordDocuments(db: Db, pipelineId: string) {
 
 /**
  * Cancels every document not yet terminal and closes the run if that leaves nothing pending;
- * deliveries already in flight then match no row and change nothing.
+ * deliveries already in flight then match no row and change nothing. A cancelled rerun publishes
+ * nothing: readers keep the last finished generation.
  */
 export async function cancelPipeline(db: Db, pipelineId: string) {
   const cancelled = sql`cancelled_count + (select count(*) from stopped)::int`;
@@ -136,12 +137,13 @@ export async function cancelPipeline(db: Db, pipelineId: string) {
       where pipeline_id = ${pipelineId} and status in ('queued', 'processing')
       returning id
     ), pipe as (
-      update pipelines set cancel_requested = true, updated_at = now(),
+      update pipelines p set cancel_requested = true, updated_at = now(),
         cancelled_count = ${cancelled},
         pending_count = pending_count - (select count(*) from stopped)::int,
         status = case when status = 'running' and pending_count - (select count(*) from stopped)::int = 0
                       then ${finalStatusSql(sql`complete_count`, sql`error_count`, cancelled)} else status end,
-        finished_at = case when status = 'running' and pending_count - (select count(*) from stopped)::int = 0 then now() else finished_at end
+        finished_at = case when status = 'running' and pending_count - (select count(*) from stopped)::int = 0 then now() else finished_at end,
+        ${publishOnFinish(sql`p.status = 'running' and p.pending_count - (select count(*) from stopped)::int = 0`, sql`'cancelled'`)}
       where id = ${pipelineId}
       returning status, pending_count, (select count(*) from stopped)::int as stopped
     ), events as (

@@ -1,5 +1,6 @@
 import { decidedCell, heldByReview, reason } from "../cells";
 import type { CompiledPhase } from "../definition";
+import { deriveFields } from "../derived";
 import type { Cell, Cells, Verdict } from "../types";
 import type { PhaseContext } from "./context";
 import { checkRule } from "./rules";
@@ -37,7 +38,7 @@ function settleCell(cell: Cell, verdicts: Verdict[], decisions: Decision[]): Cel
   return decidedCell(withVerdicts, strongest);
 }
 
-/** Runs every gate of this validation phase and stores each verdict on its cell. */
+/** Runs every gate of this validation phase, stores each verdict on its cell, then settles derived values. */
 export async function runValidation(ctx: PhaseContext): Promise<Cells> {
   const phase = ctx.pipeline.phases[ctx.phaseIndex] as Extract<CompiledPhase, { type: "validation" }>;
   const values = checkedValues(ctx.cells);
@@ -54,5 +55,6 @@ export async function runValidation(ctx: PhaseContext): Promise<Cells> {
   for (const [field, list] of verdicts) {
     cells[field] = settleCell(cells[field], list, ctx.decisions.filter((d) => d.field === field));
   }
-  return cells;
+  // A value this gate parked, or a reviewer's decision changed, reaches every value computed from it.
+  return deriveFields(ctx.pipeline, cells, true);
 }
