@@ -1,4 +1,6 @@
-import { hasProcessedDocument, rebuildReviewQueue, upsertDataProduct, type DataProductRow } from "../db/queries/data-products";
+import {
+  hasProcessedDocument, rebuildReviewQueue, upsertDataProduct, type DataProductRow,
+} from "../db/queries/data-products";
 import type { PipelineRow } from "../db/queries/pipelines";
 import { revokeUnusedAutomaticTokens } from "../db/queries/share-tokens";
 import { badRequest } from "../errors";
@@ -28,7 +30,8 @@ export async function createDataProduct(services: Services, caller: Caller, pipe
     throw badRequest("no document of this run is complete or partial yet");
   }
   const { product, token, reactivated } = await services.db.transaction().execute(async (trx) => {
-    const before = await trx.selectFrom("data_products").select(["id", "status"]).where("pipeline_id", "=", pipeline.id).forUpdate().executeTakeFirst();
+    const before = await trx.selectFrom("data_products").select("status")
+      .where("pipeline_id", "=", pipeline.id).forUpdate().executeTakeFirst();
     const product = await upsertDataProduct(trx, {
       organizationId: caller.organizationId, pipelineId: pipeline.id, name: name ?? `${pipeline.name} (data product)`, rename: name !== undefined,
     });

@@ -12,8 +12,7 @@ export async function mintShareToken(
   db: Db, organizationId: string, dataProductId: string, expiresAt: Date | null, kind: "automatic" | "manual" = "manual",
 ) {
   const secret = randomToken(SHARE_TOKEN_PREFIX);
-  const row = await insertShareToken(db, {
-    organizationId, dataProductId, hash: await sha256Hex(secret), prefix: secret.slice(0, SHARE_TOKEN_PREFIX.length + 6), expiresAt, kind,
-  });
+  const prefix = secret.slice(0, SHARE_TOKEN_PREFIX.length + 6);
+  const row = await insertShareToken(db, { organizationId, dataProductId, hash: await sha256Hex(secret), prefix, expiresAt, kind });
   return { secret, row };
 }

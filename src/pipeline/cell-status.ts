@@ -9,10 +9,13 @@ interface DocumentState {
 const documentError = (error: unknown): Reason => {
   const e = (error ?? {}) as { code?: string; message?: string; phase_index?: number };
   const where = e.phase_index === undefined ? "" : ` in phase ${e.phase_index}`;
-  return reason("document_error", `the document failed${where}${e.code ? ` (${e.code})` : ""}`, e.message ?? "the document ended in error");
+  const summary = `the document failed${where}${e.code ? ` (${e.code})` : ""}`;
+  return reason("document_error", summary, e.message ?? "the document ended in error");
 };
 
-const CANCELLED = reason("cancelled", "the run was cancelled before this cell was final", "cancelled before every phase ran for this document");
+const CANCELLED = reason(
+  "cancelled", "the run was cancelled before this cell was final", "cancelled before every phase ran for this document",
+);
 
 /**
  * A cell as its document's state makes it true (DESIGN.md §2). While the document is in flight its

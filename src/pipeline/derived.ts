@@ -33,7 +33,8 @@ async function evaluate(field: CompiledField, cell: Cell, cells: Cells): Promise
     return unresolved(cell, "failed", reason("expression_failed", "the expression failed", message));
   }
   if (result === undefined || result === null) {
-    return unresolved(cell, "no_result", reason("no_value", "the expression produced no value", "its inputs are missing or not completed"));
+    const why = reason("no_value", "the expression produced no value", "its inputs are missing or not completed");
+    return unresolved(cell, "no_result", why);
   }
   const value = normalizeValue(field.type, result, field.resolve);
   if (!value.ok) return unresolved(cell, "failed", reason("invalid_value", `not a valid ${field.type}`, value.message));
@@ -42,11 +43,10 @@ async function evaluate(field: CompiledField, cell: Cell, cells: Cells): Promise
 
 function heldCell(cell: Cell, held: string[]): Cell {
   const names = held.join(", ");
-  return {
-    ...cell, value: null, status: "needs_review", resolved_by: null,
-    reason: reason(INPUT_HELD, `held while ${names} ${held.length > 1 ? "are" : "is"} held for review`,
-      `computed from ${names}; released and recomputed when a reviewer's decision releases ${held.length > 1 ? "them" : "it"}`),
-  };
+  const [verb, pronoun] = held.length > 1 ? ["are", "them"] : ["is", "it"];
+  const why = reason(INPUT_HELD, `held while ${names} ${verb} held for review`,
+    `computed from ${names}; released and recomputed when a reviewer's decision releases ${pronoun}`);
+  return { ...cell, value: null, status: "needs_review", resolved_by: null, reason: why };
 }
 
 /**

@@ -48,7 +48,8 @@ export async function decideReview(services: Services, caller: Caller, itemId: s
     // Values computed from the decided cell are recomputed: released with it, or held by another input.
     const cells = await deriveFields(pipeline, { ...before, [item.field]: decided }, true);
     for (const name of Object.keys(cells)) {
-      if (JSON.stringify(cells[name]) !== JSON.stringify(before[name])) await applyDecidedCell(trx, item.document_id, name, item.phase_index, cells[name]);
+      if (JSON.stringify(cells[name]) === JSON.stringify(before[name])) continue;
+      await applyDecidedCell(trx, item.document_id, name, item.phase_index, cells[name]);
     }
     const status = await settleDocumentOutcome(trx, item, pipeline, cells);
     await applyDecisionToVersion(trx, item.document_id, cells, status);

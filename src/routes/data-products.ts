@@ -5,7 +5,9 @@ import { exportCsv, recordsShape } from "../data-products/csv";
 import { describePublished, publishedView } from "../data-products/published";
 import { createDataProduct, presentDataProduct } from "../data-products/create";
 import { mintShareToken } from "../data-products/share-tokens";
-import { archiveDataProduct, findDataProduct, generationKept, listDataProducts, readRows } from "../db/queries/data-products";
+import {
+  archiveDataProduct, findDataProduct, generationKept, listDataProducts, readRows,
+} from "../db/queries/data-products";
 import { findPipeline } from "../db/queries/pipelines";
 import { listShareTokens, revokeShareToken } from "../db/queries/share-tokens";
 import { sha256Hex } from "../crypto";
@@ -31,6 +33,22 @@ const RowsQuery = v.object({
 const TokenParam = v.object({
   id: v.pipe(v.string(), v.uuid("must be a UUID")),
   token: v.pipe(v.string(), v.regex(/^(shr_[A-Za-z0-9_-]{43}|[0-9a-f-]{36})$/, "must be a share token or its id")),
+});
+
+const archiveRoute = describeRoute({
+  summary: "Archive a data product",
+  tags: ["data-products"],
+  responses: success(200, "The archived product and how many share links were revoked; they stay revoked if it is reactivated"),
+});
+const rowsRoute = describeRoute({
+  summary: "Read rows with holdback, keyset-paged",
+  tags: ["data-products"],
+  responses: success(200, "{ items, next_cursor, generation, as_of }: the last finished generation; held-back cells show their status"),
+});
+const exportRoute = describeRoute({
+  summary: "Export the rows as streamed CSV",
+  tags: ["data-products"],
+  responses: success(200, "RFC 4180 CSV of the last finished generation (ETag, Sluice-Generation, Last-Modified); held-back cells empty", "text/csv"),
 });
 
 /** A cursor pins the generation its first page showed, so paging never mixes two generations. */
@@ -66,12 +84,12 @@ export const dataProductRoutes = new Hono<AppEnv>()
   .get("/data-products/:id", describeRoute({ summary: "Get a data product", tags: ["data-products"], responses: success(200, "The data product") }), requireScope("read"), valid("param", IdParam), async (c) => {
     return c.json(presentDataProduct(await ownProduct(c.get("services"), c.get("caller"), c.req.valid("param").id)));
   })
-  .delete("/data-products/:id", describeRoute({ summary: "Archive a data product", tags: ["data-products"], responses: success(200, "The archived product and how many share links were revoked; they stay revoked if it is reactivated") }), requireScope("write"), valid("param", IdParam), async (c) => {
+  .delete("/data-products/:id", archiveRoute, requireScope("write"), valid("param", IdParam), async (c) => {
     const archived = await archiveDataProduct(c.get("services").db, c.get("caller").organizationId, c.req.valid("param").id);
     if (!archived) throw notFound("data product");
     return c.json({ ...presentDataProduct(archived.product), revoked_share_tokens: archived.revokedShareTokens });
   })
-  .get("/data-products/:id/rows", describeRoute({ summary: "Read rows with holdback, keyset-paged", tags: ["data-products"], responses: success(200, "{ items, next_cursor, generation, as_of }: the last finished generation; held-back cells show their status, not their value") }), requireScope("read"), valid("param", IdParam), valid("query", RowsQuery), async (c) => {
+  .get("/data-products/:id/rows", rowsRoute, requireScope("read"), valid("param", IdParam), valid("query", RowsQuery), async (c) => {
     const services = c.get("services");
     const product = await ownProduct(services, c.get("caller"), c.req.valid("param").id);
     const { limit, cursor } = c.req.valid("query");
@@ -92,13 +110,13 @@ export const dataProductRoutes = new Hono<AppEnv>()
     const next = rows.length === limit ? `g${at.generation}r${rows[rows.length - 1].ordinal}` : null;
     return c.json({ items, next_cursor: next, generation: shown.generation, as_of: shown.asOf });
   })
-  .get("/data-products/:id/export.csv", describeRoute({ summary: "Export the rows as streamed CSV", tags: ["data-products"], responses: success(200, "RFC 4180 CSV of the last finished generation (ETag, Sluice-Generation, Last-Modified), header row first; held-back cells empty", "text/csv") }), requireScope("read"), valid("param", IdParam), async (c) => {
+  .get("/data-products/:id/export.csv", exportRoute, requireScope("read"), valid("param", IdParam), async (c) => {
     const services = c.get("services");
     const product = await ownProduct(services, c.get("caller"), c.req.valid("param").id);
     const pipeline = await productPipeline(services, c.get("caller"), product.pipeline_id);
     if (describePublished(c, publishedView(pipeline.published_generation, pipeline.published_at))) return c.body(null, 304);
-    const shape = recordsShape(services.db, pipeline.id, pipeline.published_generation, pipeline.config as unknown as CompiledPipeline);
-    return csvResponse(c, exportCsv(shape), product.name);
+    const config = pipeline.config as unknown as CompiledPipeline;
+    return csvResponse(c, exportCsv(recordsShape(services.db, pipeline.id, pipeline.published_generation, config)), product.name);
   })
   .post("/data-products/:id/share-tokens", describeRoute({ summary: "Create a share token (shown once)", tags: ["share-tokens"], responses: success(201, "The token, shown this once, and its public CSV URL") }), requireScope("write"), valid("param", IdParam), valid("json", ShareTokenBody), async (c) => {
     const services = c.get("services");

@@ -76,7 +76,9 @@ export const shareRoutes = new Hono<AppEnv>().get("/share/:file", describeRoute(
   const found = await shared(c, token);
   if (found.fresh) return c.body(null, 304);
   const { db } = c.get("services");
-  if (isCsv) return csvResponse(c, exportCsv(recordsShape(db, found.pipeline_id, found.generation, found.pipeline)), found.name);
+  if (isCsv) {
+    return csvResponse(c, exportCsv(recordsShape(db, found.pipeline_id, found.generation, found.pipeline)), found.name);
+  }
   const header = found.pipeline.fields.map((f) => f.name);
   const rows = (await readRows(db, found.pipeline_id, found.generation, -1, PREVIEW_ROWS))
     .map((r) => header.map((name) => cellText((r.cells as Cells)[name])));

@@ -120,8 +120,10 @@ export async function countRows(db: Db, pipelineId: string, generation: number):
 export async function hasProcessedDocument(db: Db, pipelineId: string): Promise<boolean> {
   const result = await sql<{ found: boolean }>`
     select exists (select 1 from document_versions v join pipelines p on p.id = v.pipeline_id
-                   where p.id = ${pipelineId} and v.generation = p.published_generation and v.status in ('complete', 'partial'))
-        or exists (select 1 from documents where pipeline_id = ${pipelineId} and status in ('complete', 'partial')) as found`.execute(db);
+                   where p.id = ${pipelineId} and v.generation = p.published_generation
+                     and v.status in ('complete', 'partial'))
+        or exists (select 1 from documents
+                   where pipeline_id = ${pipelineId} and status in ('complete', 'partial')) as found`.execute(db);
   return result.rows[0]?.found ?? false;
 }
 

@@ -109,11 +109,12 @@ export const finalStatusSql = (complete: ReturnType<typeof sql>, error: ReturnTy
  * The switch readers see: a run that finishes publishes its generation when it ended `completed` or
  * `partial`, or when nothing was published yet; a cancelled or failed rerun leaves the last one visible.
  */
-export const publishOnFinish = (finishing: ReturnType<typeof sql>, finalStatus: ReturnType<typeof sql>) => sql`
-  published_generation = case when ${finishing} and (${finalStatus} in ('completed', 'partial') or p.published_generation = 0)
-                              then p.generation else p.published_generation end,
-  published_at = case when ${finishing} and (${finalStatus} in ('completed', 'partial') or p.published_generation = 0)
-                      then now() else p.published_at end`;
+export const publishOnFinish = (finishing: ReturnType<typeof sql>, finalStatus: ReturnType<typeof sql>) => {
+  const publishes = sql`${finishing} and (${finalStatus} in ('completed', 'partial') or p.published_generation = 0)`;
+  return sql`
+    published_generation = case when ${publishes} then p.generation else p.published_generation end,
+    published_at = case when ${publishes} then now() else p.published_at end`;
+};
 
 /**
  * Advances one document by one phase in ONE statement: the document update is conditional on
@@ -131,6 +132,7 @@ export async function commitPhase(db: Db, c: PhaseCommit): Promise<CommitResult>
   const complete = sql`complete_count + ${is("complete")}`;
   const error = sql`error_count + ${is("error")}`;
   const cancelled = sql`cancelled_count + ${is("cancelled")}`;
+  const finalStatus = finalStatusSql(complete, error, cancelled);
   const result = await sql<{ advanced: number; pipeline_status: PipelineStatus | null; pending: number | null }>`
     with doc as (
       update documents set phase_index = ${c.nextPhaseIndex}, status = ${status}, cells = ${json(c.cells)}::jsonb,
@@ -141,7 +143,8 @@ export async function commitPhase(db: Db, c: PhaseCommit): Promise<CommitResult>
       returning id, pipeline_id, ordinal, external_id
     ), version as (
       insert into document_versions (pipeline_id, generation, ordinal, document_id, external_id, status, cells)
-      select pipeline_id, ${c.generation}, ordinal, id, external_id, ${status}, ${json(c.cells)}::jsonb from doc where ${terminal} = 1
+      select pipeline_id, ${c.generation}, ordinal, id, external_id, ${status}, ${json(c.cells)}::jsonb
+      from doc where ${terminal} = 1
       on conflict (pipeline_id, generation, ordinal) do update set status = excluded.status, cells = excluded.cells
     ), snapshot as (
       insert into document_phases (document_id, phase_index, generation, cells)
@@ -162,9 +165,9 @@ export async function commitPhase(db: Db, c: PhaseCommit): Promise<CommitResult>
         complete_count = ${complete}, partial_count = partial_count + ${is("partial")},
         error_count = ${error}, cancelled_count = ${cancelled},
         status = case when status = 'running' and pending_count - ${terminal} = 0
-                      then ${finalStatusSql(complete, error, cancelled)} else status end,
+                      then ${finalStatus} else status end,
         finished_at = case when status = 'running' and pending_count - ${terminal} = 0 then now() else finished_at end,
-        ${publishOnFinish(sql`p.status = 'running' and p.pending_count - ${terminal} = 0`, finalStatusSql(complete, error, cancelled))},
+        ${publishOnFinish(sql`p.status = 'running' and p.pending_count - ${terminal} = 0`, finalStatus)},
         updated_at = now()
       from doc where p.id = doc.pipeline_id
       returning p.id, p.status, p.pending_count, p.published_generation

@@ -130,7 +130,8 @@ export async function listRecordDocuments(db: Db, pipelineId: string) {
  * nothing: readers keep the last finished generation.
  */
 export async function cancelPipeline(db: Db, pipelineId: string) {
-  const cancelled = sql`cancelled_count + (select count(*) from stopped)::int`;
+  const stoppedCount = sql`(select count(*) from stopped)::int`;
+  const cancelled = sql`cancelled_count + ${stoppedCount}`;
   const result = await sql<{ status: PipelineStatus; stopped: number; finished: boolean }>`
     with stopped as (
       update documents set status = 'cancelled', updated_at = now()
@@ -143,7 +144,7 @@ export async function cancelPipeline(db: Db, pipelineId: string) {
         status = case when status = 'running' and pending_count - (select count(*) from stopped)::int = 0
                       then ${finalStatusSql(sql`complete_count`, sql`error_count`, cancelled)} else status end,
         finished_at = case when status = 'running' and pending_count - (select count(*) from stopped)::int = 0 then now() else finished_at end,
-        ${publishOnFinish(sql`p.status = 'running' and p.pending_count - (select count(*) from stopped)::int = 0`, sql`'cancelled'`)}
+        ${publishOnFinish(sql`p.status = 'running' and p.pending_count - ${stoppedCount} = 0`, sql`'cancelled'`)}
       where id = ${pipelineId}
       returning status, pending_count, (select count(*) from stopped)::int as stopped
     ), events as (

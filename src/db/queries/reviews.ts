@@ -70,7 +70,9 @@ export async function listDecisions(db: Db, pipelineId: string, limit: number, a
  * A decision on a finished document also changes its row of the current generation; when that
  * generation is the published one, its `published_at` moves on, so readers' ETags change.
  */
-export async function applyDecisionToVersion(trx: Transaction<Database>, documentId: string, cells: unknown, status: string) {
+export async function applyDecisionToVersion(
+  trx: Transaction<Database>, documentId: string, cells: unknown, status: string,
+) {
   await sql`
     with version as (
       update document_versions v set cells = ${JSON.stringify(cells)}::jsonb,

@@ -1,7 +1,9 @@
 import { sql } from "kysely";
 import type { Db } from "../types";
 
-const listed = ["id", "data_product_id", "kind", "prefix", "expires_at", "revoked_at", "last_used_at", "created_at"] as const;
+const listed = [
+  "id", "data_product_id", "kind", "prefix", "expires_at", "revoked_at", "last_used_at", "created_at",
+] as const;
 
 export interface NewShareToken {
   organizationId: string;
