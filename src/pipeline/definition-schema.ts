@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { CURRENCY_CODES } from "../documents/normalize/currency-codes";
+import { MAX_PATTERN_LENGTH, Pattern as LinearPattern } from "../documents/pattern";
 import { FIELD_TYPES } from "./types";
 
 /** Limits of one definition (documented in the README). */
@@ -9,16 +10,14 @@ export const MAX_GATES = 50;
 export const MAX_RULES = 100;
 export const MAX_LOOKUP_ENTRIES = 10_000;
 
-const isRegex = (pattern: string) => {
-  try {
-    new RegExp(pattern);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-const Pattern = v.pipe(v.string(), v.minLength(1), v.maxLength(500), v.check(isRegex, "is not a valid regular expression"));
+/** A user pattern is RE2 syntax (linear time): the message carries RE2's reason when it cannot take it. */
+const Pattern = v.pipe(
+  v.string(), v.minLength(1), v.maxLength(MAX_PATTERN_LENGTH),
+  v.rawCheck(({ dataset, addIssue }) => {
+    const reason = dataset.typed ? LinearPattern.check(dataset.value) : undefined;
+    if (reason) addIssue({ message: reason });
+  }),
+);
 const Flags = v.pipe(v.string(), v.regex(/^(?!.*(.).*\1)[imsu]*$/, "use only the flags i, m, s and u, each at most once"));
 const IsoDate = v.pipe(v.string(), v.isoDate("must be a date as YYYY-MM-DD"));
 const FieldRef = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
