@@ -27,8 +27,8 @@ describe("bounded expressions", () => {
 
   it("runs regex literals on RE2: a catastrophic pattern answers at once", async () => {
     const started = performance.now();
-    expect(await evaluateExpression("$contains(a, /(a+)+$/)", { a: `${"a".repeat(5000)}!` })).toBe(true);
-    expect(await evaluateExpression("$contains(a, /(a+)+b$/)", { a: `${"a".repeat(5000)}!` })).toBe(false);
+    expect(await evaluateExpression("$contains(a, /(a+)+$/)", { a: `${"a".repeat(5000)}!` })).toBe(false);
+    expect(await evaluateExpression("$contains(a, /(a+)+!$/)", { a: `${"a".repeat(5000)}!` })).toBe(true);
     expect(performance.now() - started).toBeLessThan(1000);
     expect(await evaluateExpression('$replace(a, /(\\d+)/, "<$1>")', { a: "no 42" })).toBe("no <42>");
   });
@@ -41,7 +41,7 @@ describe("bounded expressions", () => {
 
   it("keeps ordinary expressions working within the limits", async () => {
     expect(await evaluateExpression("$sum(lines.amount)", { lines: [{ amount: 1 }, { amount: 2.5 }] })).toBe(3.5);
-    expect(await evaluateExpression("$count($distinct([1..10000] % 7))", {})).toBe(7);
+    expect(await evaluateExpression("$count($distinct($append([1..1500], [1..1500])))", {})).toBe(1500);
     expect((await evaluateExpression('$pad("x", 5)', {})) as string).toHaveLength(5);
     expect(EXPRESSION_LIMITS.maxItems).toBe(10_000);
   });
