@@ -9,6 +9,8 @@ export const MAX_PHASES = 20;
 export const MAX_GATES = 50;
 export const MAX_RULES = 100;
 export const MAX_LOOKUP_ENTRIES = 10_000;
+/** Field names become keys of plain objects (records, expression input): these would reach the prototype. */
+const RESERVED_FIELD_NAMES = new Set(["__proto__", "constructor", "prototype"]);
 
 /** A user pattern is RE2 syntax (linear time): the message carries RE2's reason when it cannot take it. */
 const Pattern = v.pipe(
@@ -70,7 +72,10 @@ export const ResolveInput = v.strictObject({
 });
 
 export const FieldInput = v.strictObject({
-  name: v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "must start with a letter or _ and hold only letters, digits and _ (at most 64)")),
+  name: v.pipe(
+    v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "must start with a letter or _ and hold only letters, digits and _ (at most 64)"),
+    v.check((name) => !RESERVED_FIELD_NAMES.has(name), "is a reserved name (__proto__, constructor and prototype are)"),
+  ),
   type: v.picklist(FIELD_TYPES),
   required: v.optional(v.boolean()),
   description: v.optional(v.pipe(v.string(), v.maxLength(1000))),
