@@ -23,6 +23,7 @@ const ConfigSchema = v.object({
   SHARE_RATE_LIMIT_REQUESTS: int(120, 1),
   MAX_BODY_BYTES: int(10 * 1024 * 1024, 1024),
   QUEUE_MAX_RETRIES: int(3, 0),
+  MAX_PHASE_CRASHES: int(3, 1),
   SWEEP_INTERVAL_SECONDS: int(30, 1),
   SWEEP_STALE_SECONDS: int(120, 1),
   MAX_FILE_BYTES: int(10 * 1024 * 1024, 1024),
@@ -46,6 +47,8 @@ export interface Config {
   rateLimit: { requests: number; windowSeconds: number; timeoutMs: number; shareRequests: number };
   maxBodyBytes: number;
   queueMaxRetries: number;
+  /** Deliveries of one phase that may end their process before the document is retired (`phase_crashed`). */
+  maxPhaseCrashes: number;
   sweep: { intervalSeconds: number; staleSeconds: number };
   documents: {
     maxFileBytes: number;
@@ -94,6 +97,7 @@ function fromEnv(e: Env): Config {
     },
     maxBodyBytes: e.MAX_BODY_BYTES,
     queueMaxRetries: e.QUEUE_MAX_RETRIES,
+    maxPhaseCrashes: e.MAX_PHASE_CRASHES,
     sweep: { intervalSeconds: e.SWEEP_INTERVAL_SECONDS, staleSeconds: e.SWEEP_STALE_SECONDS },
     documents: {
       maxFileBytes: e.MAX_FILE_BYTES,

@@ -89,6 +89,7 @@ export interface DocumentsTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   swept_at: Timestamp | null;
   cache_key: string | null;
+  phase_starts: ColumnType<number, number | undefined, number>;
 }
 
 export interface DocumentPhasesTable {

@@ -13,11 +13,21 @@ import { sweepStaleDocuments } from "../pipeline/sweep";
 import { sweepLostWebhooks } from "../webhooks/sweep";
 import { runDueSchedules } from "../schedules/tick";
 import { compose } from "./compose";
+import { DataDirInUse, lockDataDir } from "./data-dir-lock";
 
 /** `npm start`: the API on Node, on embedded defaults unless service env vars are set. */
 const config = loadConfig(process.env);
 // PGlite creates its own folder but not the parents: a fresh clone has no data folder yet.
-if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true });
+if (!config.databaseUrl) {
+  mkdirSync(config.dataDir, { recursive: true });
+  try {
+    lockDataDir(config.dataDir, "npm start");
+  } catch (error) {
+    if (!(error instanceof DataDirInUse)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}
 const handle = config.databaseUrl
   ? createNeonDb({ connectionString: config.databaseUrl, wsProxy: config.neonWsProxy, webSocketConstructor: ws })
   : await createPgliteDb(join(config.dataDir, "pglite"));

@@ -16,7 +16,7 @@ function compile(source: string): jsonata.Expression {
   let expression = compiled.get(source);
   if (!expression) {
     if (compiled.size >= CACHE_LIMIT) compiled.delete(compiled.keys().next().value!);
-    expression = jsonata(source, JSONATA_OPTIONS as jsonata.JsonataOptions);
+    expression = jsonata(source, JSONATA_OPTIONS as unknown as jsonata.JsonataOptions);
     compiled.set(source, expression);
   }
   return expression;
