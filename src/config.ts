@@ -31,6 +31,7 @@ const ConfigSchema = v.object({
   FETCH_TIMEOUT_MS: int(10_000, 100),
   FETCH_MAX_REDIRECTS: int(5, 0),
   FETCH_ALLOW_HOSTS: v.optional(v.string(), ""),
+  TRUST_PROXY: v.optional(v.string(), ""),
 });
 
 type Env = v.InferOutput<typeof ConfigSchema>;
@@ -46,6 +47,8 @@ export interface Config {
   upstashRedis?: { url: string; token: string };
   rateLimit: { requests: number; windowSeconds: number; timeoutMs: number; shareRequests: number };
   maxBodyBytes: number;
+  /** Addresses of proxies (Node) whose forwarding headers name the client; empty: the socket is the client. */
+  trustProxy: ReadonlySet<string>;
   queueMaxRetries: number;
   /** Deliveries of one phase that may end their process before the document is retired (`phase_crashed`). */
   maxPhaseCrashes: number;
@@ -96,6 +99,7 @@ function fromEnv(e: Env): Config {
       shareRequests: e.SHARE_RATE_LIMIT_REQUESTS,
     },
     maxBodyBytes: e.MAX_BODY_BYTES,
+    trustProxy: new Set(e.TRUST_PROXY.split(",").map((h) => h.trim()).filter(Boolean)),
     queueMaxRetries: e.QUEUE_MAX_RETRIES,
     maxPhaseCrashes: e.MAX_PHASE_CRASHES,
     sweep: { intervalSeconds: e.SWEEP_INTERVAL_SECONDS, staleSeconds: e.SWEEP_STALE_SECONDS },

@@ -82,7 +82,8 @@ async function guardJsonBody(text: string) {
   try {
     body = JSON.parse(text);
   } catch {
-    return; // the route's validator answers malformed JSON with its own 400
+    // Also on routes that read no body: a client that sends broken JSON should hear so.
+    throw new ApiError("bad_request", "malformed JSON body", [{ path: "$", message: "is not valid JSON" }]);
   }
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw new ApiError("bad_request", "invalid body", [{ path: "$", message: "must be a JSON object" }]);
