@@ -126,6 +126,8 @@ CREATE TABLE IF NOT EXISTS steps (
   cache_hit        boolean
 );
 CREATE INDEX IF NOT EXISTS steps_pipeline ON steps (pipeline_id, id);
+-- What a step says beyond its status (e.g. characters of the document replaced to be storable).
+ALTER TABLE steps ADD COLUMN IF NOT EXISTS notes jsonb;
 
 -- State changes, in order; the id is the SSE event id a client resumes from.
 CREATE TABLE IF NOT EXISTS pipeline_events (

@@ -115,6 +115,8 @@ export interface StepsTable {
   error: Json | null;
   lookup_key: string | null;
   cache_hit: boolean | null;
+  /** What the step says beyond its status, e.g. `text_replaced`. */
+  notes: Json | null;
 }
 
 export interface PipelineEventsTable {

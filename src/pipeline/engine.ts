@@ -21,6 +21,7 @@ interface PhaseResult {
   cells: Cells;
   parsed?: ParsedDocument;
   cache?: { lookupKey: string; cacheHit: boolean };
+  notes?: unknown;
 }
 
 function transferDeps(services: Services, organizationId: string): TransferDeps {
@@ -43,8 +44,8 @@ async function runPhase(services: Services, pipeline: CompiledPipeline, phaseInd
       pageRange: state.options?.page_range ?? null, skipCache: state.options?.skip_cache ?? false,
       cacheKey: state.cache_key, cached: state.cached_parse as ParsedDocument | null,
     };
-    const { parsed, lookupKey, cacheHit } = await runTransfer(input, transferDeps(services, state.organization_id));
-    return { cells: state.cells as Cells, parsed, cache: { lookupKey, cacheHit } };
+    const { parsed, lookupKey, cacheHit, notes } = await runTransfer(input, transferDeps(services, state.organization_id));
+    return { cells: state.cells as Cells, parsed, cache: { lookupKey, cacheHit }, notes };
   }
   const ctx: PhaseContext = {
     pipeline,
@@ -137,7 +138,7 @@ export async function advanceDocument(services: Services, message: PhaseMessage,
   const done = await commitPhase(db, {
     ...base, nextPhaseIndex: next, outcome, cells: result.cells, parsed: result.parsed, pageCount: result.parsed?.pages.length,
     cacheKey: result.cache?.lookupKey, snapshot: true, published: last ? 0 : 1,
-    step: { phaseType: phase.type, attempt, status: "completed", startedAt, finishedAt: clock.now(), lookupKey: result.cache?.lookupKey, cacheHit: result.cache?.cacheHit },
+    step: { phaseType: phase.type, attempt, status: "completed", startedAt, finishedAt: clock.now(), lookupKey: result.cache?.lookupKey, cacheHit: result.cache?.cacheHit, notes: result.notes },
   });
   if (!done.advanced) return { effect: "none", reason: "raced: another delivery advanced this document first" };
   await announceIfFinished(services, state, done.finished);

@@ -246,6 +246,27 @@ describe("POST /v1/pipelines/sync with an Idempotency-Key", () => {
   });
 });
 
+describe("NUL inside a document's content", () => {
+  it("is replaced, the run goes on, and the transfer step says so", async () => {
+    // Inline text with NUL is a 400 (above); a file's content is what it is, e.g. JSON with \u0000 escapes.
+    const content = Buffer.from('{"number": "INV-\\u00009", "total": 5}').toString("base64");
+    const res = await t.request("/v1/pipelines", { method: "POST", json: {
+      name: "nul",
+      fields: [{ name: "number", type: "string", extract: [{ type: "json_pointer", pointer: "/number" }] }],
+      phases: [{ type: "transfer" }, { type: "extraction" }],
+      documents: [{ id: "nul", content_base64: content, filename: "nul.json", mime_type: "application/json" }],
+    } });
+    expect(res.status).toBe(202);
+    const { id } = await res.json();
+    await settle(t);
+    const records = await (await t.request(`/v1/pipelines/${id}/records`)).json();
+    expect(records.status).toBe("completed");
+    expect(Object.values<any>(records.records)[0].fields.number.value).toBe("INV-\uFFFD9");
+    const steps = await (await t.request(`/v1/pipelines/${id}/steps`)).json();
+    expect(steps.items[0].notes).toEqual([{ code: "text_replaced", message: expect.stringMatching(/^1 NUL/) }]);
+  });
+});
+
 describe("a hostile pattern or expression in flight", () => {
   it("delays a concurrent /healthz by less than 100 ms", async () => {
     const hostileText = `Invoice No: ${"a".repeat(50_000)}!\n`;
@@ -266,7 +287,7 @@ describe("a hostile pattern or expression in flight", () => {
       documents: [{ id: "h", text: hostileText }],
     };
     let done = false;
-    const run = t.request("/v1/pipelines/sync", { method: "POST", json: body }).finally(() => (done = true));
+    const run = Promise.resolve(t.request("/v1/pipelines/sync", { method: "POST", json: body })).finally(() => (done = true));
     const latencies: number[] = [];
     while (!done) {
       const started = performance.now();

@@ -99,6 +99,7 @@ export interface PhaseCommit {
     error?: unknown;
     lookupKey?: string | null;
     cacheHit?: boolean | null;
+    notes?: unknown;
   };
 }
 
@@ -147,10 +148,10 @@ export async function commitPhase(db: Db, c: PhaseCommit): Promise<CommitResult>
         set generation = excluded.generation, cells = excluded.cells, created_at = now()
     ), step as (
       insert into steps (pipeline_id, document_id, phase_index, phase_type, generation, attempt, status,
-                         started_at, finished_at, duration_ms, error, lookup_key, cache_hit)
+                         started_at, finished_at, duration_ms, error, lookup_key, cache_hit, notes)
       select pipeline_id, id, ${c.phaseIndex}, ${c.step.phaseType}, ${c.generation}, ${c.step.attempt}, ${c.step.status},
              ${c.step.startedAt}, ${c.step.finishedAt}, ${durationMs}, ${json(c.step.error)}::jsonb,
-             ${c.step.lookupKey ?? null}, ${c.step.cacheHit ?? null}
+             ${c.step.lookupKey ?? null}, ${c.step.cacheHit ?? null}, ${json(c.step.notes)}::jsonb
       from doc
     ), pipe as (
       update pipelines p set
