@@ -96,6 +96,11 @@ describe("a delivery that keeps killing its process", () => {
     const api = (path: string, init: RequestInit = {}) =>
       fetch(`http://127.0.0.1:${port}${path}`, { ...init, headers: { "X-API-Key": key, "content-type": "application/json" } });
 
+    // Node's own header limit answers in the envelope too.
+    const long = await fetch(`http://127.0.0.1:${port}/v1/pipelines?q=${"x".repeat(100_000)}`);
+    expect(long.status).toBe(431);
+    expect((await long.json()).error.code).toBe("headers_too_large");
+
     // A second process on the same folder refuses to start instead of splitting the database.
     const second = start();
     expect(await second.exited).toBe(1);
