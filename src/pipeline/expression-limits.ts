@@ -125,7 +125,9 @@ const guards: Record<string, (original: Builtin["implementation"]) => Builtin["i
     return original.call(this, strings, separator, ...rest);
   },
   replace: (original) => async function (this: unknown, text, pattern, replacement, limit) {
-    if (typeof text === "string" && typeof replacement === "string" && (typeof pattern === "string" ? pattern !== "" : true)) {
+    // A regex arrives as JSONata's matcher function; a user lambda as matcher is left to the exit checks.
+    const countable = (typeof pattern === "string" && pattern !== "") || typeof pattern === "function";
+    if (typeof text === "string" && typeof replacement === "string" && countable) {
       const { count, longest } = await matchesOf(text, pattern as string | Matcher, typeof limit === "number" ? limit : Infinity);
       const perMatch = replacement.length + (replacement.split("$").length - 1) * longest;
       if (text.length + count * perMatch > EXPRESSION_LIMITS.maxStringLength) throw tooLong("$replace's result");
