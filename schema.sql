@@ -71,6 +71,10 @@ CREATE TABLE IF NOT EXISTS pipelines (
 );
 CREATE INDEX IF NOT EXISTS pipelines_org ON pipelines (organization_id, created_at DESC);
 CREATE INDEX IF NOT EXISTS pipelines_parent ON pipelines (parent_id) WHERE parent_id IS NOT NULL;
+-- What readers of the run's data product see: the last finished generation (0: none yet) and when it
+-- last changed (the switch at a finish, or a review decision on it). See document_versions.
+ALTER TABLE pipelines ADD COLUMN IF NOT EXISTS published_generation integer NOT NULL DEFAULT 0;
+ALTER TABLE pipelines ADD COLUMN IF NOT EXISTS published_at timestamptz;
 
 -- One input of a run. (phase_index, generation) is what the next delivery must match;
 -- `cells` is the output of the last phase that ran, `parsed` what transfer produced.
@@ -108,6 +112,29 @@ CREATE TABLE IF NOT EXISTS document_phases (
   PRIMARY KEY (document_id, phase_index)
 );
 
+-- Each document's terminal row per generation, written by the commit that ends it. Data products
+-- read the rows of pipelines.published_generation, which the run's finishing commit switches in
+-- the same statement, so readers never see a half-rerun table. Kept: the published generation,
+-- the one before it (a reader that started earlier finishes on it) and the one in progress.
+CREATE TABLE IF NOT EXISTS document_versions (
+  pipeline_id  uuid        NOT NULL REFERENCES pipelines(id),
+  generation   integer     NOT NULL,
+  ordinal      integer     NOT NULL,
+  document_id  uuid        NOT NULL REFERENCES documents(id),
+  external_id  text,
+  status       text        NOT NULL CHECK (status IN ('complete', 'partial', 'error', 'cancelled')),
+  cells        jsonb       NOT NULL,
+  created_at   timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (pipeline_id, generation, ordinal)
+);
+-- Databases from before versions: finished documents become their generation's rows, finished runs publish it.
+INSERT INTO document_versions (pipeline_id, generation, ordinal, document_id, external_id, status, cells)
+SELECT pipeline_id, generation, ordinal, id, external_id, status, cells FROM documents
+WHERE status IN ('complete', 'partial', 'error', 'cancelled')
+ON CONFLICT DO NOTHING;
+UPDATE pipelines SET published_generation = generation, published_at = coalesce(finished_at, updated_at)
+WHERE published_generation = 0 AND status <> 'running';
+
 -- One execution of one phase for one document.
 CREATE TABLE IF NOT EXISTS steps (
   id               bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -126,6 +153,8 @@ CREATE TABLE IF NOT EXISTS steps (
   cache_hit        boolean
 );
 CREATE INDEX IF NOT EXISTS steps_pipeline ON steps (pipeline_id, id);
+-- What a step says beyond its status (e.g. characters of the document replaced to be storable).
+ALTER TABLE steps ADD COLUMN IF NOT EXISTS notes jsonb;
 
 -- State changes, in order; the id is the SSE event id a client resumes from.
 CREATE TABLE IF NOT EXISTS pipeline_events (
@@ -162,6 +191,13 @@ CREATE TABLE IF NOT EXISTS share_tokens (
   created_at       timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX IF NOT EXISTS share_tokens_product ON share_tokens (data_product_id, created_at);
+-- `automatic`: minted by POST …/data-product (a later call replaces one nobody ever used); `manual`:
+-- POST …/share-tokens. `last_used_at` is touched at most once a minute by public reads.
+ALTER TABLE share_tokens ADD COLUMN IF NOT EXISTS kind text NOT NULL DEFAULT 'manual';
+ALTER TABLE share_tokens ADD COLUMN IF NOT EXISTS last_used_at timestamptz;
+-- Archiving revoked links before this existed only by the product's status; revoke them for good.
+UPDATE share_tokens t SET revoked_at = dp.updated_at FROM data_products dp
+WHERE dp.id = t.data_product_id AND dp.status = 'archived' AND t.revoked_at IS NULL;
 
 -- A cell parked by a blocking gate; rebuilt from stored verdicts whenever the data product is created.
 CREATE TABLE IF NOT EXISTS review_items (
@@ -243,6 +279,9 @@ CREATE TABLE IF NOT EXISTS schedule_ticks (
 -- the organization reuses that document's stored parse instead of parsing again.
 ALTER TABLE documents ADD COLUMN IF NOT EXISTS cache_key text;
 CREATE INDEX IF NOT EXISTS documents_parse_cache ON documents (organization_id, cache_key) WHERE parsed IS NOT NULL;
+-- Deliveries of the current phase that started and did not finish (counted before the phase runs,
+-- cleared when it commits or fails cleanly): a phase that keeps killing its process is retired.
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS phase_starts integer NOT NULL DEFAULT 0;
 
 -- Templates: a reusable definition. The draft is edited in place; publishing freezes it as the
 -- next immutable version, which runs pin by (template_id, template_version).

@@ -49,7 +49,12 @@ async function addRows(from: number, to: number) {
   await sql`insert into documents (pipeline_id, organization_id, ordinal, source, status, cells, phase_index)
             select ${pipelineId}, ${organization_id}, g, '{}'::jsonb, 'complete', jsonb_build_object(${cells}), 3
             from generate_series(${from}::int, ${to}::int) g`.execute(services.db);
+  // Readers read the published generation's rows (generation 1: the sync run finished it).
+  await sql`insert into document_versions (pipeline_id, generation, ordinal, document_id, status, cells)
+            select pipeline_id, 1, ordinal, id, status, cells from documents
+            where pipeline_id = ${pipelineId} and ordinal between ${from}::int and ${to}::int`.execute(services.db);
   await sql`analyze documents`.execute(services.db);
+  await sql`analyze document_versions`.execute(services.db);
 }
 
 /** Streams the export and counts bytes and lines; with `sampleMemory`, tracks peak RSS/heap (and live heap under --expose-gc). */
@@ -88,12 +93,12 @@ async function apiExport(productId: string, sampleMemory: boolean) {
   return { seconds, bytes, rows: lines - 1, memory };
 }
 
-// The same released values the API projects (see readExportRows), as text, with the field names as header.
+// The same released values the API projects (see readExportSlice), from the same published rows, as text, with the field names as header.
 const released = (f: string) => `case when cells->'${f}'->>'status' = 'needs_review'
   or (cells->'${f}'->>'status' = 'failed' and cells->'${f}'->'reason'->>'code' = 'rejected_by_review') then null
   else cells->'${f}'->>'value' end as "${f}"`;
-const copyQuery = () => `COPY (select ${FIELDS.map(released).join(", ")} from documents
-  where pipeline_id = '${pipelineId}' and status in ('complete', 'partial') order by ordinal) TO STDOUT (FORMAT csv, HEADER)`;
+const copyQuery = () => `COPY (select ${FIELDS.map(released).join(", ")} from document_versions
+  where pipeline_id = '${pipelineId}' and generation = 1 and status in ('complete', 'partial') order by ordinal) TO STDOUT (FORMAT csv, HEADER)`;
 
 async function copyExport(client: pg.Client) {
   gc?.();

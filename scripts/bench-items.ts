@@ -99,7 +99,12 @@ await sql`insert into documents (pipeline_id, organization_id, ordinal, source, 
     jsonb_build_object('lines', jsonb_build_object('value', (select jsonb_agg(${item} order by i) from generate_series(0, ${perDocument - 1}) i),
       'status', 'completed', 'type', 'table', 'reason', null, 'claimed_by', null, 'resolved_by', 'extraction:rows', 'meta', '{}'::jsonb)), 3
   from generate_series(1, ${documents}) g`.execute(services.db);
+// Readers read the published generation's rows (generation 1: the sync run finished it).
+await sql`insert into document_versions (pipeline_id, generation, ordinal, document_id, status, cells)
+  select pipeline_id, 1, ordinal, id, status, cells from documents
+  where pipeline_id = ${pipelineId} and ordinal >= 1`.execute(services.db);
 await sql`analyze documents`.execute(services.db);
+await sql`analyze document_versions`.execute(services.db);
 const { dataProduct } = await (await call(`/v1/pipelines/${pipelineId}/data-product`, { method: "POST", body: "{}" })).json();
 
 async function apiExport() {
@@ -112,9 +117,10 @@ async function apiExport() {
 }
 const released = (c: string) => `case when i.item->'${c}'->>'status' = 'needs_review'
   or (i.item->'${c}'->>'status' = 'failed' and i.item->'${c}'->'reason'->>'code' = 'rejected_by_review') then null else i.item->'${c}'->>'value' end`;
-const copyQuery = `COPY (select d.id as record_id, i.n - 1 as item_index, ${["description", "qty", "amount"].map(released).join(", ")}
-  from documents d cross join lateral jsonb_array_elements(d.cells->'lines'->'value') with ordinality as i(item, n)
-  where d.pipeline_id = '${pipelineId}' and d.status in ('complete', 'partial') order by d.ordinal, i.n) TO STDOUT (FORMAT csv, HEADER)`;
+const copyQuery = `COPY (select d.document_id as record_id, i.n - 1 as item_index, ${["description", "qty", "amount"].map(released).join(", ")}
+  from document_versions d cross join lateral jsonb_array_elements(d.cells->'lines'->'value') with ordinality as i(item, n)
+  where d.pipeline_id = '${pipelineId}' and d.generation = 1 and d.status in ('complete', 'partial')
+  order by d.ordinal, i.n) TO STDOUT (FORMAT csv, HEADER)`;
 const client = new pg.Client({ connectionString: target.url });
 try {
   await client.connect();

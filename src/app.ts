@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { ApiError } from "./errors";
 import { authenticate } from "./http/auth";
+import { inputGuard, urlGuard } from "./http/input-guard";
 import type { AppEnv, Services } from "./http/env";
 import { renderError, renderNotFound } from "./http/errors";
 import { apiKeyRoutes } from "./routes/api-keys";
@@ -30,6 +31,7 @@ export function createApp(services: Services) {
 
   const v1 = new Hono<AppEnv>()
     .use(authenticate)
+    .use(inputGuard)
     .route("/", apiKeyRoutes)
     .route("/", pipelineRoutes)
     .route("/", pipelineEventRoutes)
@@ -42,6 +44,7 @@ export function createApp(services: Services) {
 
   const app = new Hono<AppEnv>()
     .use(requestId({ headerName: "X-Request-Id" }))
+    .use(urlGuard)
     .use(async (c, next) => {
       c.set("services", services);
       await next();

@@ -38,38 +38,63 @@ export const csvLine = (fields: string[]) => `${fields.map(csvField).join(",")}\
 export const valuesLine = (values: unknown[]) => `${values.map((v) => (typeof v === "number" ? String(v) : csvField(valueText(v)))).join(",")}\r\n`;
 
 /**
- * The data product as CSV, streamed by ordinal slices: memory stays flat whatever the number of
- * rows, and a slow client slows the reads instead of filling a buffer. A few slices are read
- * ahead at once (on separate connections where the pool has them) while one is formatted.
+ * What a CSV export streams: a header, and rows read by ordinal slices `[from, to)` up to a last
+ * ordinal. The record table is one shape; another (e.g. a line-item table) plugs in the same way.
  */
-export function exportCsv(db: Db, pipelineId: string, pipeline: CompiledPipeline): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
+export interface ExportShape {
+  header: string[];
+  /** Ordinals per slice when a row of the shape is larger than a record row (default SLICE_ROWS). */
+  ordinalsPerSlice?: number;
+  lastOrdinal(): Promise<number>;
+  readSlice(from: number, to: number): Promise<unknown[][]>;
+}
+
+/** One row per processed document of a published generation, one column per field. */
+export function recordsShape(db: Db, pipelineId: string, generation: number, pipeline: CompiledPipeline): ExportShape {
   const names = pipeline.fields.map((f) => f.name);
+  return {
+    header: names,
+    lastOrdinal: () => maxOrdinal(db, pipelineId, generation),
+    readSlice: (from, to) => readExportSlice(db, pipelineId, generation, names, from, to),
+  };
+}
+
+/**
+ * An export as CSV, streamed by ordinal slices: memory stays flat whatever the number of rows, and
+ * a slow client slows the reads instead of filling a buffer. A few slices are read ahead at once
+ * (on separate connections where the pool has them) while one is formatted. Slices may be empty
+ * (ordinals with no row); the stream reads on until it has text to give or nothing is left, so it
+ * always ends.
+ */
+export function exportCsv(shape: ExportShape): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  const width = shape.ordinalsPerSlice ?? SLICE_ROWS;
   const ahead: Array<Promise<unknown[][]>> = [];
   let from = 0;
   let last = -1;
   const fill = () => {
     while (ahead.length < SLICES_AHEAD && from <= last) {
-      const slice = readExportSlice(db, pipelineId, names, from, from + SLICE_ROWS);
+      const slice = shape.readSlice(from, from + width);
       slice.catch(() => undefined); // a failed read surfaces when its turn comes, not as an unhandled rejection
       ahead.push(slice);
-      from += SLICE_ROWS;
+      from += width;
     }
   };
   return new ReadableStream<Uint8Array>({
     async start(controller) {
-      controller.enqueue(encoder.encode(csvLine(names)));
-      last = await maxOrdinal(db, pipelineId);
+      controller.enqueue(encoder.encode(csvLine(shape.header)));
+      last = await shape.lastOrdinal();
       fill();
     },
     async pull(controller) {
-      const slice = ahead.shift();
-      if (!slice) return controller.close();
-      const rows = await slice;
-      fill();
-      let chunk = "";
-      for (const values of rows) chunk += valuesLine(values);
-      if (chunk) controller.enqueue(encoder.encode(chunk));
+      for (let slice = ahead.shift(); slice; slice = ahead.shift()) {
+        const rows = await slice;
+        fill();
+        let chunk = "";
+        for (const values of rows) chunk += valuesLine(values);
+        if (chunk) return controller.enqueue(encoder.encode(chunk));
+      }
+      controller.close();
     },
   });
 }

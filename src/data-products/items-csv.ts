@@ -1,8 +1,12 @@
-import { readItemSlice, type ItemPage } from "../db/queries/items";
+import { maxOrdinal } from "../db/queries/data-products";
+import { readItemSlice } from "../db/queries/items";
 import type { Db } from "../db/types";
 import { badRequest } from "../errors";
 import type { CompiledField, CompiledPipeline } from "../pipeline/definition";
-import { csvLine, valuesLine } from "./csv";
+import type { ExportShape } from "./csv";
+
+/** Documents per export slice: a document can hold thousands of items, so slices are few documents wide. */
+const DOCUMENTS_PER_SLICE = 20;
 
 /** The table field `?table=<field>` names, or a 400 at `table`. */
 export function tableField(pipeline: CompiledPipeline, name: string): CompiledField {
@@ -17,30 +21,16 @@ export function tableField(pipeline: CompiledPipeline, name: string): CompiledFi
 }
 
 /**
- * A table field's items as CSV, one row per item (`record_id, item_index, <columns…>`), held-back
- * item cells empty, with the same quoting and formula guard as the main export. Read in slices of
- * whole documents, the next one in flight while one is written, so memory stays bounded.
+ * A table field's items of a published generation as an export shape: one row per item
+ * (`record_id, item_index, <columns…>`), held-back item cells empty; `exportCsv` gives it the same
+ * quoting, formula guard and read-ahead as the main export.
  */
-export function exportItemsCsv(db: Db, pipelineId: string, field: CompiledField): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
+export function itemsShape(db: Db, pipelineId: string, generation: number, field: CompiledField): ExportShape {
   const columns = field.columns!.map((c) => c.name);
-  const read = (afterOrdinal: number) => {
-    const slice = readItemSlice(db, pipelineId, field.name, columns, afterOrdinal);
-    slice.catch(() => undefined); // surfaces when awaited, not as an unhandled rejection
-    return slice;
+  return {
+    header: ["record_id", "item_index", ...columns],
+    ordinalsPerSlice: DOCUMENTS_PER_SLICE,
+    lastOrdinal: () => maxOrdinal(db, pipelineId, generation),
+    readSlice: (from, to) => readItemSlice(db, pipelineId, generation, field.name, columns, from, to),
   };
-  let next: Promise<ItemPage<unknown[]>> | null = read(-1);
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(encoder.encode(csvLine(["record_id", "item_index", ...columns])));
-    },
-    async pull(controller) {
-      if (!next) return controller.close();
-      const { rows, next: after } = await next;
-      next = after ? read(after.ordinal) : null;
-      let chunk = "";
-      for (const [recordId, index, , ...values] of rows) chunk += valuesLine([recordId, index, ...values]);
-      if (chunk) controller.enqueue(encoder.encode(chunk));
-    },
-  });
 }

@@ -8,10 +8,11 @@ const SHARE_TOKEN_SHAPE = /^shr_[A-Za-z0-9_-]{43}$/;
 
 export const looksLikeShareToken = (candidate: string) => SHARE_TOKEN_SHAPE.test(candidate);
 
-export async function mintShareToken(db: Db, organizationId: string, dataProductId: string, expiresAt: Date | null) {
+export async function mintShareToken(
+  db: Db, organizationId: string, dataProductId: string, expiresAt: Date | null, kind: "automatic" | "manual" = "manual",
+) {
   const secret = randomToken(SHARE_TOKEN_PREFIX);
-  const row = await insertShareToken(db, {
-    organizationId, dataProductId, hash: await sha256Hex(secret), prefix: secret.slice(0, SHARE_TOKEN_PREFIX.length + 6), expiresAt,
-  });
+  const prefix = secret.slice(0, SHARE_TOKEN_PREFIX.length + 6);
+  const row = await insertShareToken(db, { organizationId, dataProductId, hash: await sha256Hex(secret), prefix, expiresAt, kind });
   return { secret, row };
 }

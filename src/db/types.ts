@@ -67,6 +67,8 @@ export interface PipelinesTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   finished_at: Timestamp | null;
   webhook_url: string | null;
+  published_generation: Generated<number>;
+  published_at: Timestamp | null;
 }
 
 export interface DocumentsTable {
@@ -89,12 +91,24 @@ export interface DocumentsTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   swept_at: Timestamp | null;
   cache_key: string | null;
+  phase_starts: ColumnType<number, number | undefined, number>;
 }
 
 export interface DocumentPhasesTable {
   document_id: string;
   phase_index: number;
   generation: number;
+  cells: Json;
+  created_at: Generated<Date>;
+}
+
+export interface DocumentVersionsTable {
+  pipeline_id: string;
+  generation: number;
+  ordinal: number;
+  document_id: string;
+  external_id: string | null;
+  status: "complete" | "partial" | "error" | "cancelled";
   cells: Json;
   created_at: Generated<Date>;
 }
@@ -114,6 +128,8 @@ export interface StepsTable {
   error: Json | null;
   lookup_key: string | null;
   cache_hit: boolean | null;
+  /** What the step says beyond its status, e.g. `text_replaced`. */
+  notes: Json | null;
 }
 
 export interface PipelineEventsTable {
@@ -143,6 +159,8 @@ export interface ShareTokensTable {
   expires_at: Timestamp | null;
   revoked_at: Timestamp | null;
   created_at: Generated<Date>;
+  kind: ColumnType<"automatic" | "manual", "automatic" | "manual" | undefined, "automatic" | "manual">;
+  last_used_at: Timestamp | null;
 }
 
 export interface ReviewItemsTable {
@@ -249,6 +267,7 @@ export interface Database {
   pipelines: PipelinesTable;
   documents: DocumentsTable;
   document_phases: DocumentPhasesTable;
+  document_versions: DocumentVersionsTable;
   steps: StepsTable;
   pipeline_events: PipelineEventsTable;
   data_products: DataProductsTable;

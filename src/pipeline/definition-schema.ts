@@ -6,7 +6,8 @@ import { DATE_LANGUAGES } from "../documents/normalize/months";
 import {
   ConstantExtractorInput, fieldExtractionOptions, MAX_EXTRACTORS, textExtractorOptions, WhenInput,
 } from "./definition-extraction";
-import { FIELD_TYPES, TABLE_TYPE } from "./types";
+import { MAX_PATTERN_LENGTH, Pattern as LinearPattern } from "../documents/pattern";
+import { FIELD_TYPES, RESERVED_NAMES, TABLE_TYPE } from "./types";
 
 /** Limits of one definition (documented in the README). */
 export const MAX_FIELDS = 100;
@@ -15,16 +16,14 @@ export const MAX_GATES = 50;
 export const MAX_RULES = 100;
 export const MAX_LOOKUP_ENTRIES = 10_000;
 
-const isRegex = (pattern: string) => {
-  try {
-    new RegExp(pattern);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-const Pattern = v.pipe(v.string(), v.minLength(1), v.maxLength(500), v.check(isRegex, "is not a valid regular expression"));
+/** A user pattern is RE2 syntax (linear time): the message carries RE2's reason when it cannot take it. */
+const Pattern = v.pipe(
+  v.string(), v.minLength(1), v.maxLength(MAX_PATTERN_LENGTH),
+  v.rawCheck(({ dataset, addIssue }) => {
+    const reason = dataset.typed ? LinearPattern.check(dataset.value) : undefined;
+    if (reason) addIssue({ message: reason });
+  }),
+);
 const Flags = v.pipe(v.string(), v.regex(/^(?!.*(.).*\1)[imsu]*$/, "use only the flags i, m, s and u, each at most once"));
 const IsoDate = v.pipe(v.string(), v.isoDate("must be a date as YYYY-MM-DD"));
 const FieldRef = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
@@ -99,7 +98,10 @@ export const ColumnInput = v.strictObject({
 });
 
 export const FieldInput = v.strictObject({
-  name: v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "must start with a letter or _ and hold only letters, digits and _ (at most 64)")),
+  name: v.pipe(
+    v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "must start with a letter or _ and hold only letters, digits and _ (at most 64)"),
+    v.check((name) => !RESERVED_NAMES.has(name), "is a reserved name (__proto__, constructor and prototype are)"),
+  ),
   type: v.picklist([...FIELD_TYPES, TABLE_TYPE]),
   required: v.optional(v.boolean()),
   columns: v.optional(v.pipe(v.array(ColumnInput), v.minLength(1), v.maxLength(MAX_COLUMNS))),

@@ -1,4 +1,4 @@
-import { capturingGroups } from "../documents/extractors/regex";
+import { Pattern } from "../documents/pattern";
 import { badRequest, type IssueDetail } from "../errors";
 import type { Aggregate, PreprocessStep } from "./definition-extraction";
 import type { Extractor, FieldDefinition, Gate, PhaseDefinition, ResolveOptions, Rule } from "./definition-schema";
@@ -56,12 +56,11 @@ const OPTION_TYPES: OptionTypes = {
 };
 
 
-function checkRegex(pattern: string, flags: string | undefined, path: string, problems: IssueDetail[]) {
-  try {
-    new RegExp(pattern, flags);
-  } catch {
-    problems.push({ path, message: `is not a valid regular expression with flags '${flags}'` });
-  }
+/** Compiles a user pattern on RE2 as it will run; its reason is the 400's message when RE2 cannot take it. */
+function checkPattern(pattern: string, flags: string | undefined, path: string, problems: IssueDetail[]): Pattern | undefined {
+  const reason = Pattern.check(pattern, flags);
+  if (reason) return void problems.push({ path, message: reason });
+  return Pattern.compile(pattern, flags);
 }
 
 function checkExpression(source: string, known: Set<string>, path: string, problems: IssueDetail[]) {
@@ -72,12 +71,13 @@ function checkExpression(source: string, known: Set<string>, path: string, probl
 
 function checkExtractor(extractor: Extractor, path: string, problems: IssueDetail[]) {
   if (extractor.type !== "regex") return;
-  if (extractor.flags) checkRegex(extractor.pattern, extractor.flags, `${path}.flags`, problems);
+  const pattern = checkPattern(extractor.pattern, extractor.flags, `${path}.pattern`, problems);
+  if (!pattern) return;
   const { group } = extractor;
-  if (typeof group === "number" && group > capturingGroups(extractor.pattern)) {
+  if (typeof group === "number" && group > pattern.groupCount) {
     problems.push({ path: `${path}.group`, message: `the pattern has no group ${group}` });
   }
-  if (typeof group === "string" && !extractor.pattern.includes(`(?<${group}>`)) {
+  if (typeof group === "string" && !pattern.groupNames.includes(group)) {
     problems.push({ path: `${path}.group`, message: `the pattern has no group named '${group}'` });
   }
 }
@@ -144,7 +144,7 @@ function checkRule(rule: Rule, fields: Map<string, CompiledField>, path: string,
   const field = fields.get(ref.field);
   if (!field) return problems.push({ path: `${path}.field`, message: `unknown field '${ref.field}'` });
   const columnType = checkItemRule(rule, field, ref.column, path, problems);
-  if (rule.rule === "pattern" && rule.flags) checkRegex(rule.pattern, rule.flags, `${path}.flags`, problems);
+  if (rule.rule === "pattern") checkPattern(rule.pattern, rule.flags, `${path}.pattern`, problems);
   if (rule.rule === "expression") checkExpression(rule.expression, new Set(fields.keys()), `${path}.expression`, problems);
   // checkItemRule has judged rules on a table field or on a column that is not there.
   if (columnType === null && (ref.column !== null || field.columns)) return;

@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { Pattern } from "../documents/pattern";
-import { FIELD_TYPES } from "./types";
+import { FIELD_TYPES, RESERVED_NAMES } from "./types";
 
 /**
  * The input shapes of line items (a field of `type: "table"`): its columns and the extractors that
@@ -20,6 +20,7 @@ export const ItemPattern = v.pipe(
 export const ColumnName = v.pipe(
   v.string(),
   v.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "must start with a letter or _ and hold only letters, digits and _ (at most 64)"),
+  v.check((name) => !RESERVED_NAMES.has(name), "is a reserved name (__proto__, constructor and prototype are)"),
 );
 const Index = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000));
 const HeaderRef = v.union([v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200)), Index]);

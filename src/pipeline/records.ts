@@ -1,5 +1,6 @@
 import type { PipelineRow } from "../db/queries/pipelines";
 import type { CompiledPipeline } from "./definition";
+import { truthfulCell } from "./cell-status";
 import { releasedItems, releasedValue } from "./holdback";
 import type { Cell, Cells } from "./types";
 
@@ -23,7 +24,7 @@ export function presentRecords(pipeline: PipelineRow, documents: RecordDocument[
   for (const doc of documents) {
     const cells = doc.cells as Cells;
     const fields: Cells = {};
-    for (const field of config.fields) fields[field.name] = heldBack(cells[field.name]);
+    for (const field of config.fields) fields[field.name] = heldBack(truthfulCell(cells[field.name], doc));
     records[doc.id] = { id: doc.id, external_id: doc.external_id, filename: doc.filename, status: doc.status, fields };
   }
   return {

@@ -16,7 +16,9 @@ export class RunInFlightError extends ApiError {
 /**
  * Reruns a finished run from the first phase of a type: earlier phases are not executed and their
  * stored cells are reused as they are; that phase and all later ones run again under a new
- * generation, so messages of the old generation are ignored. Reviewer decisions live in their own
+ * generation, so messages of the old generation are ignored. A document that never finished the
+ * phases before it (it errored or was cancelled earlier) restarts from its first unfinished phase,
+ * so a rerun from transfer fetches again documents whose URL was down. Reviewer decisions live in their own
  * log and are consulted again by every validation phase that runs.
  */
 export async function rerunPipeline(services: Services, pipeline: PipelineRow, fromPhase: PhaseType) {
@@ -26,7 +28,6 @@ export async function rerunPipeline(services: Services, pipeline: PipelineRow, f
   const { generation, documents } = await services.db.transaction().execute(async (trx) => {
     const state = await lockForRerun(trx, pipeline.id);
     if (state.in_flight > 0) throw new RunInFlightError(state.in_flight);
-    if (state.processed === 0) throw badRequest("this run has no record set to rerun from");
     const generation = state.generation + 1;
     return { generation, documents: await resetForRerun(trx, pipeline.id, fromPhaseIndex, generation, initialCells(config)) };
   });

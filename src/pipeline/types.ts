@@ -13,6 +13,8 @@ export type FieldType = (typeof FIELD_TYPES)[number];
 /** A field of this type holds line items: many rows per document, each column a cell of a scalar type. */
 export const TABLE_TYPE = "table";
 export type FieldKind = FieldType | typeof TABLE_TYPE;
+/** Field and column names become keys of plain objects (records, items, expression input): these would reach the prototype. */
+export const RESERVED_NAMES: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
 
 export const PHASE_TYPES = ["transfer", "extraction", "resolution", "validation"] as const;
 export type PhaseType = (typeof PHASE_TYPES)[number];

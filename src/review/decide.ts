@@ -1,6 +1,6 @@
 import { sql, type Transaction } from "kysely";
 import { finalStatusSql } from "../db/queries/deliveries";
-import { applyDecidedCell, insertDecision, lockReviewItem } from "../db/queries/reviews";
+import { applyDecidedCell, applyDecisionToVersion, insertDecision, lockReviewItem } from "../db/queries/reviews";
 import type { Database, Decision } from "../db/types";
 import { badRequest, conflict, notFound } from "../errors";
 import type { Caller, Services } from "../http/env";
@@ -8,6 +8,7 @@ import type { CompiledPipeline } from "../pipeline/definition";
 import { documentOutcome } from "../pipeline/outcome";
 import { checkValueForField } from "../pipeline/override";
 import { decidedCell } from "../pipeline/cells";
+import { deriveFields } from "../pipeline/derived";
 import type { Cells } from "../pipeline/types";
 import { reviewedCell } from "./reviewed-cell";
 
@@ -18,8 +19,9 @@ export interface DecisionInput {
 }
 
 /**
- * Records a reviewer's decision in one transaction: the decision log entry, the item, the cell
- * (current and every later snapshot), and the document's outcome with its run's counters.
+ * Records a reviewer's decision in one transaction: the decision log entry, the item, the cell and
+ * the values derived from it (current and every later snapshot), the document's outcome with its
+ * run's counters, and the document's row of its generation (readers see it if that one is published).
  */
 export async function decideReview(services: Services, caller: Caller, itemId: string, input: DecisionInput) {
   if (input.decision !== "override" && input.value !== undefined) throw badRequest("only an override takes a value", [{ path: "value", message: "allowed only with decision 'override'" }]);
@@ -42,9 +44,18 @@ export async function decideReview(services: Services, caller: Caller, itemId: s
       field: item.field, gate: item.gate, decision: input.decision, value, comment: input.comment ?? null, keyId: caller.keyId, item: target.item,
     });
     await trx.updateTable("review_items").set({ status: "decided", decided_at: sql`now()` }).where("id", "=", item.id).execute();
-    const cell = decidedCell(target.cell, { decision: input.decision, value, comment: input.comment });
-    await applyDecidedCell(trx, item.document_id, item.field, item.phase_index, cell, target.item);
-    await settleDocumentOutcome(trx, item, pipeline, { ...cells, [item.field]: target.within(cell) });
+    const decided = decidedCell(target.cell, { decision: input.decision, value, comment: input.comment });
+    // An item cell is written at its own place, so snapshots keep their other items as they were.
+    await applyDecidedCell(trx, item.document_id, item.field, item.phase_index, decided, target.item);
+    // Values computed from the decided cell are recomputed: released with it, or held by another input.
+    const before = { ...cells, [item.field]: target.within(decided) };
+    const after = await deriveFields(pipeline, before, true);
+    for (const name of Object.keys(after)) {
+      if (JSON.stringify(after[name]) === JSON.stringify(before[name])) continue;
+      await applyDecidedCell(trx, item.document_id, name, item.phase_index, after[name]);
+    }
+    const status = await settleDocumentOutcome(trx, item, pipeline, after);
+    await applyDecisionToVersion(trx, item.document_id, after, status);
     return decision;
   });
 }
@@ -56,13 +67,14 @@ async function settleDocumentOutcome(
   pipeline: CompiledPipeline,
   cells: Cells,
 ) {
-  if (item.document_status !== "complete" && item.document_status !== "partial") return;
+  if (item.document_status !== "complete" && item.document_status !== "partial") return item.document_status;
   const outcome = documentOutcome(pipeline, cells);
-  if (outcome === item.document_status) return;
+  if (outcome === item.document_status) return outcome;
   const delta = outcome === "complete" ? 1 : -1;
   const complete = sql`complete_count + ${delta}`;
   await trx.updateTable("documents").set({ status: outcome }).where("id", "=", item.document_id).execute();
   await sql`update pipelines set complete_count = ${complete}, partial_count = partial_count - ${delta}, updated_at = now(),
               status = case when status = 'running' then status else ${finalStatusSql(complete, sql`error_count`, sql`cancelled_count`)} end
             where id = ${item.pipeline_id}`.execute(trx);
+  return outcome;
 }

@@ -1,16 +1,19 @@
 import { describeRoute } from "hono-openapi";
 import { Hono, type Context } from "hono";
 import * as v from "valibot";
-import { exportCsv } from "../data-products/csv";
+import { exportCsv, recordsShape } from "../data-products/csv";
+import { describePublished, publishedView } from "../data-products/published";
 import { createDataProduct, presentDataProduct } from "../data-products/create";
-import { exportItemsCsv, tableField } from "../data-products/items-csv";
+import { itemsShape, tableField } from "../data-products/items-csv";
 import { itemsPage } from "../data-products/items-rows";
 import { mintShareToken } from "../data-products/share-tokens";
-import { archiveDataProduct, findDataProduct, listDataProducts, readRows } from "../db/queries/data-products";
+import {
+  archiveDataProduct, findDataProduct, generationKept, listDataProducts, readRows,
+} from "../db/queries/data-products";
 import { findPipeline } from "../db/queries/pipelines";
 import { listShareTokens, revokeShareToken } from "../db/queries/share-tokens";
 import { sha256Hex } from "../crypto";
-import { badRequest, notFound } from "../errors";
+import { badRequest, conflict, notFound } from "../errors";
 import { requireScope } from "../http/auth";
 import type { AppEnv, Caller, Services } from "../http/env";
 import { success } from "../http/openapi";
@@ -25,17 +28,42 @@ const CreateBody = v.strictObject({ name: v.optional(v.pipe(v.string(), v.trim()
 const ShareTokenBody = v.strictObject({
   expires_in: v.optional(v.pipe(v.number(), v.integer(), v.minValue(60), v.maxValue(365 * 24 * 3600))),
 });
+/** `g<generation>r<ordinal>` pages records; `g<generation>i<ordinal>.<item_index>` pages a table's items. */
+const CURSOR = /^g(\d{1,9})(?:r(\d{1,9})|i(\d{1,9})\.(\d{1,10}))$/;
 const TableQuery = { table: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "must be a field name"))) };
 const RowsQuery = v.object({
   limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(1000)), "100"),
-  cursor: v.optional(v.pipe(v.string(), v.regex(/^(r\d{1,9}|i\d{1,9}\.\d{1,10})$/, "must be a cursor from a previous page"))),
+  cursor: v.optional(v.pipe(v.string(), v.regex(CURSOR, "must be a cursor from a previous page"))),
   ...TableQuery,
 });
 const ExportQuery = v.object(TableQuery);
 const TokenParam = v.object({
   id: v.pipe(v.string(), v.uuid("must be a UUID")),
-  token: v.pipe(v.string(), v.regex(/^(shr_[A-Za-z0-9_-]{43}|[0-9a-f-]{36})$/, "must be a share token or its id")),
+  token: v.pipe(v.string(), v.regex(/^(shr_[A-Za-z0-9_-]{43}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i, "must be a share token or its id")),
 });
+
+const archiveRoute = describeRoute({
+  summary: "Archive a data product",
+  tags: ["data-products"],
+  responses: success(200, "The archived product and how many share links were revoked; they stay revoked if it is reactivated"),
+});
+const rowsRoute = describeRoute({
+  summary: "Read rows with holdback, keyset-paged",
+  tags: ["data-products"],
+  responses: success(200, "{ items, next_cursor, generation, as_of }: the last finished generation; held-back cells show their status; ?table=<field> pages a table field's items with record_id and item_index"),
+});
+const exportRoute = describeRoute({
+  summary: "Export the rows as streamed CSV; ?table=<field> exports one row per item",
+  tags: ["data-products"],
+  responses: success(200, "RFC 4180 CSV of the last finished generation (ETag, Sluice-Generation, Last-Modified); held-back cells empty", "text/csv"),
+});
+
+/** A cursor pins the generation its first page showed, so paging never mixes two generations. */
+function parseCursor(cursor: string) {
+  const [, generation, ordinal, itemOrdinal, index] = CURSOR.exec(cursor)!;
+  if (ordinal !== undefined) return { generation: Number(generation), ordinal: Number(ordinal), item: null };
+  return { generation: Number(generation), ordinal: Number(itemOrdinal), item: { ordinal: Number(itemOrdinal), index: Number(index) } };
+}
 
 async function ownProduct(services: Services, caller: Caller, id: string) {
   const product = await findDataProduct(services.db, caller.organizationId, id);
@@ -64,37 +92,55 @@ export const dataProductRoutes = new Hono<AppEnv>()
   .get("/data-products/:id", describeRoute({ summary: "Get a data product", tags: ["data-products"], responses: success(200, "The data product") }), requireScope("read"), valid("param", IdParam), async (c) => {
     return c.json(presentDataProduct(await ownProduct(c.get("services"), c.get("caller"), c.req.valid("param").id)));
   })
-  .delete("/data-products/:id", describeRoute({ summary: "Archive a data product", tags: ["data-products"], responses: success(200, "The archived product; its share links stop working") }), requireScope("write"), valid("param", IdParam), async (c) => {
-    const row = await archiveDataProduct(c.get("services").db, c.get("caller").organizationId, c.req.valid("param").id);
-    if (!row) throw notFound("data product");
-    return c.json(presentDataProduct(row));
+  .delete("/data-products/:id", archiveRoute, requireScope("write"), valid("param", IdParam), async (c) => {
+    const archived = await archiveDataProduct(c.get("services").db, c.get("caller").organizationId, c.req.valid("param").id);
+    if (!archived) throw notFound("data product");
+    return c.json({ ...presentDataProduct(archived.product), revoked_share_tokens: archived.revokedShareTokens });
   })
-  .get("/data-products/:id/rows", describeRoute({ summary: "Read rows with holdback, keyset-paged; ?table=<field> pages a table field's items", tags: ["data-products"], responses: success(200, "{ items, next_cursor }: held-back cells show their status, not their value; items carry record_id and item_index") }), requireScope("read"), valid("param", IdParam), valid("query", RowsQuery), async (c) => {
+  .get("/data-products/:id/rows", rowsRoute, requireScope("read"), valid("param", IdParam), valid("query", RowsQuery), async (c) => {
     const services = c.get("services");
     const product = await ownProduct(services, c.get("caller"), c.req.valid("param").id);
     const { limit, cursor, table } = c.req.valid("query");
     const pipeline = await productPipeline(services, c.get("caller"), product.pipeline_id);
     const config = pipeline.config as unknown as CompiledPipeline;
-    if (table !== undefined) return c.json(await itemsPage(services.db, product.pipeline_id, tableField(config, table), cursor, limit));
-    if (cursor && !cursor.startsWith("r")) throw badRequest("invalid query", [{ path: "cursor", message: "an item cursor pages ?table= only" }]);
+    // The table is checked before the ETag so a wrong name is a 400, never a 304.
+    const field = table === undefined ? null : tableField(config, table);
+    const view = publishedView(pipeline.published_generation, pipeline.published_at);
+    const at = cursor ? parseCursor(cursor) : { generation: view.generation, ordinal: -1, item: null };
+    if (cursor && (at.item === null) !== (field === null)) {
+      const message = field ? "a record cursor pages the records, not ?table=" : "an item cursor pages ?table= only";
+      throw badRequest("invalid query", [{ path: "cursor", message }]);
+    }
+    if (at.generation !== view.generation && !(await generationKept(services.db, pipeline.id, at.generation))) {
+      throw conflict(`the data product moved on to generation ${view.generation}; read again from the first page`);
+    }
+    const shown = at.generation === view.generation ? view : publishedView(at.generation, null);
+    if (describePublished(c, shown)) return c.body(null, 304);
+    if (field) {
+      const page = await itemsPage(services.db, product.pipeline_id, at.generation, field, at.item, limit);
+      const next = page.next && `g${at.generation}i${page.next.ordinal}.${page.next.index}`;
+      return c.json({ items: page.items, next_cursor: next, generation: shown.generation, as_of: shown.asOf });
+    }
     const names = config.fields.map((f) => f.name);
-    const rows = await readRows(services.db, product.pipeline_id, cursor ? Number(cursor.slice(1)) : -1, limit);
+    const rows = await readRows(services.db, product.pipeline_id, at.generation, at.ordinal, limit);
     const items = rows.map((row) => {
       const cells = row.cells as Cells;
       return { record_id: row.id, external_id: row.external_id, status: row.status, fields: Object.fromEntries(names.map((n) => [n, publicCell(cells[n])])) };
     });
-    return c.json({ items, next_cursor: rows.length === limit ? `r${rows[rows.length - 1].ordinal}` : null });
+    const next = rows.length === limit ? `g${at.generation}r${rows[rows.length - 1].ordinal}` : null;
+    return c.json({ items, next_cursor: next, generation: shown.generation, as_of: shown.asOf });
   })
-  .get("/data-products/:id/export.csv", describeRoute({ summary: "Export the rows as streamed CSV; ?table=<field> exports one row per item", tags: ["data-products"], responses: success(200, "RFC 4180 CSV, header row first; held-back cells empty", "text/csv") }), requireScope("read"), valid("param", IdParam), valid("query", ExportQuery), async (c) => {
+  .get("/data-products/:id/export.csv", exportRoute, requireScope("read"), valid("param", IdParam), valid("query", ExportQuery), async (c) => {
     const services = c.get("services");
     const product = await ownProduct(services, c.get("caller"), c.req.valid("param").id);
     const pipeline = await productPipeline(services, c.get("caller"), product.pipeline_id);
     const config = pipeline.config as unknown as CompiledPipeline;
     const { table } = c.req.valid("query");
-    if (table !== undefined) {
-      return csvResponse(c, exportItemsCsv(services.db, pipeline.id, tableField(config, table)), `${product.name}-${table}`);
-    }
-    return csvResponse(c, exportCsv(services.db, pipeline.id, config), product.name);
+    const field = table === undefined ? null : tableField(config, table);
+    if (describePublished(c, publishedView(pipeline.published_generation, pipeline.published_at))) return c.body(null, 304);
+    const generation = pipeline.published_generation;
+    if (field) return csvResponse(c, exportCsv(itemsShape(services.db, pipeline.id, generation, field)), `${product.name}-${field.name}`);
+    return csvResponse(c, exportCsv(recordsShape(services.db, pipeline.id, generation, config)), product.name);
   })
   .post("/data-products/:id/share-tokens", describeRoute({ summary: "Create a share token (shown once)", tags: ["share-tokens"], responses: success(201, "The token, shown this once, and its public CSV URL") }), requireScope("write"), valid("param", IdParam), valid("json", ShareTokenBody), async (c) => {
     const services = c.get("services");

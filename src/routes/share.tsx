@@ -2,9 +2,10 @@ import { describeRoute } from "hono-openapi";
 import { Hono, type Context } from "hono";
 import type { FC } from "hono/jsx";
 import { sha256Hex } from "../crypto";
-import { exportCsv, cellText } from "../data-products/csv";
+import { exportCsv, cellText, recordsShape } from "../data-products/csv";
+import { describePublished, publishedView } from "../data-products/published";
 import { looksLikeShareToken } from "../data-products/share-tokens";
-import { readRows, countProcessed } from "../db/queries/data-products";
+import { countRows, readRows } from "../db/queries/data-products";
 import { resolveShareToken } from "../db/queries/share-tokens";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../http/env";
@@ -12,32 +13,28 @@ import { applyRateLimit } from "../http/rate-limit";
 import type { CompiledPipeline } from "../pipeline/definition";
 import type { Cells } from "../pipeline/types";
 import { csvResponse } from "./data-products";
-import { exportItemsCsv, tableField } from "../data-products/items-csv";
+import { itemsShape, tableField } from "../data-products/items-csv";
 
 const PREVIEW_ROWS = 20;
 const gone = () => new ApiError("not_found", "share link not found");
 
-/** Client address for per-IP limits: the platform's header where one is trusted, else the socket's. */
+/** Client address for per-IP limits, as the runtime knows it (src/http/client-ip.ts); never a header a client chose. */
 function clientIp(c: Context<AppEnv>): string {
-  return c.req.header("cf-connecting-ip") ?? c.get("services").clientIp?.(c) ?? "unknown";
+  return c.get("services").clientIp?.(c) ?? "unknown";
 }
 
 /**
  * Resolves a public token after both limits pass. Unknown, revoked, expired and archived all fail
  * the same way, after the same work, so a caller learns nothing from the difference.
  */
-async function shared(c: Context<AppEnv>, token: string, table?: string) {
+async function shared(c: Context<AppEnv>, token: string) {
   const { db, rateLimiters } = c.get("services");
   const hash = await sha256Hex(token);
   await applyRateLimit(c, rateLimiters.share, `ip:${clientIp(c)}`);
   await applyRateLimit(c, rateLimiters.share, `token:${hash}`);
   const found = looksLikeShareToken(token) ? await resolveShareToken(db, hash) : undefined;
   if (!found) throw gone();
-  const etag = `W/"${found.generation}-${new Date(found.pipeline_updated_at).getTime()}-${new Date(found.product_updated_at).getTime()}${table ? `-${table}` : ""}"`;
-  // private: a shared cache must never keep a copy that outlives the token's revocation.
-  c.header("Cache-Control", "private, no-cache");
-  c.header("ETag", etag);
-  return { ...found, etag, pipeline: found.config as unknown as CompiledPipeline };
+  return { ...found, view: publishedView(found.generation, found.as_of), pipeline: found.config as unknown as CompiledPipeline };
 }
 
 const Preview: FC<{ name: string; token: string; header: string[]; rows: string[][]; total: number }> = (p) => (
@@ -77,15 +74,21 @@ export const shareRoutes = new Hono<AppEnv>().get("/share/:file", describeRoute(
   const isCsv = file.endsWith(".csv");
   const token = isCsv ? file.slice(0, -4) : file;
   const table = isCsv ? c.req.query("table") : undefined;
-  const found = await shared(c, token, table);
+  const found = await shared(c, token);
   // The table is checked before the ETag so a wrong name is a 400, never a 304.
-  const items = table === undefined ? null : tableField(found.pipeline, table);
-  if (c.req.header("if-none-match") === found.etag) return c.body(null, 304);
-  if (items) return csvResponse(c, exportItemsCsv(c.get("services").db, found.pipeline_id, items), `${found.name}-${items.name}`);
-  if (isCsv) return csvResponse(c, exportCsv(c.get("services").db, found.pipeline_id, found.pipeline), found.name);
+  const field = table === undefined ? null : tableField(found.pipeline, table);
+  if (describePublished(c, found.view)) return c.body(null, 304);
   const { db } = c.get("services");
+  if (field) {
+    return csvResponse(c, exportCsv(itemsShape(db, found.pipeline_id, found.generation, field)), `${found.name}-${field.name}`);
+  }
+  if (isCsv) {
+    return csvResponse(c, exportCsv(recordsShape(db, found.pipeline_id, found.generation, found.pipeline)), found.name);
+  }
   const header = found.pipeline.fields.map((f) => f.name);
-  const rows = (await readRows(db, found.pipeline_id, -1, PREVIEW_ROWS)).map((r) => header.map((name) => cellText((r.cells as Cells)[name])));
+  const rows = (await readRows(db, found.pipeline_id, found.generation, -1, PREVIEW_ROWS))
+    .map((r) => header.map((name) => cellText((r.cells as Cells)[name])));
+  const total = await countRows(db, found.pipeline_id, found.generation);
   c.header("X-Robots-Tag", "noindex");
-  return c.html(<Preview name={found.name} token={token} header={header} rows={rows} total={await countProcessed(db, found.pipeline_id)} />);
+  return c.html(<Preview name={found.name} token={token} header={header} rows={rows} total={total} />);
 });

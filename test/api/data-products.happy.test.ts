@@ -113,6 +113,10 @@ describe("data products", () => {
               select d.pipeline_id, d.organization_id, g, d.source, 'complete',
                      jsonb_set(d.cells, '{invoice_number,value}', to_jsonb('N-' || g)), d.phase_index
               from documents d, generate_series(1, 4500) g where d.pipeline_id = ${run.id}`.execute(t.db);
+    // Readers read the published generation's rows, which a finishing commit writes.
+    await sql`insert into document_versions (pipeline_id, generation, ordinal, document_id, status, cells)
+              select pipeline_id, generation, ordinal, id, status, cells from documents
+              where pipeline_id = ${run.id} and ordinal > 0`.execute(t.db);
     const { body } = await createProduct(t, run.id);
     const text = await (await t.request(`/v1/data-products/${body.dataProduct.id}/export.csv`)).text();
     const numbers = text.trimEnd().split("\r\n").slice(1).map((line) => line.split(",")[0]);

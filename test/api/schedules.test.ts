@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signDelivery } from "../../src/adapters/queue/signature";
 import { claimTick } from "../../src/db/queries/schedules";
@@ -90,13 +91,12 @@ describe("scheduled reruns", () => {
     now = new Date("2026-11-23T12:10:00Z");
     const pipelineId = await finishedRun();
     const { id } = await createSchedule({ pipeline_id: pipelineId, cron: "30 12 * * *", from_phase: "extraction" });
-    // A run none of whose documents got through a phase has nothing to rerun from.
-    const docs = t.db.selectFrom("documents").select("id").where("pipeline_id", "=", pipelineId);
-    await t.db.deleteFrom("document_phases").where("document_id", "in", docs).execute();
+    // A snapshot that lost the scheduled phase (written straight to the table: the API never allows it).
+    await sql`update pipelines set config = jsonb_set(config, '{phases,1,type}', '"resolution"') where id = ${pipelineId}`.execute(t.db);
     now = new Date("2026-11-23T12:30:05Z");
     await runDueSchedules(t.services);
     const detail = await getSchedule(id);
-    expect(detail.ticks).toEqual([expect.objectContaining({ outcome: "failed", detail: "this run has no record set to rerun from" })]);
+    expect(detail.ticks).toEqual([expect.objectContaining({ outcome: "failed", detail: "this run has no extraction phase" })]);
     expect(detail.next_run_at).toBe("2026-11-24T12:30:00.000Z");
   });
 

@@ -32,27 +32,50 @@ export async function listDataProducts(db: Db, organizationId: string, limit: nu
   return { items, total: Number(total.n) };
 }
 
+/** Archives a product and revokes every link it has, for good: reactivating it does not bring them back. */
 export async function archiveDataProduct(db: Db, organizationId: string, id: string) {
-  return db
-    .updateTable("data_products")
-    .set({ status: "archived", updated_at: sql`now()` })
-    .where("id", "=", id)
-    .where("organization_id", "=", organizationId)
-    .returningAll()
-    .executeTakeFirst();
+  return db.transaction().execute(async (trx) => {
+    const product = await trx
+      .updateTable("data_products")
+      .set({ status: "archived", updated_at: sql`now()` })
+      .where("id", "=", id)
+      .where("organization_id", "=", organizationId)
+      .returningAll()
+      .executeTakeFirst();
+    if (!product) return undefined;
+    const revoked = await trx.updateTable("share_tokens").set({ revoked_at: sql`now()` })
+      .where("data_product_id", "=", id).where("revoked_at", "is", null).executeTakeFirst();
+    return { product, revokedShareTokens: Number(revoked.numUpdatedRows) };
+  });
 }
 
-/** Documents whose rows a data product shows: processed ones, in input order. */
-export async function readRows(db: Db, pipelineId: string, afterOrdinal: number, limit: number) {
+/** What a product's readers see: the run's published generation and when it last changed. */
+export interface Published {
+  generation: number;
+  asOf: Date | null;
+}
+
+const SHOWN = ["complete", "partial"] as const;
+
+/** The rows of one generation: its processed documents, in input order, keyset-paged by ordinal. */
+export async function readRows(db: Db, pipelineId: string, generation: number, afterOrdinal: number, limit: number) {
   return db
-    .selectFrom("documents")
-    .select(["id", "ordinal", "external_id", "status", "cells"])
+    .selectFrom("document_versions")
+    .select(["document_id as id", "ordinal", "external_id", "status", "cells"])
     .where("pipeline_id", "=", pipelineId)
-    .where("status", "in", ["complete", "partial"])
+    .where("generation", "=", generation)
+    .where("status", "in", SHOWN)
     .where("ordinal", ">", afterOrdinal)
     .orderBy("ordinal")
     .limit(limit)
     .execute();
+}
+
+/** Whether a generation's rows are still kept (a cursor may name one that a later switch dropped). */
+export async function generationKept(db: Db, pipelineId: string, generation: number): Promise<boolean> {
+  const row = await db.selectFrom("document_versions").select("ordinal").where("pipeline_id", "=", pipelineId)
+    .where("generation", "=", generation).limit(1).executeTakeFirst();
+  return row !== undefined;
 }
 
 /**
@@ -62,32 +85,49 @@ export async function readRows(db: Db, pipelineId: string, afterOrdinal: number,
  * The holdback rule here must match `releasedValue` in pipeline/holdback.ts; the CSV tests cover both.
  * A table field's column gives its item count (`?table=<field>` exports the items).
  */
-export async function readExportSlice(db: Db, pipelineId: string, fields: string[], from: number, to: number): Promise<unknown[][]> {
-  const values = sql.join(fields.map((name) => sql`case when d.cells->${name}->>'status' = 'needs_review'
-      or (d.cells->${name}->>'status' = 'failed' and d.cells->${name}->'reason'->>'code' = 'rejected_by_review') then null
-      when d.cells->${name}->>'type' = 'table' and jsonb_typeof(d.cells->${name}->'value') = 'array'
-        then to_jsonb(jsonb_array_length(d.cells->${name}->'value'))
-      else d.cells->${name}->'value' end`));
+export async function readExportSlice(
+  db: Db, pipelineId: string, generation: number, fields: string[], from: number, to: number,
+): Promise<unknown[][]> {
+  const values = sql.join(fields.map((name) => sql`case when v.cells->${name}->>'status' = 'needs_review'
+      or (v.cells->${name}->>'status' = 'failed' and v.cells->${name}->'reason'->>'code' = 'rejected_by_review') then null
+      when v.cells->${name}->>'type' = 'table' and jsonb_typeof(v.cells->${name}->'value') = 'array'
+        then to_jsonb(jsonb_array_length(v.cells->${name}->'value'))
+      else v.cells->${name}->'value' end`));
   const result = await sql<{ page: string | null }>`
-    select json_agg(jsonb_build_array(${values}) order by d.ordinal)::text as page from documents d
-    where d.pipeline_id = ${pipelineId} and d.status in ('complete', 'partial') and d.ordinal >= ${from} and d.ordinal < ${to}`.execute(db);
+    select json_agg(jsonb_build_array(${values}) order by v.ordinal)::text as page from document_versions v
+    where v.pipeline_id = ${pipelineId} and v.generation = ${generation} and v.status in ('complete', 'partial')
+      and v.ordinal >= ${from} and v.ordinal < ${to}`.execute(db);
   const page = result.rows[0]?.page;
   return page ? (JSON.parse(page) as unknown[][]) : [];
 }
 
-export async function maxOrdinal(db: Db, pipelineId: string): Promise<number> {
-  const row = await db.selectFrom("documents").select((eb) => eb.fn.max("ordinal").as("max")).where("pipeline_id", "=", pipelineId).executeTakeFirst();
+/** The last ordinal of a generation's rows, -1 when it has none. */
+export async function maxOrdinal(db: Db, pipelineId: string, generation: number): Promise<number> {
+  const row = await db.selectFrom("document_versions").select((eb) => eb.fn.max("ordinal").as("max"))
+    .where("pipeline_id", "=", pipelineId).where("generation", "=", generation).executeTakeFirst();
   return row?.max ?? -1;
 }
 
-export async function countProcessed(db: Db, pipelineId: string): Promise<number> {
+export async function countRows(db: Db, pipelineId: string, generation: number): Promise<number> {
   const row = await db
-    .selectFrom("documents")
+    .selectFrom("document_versions")
     .select((eb) => eb.fn.countAll<string>().as("n"))
     .where("pipeline_id", "=", pipelineId)
-    .where("status", "in", ["complete", "partial"])
+    .where("generation", "=", generation)
+    .where("status", "in", SHOWN)
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** A product can be made once some document got through: in the published rows or in the run going on. */
+export async function hasProcessedDocument(db: Db, pipelineId: string): Promise<boolean> {
+  const result = await sql<{ found: boolean }>`
+    select exists (select 1 from document_versions v join pipelines p on p.id = v.pipeline_id
+                   where p.id = ${pipelineId} and v.generation = p.published_generation
+                     and v.status in ('complete', 'partial'))
+        or exists (select 1 from documents
+                   where pipeline_id = ${pipelineId} and status in ('complete', 'partial')) as found`.execute(db);
+  return result.rows[0]?.found ?? false;
 }
 
 /** The cell of a review item: a field, or one column of one line item. */

@@ -28,14 +28,26 @@ export interface DeliveryState {
     field: string; gate: string; decision: "approve" | "override" | "reject"; value?: unknown;
     item_index?: number | null; column?: string | null; item_text?: string | null;
   }>;
+  /** Starts of this phase, this one included, that have not finished; null when the message is not the expected one. */
+  phase_starts: number | null;
 }
 
-export async function loadDelivery(db: Db, documentId: string): Promise<DeliveryState | undefined> {
+/**
+ * Reads a delivery and, in the same statement, records that the expected phase is starting: the
+ * count survives a process that dies mid-phase, so the next delivery knows how often it crashed.
+ */
+export async function loadDelivery(db: Db, documentId: string, expected: { phaseIndex: number; generation: number }): Promise<DeliveryState | undefined> {
   // Uniqueness counts and reviewer decisions are only read when the phase about to run is a validation phase;
   // the source (possibly a whole uploaded file) only for transfer, and the parse only after it (its word
   // boxes, the bulk of a PDF's parse, only for extraction, the one phase that turns spans into boxes).
   const result = await sql<DeliveryState>`
-    select d.id, d.pipeline_id, d.status, d.phase_index, d.generation,
+    with started as (
+      update documents set phase_starts = phase_starts + 1
+      where id = ${documentId} and phase_index = ${expected.phaseIndex} and generation = ${expected.generation}
+        and status in ('queued', 'processing')
+      returning phase_starts
+    )
+    select (select phase_starts from started) as phase_starts, d.id, d.pipeline_id, d.status, d.phase_index, d.generation,
            case when p.config->'phases'->d.phase_index->>'type' = 'transfer' then d.source end as source,
            d.filename, d.mime_type, d.cells,
            case p.config->'phases'->d.phase_index->>'type' when 'transfer' then null when 'extraction' then d.parsed
@@ -94,6 +106,7 @@ export interface PhaseCommit {
     error?: unknown;
     lookupKey?: string | null;
     cacheHit?: boolean | null;
+    notes?: unknown;
   };
 }
 
@@ -113,10 +126,23 @@ export const finalStatusSql = (complete: ReturnType<typeof sql>, error: ReturnTy
        else 'partial' end`;
 
 /**
+ * The switch readers see: a run that finishes publishes its generation when it ended `completed` or
+ * `partial`, or when nothing was published yet; a cancelled or failed rerun leaves the last one visible.
+ */
+export const publishOnFinish = (finishing: ReturnType<typeof sql>, finalStatus: ReturnType<typeof sql>) => {
+  const publishes = sql`${finishing} and (${finalStatus} in ('completed', 'partial') or p.published_generation = 0)`;
+  return sql`
+    published_generation = case when ${publishes} then p.generation else p.published_generation end,
+    published_at = case when ${publishes} then now() else p.published_at end`;
+};
+
+/**
  * Advances one document by one phase in ONE statement: the document update is conditional on
  * (phase_index, generation), and the snapshot, step, run counters and events are written only if
  * it matched. Duplicate or late deliveries match nothing and change nothing. The run row lock
  * makes the last document's decrement the only one that sees zero, so completion is detected once.
+ * A terminal commit also writes the document's row of its generation; the finishing one publishes
+ * that generation for readers and drops rows older than the one it replaces.
  */
 export async function commitPhase(db: Db, c: PhaseCommit): Promise<CommitResult> {
   const terminal = c.outcome ? 1 : 0;
@@ -126,14 +152,21 @@ export async function commitPhase(db: Db, c: PhaseCommit): Promise<CommitResult>
   const complete = sql`complete_count + ${is("complete")}`;
   const error = sql`error_count + ${is("error")}`;
   const cancelled = sql`cancelled_count + ${is("cancelled")}`;
+  const finalStatus = finalStatusSql(complete, error, cancelled);
   const result = await sql<{ advanced: number; pipeline_status: PipelineStatus | null; pending: number | null }>`
     with doc as (
       update documents set phase_index = ${c.nextPhaseIndex}, status = ${status}, cells = ${json(c.cells)}::jsonb,
         parsed = coalesce(${json(c.parsed)}::jsonb, parsed), page_count = coalesce(${c.pageCount ?? null}::int, page_count),
-        error = ${json(c.error)}::jsonb, updated_at = now(), swept_at = null, cache_key = coalesce(${c.cacheKey ?? null}, cache_key)
+        error = ${json(c.error)}::jsonb, updated_at = now(), swept_at = null, cache_key = coalesce(${c.cacheKey ?? null}, cache_key),
+        phase_starts = 0
       where id = ${c.documentId} and phase_index = ${c.phaseIndex} and generation = ${c.generation}
         and status in ('queued', 'processing')
-      returning id, pipeline_id
+      returning id, pipeline_id, ordinal, external_id
+    ), version as (
+      insert into document_versions (pipeline_id, generation, ordinal, document_id, external_id, status, cells)
+      select pipeline_id, ${c.generation}, ordinal, id, external_id, ${status}, ${json(c.cells)}::jsonb
+      from doc where ${terminal} = 1
+      on conflict (pipeline_id, generation, ordinal) do update set status = excluded.status, cells = excluded.cells
     ), snapshot as (
       insert into document_phases (document_id, phase_index, generation, cells)
       select id, ${c.phaseIndex}, ${c.generation}, ${json(c.cells)}::jsonb from doc where ${c.snapshot}
@@ -141,10 +174,10 @@ export async function commitPhase(db: Db, c: PhaseCommit): Promise<CommitResult>
         set generation = excluded.generation, cells = excluded.cells, created_at = now()
     ), step as (
       insert into steps (pipeline_id, document_id, phase_index, phase_type, generation, attempt, status,
-                         started_at, finished_at, duration_ms, error, lookup_key, cache_hit)
+                         started_at, finished_at, duration_ms, error, lookup_key, cache_hit, notes)
       select pipeline_id, id, ${c.phaseIndex}, ${c.step.phaseType}, ${c.generation}, ${c.step.attempt}, ${c.step.status},
              ${c.step.startedAt}, ${c.step.finishedAt}, ${durationMs}, ${json(c.step.error)}::jsonb,
-             ${c.step.lookupKey ?? null}, ${c.step.cacheHit ?? null}
+             ${c.step.lookupKey ?? null}, ${c.step.cacheHit ?? null}, ${json(c.step.notes)}::jsonb
       from doc
     ), pipe as (
       update pipelines p set
@@ -153,11 +186,18 @@ export async function commitPhase(db: Db, c: PhaseCommit): Promise<CommitResult>
         complete_count = ${complete}, partial_count = partial_count + ${is("partial")},
         error_count = ${error}, cancelled_count = ${cancelled},
         status = case when status = 'running' and pending_count - ${terminal} = 0
-                      then ${finalStatusSql(complete, error, cancelled)} else status end,
+                      then ${finalStatus} else status end,
         finished_at = case when status = 'running' and pending_count - ${terminal} = 0 then now() else finished_at end,
+        ${publishOnFinish(sql`p.status = 'running' and p.pending_count - ${terminal} = 0`, finalStatus)},
         updated_at = now()
       from doc where p.id = doc.pipeline_id
-      returning p.id, p.status, p.pending_count
+      returning p.id, p.status, p.pending_count, p.published_generation
+    ), before as (
+      select published_generation from pipelines where id = (select pipeline_id from doc)
+    ), pruned as (
+      delete from document_versions v using pipe, before
+      where v.pipeline_id = pipe.id and pipe.published_generation <> before.published_generation
+        and v.generation < before.published_generation
     ), events as (
       insert into pipeline_events (pipeline_id, type, data)
       select doc.pipeline_id, 'document.phase', jsonb_build_object(
@@ -178,17 +218,19 @@ export async function commitPhase(db: Db, c: PhaseCommit): Promise<CommitResult>
   };
 }
 
-/** A failed attempt that will be retried leaves a trace and nothing else. */
+/** A failed attempt that will be retried leaves a trace, and its start is no crash: it is taken back. */
 export async function recordRetry(
   db: Db,
   r: { pipelineId: string; documentId: string; phaseIndex: number; phaseType: string; generation: number; attempt: number; startedAt: Date; finishedAt: Date; error: unknown },
 ): Promise<void> {
-  await db
-    .insertInto("steps")
-    .values({
-      pipeline_id: r.pipelineId, document_id: r.documentId, phase_index: r.phaseIndex, phase_type: r.phaseType,
-      generation: r.generation, attempt: r.attempt, status: "retrying", started_at: r.startedAt, finished_at: r.finishedAt,
-      duration_ms: Math.max(0, r.finishedAt.getTime() - r.startedAt.getTime()), error: JSON.stringify(r.error),
-    })
-    .execute();
+  const durationMs = Math.max(0, r.finishedAt.getTime() - r.startedAt.getTime());
+  await sql`
+    with finished as (
+      update documents set phase_starts = greatest(phase_starts - 1, 0)
+      where id = ${r.documentId} and phase_index = ${r.phaseIndex} and generation = ${r.generation}
+    )
+    insert into steps (pipeline_id, document_id, phase_index, phase_type, generation, attempt, status,
+                       started_at, finished_at, duration_ms, error)
+    values (${r.pipelineId}, ${r.documentId}, ${r.phaseIndex}, ${r.phaseType}, ${r.generation}, ${r.attempt}, 'retrying',
+            ${r.startedAt}, ${r.finishedAt}, ${durationMs}, ${JSON.stringify(r.error)}::jsonb)`.execute(db);
 }

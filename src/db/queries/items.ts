@@ -13,53 +13,59 @@ export interface ItemCursor {
 
 /** Documents read per page at most: each one's table is taken out of its (possibly large) cells once. */
 const DOCUMENTS_PER_PAGE = 50;
-/** Documents per export slice: whole documents, so each document's items are expanded exactly once. */
-const DOCUMENTS_PER_SLICE = 20;
 
-/**
- * The items of one table field across a run's processed documents, in (document order, item
- * index) order, after a keyset cursor. The table is detoasted once per document (a materialized
- * step), not once per item. A parked or rejected table field yields its items with every cell
- * withheld, so item rows never vanish or shift while it waits for review.
- */
-function itemRows(pipelineId: string, field: string, after: ItemCursor, documents: number) {
-  return sql`
-    with docs as materialized (
-      select d.id, d.ordinal, d.cells->${field}->'value' as items, ${held(sql`(d.cells->${field})`)} as table_held
-      from documents d
-      where d.pipeline_id = ${pipelineId} and d.status in ('complete', 'partial') and d.ordinal >= ${after.ordinal}
-      order by d.ordinal limit ${documents}
-    ), items as (
-      select docs.id, docs.ordinal, docs.table_held, (i.n - 1)::int as item_index, i.item
-      from docs cross join lateral jsonb_array_elements(case when jsonb_typeof(docs.items) = 'array' then docs.items else '[]'::jsonb end)
-        with ordinality as i(item, n)
-      where (docs.ordinal, i.n - 1) > (${after.ordinal}, ${after.index})
-    )`;
+/** Which of a generation's rows a read takes: from the cursor's document on, up to an ordinal or a count. */
+interface RowRange {
+  after: ItemCursor;
+  /** Exclusive end ordinal of an export slice. */
+  to?: number;
+  /** How many documents a page reads at most. */
+  documents?: number;
 }
 
-/** How a page ends: its last item, or (when it holds no items of the last document read) that document. */
-export interface ItemPage<T> {
-  rows: T[];
-  /** Where the next page starts, or null when every document was read. */
-  next: ItemCursor | null;
+/**
+ * The items of one table field across a generation's published rows (the same rows the record
+ * reads show, so items never vanish during a rerun), in (document order, item index) order, after
+ * a keyset cursor. The table is detoasted once per document (a materialized step), not once per
+ * item. A parked or rejected table field yields its items with every cell withheld, so item rows
+ * never vanish or shift while it waits for review.
+ */
+function itemRows(pipelineId: string, generation: number, field: string, range: RowRange) {
+  const { after } = range;
+  return sql`
+    with docs as materialized (
+      select v.document_id as id, v.ordinal, v.cells->${field}->'value' as items,
+             ${held(sql`(v.cells->${field})`)} as table_held
+      from document_versions v
+      where v.pipeline_id = ${pipelineId} and v.generation = ${generation} and v.status in ('complete', 'partial')
+        and v.ordinal >= ${after.ordinal} ${range.to === undefined ? sql`` : sql`and v.ordinal < ${range.to}`}
+      order by v.ordinal ${range.documents === undefined ? sql`` : sql`limit ${range.documents}`}
+    ), items as (
+      select docs.id, docs.ordinal, docs.table_held, (i.n - 1)::int as item_index, i.item
+      from docs cross join lateral jsonb_array_elements(
+        case when jsonb_typeof(docs.items) = 'array' then docs.items else '[]'::jsonb end) with ordinality as i(item, n)
+      where (docs.ordinal, i.n - 1) > (${after.ordinal}, ${after.index})
+    )`;
 }
 
 /** After every item of the document at `ordinal`. */
 const afterDocument = (ordinal: number): ItemCursor => ({ ordinal, index: 2 ** 31 - 1 });
 
-type DocumentsRead = { n: number; last: number | null; max: number };
+type DocumentsRead = { n: number; last: number | null };
 
 const nextCursor = (full: boolean, last: ItemCursor | undefined, docs: DocumentsRead): ItemCursor | null => {
   if (full && last) return last;
   // Fewer items than asked: the documents read are exhausted; more may follow them.
-  return docs.n === docs.max && docs.last !== null ? afterDocument(docs.last) : null;
+  return docs.n === DOCUMENTS_PER_PAGE && docs.last !== null ? afterDocument(docs.last) : null;
 };
 
-/** One page of items for the rows API: each item's cells as stored, with the table cell's hold. */
-export async function readItems(db: Db, pipelineId: string, field: string, after: ItemCursor, limit: number) {
+/** One page of a generation's items for the rows API: each item's cells as stored, with the table cell's hold. */
+export async function readItems(
+  db: Db, pipelineId: string, generation: number, field: string, after: ItemCursor, limit: number,
+) {
   type Row = { record_id: string; ordinal: number; item_index: number; item: Record<string, unknown>; table_held: boolean };
   const result = await sql<{ page: Row[] | null; docs: number; last: number | null }>`
-    ${itemRows(pipelineId, field, after, DOCUMENTS_PER_PAGE)}
+    ${itemRows(pipelineId, generation, field, { after, documents: DOCUMENTS_PER_PAGE })}
     select (select json_agg(p order by p.ordinal, p.item_index) from (
               select id as record_id, ordinal, item_index, item, table_held from items
               order by ordinal, item_index limit ${limit}) p) as page,
@@ -68,25 +74,23 @@ export async function readItems(db: Db, pipelineId: string, field: string, after
   const rows = page ?? [];
   const end = rows[rows.length - 1];
   const lastItem = end && { ordinal: end.ordinal, index: end.item_index };
-  const next = nextCursor(rows.length === limit, lastItem, { n: docs, last, max: DOCUMENTS_PER_PAGE });
-  return { rows, next };
+  return { rows, next: nextCursor(rows.length === limit, lastItem, { n: docs, last }) };
 }
 
 /**
- * One slice of the item export, every item of the next few documents, as one JSON text:
- * `[record_id, item_index, ordinal, ...released column values]` per item, projected by Postgres
- * so provenance and verdicts never reach the process.
+ * One slice of the item export, every item of the documents at ordinals `[from, to)`, as one JSON
+ * text: `[record_id, item_index, ...released column values]` per item, projected by Postgres so
+ * provenance and verdicts never reach the process.
  */
 export async function readItemSlice(
-  db: Db, pipelineId: string, field: string, columns: string[], afterOrdinal: number,
-): Promise<ItemPage<unknown[]>> {
+  db: Db, pipelineId: string, generation: number, field: string, columns: string[], from: number, to: number,
+): Promise<unknown[][]> {
   const values = sql.join(columns.map((c) =>
     sql`case when table_held or ${held(sql`(item->${c})`)} then null else item->${c}->'value' end`));
-  const result = await sql<{ page: string | null; docs: number; last: number | null }>`
-    ${itemRows(pipelineId, field, afterDocument(afterOrdinal), DOCUMENTS_PER_SLICE)}
-    select (select json_agg(jsonb_build_array(id, item_index, ordinal, ${values}) order by ordinal, item_index)::text from items) as page,
-           (select count(*) from docs)::int as docs, (select max(ordinal) from docs) as last`.execute(db);
-  const { page, docs, last } = result.rows[0];
-  const rows = page ? (JSON.parse(page) as unknown[][]) : [];
-  return { rows, next: nextCursor(false, undefined, { n: docs, last, max: DOCUMENTS_PER_SLICE }) };
+  const result = await sql<{ page: string | null }>`
+    ${itemRows(pipelineId, generation, field, { after: { ordinal: from, index: -1 }, to })}
+    select json_agg(jsonb_build_array(id, item_index, ${values}) order by ordinal, item_index)::text as page
+    from items`.execute(db);
+  const page = result.rows[0]?.page;
+  return page ? (JSON.parse(page) as unknown[][]) : [];
 }

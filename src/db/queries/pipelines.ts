@@ -1,6 +1,6 @@
 import { sql, type Transaction } from "kysely";
 import type { Database, Db, DocumentStatus, PipelineStatus } from "../types";
-import { finalStatusSql } from "./deliveries";
+import { finalStatusSql, publishOnFinish } from "./deliveries";
 
 export interface NewDocument {
   externalId: string | null;
@@ -126,22 +126,25 @@ export async function listRecordDocuments(db: Db, pipelineId: string) {
 
 /**
  * Cancels every document not yet terminal and closes the run if that leaves nothing pending;
- * deliveries already in flight then match no row and change nothing.
+ * deliveries already in flight then match no row and change nothing. A cancelled rerun publishes
+ * nothing: readers keep the last finished generation.
  */
 export async function cancelPipeline(db: Db, pipelineId: string) {
-  const cancelled = sql`cancelled_count + (select count(*) from stopped)::int`;
+  const stoppedCount = sql`(select count(*) from stopped)::int`;
+  const cancelled = sql`cancelled_count + ${stoppedCount}`;
   const result = await sql<{ status: PipelineStatus; stopped: number; finished: boolean }>`
     with stopped as (
       update documents set status = 'cancelled', updated_at = now()
       where pipeline_id = ${pipelineId} and status in ('queued', 'processing')
       returning id
     ), pipe as (
-      update pipelines set cancel_requested = true, updated_at = now(),
+      update pipelines p set cancel_requested = true, updated_at = now(),
         cancelled_count = ${cancelled},
         pending_count = pending_count - (select count(*) from stopped)::int,
         status = case when status = 'running' and pending_count - (select count(*) from stopped)::int = 0
                       then ${finalStatusSql(sql`complete_count`, sql`error_count`, cancelled)} else status end,
-        finished_at = case when status = 'running' and pending_count - (select count(*) from stopped)::int = 0 then now() else finished_at end
+        finished_at = case when status = 'running' and pending_count - (select count(*) from stopped)::int = 0 then now() else finished_at end,
+        ${publishOnFinish(sql`p.status = 'running' and p.pending_count - ${stoppedCount} = 0`, sql`'cancelled'`)}
       where id = ${pipelineId}
       returning status, pending_count, (select count(*) from stopped)::int as stopped
     ), events as (

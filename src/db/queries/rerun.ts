@@ -1,20 +1,20 @@
 import { sql, type Transaction } from "kysely";
 import type { Database } from "../types";
 
-/** Row-locks the run and tells whether any document is still in flight and whether any was ever processed. */
+/** Row-locks the run and tells whether any document is still in flight. */
 export async function lockForRerun(trx: Transaction<Database>, pipelineId: string) {
-  const result = await sql<{ generation: number; in_flight: number; processed: number }>`
+  const result = await sql<{ generation: number; in_flight: number }>`
     select p.generation,
-           (select count(*) from documents d where d.pipeline_id = p.id and d.status in ('queued', 'processing'))::int as in_flight,
-           (select count(*) from document_phases s join documents d on d.id = s.document_id where d.pipeline_id = p.id)::int as processed
+           (select count(*) from documents d where d.pipeline_id = p.id and d.status in ('queued', 'processing'))::int as in_flight
     from pipelines p where p.id = ${pipelineId} for update`.execute(trx);
   return result.rows[0];
 }
 
 /**
  * Puts every document back to the start phase (the rerun's phase, or the earlier one where the
- * document stopped) with the cells its previous phase stored, under a new generation, and resets
- * the run's counters. Snapshots from the start phase on are dropped: those phases run again.
+ * document stopped: its first unfinished phase) with the cells its previous phase stored, under a
+ * new generation, and resets the run's counters. Snapshots from the start phase on are dropped:
+ * those phases run again. Published rows stay: readers see them until the rerun finishes.
  */
 export async function resetForRerun(trx: Transaction<Database>, pipelineId: string, fromPhaseIndex: number, generation: number, initialCells: unknown) {
   const reset = await sql<{ id: string; phase_index: number }>`
@@ -27,6 +27,9 @@ export async function resetForRerun(trx: Transaction<Database>, pipelineId: stri
     returning d.id, d.phase_index`.execute(trx);
   await sql`delete from document_phases s using documents d
             where s.document_id = d.id and d.pipeline_id = ${pipelineId} and s.phase_index >= d.phase_index`.execute(trx);
+  // Rows of a cancelled or failed rerun were never published and never will be.
+  await sql`delete from document_versions v using pipelines p
+            where p.id = ${pipelineId} and v.pipeline_id = p.id and v.generation > p.published_generation`.execute(trx);
   await sql`update pipelines set generation = ${generation}, status = 'running', pending_count = document_count,
               complete_count = 0, partial_count = 0, error_count = 0, cancelled_count = 0, cancel_requested = false,
               finished_at = null, queue_messages = queue_messages + ${reset.rows.length}, updated_at = now()

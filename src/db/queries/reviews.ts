@@ -73,3 +73,22 @@ export async function listDecisions(db: Db, pipelineId: string, limit: number, a
   if (afterId) query = query.where("id", ">", afterId);
   return query.orderBy("id").limit(limit).execute();
 }
+
+/**
+ * A decision on a finished document also changes its row of the current generation; when that
+ * generation is the published one, its `published_at` moves on, so readers' ETags change.
+ */
+export async function applyDecisionToVersion(
+  trx: Transaction<Database>, documentId: string, cells: unknown, status: string,
+) {
+  await sql`
+    with version as (
+      update document_versions v set cells = ${JSON.stringify(cells)}::jsonb,
+        status = case when ${status} in ('complete', 'partial') then ${status} else v.status end
+      from documents d where d.id = ${documentId} and v.pipeline_id = d.pipeline_id and v.ordinal = d.ordinal
+        and v.generation = d.generation
+      returning v.pipeline_id, v.generation
+    )
+    update pipelines p set published_at = now() from version
+    where p.id = version.pipeline_id and p.published_generation = version.generation`.execute(trx);
+}

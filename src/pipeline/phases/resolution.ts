@@ -4,8 +4,8 @@ import { aggregateValues } from "../aggregate";
 import { matchKey } from "../../documents/normalize/enums";
 import { completed, heldByReview, reason, unresolved } from "../cells";
 import type { CompiledField } from "../definition";
-import { columnField, itemValues, mapItemCells } from "../items";
-import { evaluateExpression } from "../expressions";
+import { deriveFields } from "../derived";
+import { columnField, mapItemCells } from "../items";
 import type { Candidate, Cell, Cells, FieldType } from "../types";
 import type { PhaseContext } from "./context";
 
@@ -82,36 +82,16 @@ function resolveCell(field: CompiledField, cell: Cell): Cell {
   });
 }
 
-/** Only released values feed derived fields: a value held for review must not leak through a formula. */
-const releasedValues = (cells: Cells) =>
-  Object.fromEntries(Object.entries(cells).filter(([, c]) => c.status === "completed")
-    .map(([name, c]) => [name, c.type === "table" ? itemValues(c, ["completed"]) : c.value]));
-
 /** Each item cell resolves by its column's type. */
 function resolveItems(field: CompiledField, cell: Cell): Cell {
   const columns = new Map(field.columns!.map((c) => [c.name, columnField(c)]));
   return mapItemCells(cell, (column, itemCell) => (itemCell.status === "completed" ? resolveCell(columns.get(column)!, itemCell) : itemCell));
 }
 
-async function deriveCell(field: CompiledField, cell: Cell, cells: Cells): Promise<Cell> {
-  let result: unknown;
-  try {
-    result = await evaluateExpression(field.expression!, releasedValues(cells));
-  } catch (error) {
-    const message = (error as { message?: string }).message ?? String(error);
-    return unresolved(cell, "failed", reason("expression_failed", "the expression failed", message));
-  }
-  if (result === undefined || result === null) {
-    return unresolved(cell, "no_result", reason("no_value", "the expression produced no value", "its inputs are missing or not completed"));
-  }
-  const value = normalizeValue(field.type as FieldType, result, field.resolve);
-  if (!value.ok) return unresolved(cell, "failed", reason("invalid_value", `not a valid ${field.type}`, value.message));
-  return completed(cell, value.value, "derived", { expression: field.expression, confidence: 1 });
-}
-
 /**
  * Normalises every extracted cell to its field's type (picking among candidates), then computes
- * derived fields in definition order, so each can read the fields defined before it.
+ * derived fields in definition order, so each can read the fields defined before it; a derived field
+ * with an input held for review is held too.
  */
 export async function runResolution(ctx: PhaseContext): Promise<Cells> {
   const cells: Cells = { ...ctx.cells };
@@ -120,8 +100,5 @@ export async function runResolution(ctx: PhaseContext): Promise<Cells> {
     if (field.expression || heldByReview(cell) || cell.status !== "completed") continue;
     cells[field.name] = field.columns ? resolveItems(field, cell) : resolveCell(field, cell);
   }
-  for (const field of ctx.pipeline.fields) {
-    if (field.expression && !heldByReview(cells[field.name])) cells[field.name] = await deriveCell(field, cells[field.name], cells);
-  }
-  return cells;
+  return deriveFields(ctx.pipeline, cells);
 }

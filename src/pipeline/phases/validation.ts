@@ -1,5 +1,6 @@
 import { decidedCell, heldByReview, reason } from "../cells";
 import type { CompiledPhase } from "../definition";
+import { deriveFields } from "../derived";
 import { itemsOf, itemTexts, itemValues } from "../items";
 import { splitColumnRef } from "../items-definition";
 import type { Cell, Cells, Verdict } from "../types";
@@ -73,7 +74,7 @@ function settleItems(cell: Cell, field: string, verdicts: Map<string, Verdict[]>
   return { ...cell, value: items };
 }
 
-/** Runs every gate of this validation phase and stores each verdict on its cell (item cells included). */
+/** Runs every gate of this phase, stores each verdict on its cell (item cells too), then settles derived values. */
 export async function runValidation(ctx: PhaseContext): Promise<Cells> {
   const phase = ctx.pipeline.phases[ctx.phaseIndex] as Extract<CompiledPhase, { type: "validation" }>;
   const values = checkedValues(ctx.cells);
@@ -95,5 +96,6 @@ export async function runValidation(ctx: PhaseContext): Promise<Cells> {
     if (!field.columns || heldByReview(cells[field.name])) continue;
     cells[field.name] = settleItems(cells[field.name], field.name, verdicts, ctx.decisions.filter((d) => d.field === field.name));
   }
-  return cells;
+  // A value this gate parked, or a reviewer's decision changed, reaches every value computed from it.
+  return deriveFields(ctx.pipeline, cells, true);
 }
