@@ -50,7 +50,8 @@ const archiveRoute = describeRoute({
 const rowsRoute = describeRoute({
   summary: "Read rows with holdback, keyset-paged",
   tags: ["data-products"],
-  responses: success(200, "{ items, next_cursor, generation, as_of }: the last finished generation; held-back cells show their status; ?table=<field> pages a table field's items with record_id and item_index"),
+  responses: success(200, "{ items, next_cursor, generation, as_of }: the last finished generation; held-back cells show "
+    + "their status; ?table=<field> pages a table field's items with record_id and item_index"),
 });
 const exportRoute = describeRoute({
   summary: "Export the rows as streamed CSV; ?table=<field> exports one row per item",
@@ -139,7 +140,9 @@ export const dataProductRoutes = new Hono<AppEnv>()
     const field = table === undefined ? null : tableField(config, table);
     if (describePublished(c, publishedView(pipeline.published_generation, pipeline.published_at))) return c.body(null, 304);
     const generation = pipeline.published_generation;
-    if (field) return csvResponse(c, exportCsv(itemsShape(services.db, pipeline.id, generation, field)), `${product.name}-${field.name}`);
+    if (field) {
+      return csvResponse(c, exportCsv(itemsShape(services.db, pipeline.id, generation, field)), `${product.name}-${field.name}`);
+    }
     return csvResponse(c, exportCsv(recordsShape(services.db, pipeline.id, generation, config)), product.name);
   })
   .post("/data-products/:id/share-tokens", describeRoute({ summary: "Create a share token (shown once)", tags: ["share-tokens"], responses: success(201, "The token, shown this once, and its public CSV URL") }), requireScope("write"), valid("param", IdParam), valid("json", ShareTokenBody), async (c) => {

@@ -57,5 +57,7 @@ describe("table field definitions", () => {
     expect(problems([lines([{ type: "rows", line: "(?<=x)(?P<amount>\\d)" }])])[0]).toMatch(/^0\.extract\.0\.line: not a valid RE2 pattern/);
     expect(problems([lines([{ type: "table", columns: {} }])])).toEqual(["0.extract.0.columns: map at least one column"]);
     expect(problems([{ name: "lines", type: "table", extract: [{ type: "table", columns: { a: "A" } }] }])).toEqual(["fields.0.columns: a table field lists its columns: [{ name, type }]"]);
+    expect(problems([lines([{ type: "json_pointer", pointer: "/lines" }], { columns: [{ name: "constructor", type: "string" }] })]))
+      .toEqual(["0.columns.0.name: is a reserved name (__proto__, constructor and prototype are)"]);
   });
 });

@@ -110,3 +110,28 @@ describe("equations", () => {
     expect(splitEquation("a = \"=\"")).toEqual(["a", "\"=\""]);
   });
 });
+
+describe("a value derived from line items", () => {
+  const derived = compileDefinition({
+    fields: v.parse(FieldsInput, [fields[2], { name: "items_total", type: "number", expression: "$sum(lines.amount)" }]),
+    phases: v.parse(PhasesInput, [{ type: "transfer" }, { type: "extraction" }, { type: "resolution" },
+      { type: "validation", gates: [{ id: "items", rules: [{ rule: "min", field: "lines.amount", value: 0 }] }] }]),
+  });
+  const runDerived = async (decisions: PhaseContext["decisions"] = []) => {
+    const text = invoice("1,180.00");
+    const at = (phaseIndex: number, cells: Cells, d: PhaseContext["decisions"] = []): PhaseContext =>
+      ({ pipeline: derived, phaseIndex, parsed: parsed(text), cells, uniqueness: {}, decisions: d });
+    const extracted = await runExtraction(at(1, initialCells(derived)));
+    return runValidation(at(3, await runResolution(at(2, extracted)), decisions));
+  };
+
+  it("is held while an item cell it reads is parked, and released with the reviewer's decision", async () => {
+    const parked = await runDerived();
+    expect(items(parked)[1].amount.status).toBe("needs_review");
+    expect(parked.items_total).toMatchObject({ value: null, status: "needs_review", reason: { code: "input_held" } });
+    const text = (parked.lines.meta.item_texts as string[])[1];
+    const approved = await runDerived([{ field: "lines", gate: "items", decision: "approve", item_index: 1, column: "amount", item_text: text }]);
+    expect(items(approved)[1].amount.status).toBe("completed");
+    expect(approved.items_total).toMatchObject({ value: 1180, status: "completed" });
+  });
+});

@@ -63,7 +63,9 @@ const nextCursor = (full: boolean, last: ItemCursor | undefined, docs: Documents
 export async function readItems(
   db: Db, pipelineId: string, generation: number, field: string, after: ItemCursor, limit: number,
 ) {
-  type Row = { record_id: string; ordinal: number; item_index: number; item: Record<string, unknown>; table_held: boolean };
+  type Row = {
+    record_id: string; ordinal: number; item_index: number; item: Record<string, unknown>; table_held: boolean;
+  };
   const result = await sql<{ page: Row[] | null; docs: number; last: number | null }>`
     ${itemRows(pipelineId, generation, field, { after, documents: DOCUMENTS_PER_PAGE })}
     select (select json_agg(p order by p.ordinal, p.item_index) from (
