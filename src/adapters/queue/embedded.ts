@@ -48,12 +48,13 @@ interface Job {
 
 // Known only inside this process, so no request from outside can carry it. A header rather than
 // the Request object itself, because middleware (the body limit) may wrap the request in a new one.
-const inProcessToken = randomBase64url(32);
+// Made on first use: Workers forbid random values at module scope, and they never use this queue.
+let inProcessToken: string | undefined;
 
 /** True for a delivery the embedded queue of this process handed straight to the app. */
 export function isInProcessDelivery(request: Request): boolean {
   const token = request.headers.get(DELIVERY_HEADERS.inProcess);
-  if (token?.length !== inProcessToken.length) return false;
+  if (inProcessToken === undefined || token?.length !== inProcessToken.length) return false;
   let difference = 0;
   for (let i = 0; i < token.length; i++) difference |= token.charCodeAt(i) ^ inProcessToken.charCodeAt(i);
   return difference === 0;
@@ -166,7 +167,7 @@ export function createEmbeddedQueue(options: EmbeddedQueueOptions): EmbeddedQueu
       [DELIVERY_HEADERS.retried]: String(job.retried),
     };
     if (options.inProcess) {
-      headers[DELIVERY_HEADERS.inProcess] = inProcessToken;
+      headers[DELIVERY_HEADERS.inProcess] = inProcessToken ??= randomBase64url(32);
     } else {
       // Signed per attempt, as QStash does, so a retry after a long backoff carries an unexpired token.
       headers[DELIVERY_HEADERS.signature] = await signDelivery({ signingKey: options.signingKey, rawBody: job.body, url: options.destinationUrl });
