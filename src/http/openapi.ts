@@ -104,14 +104,16 @@ function decorate(path: string, operation: Operation) {
   operation.responses = responses;
 }
 
-const specs = new WeakMap<object, Promise<Document>>();
+// Keyed by public URL, not by app: every app createApp builds has the same routes, and the Worker
+// builds one per request, so this makes the document once per isolate rather than per request.
+const specs = new Map<string, Promise<Document>>();
 
 /**
  * The OpenAPI 3.1 document of an app, generated from the valibot schemas its routes validate with
  * (hono-openapi collects them from `valid()`), plus the shared envelope, auth and limit headers.
  */
 export function openApiDocument(app: Hono<AppEnv>, publicUrl: string): Promise<Document> {
-  let spec = specs.get(app);
+  let spec = specs.get(publicUrl);
   if (!spec) {
     spec = generateSpecs(app, {
       includeEmptyPaths: true,
@@ -129,7 +131,8 @@ export function openApiDocument(app: Hono<AppEnv>, publicUrl: string): Promise<D
       }
       return document;
     });
-    specs.set(app, spec);
+    specs.set(publicUrl, spec);
+    spec.catch(() => specs.delete(publicUrl));
   }
   return spec;
 }
