@@ -19,3 +19,8 @@ export async function applyRateLimit(c: Context<AppEnv>, limiter: RateLimiter, i
     throw new ApiError("rate_limited", `rate limit of ${result.limit} requests exceeded; retry after ${Math.max(1, resetSeconds)} s`);
   }
 }
+
+/** Client address for per-IP limits: the platform's header where one is trusted, else the socket's. */
+export function clientIp(c: Context<AppEnv>): string {
+  return c.req.header("cf-connecting-ip") ?? c.get("services").clientIp?.(c) ?? "unknown";
+}

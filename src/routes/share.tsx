@@ -7,7 +7,7 @@ import { readRows, countProcessed } from "../db/queries/data-products";
 import { resolveShareToken } from "../db/queries/share-tokens";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../http/env";
-import { applyRateLimit } from "../http/rate-limit";
+import { applyRateLimit, clientIp } from "../http/rate-limit";
 import type { CompiledPipeline } from "../pipeline/definition";
 import type { Cell, Cells } from "../pipeline/types";
 import { heldLabel } from "../web/cells";
@@ -16,11 +16,6 @@ import { SharePage, ShareGonePage, type LineItemTable } from "../web/share-page"
 import { csvResponse } from "./data-products";
 
 const PREVIEW_ROWS = 50;
-
-/** Client address for per-IP limits: the platform's header where one is trusted, else the socket's. */
-function clientIp(c: Context<AppEnv>): string {
-  return c.req.header("cf-connecting-ip") ?? c.get("services").clientIp?.(c) ?? "unknown";
-}
 
 /**
  * Resolves a public token after both limits pass. Unknown, revoked, expired and archived all come
