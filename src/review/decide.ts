@@ -1,6 +1,6 @@
 import { sql, type Transaction } from "kysely";
 import { finalStatusSql } from "../db/queries/deliveries";
-import { applyDecidedCell, insertDecision, lockReviewItem } from "../db/queries/reviews";
+import { applyDecidedCell, countOpenItems, insertDecision, lockReviewItem } from "../db/queries/reviews";
 import type { Database, Decision } from "../db/types";
 import { ApiError, badRequest, conflict, notFound } from "../errors";
 import type { Caller, Services } from "../http/env";
@@ -9,6 +9,7 @@ import { documentOutcome } from "../pipeline/outcome";
 import { checkValueForField } from "../pipeline/override";
 import { decidedCell } from "../pipeline/cells";
 import type { Cells } from "../pipeline/types";
+import { publishWebhook } from "../webhooks/deliver";
 
 export interface DecisionInput {
   decision: Decision;
@@ -18,10 +19,23 @@ export interface DecisionInput {
 
 /**
  * Records a reviewer's decision in one transaction: the decision log entry, the item, the cell
- * (current and every later snapshot), and the document's outcome with its run's counters.
+ * (current and every later snapshot), and the document's outcome with its run's counters. The
+ * API and the review console both decide through here.
  */
 export async function decideReview(services: Services, caller: Caller, itemId: string, input: DecisionInput) {
   if (input.decision !== "override" && input.value !== undefined) throw badRequest("only an override takes a value", [{ path: "value", message: "allowed only with decision 'override'" }]);
+  const { decision, reviewed } = await recordDecision(services, caller, itemId, input);
+  if (reviewed) await announceReviewed(services, reviewed);
+  return decision;
+}
+
+/** After the commit: a document whose last open item was just decided is announced to the run's webhook. */
+async function announceReviewed(services: Services, m: { pipeline_id: string; generation: number; document_id: string; decision_id: string }) {
+  await publishWebhook(services, { event: "document.reviewed", ...m })
+    .catch((error) => services.logger.warn("document.reviewed publish failed", { ...m, error: String(error) }));
+}
+
+function recordDecision(services: Services, caller: Caller, itemId: string, input: DecisionInput) {
   return services.db.transaction().execute(async (trx) => {
     const item = await lockReviewItem(trx, caller.organizationId, itemId);
     if (!item) throw notFound("review item");
@@ -45,7 +59,11 @@ export async function decideReview(services: Services, caller: Caller, itemId: s
     const cell = decidedCell(cells[item.field], { decision: input.decision, value, comment: input.comment });
     await applyDecidedCell(trx, item.document_id, item.field, item.phase_index, cell);
     await settleDocumentOutcome(trx, item, pipeline, { ...cells, [item.field]: cell });
-    return decision;
+    const lastOpen = item.webhook_url !== null && (await countOpenItems(trx, item.document_id)) === 0;
+    const reviewed = lastOpen
+      ? { pipeline_id: item.pipeline_id, generation: item.generation, document_id: item.document_id, decision_id: String(decision.id) }
+      : undefined;
+    return { decision, reviewed };
   });
 }
 
