@@ -31,7 +31,7 @@ const sameOriginPosts: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (c.req.method === "POST") {
     const origin = c.req.header("origin");
     const ours = [new URL(c.req.url).origin, new URL(c.get("services").config.publicUrl).origin];
-    const allowed = origin ? ours.includes(origin) : c.req.header("sec-fetch-site") === "same-origin";
+    const allowed = (origin !== undefined && ours.includes(origin)) || c.req.header("sec-fetch-site") === "same-origin";
     if (!allowed) throw new ApiError("forbidden", "this form was not sent from the review console");
   }
   await next();

@@ -42,7 +42,8 @@ export const Page: FC<PageProps> = (p) => (
 export function renderPage(c: Context, page: Child, status: ContentfulStatusCode = 200) {
   c.header("Content-Security-Policy", CSP);
   c.header("X-Content-Type-Options", "nosniff");
-  c.header("Referrer-Policy", "no-referrer");
+  // same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null` on our own form posts.
+  c.header("Referrer-Policy", "same-origin");
   c.header("X-Robots-Tag", "noindex");
   return c.html(html`<!doctype html>${page}`, status);
 }
