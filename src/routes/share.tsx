@@ -78,10 +78,10 @@ export const shareRoutes = new Hono<AppEnv>().get("/share/:file", describeRoute(
   const header = fields.filter((f) => f.type !== "table").map((f) => f.name);
   const rows = (await readRows(db, found.pipeline_id, -1, PREVIEW_ROWS))
     .map((r) => ({ label: r.external_id ?? String(r.ordinal + 1), cells: r.cells as Cells }));
-  const heldCount = rows.reduce((n, r) => n + Object.values(r.cells).filter((cell) => heldLabel(cell as Cell)).length, 0);
+  const count = (text: string) => rows.reduce((n, r) => n + Object.values(r.cells).filter((cell) => heldLabel(cell as Cell)?.text === text).length, 0);
   return renderPage(c, <SharePage
     name={found.name} token={token} header={header} rows={rows} total={await countProcessed(db, found.pipeline_id)}
-    updatedAt={found.pipeline_updated_at} generation={found.generation} heldCount={heldCount}
+    updatedAt={found.pipeline_updated_at} generation={found.generation} heldCount={count("in review")} rejectedCount={count("rejected")}
     lineItems={lineItemTables(fields, rows)}
   />);
 });

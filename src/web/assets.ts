@@ -38,7 +38,9 @@ label{display:block;font-weight:600;margin:.5rem 0 .25rem}
 input[type=text],input[type=password],textarea,select{font:inherit;width:100%;max-width:32rem;padding:.5rem;border:1px solid #8a93a3;border-radius:6px}
 textarea{min-height:4rem}
 .row{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}
-.grid{display:grid;gap:1rem}
+.grid{display:grid;gap:1rem;grid-template-columns:minmax(0,1fr)}
+figure{margin:0 0 1rem}
+.card>h2:first-child{margin-top:0}
 @media (min-width:60rem){.grid{grid-template-columns:minmax(0,3fr) minmax(0,2fr)}}
 pre.source{white-space:pre-wrap;overflow-wrap:anywhere;font:14px/1.45 ui-monospace,Menlo,Consolas,monospace;margin:0;background:#fbfbfc;padding:.75rem;border-radius:6px}
 mark{background:#ffe066;outline:2px solid #e0a800;border-radius:2px}

@@ -22,6 +22,7 @@ export interface SharePageProps {
   generation: number;
   asOf?: Date | string | null;
   heldCount: number;
+  rejectedCount: number;
   lineItems: LineItemTable[];
 }
 
@@ -47,6 +48,9 @@ export const SharePage: FC<SharePageProps> = (p) => {
       {p.heldCount > 0 ? (
         <p class="note"><span class="held">in review</span> marks a value held back until a reviewer checks it; the CSV leaves
           those cells empty and fills them once they are approved.</p>
+      ) : null}
+      {p.rejectedCount > 0 ? (
+        <p class="note"><span class="held rejected">rejected</span> marks a value a reviewer rejected; it stays empty in the CSV.</p>
       ) : null}
       <Scroll label={`Rows of ${name}`}>
         <table>
