@@ -6,6 +6,8 @@ const CONTEXT_CHARS = 320;
 /** The text-grid fallback: one character cell of a layout-faithful page, in SVG units. */
 const CHAR_W = 6;
 const LINE_H = 13;
+/** Page units to CSS pixels; the stylesheet shrinks the page to fit narrower screens. */
+const ZOOM = 1.4;
 
 type Box = [number, number, number, number];
 interface Word { text: string; bbox: Box }
@@ -81,7 +83,7 @@ function gridLayout(text: string, provenance: EvidenceProvenance): PageLayout {
     }
     offset += line.length + 1;
   });
-  const width = Math.max(80, ...lines.map((l) => l.length)) * CHAR_W + 20;
+  const width = Math.max(60, ...lines.map((l) => l.length)) * CHAR_W;
   return { width, height: Math.max(lines.length, 10) * LINE_H + 20, words, box };
 }
 
@@ -103,7 +105,8 @@ export const PageView: FC<{ parsed: ParsedEvidence; provenance?: EvidenceProvena
     + (page.box ? " with the candidate's box drawn" : "; the candidate's position is not known");
   return (
     <figure>
-      <svg class="page" viewBox={`-10 -10 ${page.width + 20} ${page.height + 20}`} role="img" aria-label={label}>
+      <svg class="page" viewBox={`-10 -10 ${page.width + 20} ${page.height + 20}`} width={Math.round((page.width + 20) * ZOOM)}
+        role="img" aria-label={label}>
         <rect x="-10" y="-10" width={page.width + 20} height={page.height + 20} fill="#fff" />
         {page.words.map((w) => (
           <text x={w.bbox[0]} y={w.bbox[3] - 2} textLength={Math.max(1, w.bbox[2] - w.bbox[0])} lengthAdjust="spacingAndGlyphs"

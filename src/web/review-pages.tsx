@@ -90,6 +90,7 @@ export const ReviewItemPage: FC<{
   const reason = item.reason as Reason;
   const label = item.external_id ?? item.filename ?? item.document_id;
   const open = item.status === "open";
+  const failed = failedVerdicts(cell, item.gate);
   return (
     <ConsolePage title={`${item.field} · ${label}`} user={user} scripts={[ASSETS.reviewJs.path]}>
       <p class="row">
@@ -115,8 +116,9 @@ export const ReviewItemPage: FC<{
               <dt>Extractor</dt><dd>{provenance?.extractor ?? cell?.resolved_by ?? "—"}</dd>
               <dt>Confidence</dt><dd>{typeof cell?.meta.confidence === "number" ? cell.meta.confidence.toFixed(2) : "—"}</dd>
               <dt>Gate</dt><dd>{item.gate}</dd>
-              {failedVerdicts(cell, item.gate).map((v) => (<><dt>Rule</dt><dd>{v.rule}{v.message ? `: ${v.message}` : ""}</dd></>))}
-              <dt>Reason</dt><dd>{reason.summary}{reason.message !== reason.summary ? ` (${reason.message})` : ""}</dd>
+              <dt>Reason</dt><dd>{reason.summary}</dd>
+              {failed.length === 0 ? <><dt>Detail</dt><dd>{reason.message}</dd></> : null}
+              {failed.map((v) => (<><dt>Rule</dt><dd>{v.rule}{v.message ? `: ${v.message}` : ""}</dd></>))}
             </dl>
           </section>
           {open ? <DecisionFormView itemId={item.id} csrf={user.csrf} fieldType={field?.type ?? "string"} form={form} /> : (
