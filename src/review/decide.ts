@@ -74,9 +74,11 @@ async function settleDocumentOutcome(
   pipeline: CompiledPipeline,
   cells: Cells,
 ) {
-  if (item.document_status !== "complete" && item.document_status !== "partial") return;
+  // Share links and exports revalidate on the run's updated_at (their ETag), so every decision moves it.
+  const touch = () => trx.updateTable("pipelines").set({ updated_at: sql`now()` }).where("id", "=", item.pipeline_id).execute();
+  if (item.document_status !== "complete" && item.document_status !== "partial") return void (await touch());
   const outcome = documentOutcome(pipeline, cells);
-  if (outcome === item.document_status) return;
+  if (outcome === item.document_status) return void (await touch());
   const delta = outcome === "complete" ? 1 : -1;
   const complete = sql`complete_count + ${delta}`;
   await trx.updateTable("documents").set({ status: outcome }).where("id", "=", item.document_id).execute();

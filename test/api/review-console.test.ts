@@ -51,7 +51,8 @@ describe("review console", () => {
   });
 
   it("shows an item with its evidence and records a form decision with the session's key", async () => {
-    const { dataProduct } = await parkedProduct();
+    const { dataProduct, shareToken } = await parkedProduct();
+    const etagBefore = (await t.request(`/share/${shareToken.token}`, { key: null })).headers.get("etag");
     const key = await t.createKey(["write"]);
     const { jar } = await signIn(key);
     const first = await t.request(`/review/products/${dataProduct.id}`, { key: null, headers: { cookie: jar } });
@@ -72,6 +73,8 @@ describe("review console", () => {
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain("Nothing left to review");
     expect(await openReviews(t, dataProduct.id)).toHaveLength(0);
+    const shared = await t.request(`/share/${shareToken.token}`, { key: null, headers: { "if-none-match": etagBefore! } });
+    expect(shared.status).toBe(200); // the decision changed what the link shows, so a cached copy is stale
     const product = await (await t.request(`/v1/data-products/${dataProduct.id}`)).json();
     const log = await (await t.request(`/v1/pipelines/${product.pipeline_id}/review-decisions`)).json();
     const keys = await (await t.request("/v1/api-keys")).json();
