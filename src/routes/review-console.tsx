@@ -20,6 +20,8 @@ const DecisionFormBody = v.object({
   comment: v.optional(v.pipe(v.string(), v.maxLength(2000, "at most 2000 characters"))),
 });
 
+const TITLES: Record<number, string> = { 403: "Not allowed", 404: "Not found", 429: "Too many attempts" };
+
 const userOf = (s: ReviewSession): ConsoleUser => ({ csrf: s.csrfToken, who: s.keyLabel });
 
 /**
@@ -43,7 +45,9 @@ const signedIn: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!session) return c.redirect("/review", 303);
   if (c.req.method === "POST") {
     const token = (await c.req.parseBody())["csrf"];
-    if (typeof token !== "string" || !sameSecret(token, session.csrfToken)) throw new ApiError("forbidden", "the form's security token is missing or stale; reload the page");
+    if (typeof token !== "string" || !sameSecret(token, session.csrfToken)) {
+      throw new ApiError("forbidden", "the form's security token is missing or stale; reload the page");
+    }
   }
   c.set("session", session);
   await next();
@@ -116,9 +120,12 @@ export const reviewConsoleRoutes = new Hono<AppEnv>()
   })
   .onError((err, c) => {
     const known = err instanceof ApiError;
-    if (!known) c.get("services").logger.error("review console error", { path: c.req.path, error: err instanceof Error ? err.stack ?? err.message : String(err) });
+    if (!known) {
+      const error = err instanceof Error ? err.stack ?? err.message : String(err);
+      c.get("services").logger.error("review console error", { path: c.req.path, error });
+    }
     const status = known ? err.status : 500;
-    const title = status === 404 ? "Not found" : status === 403 ? "Not allowed" : status === 429 ? "Too many attempts" : "Something went wrong";
+    const title = TITLES[status] ?? "Something went wrong";
     const message = known ? err.message : `An internal error occurred; quote request id ${c.get("requestId")} when reporting it.`;
     return renderPage(c, <ConsoleMessagePage title={title} message={message} />, status);
   });

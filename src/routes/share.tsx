@@ -61,7 +61,10 @@ export const shareRoutes = new Hono<AppEnv>().get("/share/:file", describeRoute(
   description: "Unknown, revoked, expired or archived links answer 404: an HTML page for `Accept: text/html`, else the JSON envelope.",
   tags: ["public"],
   responses: {
-    200: { description: "The HTML page, or the streamed CSV with Content-Disposition and ETag", content: { "text/html": { schema: { type: "string" } }, "text/csv": { schema: { type: "string" } } } },
+    200: {
+      description: "The HTML page, or the streamed CSV with Content-Disposition and ETag",
+      content: { "text/html": { schema: { type: "string" } }, "text/csv": { schema: { type: "string" } } },
+    },
     304: { description: "Not modified: If-None-Match matched the ETag" },
     404: { description: "Unknown, revoked, expired or archived link" },
   },
@@ -78,7 +81,8 @@ export const shareRoutes = new Hono<AppEnv>().get("/share/:file", describeRoute(
   const header = fields.filter((f) => f.type !== "table").map((f) => f.name);
   const rows = (await readRows(db, found.pipeline_id, -1, PREVIEW_ROWS))
     .map((r) => ({ label: r.external_id ?? String(r.ordinal + 1), cells: r.cells as Cells }));
-  const count = (text: string) => rows.reduce((n, r) => n + Object.values(r.cells).filter((cell) => heldLabel(cell as Cell)?.text === text).length, 0);
+  const count = (text: string) =>
+    rows.reduce((n, r) => n + Object.values(r.cells).filter((cell) => heldLabel(cell as Cell)?.text === text).length, 0);
   return renderPage(c, <SharePage
     name={found.name} token={token} header={header} rows={rows} total={await countProcessed(db, found.pipeline_id)}
     updatedAt={found.pipeline_updated_at} generation={found.generation} heldCount={count("in review")} rejectedCount={count("rejected")}

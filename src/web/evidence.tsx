@@ -37,7 +37,11 @@ export function pageIndex(parsed: ParsedEvidence, page: number): number {
 export function spanContext(text: string, start: number, end: number) {
   const from = Math.max(0, start - CONTEXT_CHARS);
   const to = Math.min(text.length, end + CONTEXT_CHARS);
-  return { before: `${from > 0 ? "…" : ""}${text.slice(from, start)}`, span: text.slice(start, end), after: `${text.slice(end, to)}${to < text.length ? "…" : ""}` };
+  return {
+    before: `${from > 0 ? "…" : ""}${text.slice(from, start)}`,
+    span: text.slice(start, end),
+    after: `${text.slice(end, to)}${to < text.length ? "…" : ""}`,
+  };
 }
 
 export const SourceText: FC<{ parsed: ParsedEvidence; provenance?: EvidenceProvenance }> = ({ parsed, provenance }) => {
@@ -127,14 +131,14 @@ export const CandidateList: FC<{ candidates: Candidate[]; chosen?: Provenance }>
   return (
     <div class="scroll" role="region" aria-label="Candidates" tabindex={0}>
       <table>
-        <thead><tr><th scope="col">value</th><th scope="col">extractor</th><th scope="col">confidence</th><th scope="col">where</th></tr></thead>
+        <thead><tr>{["value", "extractor", "confidence", "where"].map((h) => <th scope="col">{h}</th>)}</tr></thead>
         <tbody>
           {candidates.map((c) => (
             <tr>
               <td>{String(c.value)}{sameSpot(c.provenance, chosen) ? " (chosen)" : ""}</td>
               <td>{c.provenance.extractor}</td>
               <td class="num">{c.confidence.toFixed(2)}</td>
-              <td>{c.provenance.start !== undefined ? `page ${c.provenance.page + 1}, ${c.provenance.start}–${c.provenance.end}` : describeSource(c.provenance)}</td>
+              <td>{spot(c.provenance)}</td>
             </tr>
           ))}
         </tbody>
@@ -142,6 +146,8 @@ export const CandidateList: FC<{ candidates: Candidate[]; chosen?: Provenance }>
     </div>
   );
 };
+
+const spot = (p: Provenance) => (p.start !== undefined ? `page ${p.page + 1}, ${p.start}–${p.end}` : describeSource(p));
 
 const sameSpot = (a: Provenance, b?: Provenance) =>
   !!b && a.extractor === b.extractor && a.page === b.page && a.start === b.start && a.pointer === b.pointer && a.row === b.row;

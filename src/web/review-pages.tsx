@@ -1,4 +1,4 @@
-import type { FC } from "hono/jsx";
+import type { FC, PropsWithChildren } from "hono/jsx";
 import type { ReviewItemEvidence } from "../db/queries/review-console";
 import type { CompiledPipeline } from "../pipeline/definition";
 import type { Cell, Cells, Reason, Verdict } from "../pipeline/types";
@@ -21,9 +21,9 @@ const SignOut: FC<{ csrf: string; who: string }> = ({ csrf, who }) => (
 
 export interface ConsoleUser { csrf: string; who: string }
 
-const ConsolePage: FC<{ title: string; user?: ConsoleUser; scripts?: string[]; children?: unknown }> = (p) => (
+const ConsolePage: FC<PropsWithChildren<{ title: string; user?: ConsoleUser; scripts?: string[] }>> = (p) => (
   <Page title={`${p.title} · Sluice review`} what={WHAT} scripts={p.scripts} header={p.user ? <SignOut {...p.user} /> : undefined}>
-    {p.children as never}
+    {p.children}
   </Page>
 );
 
@@ -40,7 +40,9 @@ export const SignInPage: FC<{ error?: string }> = ({ error }) => (
   </ConsolePage>
 );
 
-export const QueuesPage: FC<{ user: ConsoleUser; queues: Array<{ id: string; name: string; open: string | number; total: string | number }> }> = (p) => (
+type Queue = { id: string; name: string; open: string | number; total: string | number };
+
+export const QueuesPage: FC<{ user: ConsoleUser; queues: Queue[] }> = (p) => (
   <ConsolePage title="Data products" user={p.user}>
     <h1>Choose a data product</h1>
     {p.queues.length === 0 ? <p>No data products yet.</p> : (
@@ -77,7 +79,8 @@ export interface DecisionForm { error?: string; value?: string; comment?: string
 const failedVerdicts = (cell: Cell | undefined, gate: string): Verdict[] =>
   (cell?.meta.verdicts ?? []).filter((v) => v.gate === gate && !v.passed);
 
-const shownValue = (value: unknown) => (value === null || value === undefined ? "(none)" : typeof value === "object" ? JSON.stringify(value) : String(value));
+const shownValue = (value: unknown) =>
+  value === null || value === undefined ? "(none)" : typeof value === "object" ? JSON.stringify(value) : String(value);
 
 export const ReviewItemPage: FC<{
   user: ConsoleUser; item: ReviewItemEvidence; progress: { decided: number; total: number }; nextId?: string; form?: DecisionForm;
@@ -130,14 +133,18 @@ export const ReviewItemPage: FC<{
   );
 };
 
-const DecisionFormView: FC<{ itemId: string; csrf: string; fieldType: string; form?: DecisionForm }> = ({ itemId, csrf, fieldType, form }) => (
+type DecisionFormProps = { itemId: string; csrf: string; fieldType: string; form?: DecisionForm };
+
+const DecisionFormView: FC<DecisionFormProps> = ({ itemId, csrf, fieldType, form }) => (
   <form method="post" action={`/review/items/${itemId}/decision`} class={form?.error ? "card error-box" : "card"} aria-labelledby="decide">
     <h2 id="decide">Decide</h2>
     <CsrfField token={csrf} />
     <label for="value">Corrected value ({fieldType}), for an override</label>
     <input id="value" name="value" type="text" value={form?.value ?? ""} autocomplete="off"
       aria-invalid={form?.error ? "true" : undefined} aria-describedby={form?.error ? "value-error" : "value-hint"} />
-    {form?.error ? <p id="value-error" class="error" role="alert">{form.error}</p> : <p id="value-hint" class="note">Leave empty to approve or reject.</p>}
+    {form?.error
+      ? <p id="value-error" class="error" role="alert">{form.error}</p>
+      : <p id="value-hint" class="note">Leave empty to approve or reject.</p>}
     <label for="comment">Comment (optional)</label>
     <textarea id="comment" name="comment" maxlength={2000}>{form?.comment ?? ""}</textarea>
     <p class="row">

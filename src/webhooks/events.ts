@@ -25,7 +25,10 @@ function finished(target: Target, publicUrl: string) {
   const self = `${publicUrl}/v1/pipelines/${target.id}`;
   return {
     id: target.id, name: target.name, status: target.status, generation: target.generation, finished_at: target.finished_at,
-    counts: { total: target.document_count, complete: target.complete_count, partial: target.partial_count, error: target.error_count, cancelled: target.cancelled_count },
+    counts: {
+      total: target.document_count, complete: target.complete_count, partial: target.partial_count,
+      error: target.error_count, cancelled: target.cancelled_count,
+    },
     links: { self, records: `${self}/records`, steps: `${self}/steps` },
   };
 }
@@ -55,10 +58,11 @@ export async function eventData(services: Services, target: Target, m: EventMess
   }
   const document = m.document_id ? await reviewedDocument(db, m.document_id) : undefined;
   if (!document) return undefined;
+  const self = `${config.publicUrl}/v1/pipelines/${target.id}`;
   return {
     pipeline: { id: target.id, name: target.name, generation: target.generation },
     document: { id: document.id, external_id: document.external_id, filename: document.filename, status: document.status },
     decisions: Number(document.decisions),
-    links: { records: `${config.publicUrl}/v1/pipelines/${target.id}/records`, decisions: `${config.publicUrl}/v1/pipelines/${target.id}/review-decisions` },
+    links: { records: `${self}/records`, decisions: `${self}/review-decisions` },
   };
 }
