@@ -12,17 +12,21 @@ const ZOOM = 1.4;
 type Box = [number, number, number, number];
 interface Word { text: string; bbox: Box }
 
+/** Numbers per word in a page's flat word boxes: `start, end` (span in the page text), `x0, y0, x1, y1`. */
+const WORD_STRIDE = 6;
+/** The smallest page drawn (US Letter, in points): word boxes give where text is, not the paper's size. */
+const MIN_PAGE: [number, number] = [612, 792];
+
 /**
- * What the console needs from a stored parse. `words`/`page_sizes` (PDF points, top-left origin)
- * come with the real-documents parse; older parses have text only.
+ * What the console needs from a stored parse. PDF parses keep each page's words with their boxes
+ * (PDF points, origin top-left; documents/model.ts `WordBoxes`); older parses have text only.
  */
 export interface ParsedEvidence {
   mime_type?: string;
   filename?: string | null;
   pages?: string[];
   page_numbers?: number[];
-  words?: Word[][];
-  page_sizes?: Array<[number, number]>;
+  words?: number[][];
 }
 
 export type EvidenceProvenance = Provenance & { bbox?: Box };
@@ -91,13 +95,23 @@ function gridLayout(text: string, provenance: EvidenceProvenance): PageLayout {
   return { width, height: Math.max(lines.length, 10) * LINE_H + 20, words, box };
 }
 
-function layoutOf(parsed: ParsedEvidence, at: number, provenance: EvidenceProvenance): PageLayout {
-  const words = parsed.words?.[at];
-  if (words && words.length > 0) {
-    const [width, height] = parsed.page_sizes?.[at] ?? [612, 792];
-    return { width, height, words, box: provenance.bbox };
+/** The stored words of a page, each with its text (a slice of the page text) and its box. */
+function boxedWords(text: string, flat: number[]): Word[] {
+  const words: Word[] = [];
+  for (let i = 0; i + WORD_STRIDE <= flat.length; i += WORD_STRIDE) {
+    words.push({ text: text.slice(flat[i], flat[i + 1]), bbox: [flat[i + 2], flat[i + 3], flat[i + 4], flat[i + 5]] });
   }
-  return gridLayout(parsed.pages?.[at] ?? "", provenance);
+  return words;
+}
+
+function layoutOf(parsed: ParsedEvidence, at: number, provenance: EvidenceProvenance): PageLayout {
+  const text = parsed.pages?.[at] ?? "";
+  const flat = parsed.words?.[at];
+  if (!flat || flat.length < WORD_STRIDE) return gridLayout(text, provenance);
+  const words = boxedWords(text, flat);
+  const right = Math.max(...words.map((w) => w.bbox[2]));
+  const bottom = Math.max(...words.map((w) => w.bbox[3]));
+  return { width: Math.max(MIN_PAGE[0], right + 36), height: Math.max(MIN_PAGE[1], bottom + 36), words, box: provenance.bbox };
 }
 
 /** The page as a box layout of its words, with the candidate's box drawn: served as SVG, no rasteriser needed. */

@@ -26,14 +26,15 @@ describe("review evidence", () => {
 
   it("draws the stored bbox over the stored word boxes when the parse has them (PDF points, top-left origin)", async () => {
     const parsed: ParsedEvidence = {
-      mime_type: "application/pdf", filename: "a.pdf", pages: ["Total: 42.00"], page_sizes: [[595, 842]],
-      words: [[{ text: "Total:", bbox: [50, 60, 85, 72] }, { text: "42.00", bbox: [90, 60, 118, 72] }]],
+      mime_type: "application/pdf", filename: "a.pdf", pages: ["Total: 42.00"],
+      words: [[0, 6, 50, 60, 85, 72, 7, 12, 90, 60, 118, 72]], // start, end, x0, y0, x1, y1 per word
     };
     const provenance: EvidenceProvenance = { extractor: "label", page: 0, start: 7, end: 12, bbox: [90, 60, 118, 72] };
     const html = await render(PageView({ parsed, provenance }));
-    expect(html).toContain('viewBox="-10 -10 615 862"');
+    expect(html).toContain('viewBox="-10 -10 632 812"'); // at least a Letter page
     expect(boxOf(html)).toEqual([90, 60, 28, 12]);
     expect(html).toContain(">42.00</text>");
+    expect(html).toContain(">Total:</text>");
   });
 
   it("without word boxes, lays the layout-faithful text on a grid and boxes the span's characters", async () => {
