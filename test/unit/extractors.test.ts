@@ -3,7 +3,7 @@ import { resolvePointer, extractJsonPointer } from "../../src/documents/extracto
 import { extractLabel } from "../../src/documents/extractors/label";
 import { extractRegex } from "../../src/documents/extractors/regex";
 import { extractTable } from "../../src/documents/extractors/table";
-import type { ParsedDocument } from "../../src/pipeline/types";
+import type { ParsedDocument } from "../../src/documents/model";
 
 const doc = (pages: string[], extra: Partial<ParsedDocument> = {}): ParsedDocument => ({ mime_type: "text/plain", filename: null, pages, tables: [], content_hash: "h", ...extra });
 

@@ -1,5 +1,6 @@
 import type { Extractor } from "../../pipeline/definition-schema";
-import type { Candidate, FieldType, ParsedDocument } from "../../pipeline/types";
+import type { Candidate, ParsedDocument } from "../model";
+import type { FieldType } from "../../pipeline/types";
 import { extractJsonPointer } from "./json-pointer";
 import { extractLabel } from "./label";
 import { extractMetadata } from "./metadata";

@@ -1,4 +1,4 @@
-import type { Candidate, ParsedDocument } from "../../pipeline/types";
+import type { Candidate, ParsedDocument } from "../model";
 
 const MAX_MATCHES = 100;
 

@@ -1,5 +1,5 @@
 import { parseDocument } from "htmlparser2";
-import type { ParsedTable } from "../../pipeline/types";
+import type { ParsedTable } from "../model";
 
 interface Node {
   type: string;

@@ -1,5 +1,4 @@
-import type { ParsedDocument } from "../../pipeline/types";
-import { PermanentPhaseError } from "../../pipeline/types";
+import { PermanentPhaseError, type ParsedDocument } from "../model";
 import { detectFormat, MIME_OF, utf16Encoding, type FormatHints } from "../detect";
 import { selectPages, type PageRange } from "../page-range";
 import { csvTable } from "./csv";
@@ -50,11 +49,11 @@ export async function parseBytes(bytes: Uint8Array, options: ParseOptions): Prom
   const format = detectFormat(bytes, decoded, options);
   const base = { mime_type: MIME_OF[format], filename: options.filename ?? null };
   if (format === "pdf") {
-    const { pages, pageNumbers } = await parsePdf(bytes, (count) => keptPages(count, options));
+    const { pages, words, pageNumbers } = await parsePdf(bytes, (count) => keptPages(count, options));
     if (pages.every((page) => page.trim() === "")) {
       throw new PermanentPhaseError("no_text", "the PDF has no text layer on the selected pages (scanned? OCR is not supported)");
     }
-    return { ...base, pages, page_numbers: pageNumbers, tables: [] };
+    return { ...base, pages, page_numbers: pageNumbers, words, tables: [] };
   }
   if (format === "html") {
     keptPages(1, options);
