@@ -1,3 +1,4 @@
+import { spanBox, WORD_STRIDE, type WordBoxes } from "../documents/model";
 import type { FC } from "hono/jsx";
 import type { Candidate, Provenance } from "../pipeline/types";
 
@@ -12,8 +13,6 @@ const ZOOM = 1.4;
 type Box = [number, number, number, number];
 interface Word { text: string; bbox: Box }
 
-/** Numbers per word in a page's flat word boxes: `start, end` (span in the page text), `x0, y0, x1, y1`. */
-const WORD_STRIDE = 6;
 /** The smallest page drawn (US Letter, in points): word boxes give where text is, not the paper's size. */
 const MIN_PAGE: [number, number] = [612, 792];
 
@@ -26,7 +25,7 @@ export interface ParsedEvidence {
   filename?: string | null;
   pages?: string[];
   page_numbers?: number[];
-  words?: number[][];
+  words?: WordBoxes[];
 }
 
 export type EvidenceProvenance = Provenance & { bbox?: Box };
@@ -96,7 +95,7 @@ function gridLayout(text: string, provenance: EvidenceProvenance): PageLayout {
 }
 
 /** The stored words of a page, each with its text (a slice of the page text) and its box. */
-function boxedWords(text: string, flat: number[]): Word[] {
+function boxedWords(text: string, flat: WordBoxes): Word[] {
   const words: Word[] = [];
   for (let i = 0; i + WORD_STRIDE <= flat.length; i += WORD_STRIDE) {
     words.push({ text: text.slice(flat[i], flat[i + 1]), bbox: [flat[i + 2], flat[i + 3], flat[i + 4], flat[i + 5]] });
@@ -111,7 +110,10 @@ function layoutOf(parsed: ParsedEvidence, at: number, provenance: EvidenceProven
   const words = boxedWords(text, flat);
   const right = Math.max(...words.map((w) => w.bbox[2]));
   const bottom = Math.max(...words.map((w) => w.bbox[3]));
-  return { width: Math.max(MIN_PAGE[0], right + 36), height: Math.max(MIN_PAGE[1], bottom + 36), words, box: provenance.bbox };
+  // The extractor's box when it stored one, else the union of the boxes of the words the span covers.
+  const { start, end } = provenance;
+  const box = provenance.bbox ?? (start !== undefined && end !== undefined ? spanBox(flat, start, end) ?? undefined : undefined);
+  return { width: Math.max(MIN_PAGE[0], right + 36), height: Math.max(MIN_PAGE[1], bottom + 36), words, box };
 }
 
 /** The page as a box layout of its words, with the candidate's box drawn: served as SVG, no rasteriser needed. */

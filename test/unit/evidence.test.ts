@@ -35,6 +35,9 @@ describe("review evidence", () => {
     expect(boxOf(html)).toEqual([90, 60, 28, 12]);
     expect(html).toContain(">42.00</text>");
     expect(html).toContain(">Total:</text>");
+    // Without a stored bbox the span's own words give the box.
+    const fromSpan = await render(PageView({ parsed, provenance: { extractor: "label", page: 0, start: 7, end: 12 } }));
+    expect(boxOf(fromSpan)).toEqual([90, 60, 28, 12]);
   });
 
   it("without word boxes, lays the layout-faithful text on a grid and boxes the span's characters", async () => {
