@@ -89,6 +89,7 @@ export interface DocumentsTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   swept_at: Timestamp | null;
   cache_key: string | null;
+  phase_starts: ColumnType<number, number | undefined, number>;
 }
 
 export interface DocumentPhasesTable {
@@ -114,6 +115,8 @@ export interface StepsTable {
   error: Json | null;
   lookup_key: string | null;
   cache_hit: boolean | null;
+  /** What the step says beyond its status, e.g. `text_replaced`. */
+  notes: Json | null;
 }
 
 export interface PipelineEventsTable {

@@ -21,6 +21,8 @@ export interface Provenance {
   column?: string;
   pointer?: string;
   key?: string;
+  /** The extractor's `when` entries that held for this document. */
+  when?: { any?: string[]; all?: string[]; none?: string[] };
 }
 
 export interface Candidate {
@@ -46,11 +48,14 @@ export function spanBox(words: WordBoxes, start: number, end: number): Box | nul
   let box: Box | null = null;
   for (let i = firstWordEndingAfter(words, start); i < words.length && words[i] < end; i += WORD_STRIDE) {
     if (words[i + 1] <= start) continue;
-    const [x0, y0, x1, y1] = [words[i + 2], words[i + 3], words[i + 4], words[i + 5]];
-    box = box ? [Math.min(box[0], x0), Math.min(box[1], y0), Math.max(box[2], x1), Math.max(box[3], y1)] : [x0, y0, x1, y1];
+    const word: Box = [words[i + 2], words[i + 3], words[i + 4], words[i + 5]];
+    box = box ? unionBox(box, word) : word;
   }
   return box;
 }
+
+export const unionBox = (a: Box, b: Box): Box =>
+  [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])];
 
 /** Binary search over words in text order: the offset of the first word whose end lies after `start`. */
 function firstWordEndingAfter(words: WordBoxes, start: number): number {
@@ -62,6 +67,13 @@ function firstWordEndingAfter(words: WordBoxes, start: number): number {
     else high = mid;
   }
   return low * WORD_STRIDE;
+}
+
+export interface TextMark {
+  start: number;
+  end: number;
+  heading?: number;
+  table?: number;
 }
 
 export interface ParsedTable {
@@ -77,6 +89,8 @@ export interface ParsedDocument {
   /** Zero-based page number in the source of each entry of `pages` (they differ under a page_range). */
   page_numbers?: number[];
   tables: ParsedTable[];
+  /** HTML only: where headings (level 1–6) and tables (index into `tables`) sit in the text of page 0. */
+  marks?: TextMark[];
   /** PDFs only: one entry per entry of `pages`, that page's words (see `WordBoxes`). */
   words?: WordBoxes[];
   /** The parsed value for JSON inputs, for `json_pointer`. */

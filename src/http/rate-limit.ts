@@ -20,7 +20,7 @@ export async function applyRateLimit(c: Context<AppEnv>, limiter: RateLimiter, i
   }
 }
 
-/** Client address for per-IP limits: the platform's header where one is trusted, else the socket's. */
+/** Client address for per-IP limits, as the runtime knows it (src/http/client-ip.ts); never a header a client chose. */
 export function clientIp(c: Context<AppEnv>): string {
-  return c.req.header("cf-connecting-ip") ?? c.get("services").clientIp?.(c) ?? "unknown";
+  return c.get("services").clientIp?.(c) ?? "unknown";
 }

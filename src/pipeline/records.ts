@@ -30,7 +30,11 @@ export function presentRecords(pipeline: PipelineRow, documents: RecordDocument[
     id: pipeline.id,
     status: pipeline.status,
     order: documents.map((d) => d.id),
-    field_definitions: config.fields.map((f) => ({ name: f.name, type: f.type, required: f.required, description: f.description ?? null })),
+    field_definitions: config.fields.map((f) => ({
+      name: f.name, type: f.type, required: f.required, description: f.description ?? null,
+      // A `list` field's value is an array of values of its type.
+      ...(f.aggregate ? { aggregate: f.aggregate } : {}), ...(f.aggregate === "list" ? { list: true } : {}),
+    })),
     records,
     errors: documents
       .filter((d) => d.status === "error")

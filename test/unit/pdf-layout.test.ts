@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { spanBox, WORD_STRIDE, type ParsedDocument } from "../../src/documents/model";
+import { runExtractor } from "../../src/documents/extractors";
+import { parsePageRange } from "../../src/documents/page-range";
 import { parseBytes } from "../../src/documents/parse";
+import { layoutPage } from "../../src/documents/parse/layout";
 import { drawPdf, textWidth, type Drawn, type DrawnPage } from "../support/pdf-layouts";
 
 const parse = async (pages: DrawnPage[]) =>
@@ -81,7 +84,9 @@ describe("layout text: horizontal gaps become proportional runs of spaces", () =
       { text: "Widget, blue", x: 50, y: 500 }, { text: "5", x: 400, y: 500, right: true }, { text: "49.95", x: 545, y: 500, right: true },
       { text: "Total", x: 402, y: 480, bold: true }, { text: "49.95", x: 545, y: 480, right: true, bold: true },
       { text: "Qty", x: 50, y: 460 }, { text: "5", x: 75, y: 460 }, { text: "Total", x: 90, y: 460 },
+      { text: "15", x: 50, y: 440 }, { text: "Total", x: 58, y: 440 }, // overlapping pieces are different texts
     ]);
+    expect(text).toMatch(/^15 Total$/m);
     expect(text).not.toMatch(/5Total/);
     expect(text).toMatch(/^Qty +5 +Total$/m);
     expect(text).toMatch(/^Widget, blue {2,}5 {2,}49\.95$/m);
@@ -121,6 +126,15 @@ describe("layout text: multi-column pages and rotated text", () => {
   });
 });
 
+describe("layout text: hostile geometry", () => {
+  it("text placed far off the page costs a bounded run of spaces, not megabytes", async () => {
+    const piece = { y: 100, angle: 0, width: 25, size: 10 };
+    const { text } = layoutPage([{ ...piece, text: "Total", x: 50 }, { ...piece, text: "hidden", x: 5_000_000 }]);
+    expect(text).toMatch(/^Total +hidden$/);
+    expect(text.length).toBeLessThan(1000);
+  });
+});
+
 describe("word boxes", () => {
   it("gives each word its span in the page text and its box in points from the top-left", async () => {
     const doc = await parse([{ items: [{ text: "Total:", x: 400, y: 100, size: 12 }, { text: "1.234,50 EUR", x: 450, y: 100, size: 12 }] }]);
@@ -146,5 +160,28 @@ describe("word boxes", () => {
     expect(box).toEqual([byWord["1.234,50"][0], byWord.EUR[1], byWord.EUR[2], byWord["1.234,50"][3]]);
     expect(spanBox(doc.words![0], start + 2, start + 3)).toEqual(byWord["1.234,50"]);
     expect(spanBox(doc.words![0], text.indexOf("Betrag") + 6, start)).toBeNull();
+  });
+});
+
+describe("provenance with boxes: every candidate found in a PDF carries the box of its span", () => {
+  const invoice: DrawnPage[] = [
+    { items: [{ text: "Cover letter", x: 50, y: 780 }] },
+    { items: [{ text: "1.318,11", x: 545, y: 200, right: true }, { text: "Gesamtbetrag", x: 380, y: 200 }, { text: "Rechnungsnummer: RE-77", x: 50, y: 700 }] },
+  ];
+
+  it("label and regex candidates, with the page numbered as in the source under a page_range", async () => {
+    const doc = { ...(await parseBytes(await drawPdf(invoice), { pageRange: parsePageRange("1") as never, maxPages: 10 })), content_hash: "h" };
+    const [label] = runExtractor({ type: "label", labels: ["Gesamtbetrag"] }, doc, "number");
+    const [regex] = runExtractor({ type: "regex", pattern: "Rechnungsnummer:\\s*(\\S+)" }, doc, "string");
+    const byWord = Object.fromEntries(wordsOf(doc));
+    expect(label.provenance).toMatchObject({ page: 1, bbox: byWord["1.318,11"] });
+    expect(label.provenance.bbox![2]).toBeCloseTo(545, 0);
+    expect(regex.provenance).toMatchObject({ page: 1, bbox: byWord["RE-77"] });
+  });
+
+  it("text inputs keep provenance without a box", async () => {
+    const doc: ParsedDocument = { mime_type: "text/plain", filename: null, pages: ["Total: 5"], tables: [], content_hash: "h" };
+    const [candidate] = runExtractor({ type: "label", labels: ["Total"] }, doc, "number");
+    expect(candidate.provenance).toEqual({ extractor: "label", page: 0, start: 7, end: 8 });
   });
 });

@@ -5,6 +5,12 @@ import { csvTable } from "./csv";
 import { parseHtml } from "./html";
 import { parsePdf } from "./pdf";
 
+/**
+ * Names what the parsers produce; part of the parse cache key, so a parse stored by an older parser
+ * (plain PDF text without word boxes, HTML without marks) is never reused as if it were current.
+ */
+export const PARSER_VERSION = 2;
+
 export interface ParseOptions extends FormatHints {
   pageRange: PageRange | null;
   maxPages: number;
@@ -58,7 +64,7 @@ export async function parseBytes(bytes: Uint8Array, options: ParseOptions): Prom
   if (format === "html") {
     keptPages(1, options);
     const html = parseHtml(decoded());
-    return { ...base, pages: [html.text], page_numbers: [0], tables: html.tables };
+    return { ...base, pages: [html.text], page_numbers: [0], tables: html.tables, ...(html.marks.length ? { marks: html.marks } : {}) };
   }
   const all = decoded().split("\f");
   const kept = keptPages(all.length, options);

@@ -43,12 +43,14 @@ interface Run {
   size: number;
 }
 
-/** Pieces closer than this fraction of the font size are one word, split by the producer. */
+/** Pieces that touch (closer than this fraction of the font size either way) are one word, split by the producer. */
 const JOIN_GAP = 0.15;
 /** Baselines within this fraction of the smaller font size are one line. */
 const ROW_TOLERANCE = 0.45;
 /** A gap between baselines above this many font sizes leaves one blank line (a block boundary). */
 const BLOCK_GAP = 2;
+/** Text drawn far off the page must not turn into megabytes of spaces: no piece starts beyond this column. */
+const MAX_COLUMN = 400;
 /** Glyph box around the baseline, in font sizes: ascent above, descent below. */
 const ASCENT = 0.8;
 const DESCENT = 0.2;
@@ -139,12 +141,14 @@ function layoutGroup(runs: Run[], offset: number, words: number[]): string {
     let line = "";
     let previous: Run | null = null;
     for (const run of row) {
-      const target = Math.round((run.x0 - left) / column);
+      const target = Math.min(MAX_COLUMN, Math.round((run.x0 - left) / column));
       if (previous) {
         const gap = run.x0 - previous.x1;
         // A gap of two columns or more stays at least two spaces, so a column break never reads as a word break.
         const least = gap >= 2 * column ? 2 : 1;
-        if (gap >= JOIN_GAP * Math.min(run.size, previous.size)) line += " ".repeat(Math.max(target - line.length, least));
+        // Only pieces that touch are one word; pieces that overlap are different texts drawn over each other.
+        const touching = Math.abs(gap) < JOIN_GAP * Math.min(run.size, previous.size);
+        if (!touching) line += " ".repeat(Math.max(target - line.length, least));
       } else line += " ".repeat(Math.max(0, target));
       addWords(run, lineStart + line.length, words);
       line += run.text;
@@ -183,7 +187,8 @@ function unrotate(words: number[], from: number, angle: number) {
   const cos = Math.cos(angle);
   const sin = Math.sin(angle);
   for (let i = from; i < words.length; i += WORD_STRIDE) {
-    const corners = [[words[i + 2], words[i + 3]], [words[i + 4], words[i + 3]], [words[i + 2], words[i + 5]], [words[i + 4], words[i + 5]]];
+    const [x0, y0, x1, y1] = [words[i + 2], words[i + 3], words[i + 4], words[i + 5]];
+    const corners = [[x0, y0], [x1, y0], [x0, y1], [x1, y1]];
     const xs = corners.map(([x, y]) => x * cos - y * sin);
     const ys = corners.map(([x, y]) => x * sin + y * cos);
     words[i + 2] = Math.min(...xs);

@@ -18,7 +18,8 @@ function pieceOf(item: TextItem, view: number[]): TextPiece | null {
   const d = view[1] * t[2] + view[3] * t[3];
   const x = view[0] * t[4] + view[2] * t[5] + view[4];
   const y = view[1] * t[4] + view[3] * t[5] + view[5];
-  return { text: item.str, x, y, angle: Math.atan2(b, a), width: item.width ?? 0, size: Math.hypot(c, d) };
+  const piece = { text: item.str, x, y, angle: Math.atan2(b, a), width: item.width ?? 0, size: Math.hypot(c, d) };
+  return [piece.x, piece.y, piece.angle, piece.width, piece.size].every(Number.isFinite) ? piece : null;
 }
 
 /**
