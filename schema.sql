@@ -240,6 +240,18 @@ CREATE TABLE IF NOT EXISTS review_decisions (
 );
 CREATE INDEX IF NOT EXISTS review_decisions_pipeline ON review_decisions (pipeline_id, id);
 
+-- Review console sessions: an API key with `write` scope exchanged for a signed cookie. Only the
+-- token's hash is kept; sign-out (or the key's revocation) ends the session at its next request.
+CREATE TABLE IF NOT EXISTS review_sessions (
+  id               uuid        PRIMARY KEY DEFAULT gen_random_uuid(),
+  organization_id  uuid        NOT NULL REFERENCES organizations(id),
+  api_key_id       uuid        NOT NULL REFERENCES api_keys(id),
+  token_hash       text        NOT NULL UNIQUE,
+  expires_at       timestamptz NOT NULL,
+  revoked_at       timestamptz,
+  created_at       timestamptz NOT NULL DEFAULT now()
+);
+
 -- Cron reruns of a pipeline. A tick claims a schedule by moving next_run_at forward with a
 -- compare-and-set, so overlapping scheduler invocations never fire the same due time twice.
 CREATE TABLE IF NOT EXISTS schedules (
@@ -317,5 +329,7 @@ CREATE TABLE IF NOT EXISTS webhook_deliveries (
   created_at   timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX IF NOT EXISTS webhook_deliveries_pipeline ON webhook_deliveries (pipeline_id, id);
+-- Which event an attempt delivered: the run's finish, or a review event (issue 17).
+ALTER TABLE webhook_deliveries ADD COLUMN IF NOT EXISTS event text NOT NULL DEFAULT 'pipeline.finished';
 -- The sweep looks for recently finished runs whose webhook message was lost.
 CREATE INDEX IF NOT EXISTS pipelines_webhook_finished ON pipelines (finished_at) WHERE webhook_url IS NOT NULL;

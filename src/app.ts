@@ -19,6 +19,8 @@ import { scheduleRoutes, scheduleTickRoutes } from "./routes/schedules";
 import { templateRoutes } from "./routes/templates";
 import { webhookRoutes } from "./routes/webhooks";
 import { shareRoutes } from "./routes/share";
+import { assetRoutes } from "./routes/assets";
+import { reviewConsoleRoutes } from "./routes/review-console";
 
 /** Builds the whole HTTP surface from explicit services; every runtime entry calls this. */
 export function createApp(services: Services) {
@@ -55,6 +57,8 @@ export function createApp(services: Services) {
     .route("/", deliveryRoutes)
     .route("/", scheduleTickRoutes)
     .route("/", shareRoutes)
+    .route("/", assetRoutes)
+    .route("/", reviewConsoleRoutes)
     .route("/v1", v1);
   // Registered last and reading `app` lazily, so the document describes every route above.
   return app.route("/", docsRoutes(app)).onError(renderError).notFound(renderNotFound);

@@ -251,6 +251,17 @@ export interface WebhookDeliveriesTable {
   status_code: number | null;
   outcome: "delivered" | "retrying" | "failed";
   error: string | null;
+  event: Generated<string>;
+  created_at: Generated<Date>;
+}
+
+export interface ReviewSessionsTable {
+  id: Generated<string>;
+  organization_id: string;
+  api_key_id: string;
+  token_hash: string;
+  expires_at: Date;
+  revoked_at: Date | null;
   created_at: Generated<Date>;
 }
 
@@ -274,6 +285,7 @@ export interface Database {
   templates: TemplatesTable;
   template_versions: TemplateVersionsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  review_sessions: ReviewSessionsTable;
 }
 
 export type Db = Kysely<Database>;

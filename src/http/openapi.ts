@@ -117,7 +117,8 @@ export function openApiDocument(app: Hono<AppEnv>, publicUrl: string): Promise<D
   if (!spec) {
     spec = generateSpecs(app, {
       includeEmptyPaths: true,
-      exclude: [/^\/internal\//, "/openapi.json", "/docs"],
+      // The review console and page assets are HTML for people, not API operations.
+      exclude: [/^\/internal\//, "/openapi.json", "/docs", /^\/review(\/|$)/, /^\/assets\//],
       documentation: {
         openapi: "3.1.0",
         info: { title: "Sluice API", version: VERSION, description: "Documents in, reviewed and shareable tables out." },
