@@ -6,8 +6,8 @@ import type { AppEnv } from "./env";
 import { issueDetails } from "./validate";
 
 /** Form fields that carry JSON, and those that carry a boolean, as Datalab's run endpoint takes them. */
-const JSON_FIELDS = new Set(["fields", "phases", "documents", "preview", "version"]);
-const BOOLEAN_FIELDS = new Set(["skip_cache"]);
+const JSON_FIELDS = new Set(["fields", "phases", "documents", "preview", "version", "context"]);
+const BOOLEAN_FIELDS = new Set(["skip_cache", "run_evals"]);
 
 function fieldValue(key: string, value: string): unknown {
   if (BOOLEAN_FIELDS.has(key)) return value === "true" ? true : value === "false" ? false : value;

@@ -53,6 +53,7 @@ async function runPhase(services: Services, pipeline: CompiledPipeline, phaseInd
     cells: state.cells as Cells,
     uniqueness: state.uniqueness,
     decisions: state.decisions,
+    context: state.options?.context,
   };
   const run = { extraction: runExtraction, resolution: runResolution, validation: runValidation }[phase.type];
   return { cells: await run(ctx) };
@@ -82,7 +83,7 @@ export async function advanceDocument(services: Services, message: PhaseMessage,
   const pipeline = state.config as CompiledPipeline;
   const phase = pipeline.phases[message.phase_index];
   const startedAt = clock.now();
-  const base = { documentId: state.id, phaseIndex: message.phase_index, generation: message.generation, parsed: undefined };
+  const base = { documentId: state.id, executionId: state.execution_id, phaseIndex: message.phase_index, generation: message.generation, parsed: undefined };
 
   if (state.cancel_requested) {
     const done = await commitPhase(db, {
@@ -100,7 +101,7 @@ export async function advanceDocument(services: Services, message: PhaseMessage,
     const reason = describe(error);
     const finishedAt = clock.now();
     if (!(error instanceof PermanentPhaseError) && attempt < config.queueMaxRetries) {
-      await recordRetry(db, { pipelineId: state.pipeline_id, documentId: state.id, phaseIndex: message.phase_index, phaseType: phase.type, generation: message.generation, attempt, startedAt, finishedAt, error: reason });
+      await recordRetry(db, { pipelineId: state.pipeline_id, executionId: state.execution_id, documentId: state.id, phaseIndex: message.phase_index, phaseType: phase.type, generation: message.generation, attempt, startedAt, finishedAt, error: reason });
       return { effect: "retry", reason: reason.message };
     }
     const done = await commitPhase(db, {

@@ -21,6 +21,7 @@ export function presentPipeline(row: PipelineRow, stats?: DocumentStats) {
     webhook_url: row.webhook_url,
     parent_id: row.parent_id,
     root_id: row.root_id,
+    execution_id: row.execution_id,
     cancel_requested: row.cancel_requested,
     created_at: row.created_at,
     updated_at: row.updated_at,

@@ -56,10 +56,10 @@ function resolveCell(field: CompiledField, cell: Cell): Cell {
 const releasedValues = (cells: Cells) =>
   Object.fromEntries(Object.entries(cells).filter(([, c]) => c.status === "completed").map(([name, c]) => [name, c.value]));
 
-async function deriveCell(field: CompiledField, cell: Cell, cells: Cells): Promise<Cell> {
+async function deriveCell(field: CompiledField, cell: Cell, cells: Cells, context: Record<string, unknown>): Promise<Cell> {
   let result: unknown;
   try {
-    result = await evaluateExpression(field.expression!, releasedValues(cells));
+    result = await evaluateExpression(field.expression!, releasedValues(cells), { context });
   } catch (error) {
     const message = (error as { message?: string }).message ?? String(error);
     return unresolved(cell, "failed", reason("expression_failed", "the expression failed", message));
@@ -84,7 +84,7 @@ export async function runResolution(ctx: PhaseContext): Promise<Cells> {
     cells[field.name] = resolveCell(field, cell);
   }
   for (const field of ctx.pipeline.fields) {
-    if (field.expression && !heldByReview(cells[field.name])) cells[field.name] = await deriveCell(field, cells[field.name], cells);
+    if (field.expression && !heldByReview(cells[field.name])) cells[field.name] = await deriveCell(field, cells[field.name], cells, ctx.context ?? {});
   }
   return cells;
 }

@@ -1,0 +1,56 @@
+import * as v from "valibot";
+import { badRequest, type IssueDetail } from "../errors";
+
+/** The most caller context a run carries (serialised JSON). */
+export const MAX_CONTEXT_BYTES = 16 * 1024;
+
+const CONTEXT_TYPES = ["string", "number", "integer", "boolean", "object", "array"] as const;
+
+/** A variable a published template declares; expressions read it as `$context.<name>`. */
+export const ContextVarInput = v.strictObject({
+  name: v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "letters, digits and _, not starting with a digit")),
+  type: v.optional(v.picklist(CONTEXT_TYPES), "string"),
+  required: v.optional(v.boolean(), false),
+  default: v.optional(v.unknown()),
+  description: v.optional(v.pipe(v.string(), v.maxLength(500))),
+});
+export type ContextVar = v.InferOutput<typeof ContextVarInput>;
+
+export const ContextVarsInput = v.pipe(
+  v.array(ContextVarInput),
+  v.maxLength(50),
+  v.check((vars) => new Set(vars.map((x) => x.name)).size === vars.length, "variable names must be unique"),
+);
+
+/** Caller JSON for a run: an object of at most 16 KB. */
+export const ContextInput = v.pipe(
+  v.record(v.string(), v.unknown()),
+  v.check((ctx) => new TextEncoder().encode(JSON.stringify(ctx)).length <= MAX_CONTEXT_BYTES, `must be at most ${MAX_CONTEXT_BYTES} bytes of JSON`),
+);
+
+const matches = (type: ContextVar["type"], value: unknown) =>
+  type === "array" ? Array.isArray(value)
+  : type === "object" ? typeof value === "object" && value !== null && !Array.isArray(value)
+  : type === "integer" ? Number.isInteger(value)
+  : typeof value === type;
+
+/**
+ * The context a run's expressions see: the caller's values, defaults for the declared variables
+ * the caller left out; a missing required variable or a value of the wrong type is a 400 at its path.
+ */
+export function resolveContext(vars: ContextVar[], given: Record<string, unknown> | undefined): Record<string, unknown> {
+  const context = { ...given };
+  const problems: IssueDetail[] = [];
+  for (const variable of vars) {
+    const path = `context.${variable.name}`;
+    if (context[variable.name] === undefined && variable.default !== undefined) context[variable.name] = variable.default;
+    const value = context[variable.name];
+    if (value === undefined) {
+      if (variable.required) problems.push({ path, message: `required by the template${variable.description ? `: ${variable.description}` : ""}` });
+    } else if (!matches(variable.type, value)) {
+      problems.push({ path, message: `must be of type ${variable.type}` });
+    }
+  }
+  if (problems.length > 0) throw badRequest("invalid context", problems);
+  return context;
+}
