@@ -3,6 +3,8 @@ import { findCachedParse } from "../db/queries/parse-cache";
 import type { Services } from "../http/env";
 import type { CompiledPipeline } from "./definition";
 import { announceFinish } from "../webhooks/deliver";
+import { findPipeline } from "../db/queries/pipelines";
+import { evaluateFinishedRun, wantsEvaluation } from "../evaluations/evaluate";
 import { publishPhase, type PhaseMessage } from "./messages";
 import { documentOutcome } from "./outcome";
 import type { PhaseContext } from "./phases/context";
@@ -59,9 +61,15 @@ async function runPhase(services: Services, pipeline: CompiledPipeline, phaseInd
   return { cells: await run(ctx) };
 }
 
-/** The commit that finished the run (there is exactly one) announces it to the run's webhook. */
-const announceIfFinished = (services: Services, state: DeliveryState, finished: boolean) =>
-  finished ? announceFinish(services, state.pipeline_id, state.generation, state.webhook_url) : undefined;
+/**
+ * The commit that finished the run (there is exactly one) announces it to the run's webhook and,
+ * for a run created with `run_evals`, evaluates it (only then does the finishing delivery read more).
+ */
+async function announceIfFinished(services: Services, state: DeliveryState, finished: boolean) {
+  if (!finished) return;
+  if (wantsEvaluation(state.options)) await evaluateFinishedRun(services, await findPipeline(services.db, state.organization_id, state.pipeline_id));
+  await announceFinish(services, state.pipeline_id, state.generation, state.webhook_url);
+}
 
 const describe = (error: unknown) =>
   error instanceof PermanentPhaseError
