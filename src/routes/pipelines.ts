@@ -21,6 +21,7 @@ import { runPipelineInline } from "../pipeline/sync";
 import { PHASE_TYPES } from "../pipeline/types";
 import type { Services } from "../http/env";
 import { IdParam, PageQuery } from "./params";
+import { RunSchema, TreeSchema } from "./run-schemas";
 
 const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 const IdempotencyKey = v.pipe(v.string(), v.minLength(1), v.maxLength(255), v.regex(/^[\x21-\x7e]+$/, "must be printable ASCII"));
@@ -81,7 +82,7 @@ async function sync(c: Context<AppEnv>, body: CreatePipelineInput) {
 }
 
 export const pipelineRoutes = new Hono<AppEnv>()
-  .post("/pipelines", describeRoute({ summary: "Create a pipeline run (202); JSON or multipart (file.0, file.1, …)", tags: ["pipelines"], requestBody: multipartForm, responses: success(202, "The run, queued; an Idempotency-Key replays this response for 24 h") }), requireScope("write"),
+  .post("/pipelines", describeRoute({ summary: "Create a pipeline run (202); JSON or multipart (file.0, file.1, …)", tags: ["pipelines"], requestBody: multipartForm, responses: success(202, "The run, queued; an Idempotency-Key replays this response for 24 h", RunSchema) }), requireScope("write"),
     multipartBody(CreatePipelineBody, create), valid("json", CreatePipelineBody), (c) => create(c, c.req.valid("json")))
   .post("/pipelines/sync", describeRoute({ summary: "Run a small pipeline inline and return its records", tags: ["pipelines"], requestBody: multipartForm, responses: success(200, "The finished run with its records") }), requireScope("write"),
     multipartBody(CreatePipelineBody, sync), valid("json", CreatePipelineBody), (c) => sync(c, c.req.valid("json")))
@@ -92,7 +93,7 @@ export const pipelineRoutes = new Hono<AppEnv>()
     });
     return c.json({ items: items.map((row) => presentPipeline(row)), total, limit: q.limit, offset: q.offset });
   })
-  .get("/pipelines/:id", describeRoute({ summary: "Get a run: status, counts, config snapshot, usage", tags: ["pipelines"], responses: success(200, "The run") }), requireScope("read"), valid("param", IdParam), async (c) => {
+  .get("/pipelines/:id", describeRoute({ summary: "Get a run: status, counts, config snapshot, usage", tags: ["pipelines"], responses: success(200, "The run with its current execution and its steps per phase", RunSchema) }), requireScope("read"), valid("param", IdParam), async (c) => {
     const services = c.get("services");
     const pipeline = await ownPipeline(services, c.get("caller"), c.req.valid("param").id);
     return c.json(presentRun(pipeline, await loadRunDetail(services.db, pipeline)));
@@ -109,7 +110,7 @@ export const pipelineRoutes = new Hono<AppEnv>()
     const items = await listSteps(services.db, pipeline.id, q.limit, q.after, q.execution_id);
     return c.json({ items, next_after: items.length === q.limit ? items[items.length - 1].id : null });
   })
-  .get("/pipelines/:id/tree", describeRoute({ summary: "The run's executions (first run, reruns, scheduled reruns) with lineage and depth", tags: ["pipelines"], responses: success(200, "{ root_id, items, execution_root_id, executions }") }), requireScope("read"), valid("param", IdParam), valid("query", TreeQuery), async (c) => {
+  .get("/pipelines/:id/tree", describeRoute({ summary: "The run's executions (first run, reruns, scheduled reruns) with lineage and depth", tags: ["pipelines"], responses: success(200, "The runs sharing this run's root (items) and its executions with lineage", TreeSchema) }), requireScope("read"), valid("param", IdParam), valid("query", TreeQuery), async (c) => {
     const services = c.get("services");
     const caller = c.get("caller");
     const pipeline = await ownPipeline(services, caller, c.req.valid("param").id);

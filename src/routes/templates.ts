@@ -13,6 +13,7 @@ import { compileDefinition, FieldsInput, PhasesInput, type DefinitionInput } fro
 import { publishTemplate, type TemplateDefinition } from "../templates/definition";
 import { ContextVarsInput } from "../templates/context-vars";
 import { IdParam, PageQuery } from "./params";
+import { RunSchema } from "./run-schemas";
 
 const Name = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200));
 const Description = v.pipe(v.string(), v.maxLength(2000));
@@ -113,5 +114,5 @@ export const templateRoutes = new Hono<AppEnv>()
     const { fields, phases, context_vars = [] } = definition as TemplateDefinition;
     return c.json({ ...rest, fields, phases, context_vars });
   })
-  .post("/templates/:id/run", describeRoute({ summary: "Run a template version over documents (202); JSON or multipart", tags: ["templates"], requestBody: multipartForm, responses: success(202, "The run, queued") }), requireScope("write"), valid("param", IdParam),
+  .post("/templates/:id/run", describeRoute({ summary: "Run a template version over documents (202); JSON or multipart", tags: ["templates"], requestBody: multipartForm, responses: success(202, "The run, queued, with seed 004's fields", RunSchema) }), requireScope("write"), valid("param", IdParam),
     multipartBody(TemplateRunBody, runTemplate), valid("json", TemplateRunBody), (c) => runTemplate(c, c.req.valid("json")));

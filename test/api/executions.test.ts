@@ -146,3 +146,23 @@ describe("records per seed 003", () => {
     expect(body.error.details).toEqual([{ path: "documents.1.id", message: "duplicates documents.0.id" }]);
   });
 });
+
+describe("the OpenAPI document", () => {
+  it("describes executions, seed 004's run fields, evaluations and context variables", async () => {
+    const doc = await (await t.request("/openapi.json", { key: null })).json();
+    const run = doc.paths["/v1/templates/{id}/run"].post.responses["202"].content["application/json"].schema;
+    expect(Object.keys(run.properties)).toEqual(expect.arrayContaining(["execution_id", "pipeline_id", "pipeline_version", "steps", "rate_breakdown", "input_config", "config_snapshot"]));
+    expect(Object.keys(run.properties.steps.items.properties)).toEqual(expect.arrayContaining(["step_index", "checkpoint_id", "source_step_type", "result_url"]));
+    const tree = doc.paths["/v1/pipelines/{id}/tree"].get;
+    expect(tree.parameters.map((p: { name: string }) => p.name)).toContain("root_only");
+    expect(tree.responses["200"].content["application/json"].schema.properties.executions.items.properties.triggered_by.enum)
+      .toEqual(["api", "rerun", "schedule", "template"]);
+    const create = doc.paths["/v1/pipelines"].post.requestBody.content["application/json"].schema;
+    expect(Object.keys(create.properties)).toEqual(expect.arrayContaining(["context", "run_evals"]));
+    expect(Object.keys(create.properties.documents.items.properties)).toContain("expected");
+    expect(Object.keys(doc.paths["/v1/templates"].post.requestBody.content["application/json"].schema.properties)).toContain("context_vars");
+    expect(doc.paths["/v1/pipelines/{id}/evaluation"].get.responses["200"].content["application/json"].schema.properties.silent_errors).toBeDefined();
+    expect(doc.paths["/v1/templates/{id}/evaluation-set"].put).toBeDefined();
+    expect(doc.paths["/v1/templates/{id}/evaluate"].post.responses["202"]).toBeDefined();
+  });
+});
