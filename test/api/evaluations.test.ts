@@ -37,6 +37,10 @@ describe("evaluations", () => {
     expect(byRecord["doc-0"].differences).toEqual([]);
     expect(byRecord["doc-1"].differences).toEqual([{ field: "total", expected: 210, actual: 120, status: "completed", silent: true }]);
     expect(byRecord["doc-2"].differences).toEqual([{ field: "total", expected: 20_000, actual: null, status: "needs_review", silent: false }]);
+
+    // An evaluation lost after the finishing commit is computed on the first read.
+    await t.db.deleteFrom("evaluations").where("pipeline_id", "=", body.id).execute();
+    expect(await get(`/v1/pipelines/${body.id}/evaluation`)).toMatchObject({ status: "completed", silent_errors: 1, documents_evaluated: 3 });
   });
 
   it("has no evaluation for a run created without run_evals", async () => {
@@ -87,5 +91,12 @@ describe("evaluations", () => {
     const res = await post(`/v1/templates/${template.id}/evaluate`, { version: 0 });
     expect(res.status).toBe(400);
     expect((await post(`/v1/templates/${crypto.randomUUID()}/evaluate`, { version: 0 })).status).toBe(404);
+    const other = await t.otherTenant();
+    const foreign = { key: other.api_key };
+    expect((await t.request(`/v1/templates/${template.id}/evaluation-set`, foreign)).status).toBe(404);
+    expect((await t.request(`/v1/templates/${template.id}/evaluation-set`, { ...foreign, method: "PUT", json: { documents: evaluationDocuments } })).status).toBe(404);
+    const { body: run } = await createPipeline(t, { documents: evaluationDocuments.slice(0, 1), run_evals: true });
+    expect((await t.request(`/v1/pipelines/${run.id}/evaluation`, foreign)).status).toBe(404);
+    await settle(t);
   });
 });
