@@ -11,7 +11,7 @@ import { valid } from "../http/validate";
 import { createPipeline, CreatePipelineBody, DocumentInput } from "../pipeline/create";
 import { compileDefinition, FieldsInput, PhasesInput, type DefinitionInput } from "../pipeline/definition";
 import { publishTemplate, type TemplateDefinition } from "../templates/definition";
-import { ContextVarsInput } from "../templates/context-vars";
+import { checkContextReferences, ContextVarsInput } from "../templates/context-vars";
 import { IdParam, PageQuery } from "./params";
 import { RunSchema } from "./run-schemas";
 
@@ -70,6 +70,7 @@ export const templateRoutes = new Hono<AppEnv>()
   .post("/templates", describeRoute({ summary: "Create a template (a draft)", tags: ["templates"], responses: success(201, "The template with its draft") }), requireScope("write"), valid("json", CreateTemplateBody), async (c) => {
     const body = c.req.valid("json");
     compileDefinition({ fields: body.fields, phases: body.phases });
+    checkContextReferences(body);
     const row = await insertTemplate(c.get("services").db, {
       organizationId: c.get("caller").organizationId, name: body.name, description: body.description ?? null,
       draft: { fields: body.fields, phases: body.phases, ...(body.context_vars ? { context_vars: body.context_vars } : {}) },
@@ -97,6 +98,7 @@ export const templateRoutes = new Hono<AppEnv>()
     const contextVars = body.context_vars ?? draft.context_vars;
     const next = { fields: body.fields ?? draft.fields, phases: body.phases ?? draft.phases, ...(contextVars ? { context_vars: contextVars } : {}) };
     compileDefinition(next);
+    checkContextReferences(next);
     const updated = await updateTemplateDraft(c.get("services").db, c.get("caller").organizationId, row.id, {
       name: body.name ?? row.name, description: body.description === undefined ? row.description : body.description, draft: next,
     });

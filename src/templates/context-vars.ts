@@ -1,5 +1,7 @@
 import * as v from "valibot";
 import { badRequest, type IssueDetail } from "../errors";
+import type { DefinitionInput } from "../pipeline/definition";
+import { contextReferences } from "../pipeline/expressions";
 
 /** The most caller context a run carries (serialised JSON). */
 export const MAX_CONTEXT_BYTES = 16 * 1024;
@@ -16,8 +18,17 @@ export const ContextVarInput = v.strictObject({
 });
 export type ContextVar = v.InferOutput<typeof ContextVarInput>;
 
+const matches = (type: ContextVar["type"], value: unknown) =>
+  type === "array" ? Array.isArray(value)
+  : type === "object" ? typeof value === "object" && value !== null && !Array.isArray(value)
+  : type === "integer" ? Number.isInteger(value)
+  : typeof value === type;
+
 export const ContextVarsInput = v.pipe(
-  v.array(ContextVarInput),
+  v.array(v.pipe(
+    ContextVarInput,
+    v.forward(v.check((x) => x.default === undefined || matches(x.type, x.default), "must be of the variable's type"), ["default"]),
+  )),
   v.maxLength(50),
   v.check((vars) => new Set(vars.map((x) => x.name)).size === vars.length, "variable names must be unique"),
 );
@@ -28,11 +39,21 @@ export const ContextInput = v.pipe(
   v.check((ctx) => new TextEncoder().encode(JSON.stringify(ctx)).length <= MAX_CONTEXT_BYTES, `must be at most ${MAX_CONTEXT_BYTES} bytes of JSON`),
 );
 
-const matches = (type: ContextVar["type"], value: unknown) =>
-  type === "array" ? Array.isArray(value)
-  : type === "object" ? typeof value === "object" && value !== null && !Array.isArray(value)
-  : type === "integer" ? Number.isInteger(value)
-  : typeof value === type;
+/** A template's expressions may read only the context variables it declares: each other one is a 400 at its expression. */
+export function checkContextReferences(definition: DefinitionInput & { context_vars?: ContextVar[] }) {
+  const declared = new Set((definition.context_vars ?? []).map((x) => x.name));
+  const problems: IssueDetail[] = [];
+  const check = (source: string, path: string) => {
+    for (const name of contextReferences(source)) {
+      if (!declared.has(name)) problems.push({ path, message: `reads $context.${name}, which context_vars does not declare` });
+    }
+  };
+  definition.fields.forEach((f, i) => f.expression && check(f.expression, `fields.${i}.expression`));
+  definition.phases.forEach((p, i) => p.type === "validation" && p.gates.forEach((g, j) => g.rules.forEach((r, k) => {
+    if (r.rule === "expression") check(r.expression, `phases.${i}.gates.${j}.rules.${k}.expression`);
+  })));
+  if (problems.length > 0) throw badRequest("invalid template", problems);
+}
 
 /**
  * The context a run's expressions see: the caller's values, defaults for the declared variables

@@ -100,6 +100,11 @@ describe("published tasks with context variables", () => {
   };
 
   it("lists the variables, refuses a run without a required one and feeds $context to expressions", async () => {
+    const badDefault = await post("/v1/templates", { name: "Bad", ...definition, context_vars: [{ name: "rate", type: "number", default: "x" }] });
+    expect(badDefault.status).toBe(400);
+    expect((await badDefault.json()).error.details[0].path).toBe("context_vars.0.default");
+    const undeclared = await post("/v1/templates", { name: "Bad", ...definition, context_vars: [] });
+    expect((await undeclared.json()).error.details).toEqual([{ path: "fields.3.expression", message: "reads $context.rate, which context_vars does not declare" }]);
     const template = await (await post("/v1/templates", { name: "Converted", ...definition })).json();
     expect(template.context_vars).toHaveLength(2);
     expect((await post(`/v1/templates/${template.id}/publish`, {})).status).toBe(201);
