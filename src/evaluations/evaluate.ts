@@ -17,9 +17,8 @@ export async function evaluateRun(db: Db, run: PipelineRow) {
   const previous = run.template_id && run.template_version
     ? await findPreviousVersionEvaluation(db, run.organization_id, run.template_id, run.template_version)
     : undefined;
-  const comparison = previous
-    ? { against: { pipeline_id: previous.pipeline_id, template_version: previous.template_version }, ...compareScores(previous.result as Score, score) }
-    : null;
+  const against = previous && { pipeline_id: previous.pipeline_id, template_version: previous.template_version };
+  const comparison = previous ? { against, ...compareScores(previous.result as Score, score) } : null;
   await insertEvaluation(db, {
     organizationId: run.organization_id, pipelineId: run.id, executionId: run.execution_id!,
     templateId: run.template_id, templateVersion: run.template_version, result: { ...score, comparison },

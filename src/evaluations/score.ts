@@ -121,6 +121,8 @@ export function compareScores(previous: Score, current: Score): Comparison {
     if ([...is].some((f) => !was.has(f))) documents.worse.push(doc.record_id);
     else if ([...was].some((f) => !is.has(f))) documents.better.push(doc.record_id);
   }
-  const delta = previous.accuracy === null || current.accuracy === null ? null : Math.round((current.accuracy - previous.accuracy) * 10_000) / 10_000;
+  const delta = previous.accuracy === null || current.accuracy === null
+    ? null
+    : Math.round((current.accuracy - previous.accuracy) * 10_000) / 10_000;
   return { fields, documents, accuracy_delta: delta, silent_errors_delta: current.silent_errors - previous.silent_errors };
 }

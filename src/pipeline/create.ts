@@ -67,8 +67,9 @@ async function documentsOf(input: CreatePipelineInput, config: Config) {
   const callerIds = new Map<string, number>();
   for (const [i, d] of input.documents.entries()) {
     // Records are keyed by the caller's id, so it names one document of the run.
-    if (d.id !== undefined && callerIds.has(d.id)) problems.push({ path: `documents.${i}.id`, message: `duplicates documents.${callerIds.get(d.id)}.id` });
-    if (d.id !== undefined && !callerIds.has(d.id)) callerIds.set(d.id, i);
+    const earlier = d.id === undefined ? undefined : callerIds.get(d.id);
+    if (earlier !== undefined) problems.push({ path: `documents.${i}.id`, message: `duplicates documents.${earlier}.id` });
+    else if (d.id !== undefined) callerIds.set(d.id, i);
     const given = [d.text, d.content_base64, d.file_url].filter((x) => x !== undefined).length;
     if (given !== 1) problems.push({ path: `documents.${i}`, message: "give exactly one of text, content_base64 or file_url" });
     const source: DocumentSource = d.text !== undefined ? { kind: "text", text: d.text } : d.file_url !== undefined ? { kind: "url", url: d.file_url } : { kind: "base64", data: d.content_base64 ?? "" };

@@ -41,6 +41,15 @@ const definitionOf = (f: CompiledField) => ({
   name: f.name, type: f.type, required: f.required, description: f.description ?? null, claimed_by: claimOf(f), ui: uiHints(f),
 });
 
+interface PresentedRecord {
+  id: string;
+  document_id: string;
+  external_id: string | null;
+  filename: string | null;
+  status: string;
+  fields: Record<string, ReturnType<typeof presentCell>>;
+}
+
 /** A record's key: the caller's document id when given (unique within a run), else the document's UUID. */
 export const recordKey = (doc: { id: string; external_id: string | null }) => doc.external_id ?? doc.id;
 
@@ -50,10 +59,10 @@ export const recordKey = (doc: { id: string; external_id: string | null }) => do
  */
 export function presentRecords(pipeline: PipelineRow, documents: RecordDocument[]) {
   const config = pipeline.config as unknown as CompiledPipeline;
-  const records: Record<string, { id: string; document_id: string; external_id: string | null; filename: string | null; status: string; fields: Record<string, ReturnType<typeof presentCell>> }> = {};
+  const records: Record<string, PresentedRecord> = {};
   for (const doc of documents) {
     const cells = doc.cells as Cells;
-    const fields: Record<string, ReturnType<typeof presentCell>> = {};
+    const fields: PresentedRecord["fields"] = {};
     for (const field of config.fields) fields[field.name] = presentCell(cells[field.name], field);
     const key = recordKey(doc);
     records[key] = { id: key, document_id: doc.id, external_id: doc.external_id, filename: doc.filename, status: doc.status, fields };

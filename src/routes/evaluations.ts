@@ -89,7 +89,11 @@ export const evaluationRoutes = new Hono<AppEnv>()
     const row = await findEvaluationSet(services.db, caller.organizationId, id);
     if (!row) throw notFound("template");
     const set = row.evaluation_set as EvaluationSet | null;
-    if (!set) throw badRequest("the template has no evaluation set; PUT /v1/templates/{id}/evaluation-set first", [{ path: "param.id", message: "no evaluation set" }]);
+    if (!set) {
+      throw badRequest("the template has no evaluation set; PUT /v1/templates/{id}/evaluation-set first", [
+        { path: "param.id", message: "no evaluation set" },
+      ]);
+    }
     const run = await createPipeline(services, caller, {
       name: `evaluation of ${id} v${version}`, template_id: id, version, documents: set.documents, run_evals: true, context,
     });

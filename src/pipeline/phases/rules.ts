@@ -36,7 +36,9 @@ function dateBetween(rule: Extract<Rule, { rule: "date_between" }>, value: unkno
   return passed ? { passed } : { passed, message: `${date.value} is outside ${rule.from ?? "…"} to ${rule.to ?? "…"}` };
 }
 
-async function expression(rule: Extract<Rule, { rule: "expression" }>, value: unknown, values: Record<string, unknown>, context: Record<string, unknown>): Promise<RuleOutcome> {
+async function expression(
+  rule: Extract<Rule, { rule: "expression" }>, value: unknown, values: Record<string, unknown>, context: Record<string, unknown>,
+): Promise<RuleOutcome> {
   try {
     const result = await evaluateExpression(rule.expression, values, { value, context });
     return result === true ? { passed: true } : { passed: false, message: rule.message ?? `${rule.expression} does not hold` };
