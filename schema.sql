@@ -126,6 +126,8 @@ CREATE TABLE IF NOT EXISTS steps (
   cache_hit        boolean
 );
 CREATE INDEX IF NOT EXISTS steps_pipeline ON steps (pipeline_id, id);
+-- What a step says beyond its status (e.g. characters of the document replaced to be storable).
+ALTER TABLE steps ADD COLUMN IF NOT EXISTS notes jsonb;
 
 -- State changes, in order; the id is the SSE event id a client resumes from.
 CREATE TABLE IF NOT EXISTS pipeline_events (
@@ -230,6 +232,9 @@ CREATE TABLE IF NOT EXISTS schedule_ticks (
 -- the organization reuses that document's stored parse instead of parsing again.
 ALTER TABLE documents ADD COLUMN IF NOT EXISTS cache_key text;
 CREATE INDEX IF NOT EXISTS documents_parse_cache ON documents (organization_id, cache_key) WHERE parsed IS NOT NULL;
+-- Deliveries of the current phase that started and did not finish (counted before the phase runs,
+-- cleared when it commits or fails cleanly): a phase that keeps killing its process is retired.
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS phase_starts integer NOT NULL DEFAULT 0;
 
 -- Templates: a reusable definition. The draft is edited in place; publishing freezes it as the
 -- next immutable version, which runs pin by (template_id, template_version).

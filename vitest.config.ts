@@ -17,7 +17,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: "api-embedded",
-          include: ["test/api/**/*.test.ts"],
+          // test/process: the Node entry as a real child process on a PGlite folder (kill -9 and restart).
+          include: ["test/api/**/*.test.ts", "test/process/**/*.test.ts"],
           env: { SLUICE_TEST_TARGET: "embedded" },
         },
       },

@@ -3,10 +3,12 @@ import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { ApiError } from "./errors";
 import { authenticate } from "./http/auth";
+import { inputGuard, urlGuard } from "./http/input-guard";
 import type { AppEnv, Services } from "./http/env";
 import { renderError, renderNotFound } from "./http/errors";
 import { apiKeyRoutes } from "./routes/api-keys";
 import { deliveryRoutes } from "./routes/deliveries";
+import { documentRoutes } from "./routes/documents";
 import { docsRoutes } from "./routes/docs";
 import { dataProductRoutes } from "./routes/data-products";
 import { healthRoutes } from "./routes/health";
@@ -30,9 +32,11 @@ export function createApp(services: Services) {
 
   const v1 = new Hono<AppEnv>()
     .use(authenticate)
+    .use(inputGuard)
     .route("/", apiKeyRoutes)
     .route("/", pipelineRoutes)
     .route("/", pipelineEventRoutes)
+    .route("/", documentRoutes)
     .route("/", dataProductRoutes)
     .route("/", reviewRoutes)
     .route("/", scheduleRoutes)
@@ -42,6 +46,7 @@ export function createApp(services: Services) {
 
   const app = new Hono<AppEnv>()
     .use(requestId({ headerName: "X-Request-Id" }))
+    .use(urlGuard)
     .use(async (c, next) => {
       c.set("services", services);
       await next();

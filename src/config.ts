@@ -23,6 +23,7 @@ const ConfigSchema = v.object({
   SHARE_RATE_LIMIT_REQUESTS: int(120, 1),
   MAX_BODY_BYTES: int(10 * 1024 * 1024, 1024),
   QUEUE_MAX_RETRIES: int(3, 0),
+  MAX_PHASE_CRASHES: int(3, 1),
   SWEEP_INTERVAL_SECONDS: int(30, 1),
   SWEEP_STALE_SECONDS: int(120, 1),
   MAX_FILE_BYTES: int(10 * 1024 * 1024, 1024),
@@ -30,6 +31,7 @@ const ConfigSchema = v.object({
   FETCH_TIMEOUT_MS: int(10_000, 100),
   FETCH_MAX_REDIRECTS: int(5, 0),
   FETCH_ALLOW_HOSTS: v.optional(v.string(), ""),
+  TRUST_PROXY: v.optional(v.string(), ""),
 });
 
 type Env = v.InferOutput<typeof ConfigSchema>;
@@ -45,7 +47,11 @@ export interface Config {
   upstashRedis?: { url: string; token: string };
   rateLimit: { requests: number; windowSeconds: number; timeoutMs: number; shareRequests: number };
   maxBodyBytes: number;
+  /** Addresses of proxies (Node) whose forwarding headers name the client; empty: the socket is the client. */
+  trustProxy: ReadonlySet<string>;
   queueMaxRetries: number;
+  /** Deliveries of one phase that may end their process before the document is retired (`phase_crashed`). */
+  maxPhaseCrashes: number;
   sweep: { intervalSeconds: number; staleSeconds: number };
   documents: {
     maxFileBytes: number;
@@ -93,7 +99,9 @@ function fromEnv(e: Env): Config {
       shareRequests: e.SHARE_RATE_LIMIT_REQUESTS,
     },
     maxBodyBytes: e.MAX_BODY_BYTES,
+    trustProxy: new Set(e.TRUST_PROXY.split(",").map((h) => h.trim()).filter(Boolean)),
     queueMaxRetries: e.QUEUE_MAX_RETRIES,
+    maxPhaseCrashes: e.MAX_PHASE_CRASHES,
     sweep: { intervalSeconds: e.SWEEP_INTERVAL_SECONDS, staleSeconds: e.SWEEP_STALE_SECONDS },
     documents: {
       maxFileBytes: e.MAX_FILE_BYTES,

@@ -126,6 +126,7 @@ export interface DocumentsTable {
   cache_key: string | null;
   /** Expected values by field name, for evaluations. */
   expected: Json | null;
+  phase_starts: ColumnType<number, number | undefined, number>;
 }
 
 export interface DocumentPhasesTable {
@@ -152,6 +153,8 @@ export interface StepsTable {
   lookup_key: string | null;
   cache_hit: boolean | null;
   execution_id: string | null;
+  /** What the step says beyond its status, e.g. `text_replaced`. */
+  notes: Json | null;
 }
 
 export interface PipelineEventsTable {

@@ -1,4 +1,4 @@
-import { PermanentPhaseError } from "../pipeline/types";
+import { PermanentPhaseError } from "./model";
 import { parseCsv, sniffDelimiter } from "./parse/csv";
 
 /** Formats the transfer phase parses; detection trusts content (magic bytes) over names. */

@@ -1,6 +1,6 @@
 import type { HostResolver } from "../adapters/dns/interface";
 import type { Fetcher } from "../adapters/fetch/interface";
-import { PermanentPhaseError } from "../pipeline/types";
+import { PermanentPhaseError } from "./model";
 import { isBlockedAddress, isIpLiteral } from "./address";
 
 export interface FetchPolicy {

@@ -80,6 +80,11 @@ export class Pattern {
     }
   }
 
+  /** The text a JavaScript-style replacement (`$1`, `$<name>`, `$&`, `$$`) makes of one match. */
+  expandReplacement(replacement: string, match: PatternMatch): string {
+    return expand(replacement, match, this.groupCount);
+  }
+
   /** JavaScript-style replacement: `$1`, `$<name>`, `$&` and `$$`. */
   replaceAll(text: string, replacement: string): string {
     let out = "";

@@ -16,6 +16,7 @@ import type { DbHandle } from "../db/handle";
 import type { Services } from "../http/env";
 import { permitsAddress } from "../documents/fetch";
 import type { Logger } from "../logger";
+import { nodeClientIp } from "../http/client-ip";
 
 export type EmbeddedQueue = ReturnType<typeof createEmbeddedQueue>;
 
@@ -66,7 +67,7 @@ export function compose(config: Config, handle: DbHandle, options: { logger: Log
     logger: options.logger,
     resolver,
     fetcher: createNodeFetcher(resolver, permitsAddress(config.documents.fetchAllowHosts)),
-    clientIp: (c) => (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress,
+    clientIp: nodeClientIp(config.trustProxy),
   };
   const app = createApp(services);
   embeddedQueue?.attach(async (request) => app.fetch(request));

@@ -1,9 +1,11 @@
 import { serve } from "@hono/node-server";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { Duplex } from "node:stream";
 import ws from "ws";
 import { bootstrapOrganization } from "../bootstrap";
 import { loadConfig } from "../config";
+import { errorBody } from "../errors";
 import { migrate } from "../db/migrate";
 import { createNeonDb } from "../db/neon";
 import { createPgliteDb } from "../db/pglite";
@@ -13,11 +15,21 @@ import { sweepStaleDocuments } from "../pipeline/sweep";
 import { sweepLostWebhooks } from "../webhooks/sweep";
 import { runDueSchedules } from "../schedules/tick";
 import { compose } from "./compose";
+import { DataDirInUse, lockDataDir } from "./data-dir-lock";
 
 /** `npm start`: the API on Node, on embedded defaults unless service env vars are set. */
 const config = loadConfig(process.env);
 // PGlite creates its own folder but not the parents: a fresh clone has no data folder yet.
-if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true });
+if (!config.databaseUrl) {
+  mkdirSync(config.dataDir, { recursive: true });
+  try {
+    lockDataDir(config.dataDir, "npm start");
+  } catch (error) {
+    if (!(error instanceof DataDirInUse)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}
 const handle = config.databaseUrl
   ? createNeonDb({ connectionString: config.databaseUrl, wsProxy: config.neonWsProxy, webSocketConstructor: ws })
   : await createPgliteDb(join(config.dataDir, "pglite"));
@@ -44,6 +56,17 @@ const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
     queue: config.qstash ? "qstash" : "embedded",
     rate_limiter: config.upstashRedis ? "upstash" : "memory",
   });
+});
+
+// Node answers an over-long request line or header block before the app sees it; answer in the envelope.
+server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
+  if (!socket.writable) return void socket.destroy();
+  const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
+  const body = JSON.stringify(tooLarge
+    ? errorBody("headers_too_large", "the request line or headers are too large (Node allows 16 KB)")
+    : errorBody("bad_request", "malformed HTTP request"));
+  socket.end(`HTTP/1.1 ${tooLarge ? "431 Request Header Fields Too Large" : "400 Bad Request"}\r\n` +
+    `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
 });
 
 let stopping = false;

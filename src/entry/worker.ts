@@ -15,6 +15,7 @@ import { consoleLogger } from "../logger";
 import { sweepStaleDocuments } from "../pipeline/sweep";
 import { sweepLostWebhooks } from "../webhooks/sweep";
 import { runDueSchedules } from "../schedules/tick";
+import { workerClientIp } from "../http/client-ip";
 
 interface WorkerContext {
   waitUntil(promise: Promise<unknown>): void;
@@ -52,6 +53,7 @@ function isolateServices(env: Record<string, unknown>): IsolateServices {
     // Workers have no resolver API: DNS over HTTPS answers what the platform's fetch will use.
     resolver: createDohResolver(),
     fetcher: platformFetcher,
+    clientIp: workerClientIp,
   };
   return isolate;
 }

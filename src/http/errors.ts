@@ -5,7 +5,8 @@ import type { AppEnv } from "./env";
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
   400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict",
-  413: "payload_too_large", 415: "unsupported_media_type", 422: "unprocessable", 429: "rate_limited",
+  413: "payload_too_large", 414: "uri_too_long", 415: "unsupported_media_type", 422: "unprocessable", 429: "rate_limited",
+  431: "headers_too_large",
 };
 
 /** The one place errors become responses: the envelope of DESIGN.md §5, never a stack or SQL. */

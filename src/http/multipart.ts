@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { base64 } from "../crypto";
 import { ApiError, badRequest } from "../errors";
 import type { AppEnv } from "./env";
+import { badText, inspectJson, RESERVED_NAMES } from "./input-guard";
 import { issueDetails } from "./validate";
 
 /** Form fields that carry JSON, and those that carry a boolean, as Datalab's run endpoint takes them. */
@@ -10,13 +11,19 @@ const JSON_FIELDS = new Set(["fields", "phases", "documents", "preview", "versio
 const BOOLEAN_FIELDS = new Set(["skip_cache", "run_evals"]);
 
 function fieldValue(key: string, value: string): unknown {
+  const reason = RESERVED_NAMES.has(key) ? "is a reserved name" : (badText(key) ?? badText(value));
+  if (reason) throw badRequest("invalid multipart field", [{ path: key.replace(/\0/g, "\\0"), message: reason }]);
   if (BOOLEAN_FIELDS.has(key)) return value === "true" ? true : value === "false" ? false : value;
   if (!JSON_FIELDS.has(key)) return value;
+  let parsed: unknown;
   try {
-    return JSON.parse(value);
+    parsed = JSON.parse(value);
   } catch {
     throw badRequest("invalid multipart field", [{ path: key, message: "must be JSON" }]);
   }
+  const problems = inspectJson(parsed, key);
+  if (problems.length > 0) throw badRequest("invalid multipart field", problems);
+  return parsed;
 }
 
 /**
@@ -30,6 +37,8 @@ export async function formInput(form: FormData, maxFileBytes: number): Promise<R
     const slot = /^file\.(\d{1,4})$/.exec(key);
     if (slot) {
       if (typeof value === "string") throw badRequest("invalid multipart field", [{ path: key, message: "must be a file" }]);
+      const reason = badText(value.name) ?? badText(value.type);
+      if (reason) throw badRequest("invalid multipart field", [{ path: `${key}.filename`, message: reason }]);
       if (value.size > maxFileBytes) throw new ApiError("payload_too_large", `${key} is ${value.size} bytes; the limit is ${maxFileBytes}`);
       files.push([Number(slot[1]), value]);
     } else if (typeof value !== "string") {

@@ -7,6 +7,7 @@ import type { NewDocument } from "../db/queries/pipelines";
 import { unsupportedReason } from "../documents/detect";
 import { urlProblem } from "../documents/fetch";
 import { parsePageRange } from "../documents/page-range";
+import { CONTENT_FORMATS } from "../documents/render";
 import { ApiError, badRequest, type IssueDetail } from "../errors";
 import type { Caller, Services } from "../http/env";
 import { compileDefinition, FieldsInput, initialCells, PhasesInput, type CompiledPipeline } from "./definition";
@@ -43,6 +44,8 @@ export const CreatePipelineBody = v.strictObject({
   preview: v.optional(v.union([v.boolean(), v.strictObject({ sample: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100)) })])),
   page_range: v.optional(v.pipe(v.string(), v.maxLength(200), v.check((r) => typeof parsePageRange(r) !== "string", 'must look like "0,2-4" (zero-based pages and ranges)'))),
   skip_cache: v.optional(v.boolean()),
+  /** The format the transfer steps' `result_url` names (GET …/documents/{id}/content). */
+  output_format: v.optional(v.picklist(CONTENT_FORMATS)),
   webhook_url: v.optional(v.pipe(v.string(), v.maxLength(2048), v.url("must be a URL"))),
   /** Caller JSON kept on the execution; expressions read it as `$context.<name>`. */
   context: v.optional(ContextInput),
@@ -147,6 +150,7 @@ export async function createPipeline(services: Services, caller: Caller, input: 
       options: {
         ...(sample !== null ? { sample } : {}), ...(input.page_range ? { page_range: input.page_range } : {}),
         ...(input.skip_cache ? { skip_cache: true } : {}), ...(input.run_evals ? { run_evals: true } : {}),
+        ...(input.output_format ? { output_format: input.output_format } : {}),
         ...(context && Object.keys(context).length > 0 ? { context } : {}),
       },
     });

@@ -1,5 +1,11 @@
 import * as v from "valibot";
 import { CURRENCY_CODES } from "../documents/normalize/currency-codes";
+import { checkDateFormat } from "../documents/normalize/dates";
+import { DATE_LANGUAGES } from "../documents/normalize/months";
+import {
+  ConstantExtractorInput, fieldExtractionOptions, MAX_EXTRACTORS, textExtractorOptions, WhenInput,
+} from "./definition-extraction";
+import { MAX_PATTERN_LENGTH, Pattern as LinearPattern } from "../documents/pattern";
 import { FIELD_TYPES } from "./types";
 
 /** Limits of one definition (documented in the README). */
@@ -8,17 +14,17 @@ export const MAX_PHASES = 20;
 export const MAX_GATES = 50;
 export const MAX_RULES = 100;
 export const MAX_LOOKUP_ENTRIES = 10_000;
+/** Field names become keys of plain objects (records, expression input): these would reach the prototype. */
+const RESERVED_FIELD_NAMES = new Set(["__proto__", "constructor", "prototype"]);
 
-const isRegex = (pattern: string) => {
-  try {
-    new RegExp(pattern);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-const Pattern = v.pipe(v.string(), v.minLength(1), v.maxLength(500), v.check(isRegex, "is not a valid regular expression"));
+/** A user pattern is RE2 syntax (linear time): the message carries RE2's reason when it cannot take it. */
+const Pattern = v.pipe(
+  v.string(), v.minLength(1), v.maxLength(MAX_PATTERN_LENGTH),
+  v.rawCheck(({ dataset, addIssue }) => {
+    const reason = dataset.typed ? LinearPattern.check(dataset.value) : undefined;
+    if (reason) addIssue({ message: reason });
+  }),
+);
 const Flags = v.pipe(v.string(), v.regex(/^(?!.*(.).*\1)[imsu]*$/, "use only the flags i, m, s and u, each at most once"));
 const IsoDate = v.pipe(v.string(), v.isoDate("must be a date as YYYY-MM-DD"));
 const FieldRef = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
@@ -29,32 +35,46 @@ export const ExtractorInput = v.variant("type", [
   v.strictObject({
     type: v.literal("label"),
     labels: v.pipe(v.array(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100))), v.minLength(1), v.maxLength(20)),
+    ...textExtractorOptions,
   }),
   v.strictObject({
     type: v.literal("regex"),
     pattern: Pattern,
     flags: v.optional(Flags),
     group: v.optional(v.union([v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(99)), v.pipe(v.string(), v.regex(/^[A-Za-z_$][\w$]*$/, "must be a group name"))])),
+    ...textExtractorOptions,
   }),
   v.strictObject({
     type: v.literal("table"),
     column: v.union([v.pipe(v.string(), v.minLength(1), v.maxLength(200)), Index]),
     row: v.optional(v.union([Index, v.strictObject({ column: v.union([v.pipe(v.string(), v.minLength(1)), Index]), equals: v.string() })])),
     table: v.optional(Index),
+    when: v.optional(WhenInput),
   }),
   v.strictObject({
     type: v.literal("json_pointer"),
     pointer: v.pipe(v.string(), v.maxLength(1000), v.regex(/^(\/.*)?$/, "must be a JSON pointer: empty or starting with /")),
+    when: v.optional(WhenInput),
   }),
   v.strictObject({
     type: v.literal("metadata"),
     key: v.picklist(["filename", "mime_type", "page_count", "content_hash"]),
+    when: v.optional(WhenInput),
   }),
+  ConstantExtractorInput,
 ]);
 
 export const ResolveInput = v.strictObject({
   policy: v.optional(v.picklist(["first", "highest_confidence", "agree"])),
   day_first: v.optional(v.boolean()),
+  formats: v.optional(v.pipe(
+    v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(50), v.rawCheck(({ dataset, addIssue }) => {
+      const problem = dataset.typed ? checkDateFormat(dataset.value) : undefined;
+      if (problem) addIssue({ message: problem });
+    }))),
+    v.minLength(1), v.maxLength(20),
+  )),
+  languages: v.optional(v.pipe(v.array(v.picklist(DATE_LANGUAGES)), v.minLength(1))),
   decimal: v.optional(v.picklist(["auto", ".", ","])),
   currency: v.optional(v.picklist(CURRENCY_CODES, "must be an ISO 4217 currency code")),
   values: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(200))), v.minLength(1), v.maxLength(500))),
@@ -71,13 +91,17 @@ export const ResolveInput = v.strictObject({
 });
 
 export const FieldInput = v.strictObject({
-  name: v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "must start with a letter or _ and hold only letters, digits and _ (at most 64)")),
+  name: v.pipe(
+    v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "must start with a letter or _ and hold only letters, digits and _ (at most 64)"),
+    v.check((name) => !RESERVED_FIELD_NAMES.has(name), "is a reserved name (__proto__, constructor and prototype are)"),
+  ),
   type: v.picklist(FIELD_TYPES),
   required: v.optional(v.boolean()),
   description: v.optional(v.pipe(v.string(), v.maxLength(1000))),
-  extract: v.optional(v.pipe(v.array(ExtractorInput), v.minLength(1), v.maxLength(10))),
+  extract: v.optional(v.pipe(v.array(ExtractorInput), v.minLength(1), v.maxLength(MAX_EXTRACTORS))),
   resolve: v.optional(ResolveInput),
   expression: v.optional(Expression),
+  ...fieldExtractionOptions,
 });
 
 const field = { field: FieldRef };

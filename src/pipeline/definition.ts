@@ -1,5 +1,6 @@
-import { capturingGroups } from "../documents/extractors/regex";
+import { Pattern } from "../documents/pattern";
 import { badRequest, type IssueDetail } from "../errors";
+import type { Aggregate, PreprocessStep } from "./definition-extraction";
 import type { Extractor, FieldDefinition, Gate, PhaseDefinition, ResolveOptions, Rule } from "./definition-schema";
 import { parseExpression } from "./expressions";
 import type { Cells, FieldType, PhaseType } from "./types";
@@ -15,6 +16,11 @@ export interface CompiledField {
   resolve: ResolveOptions;
   /** Set for a derived field, computed by resolution from the other fields. */
   expression: string | null;
+  /** Steps applied to the text each of the field's text extractors searches (present only when given). */
+  preprocess?: PreprocessStep[];
+  /** How many matches become one value (present only when given, or `list` for an extractor with `all`). */
+  aggregate?: Aggregate;
+  separator?: string;
 }
 
 export type CompiledPhase =
@@ -36,6 +42,8 @@ export interface DefinitionInput {
 /** Which resolve options mean something for which field types; others are a mistake worth a 400. */
 const OPTION_TYPES: Partial<Record<keyof ResolveOptions, FieldType[]>> = {
   day_first: ["date"],
+  formats: ["date"],
+  languages: ["date"],
   decimal: ["number", "integer", "currency"],
   currency: ["currency"],
   values: ["enum"],
@@ -45,12 +53,11 @@ const OPTION_TYPES: Partial<Record<keyof ResolveOptions, FieldType[]>> = {
 };
 
 
-function checkRegex(pattern: string, flags: string | undefined, path: string, problems: IssueDetail[]) {
-  try {
-    new RegExp(pattern, flags);
-  } catch {
-    problems.push({ path, message: `is not a valid regular expression with flags '${flags}'` });
-  }
+/** Compiles a user pattern on RE2 as it will run; its reason is the 400's message when RE2 cannot take it. */
+function checkPattern(pattern: string, flags: string | undefined, path: string, problems: IssueDetail[]): Pattern | undefined {
+  const reason = Pattern.check(pattern, flags);
+  if (reason) return void problems.push({ path, message: reason });
+  return Pattern.compile(pattern, flags);
 }
 
 function checkExpression(source: string, known: Set<string>, path: string, problems: IssueDetail[]) {
@@ -61,14 +68,37 @@ function checkExpression(source: string, known: Set<string>, path: string, probl
 
 function checkExtractor(extractor: Extractor, path: string, problems: IssueDetail[]) {
   if (extractor.type !== "regex") return;
-  if (extractor.flags) checkRegex(extractor.pattern, extractor.flags, `${path}.flags`, problems);
+  const pattern = checkPattern(extractor.pattern, extractor.flags, `${path}.pattern`, problems);
+  if (!pattern) return;
   const { group } = extractor;
-  if (typeof group === "number" && group > capturingGroups(extractor.pattern)) {
+  if (typeof group === "number" && group > pattern.groupCount) {
     problems.push({ path: `${path}.group`, message: `the pattern has no group ${group}` });
   }
-  if (typeof group === "string" && !extractor.pattern.includes(`(?<${group}>`)) {
+  if (typeof group === "string" && !pattern.groupNames.includes(group)) {
     problems.push({ path: `${path}.group`, message: `the pattern has no group named '${group}'` });
   }
+}
+
+/** Which field types an aggregate can produce a value of; absent means every type. */
+const AGGREGATE_TYPES: Partial<Record<Aggregate, FieldType[]>> = {
+  sum: ["number", "integer", "currency"],
+  min: ["number", "integer", "currency", "date"],
+  max: ["number", "integer", "currency", "date"],
+  join: ["string"],
+};
+
+/** The field's aggregate: as given, or `list` when an extractor takes `all` matches and none is given. */
+function checkAggregate(field: FieldDefinition, path: string, problems: IssueDetail[]): Aggregate | undefined {
+  const takesAll = field.extract?.some((e) => "all" in e && e.all) ?? false;
+  if (field.expression !== undefined && (field.aggregate || field.preprocess)) {
+    problems.push({ path: `${path}.${field.aggregate ? "aggregate" : "preprocess"}`, message: "applies to extracted fields, not derived ones" });
+  }
+  const types = field.aggregate && AGGREGATE_TYPES[field.aggregate];
+  if (types && !types.includes(field.type)) {
+    problems.push({ path: `${path}.aggregate`, message: `${field.aggregate} applies to ${types.join(", ")} fields, not ${field.type}` });
+  }
+  if (field.separator !== undefined && field.aggregate !== "join") problems.push({ path: `${path}.separator`, message: "applies only with aggregate: join" });
+  return field.aggregate ?? (takesAll ? "list" : undefined);
 }
 
 function compileFields(fields: FieldDefinition[], problems: IssueDetail[]): CompiledField[] {
@@ -92,9 +122,13 @@ function compileFields(fields: FieldDefinition[], problems: IssueDetail[]): Comp
       const readable = new Set([...defined].filter((name) => name !== field.name && !fields.slice(i).some((f) => f.name === name && f.expression)));
       checkExpression(field.expression, readable, `${path}.expression`, problems);
     }
+    const aggregate = checkAggregate(field, path, problems);
     return {
       name: field.name, type: field.type, required: field.required ?? false, description: field.description ?? null,
       extract: field.extract ?? [], resolve: field.resolve ?? {}, expression: field.expression ?? null,
+      ...(field.preprocess ? { preprocess: field.preprocess } : {}),
+      ...(aggregate ? { aggregate } : {}),
+      ...(field.separator !== undefined ? { separator: field.separator } : {}),
     };
   });
 }
@@ -104,7 +138,7 @@ const NUMERIC: FieldType[] = ["number", "integer", "currency"];
 function checkRule(rule: Rule, fields: Map<string, CompiledField>, path: string, problems: IssueDetail[]) {
   const field = fields.get(rule.field);
   if (!field) return problems.push({ path: `${path}.field`, message: `unknown field '${rule.field}'` });
-  if (rule.rule === "pattern" && rule.flags) checkRegex(rule.pattern, rule.flags, `${path}.flags`, problems);
+  if (rule.rule === "pattern") checkPattern(rule.pattern, rule.flags, `${path}.pattern`, problems);
   if (rule.rule === "expression") checkExpression(rule.expression, new Set(fields.keys()), `${path}.expression`, problems);
   if (rule.rule === "min" || rule.rule === "max") {
     const wants = field.type === "date" ? "string" : NUMERIC.includes(field.type) ? "number" : null;

@@ -23,6 +23,7 @@ interface PhaseResult {
   cells: Cells;
   parsed?: ParsedDocument;
   cache?: { lookupKey: string; cacheHit: boolean };
+  notes?: unknown;
 }
 
 function transferDeps(services: Services, organizationId: string): TransferDeps {
@@ -45,8 +46,8 @@ async function runPhase(services: Services, pipeline: CompiledPipeline, phaseInd
       pageRange: state.options?.page_range ?? null, skipCache: state.options?.skip_cache ?? false,
       cacheKey: state.cache_key, cached: state.cached_parse as ParsedDocument | null,
     };
-    const { parsed, lookupKey, cacheHit } = await runTransfer(input, transferDeps(services, state.organization_id));
-    return { cells: state.cells as Cells, parsed, cache: { lookupKey, cacheHit } };
+    const { parsed, lookupKey, cacheHit, notes } = await runTransfer(input, transferDeps(services, state.organization_id));
+    return { cells: state.cells as Cells, parsed, cache: { lookupKey, cacheHit }, notes };
   }
   const ctx: PhaseContext = {
     pipeline,
@@ -76,6 +77,24 @@ const describe = (error: unknown) =>
     ? { code: error.code, message: error.message }
     : { code: "phase_failed", message: error instanceof Error ? error.message : String(error) };
 
+/** Ends the document in `error` with the reason kept; the rest of the run goes on. */
+async function fail(
+  services: Services, state: DeliveryState, message: PhaseMessage,
+  f: { attempt: number; startedAt: Date; reason: { code: string; message: string }; attempts: number },
+): Promise<DeliveryOutcome> {
+  const phase = (state.config as CompiledPipeline).phases[message.phase_index];
+  const done = await commitPhase(services.db, {
+    documentId: state.id, phaseIndex: message.phase_index, generation: message.generation, nextPhaseIndex: message.phase_index,
+    outcome: "error", cells: state.cells, error: { ...f.reason, phase_index: message.phase_index, attempts: f.attempts },
+    snapshot: false, published: 0, executionId: state.execution_id,
+    step: { phaseType: phase.type, attempt: f.attempt, status: "failed", startedAt: f.startedAt, finishedAt: services.clock.now(), error: f.reason },
+  });
+  await announceIfFinished(services, state, done.finished);
+  return done.advanced
+    ? { effect: "advanced", document_id: state.id, phase_index: message.phase_index, outcome: "error", pipeline_finished: done.finished }
+    : { effect: "none", reason: "raced" };
+}
+
 /**
  * Handles one delivery: advance exactly one document by exactly one phase, or do nothing if the
  * message is a duplicate, late or for a cancelled run. Two round trips on the happy path: one read,
@@ -83,7 +102,7 @@ const describe = (error: unknown) =>
  */
 export async function advanceDocument(services: Services, message: PhaseMessage, attempt: number): Promise<DeliveryOutcome> {
   const { db, clock, config } = services;
-  const state = await loadDelivery(db, message.document_id);
+  const state = await loadDelivery(db, message.document_id, { phaseIndex: message.phase_index, generation: message.generation });
   if (!state || state.pipeline_id !== message.pipeline_id) return { effect: "none", reason: "unknown document" };
   if (state.phase_index !== message.phase_index || state.generation !== message.generation || !["queued", "processing"].includes(state.status)) {
     return { effect: "none", reason: "duplicate or late delivery" };
@@ -102,6 +121,13 @@ export async function advanceDocument(services: Services, message: PhaseMessage,
     return done.advanced ? { effect: "advanced", document_id: state.id, phase_index: message.phase_index, outcome: "cancelled", pipeline_finished: done.finished } : { effect: "none", reason: "raced" };
   }
 
+  // Every earlier start of this phase neither committed nor failed cleanly: its process died in it.
+  const crashes = (state.phase_starts ?? 1) - 1;
+  if (crashes >= config.maxPhaseCrashes) {
+    const reason = { code: "phase_crashed", message: `the ${phase.type} phase ended its process ${crashes} times; the document is retired` };
+    return fail(services, state, message, { attempt, startedAt, reason, attempts: crashes });
+  }
+
   let result: PhaseResult;
   try {
     result = await runPhase(services, pipeline, message.phase_index, state);
@@ -112,12 +138,7 @@ export async function advanceDocument(services: Services, message: PhaseMessage,
       await recordRetry(db, { pipelineId: state.pipeline_id, executionId: state.execution_id, documentId: state.id, phaseIndex: message.phase_index, phaseType: phase.type, generation: message.generation, attempt, startedAt, finishedAt, error: reason });
       return { effect: "retry", reason: reason.message };
     }
-    const done = await commitPhase(db, {
-      ...base, nextPhaseIndex: message.phase_index, outcome: "error", cells: state.cells, error: { ...reason, phase_index: message.phase_index, attempts: attempt + 1 },
-      snapshot: false, published: 0, step: { phaseType: phase.type, attempt, status: "failed", startedAt, finishedAt, error: reason },
-    });
-    await announceIfFinished(services, state, done.finished);
-    return done.advanced ? { effect: "advanced", document_id: state.id, phase_index: message.phase_index, outcome: "error", pipeline_finished: done.finished } : { effect: "none", reason: "raced" };
+    return fail(services, state, message, { attempt, startedAt, reason, attempts: attempt + 1 });
   }
 
   const next = message.phase_index + 1;
@@ -126,7 +147,7 @@ export async function advanceDocument(services: Services, message: PhaseMessage,
   const done = await commitPhase(db, {
     ...base, nextPhaseIndex: next, outcome, cells: result.cells, parsed: result.parsed, pageCount: result.parsed?.pages.length,
     cacheKey: result.cache?.lookupKey, snapshot: true, published: last ? 0 : 1,
-    step: { phaseType: phase.type, attempt, status: "completed", startedAt, finishedAt: clock.now(), lookupKey: result.cache?.lookupKey, cacheHit: result.cache?.cacheHit },
+    step: { phaseType: phase.type, attempt, status: "completed", startedAt, finishedAt: clock.now(), lookupKey: result.cache?.lookupKey, cacheHit: result.cache?.cacheHit, notes: result.notes },
   });
   if (!done.advanced) return { effect: "none", reason: "raced: another delivery advanced this document first" };
   await announceIfFinished(services, state, done.finished);

@@ -1,22 +1,38 @@
 import jsonata from "jsonata";
+import { Pattern } from "../documents/pattern";
+import { bound, JSONATA_OPTIONS } from "./expression-limits";
 
 /**
  * Derived fields and cross-field rules are JSONata: a maintained, sandboxed interpreter with its
  * own parser (no `eval` or `new Function`, which Workers forbid), arithmetic, string and date
- * functions, and guardrails for time, stack depth and sequence length that we always set.
+ * functions. Every evaluation runs bounded in time and size, with regex literals on RE2
+ * (./expression-limits.ts).
  */
-const GUARDRAILS = { timeout: 100, stack: 200, sequence: 10_000 };
 const CACHE_LIMIT = 500;
 const compiled = new Map<string, jsonata.Expression>();
+const guarded = new WeakMap<jsonata.Expression, Promise<jsonata.Expression>>();
 
 function compile(source: string): jsonata.Expression {
   let expression = compiled.get(source);
   if (!expression) {
     if (compiled.size >= CACHE_LIMIT) compiled.delete(compiled.keys().next().value!);
-    expression = jsonata(source, GUARDRAILS);
+    expression = jsonata(source, JSONATA_OPTIONS as unknown as jsonata.JsonataOptions);
     compiled.set(source, expression);
   }
   return expression;
+}
+
+/** What the evaluator would refuse at run time, found when the definition is compiled instead. */
+function refusal(node: unknown): string | undefined {
+  if (Array.isArray(node)) return node.map(refusal).find(Boolean);
+  if (typeof node !== "object" || node === null) return undefined;
+  const n = node as Node;
+  if (n.type === "regex" && n.value instanceof RegExp) {
+    const reason = Pattern.check(n.value.source, n.value.flags);
+    if (reason) return `regex /${n.value.source}/: ${reason}`;
+  }
+  if (n.type === "variable" && n.value === "eval") return "$eval is not available";
+  return Object.values(n).map(refusal).find(Boolean);
 }
 
 type Node = { type?: string; value?: unknown; steps?: unknown[] } & Record<string, unknown>;
@@ -61,7 +77,10 @@ export type ParsedExpression = { ok: true; references: string[] } | { ok: false;
 export function parseExpression(source: string): ParsedExpression {
   try {
     const refs = new Set<string>();
-    collectReferences(compile(source).ast(), refs);
+    const ast = compile(source).ast();
+    const refused = refusal(ast);
+    if (refused) return { ok: false, message: refused };
+    collectReferences(ast, refs);
     return { ok: true, references: [...refs] };
   } catch (error) {
     return { ok: false, message: (error as { message?: string }).message ?? "is not a valid expression" };
@@ -70,5 +89,8 @@ export function parseExpression(source: string): ParsedExpression {
 
 /** Evaluates against the record's values (`{field: value}`); `undefined` when the expression selects nothing. */
 export async function evaluateExpression(source: string, values: Record<string, unknown>, bindings?: Record<string, unknown>): Promise<unknown> {
-  return compile(source).evaluate(values, bindings);
+  const expression = compile(source);
+  let ready = guarded.get(expression);
+  if (!ready) guarded.set(expression, (ready = bound(expression)));
+  return (await ready).evaluate(values, bindings);
 }

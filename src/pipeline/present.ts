@@ -2,6 +2,25 @@ import type { PipelineRow } from "../db/queries/pipelines";
 import type { DocumentStatus } from "../db/types";
 import type { CompiledPipeline } from "./definition";
 
+/** The format a run's `result_url`s name: its `output_format`, plain text unless it chose another. */
+export const outputFormat = (row: Pick<PipelineRow, "options">) =>
+  (row.options.output_format as string | undefined) ?? "text";
+
+/** Where a document's parsed content is readable (GET …/content), in the given format. */
+export const contentPath = (pipelineId: string, documentId: string, format: string) =>
+  `/v1/pipelines/${pipelineId}/documents/${documentId}/content?format=${format}`;
+
+/** Where a step's output can be read: a completed transfer's parse (GET …/content); other phases have none. */
+type StepRow = { phase_type: string; status: string; document_id: string };
+export function resultUrl(row: Pick<PipelineRow, "id" | "options">, step: StepRow): string | null {
+  const readable = step.phase_type === "transfer" && step.status === "completed";
+  return readable ? contentPath(row.id, step.document_id, outputFormat(row)) : null;
+}
+
+/** A step as listed, with its `result_url`. */
+export const presentStep = <S extends StepRow>(row: Pick<PipelineRow, "id" | "options">, step: S) =>
+  ({ ...step, result_url: resultUrl(row, step) });
+
 export interface DocumentStats {
   counts: Record<DocumentStatus, number>;
   pages: number;
@@ -19,6 +38,7 @@ export function presentPipeline(row: PipelineRow, stats?: DocumentStats) {
     template_id: row.template_id,
     template_version: row.template_version,
     webhook_url: row.webhook_url,
+    output_format: outputFormat(row),
     parent_id: row.parent_id,
     root_id: row.root_id,
     execution_id: row.execution_id,

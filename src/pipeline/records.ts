@@ -39,6 +39,8 @@ export function uiHints(field: CompiledField): Record<string, unknown> {
 
 const definitionOf = (f: CompiledField) => ({
   name: f.name, type: f.type, required: f.required, description: f.description ?? null, claimed_by: claimOf(f), ui: uiHints(f),
+  // A `list` field's value is an array of values of its type.
+  ...(f.aggregate ? { aggregate: f.aggregate } : {}), ...(f.aggregate === "list" ? { list: true } : {}),
 });
 
 interface PresentedRecord {

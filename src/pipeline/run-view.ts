@@ -2,7 +2,7 @@ import { findExecution, phaseStepSummary, storedCheckpoints, type ExecutionRow }
 import { documentStats, firstDocumentId, type PipelineRow } from "../db/queries/pipelines";
 import type { Db } from "../db/types";
 import type { CompiledPipeline } from "./definition";
-import { presentPipeline, type DocumentStats } from "./present";
+import { presentPipeline, resultUrl, type DocumentStats } from "./present";
 
 /** What the run's steps did per phase (one row per phase that ran in the execution). */
 export interface PhaseSummary {
@@ -23,7 +23,7 @@ export interface RunDetail {
   phases: PhaseSummary[];
   /** Per phase index with a stored output: the newest generation that wrote it. */
   checkpoints: Map<number, number>;
-  /** The document a step's `result_url` shows (the run's first). */
+  /** The document whose content a transfer step's `result_url` shows (the run's first). */
   firstDocumentId: string | null;
 }
 
@@ -52,18 +52,17 @@ function stepStatus(phaseIndex: number, s: PhaseSummary | undefined, execution: 
  * names the stored output of the previous phase (what a rerun from this phase resumes from).
  */
 function presentSteps(row: PipelineRow, config: CompiledPipeline, detail?: RunDetail, execution?: ExecutionRow) {
-  const format = (row.options as { output_format?: string }).output_format ?? "text";
   return config.phases.map((phase) => {
     const s = detail?.phases.find((p) => p.phase_index === phase.index);
     const previous = phase.index > 0 ? config.phases[phase.index - 1] : null;
     const checkpoint = previous ? detail?.checkpoints.get(previous.index) : undefined;
-    const produced = s !== undefined && s.completed > 0 && detail?.firstDocumentId;
+    const first = s !== undefined && s.completed > 0 ? detail?.firstDocumentId : null;
     return {
       step_index: phase.index,
       step_type: phase.type,
       status: execution ? stepStatus(phase.index, s, execution, row.document_count) : "pending",
       lookup_key: s?.lookup_keys?.length === 1 ? s.lookup_keys[0] : null,
-      result_url: produced ? `/v1/pipelines/${row.id}/documents/${detail!.firstDocumentId}/content?format=${format}` : null,
+      result_url: first ? resultUrl(row, { phase_type: phase.type, status: "completed", document_id: first }) : null,
       started_at: s?.started_at ?? null,
       finished_at: s?.finished_at ?? null,
       error_message: s?.error_message ?? null,

@@ -1,4 +1,5 @@
 import type { Queue, QueueMessage } from "../adapters/queue/interface";
+import { storeIdempotentResponse } from "../db/queries/idempotency";
 import { findPipeline, listRecordDocuments } from "../db/queries/pipelines";
 import type { Caller, Services } from "../http/env";
 import { createPipeline, type CreatePipelineInput } from "./create";
@@ -8,9 +9,10 @@ import { presentRecords } from "./records";
 
 /**
  * Runs every phase inline through the same engine code, with a queue that only collects messages.
- * No retries: a failing phase ends its document in `error` at once.
+ * No retries: a failing phase ends its document in `error` at once. With an Idempotency-Key the
+ * finished response is what a repeat replays.
  */
-export async function runPipelineInline(services: Services, caller: Caller, input: CreatePipelineInput) {
+export async function runPipelineInline(services: Services, caller: Caller, input: CreatePipelineInput, idempotencyKey?: string) {
   const pending: QueueMessage[] = [];
   const inlineQueue: Queue = {
     publish: async (message) => {
@@ -25,5 +27,7 @@ export async function runPipelineInline(services: Services, caller: Caller, inpu
     await advanceDocument(inline, phase, services.config.queueMaxRetries);
   }
   const pipeline = await findPipeline(services.db, caller.organizationId, created.id);
-  return presentRecords(pipeline!, await listRecordDocuments(services.db, created.id));
+  const response = presentRecords(pipeline!, await listRecordDocuments(services.db, created.id));
+  if (idempotencyKey) await storeIdempotentResponse(services.db, caller.organizationId, idempotencyKey, 200, response);
+  return response;
 }

@@ -29,7 +29,7 @@ const RowsQuery = v.object({
 });
 const TokenParam = v.object({
   id: v.pipe(v.string(), v.uuid("must be a UUID")),
-  token: v.pipe(v.string(), v.regex(/^(shr_[A-Za-z0-9_-]{43}|[0-9a-f-]{36})$/, "must be a share token or its id")),
+  token: v.pipe(v.string(), v.regex(/^(shr_[A-Za-z0-9_-]{43}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i, "must be a share token or its id")),
 });
 
 async function ownProduct(services: Services, caller: Caller, id: string) {

@@ -13,7 +13,7 @@ import { multipartForm, success } from "../http/openapi";
 import { valid } from "../http/validate";
 import { announceFinish } from "../webhooks/deliver";
 import { createPipeline, CreatePipelineBody, MAX_SYNC_DOCUMENTS, type CreatePipelineInput } from "../pipeline/create";
-import { presentPipeline } from "../pipeline/present";
+import { presentPipeline, presentStep } from "../pipeline/present";
 import { loadRunDetail, presentExecution, presentRun } from "../pipeline/run-view";
 import { presentRecords } from "../pipeline/records";
 import { rerunPipeline } from "../pipeline/rerun";
@@ -52,25 +52,33 @@ export async function ownPipeline(services: Services, caller: Caller, id: string
   return pipeline;
 }
 
-/** Creates a run, replaying the first response for a repeated `Idempotency-Key` (24 h). */
-async function create(c: Context<AppEnv>, body: CreatePipelineInput) {
+/**
+ * Runs `run` once per `Idempotency-Key` (24 h): a repeat with the same body replays the first
+ * response, another body is a 422, a repeat while the first is still running a 409.
+ */
+async function idempotent(c: Context<AppEnv>, body: CreatePipelineInput, status: 200 | 202, run: (key?: string) => Promise<object>, scope = "") {
   const services = c.get("services");
   const caller = c.get("caller");
   const header = c.req.header("Idempotency-Key");
-  if (header === undefined) return c.json(await createPipeline(services, caller, body), 202);
+  if (header === undefined) return c.json(await run(), status);
   const key = v.safeParse(IdempotencyKey, header);
   if (!key.success) throw badRequest("invalid Idempotency-Key header", [{ path: "header.idempotency-key", message: key.issues[0].message }]);
-  const reservation = await reserveIdempotencyKey(services.db, caller.organizationId, key.output, await sha256Hex(JSON.stringify(body)), IDEMPOTENCY_TTL_SECONDS);
-  if (reservation.kind === "replay") return c.json(reservation.body as object, reservation.status as 202);
-  if (reservation.kind === "mismatch") throw new ApiError("unprocessable", "this Idempotency-Key was used with a different request body");
+  // The scope is part of the fingerprint: a key first used to create cannot replay as a sync run.
+  const fingerprint = await sha256Hex(scope + JSON.stringify(body));
+  const reservation = await reserveIdempotencyKey(services.db, caller.organizationId, key.output, fingerprint, IDEMPOTENCY_TTL_SECONDS);
+  if (reservation.kind === "replay") return c.json(reservation.body as object, reservation.status as typeof status);
+  if (reservation.kind === "mismatch") throw new ApiError("unprocessable", "this Idempotency-Key was used with a different request");
   if (reservation.kind === "in_flight") throw conflict("a request with this Idempotency-Key is still in progress");
   try {
-    return c.json(await createPipeline(services, caller, body, key.output), 202);
+    return c.json(await run(key.output), status);
   } catch (error) {
     await releaseIdempotencyKey(services.db, caller.organizationId, key.output);
     throw error;
   }
 }
+
+const create = (c: Context<AppEnv>, body: CreatePipelineInput) =>
+  idempotent(c, body, 202, (key) => createPipeline(c.get("services"), c.get("caller"), body, key));
 
 async function sync(c: Context<AppEnv>, body: CreatePipelineInput) {
   if (body.documents.length > MAX_SYNC_DOCUMENTS) {
@@ -78,7 +86,7 @@ async function sync(c: Context<AppEnv>, body: CreatePipelineInput) {
       { path: "documents", message: `at most ${MAX_SYNC_DOCUMENTS} items` },
     ]);
   }
-  return c.json(await runPipelineInline(c.get("services"), c.get("caller"), body));
+  return idempotent(c, body, 200, (key) => runPipelineInline(c.get("services"), c.get("caller"), body, key), "sync:");
 }
 
 export const pipelineRoutes = new Hono<AppEnv>()
@@ -103,11 +111,12 @@ export const pipelineRoutes = new Hono<AppEnv>()
     const pipeline = await ownPipeline(services, c.get("caller"), c.req.valid("param").id);
     return c.json(presentRecords(pipeline, await listRecordDocuments(services.db, pipeline.id)));
   })
-  .get("/pipelines/:id/steps", describeRoute({ summary: "List the run’s phase executions", tags: ["pipelines"], responses: success(200, "{ items, next_after }") }), requireScope("read"), valid("param", IdParam), valid("query", StepsQuery), async (c) => {
+  .get("/pipelines/:id/steps", describeRoute({ summary: "List the run’s phase executions; a completed transfer step names its parse in result_url", tags: ["pipelines"], responses: success(200, "{ items, next_after }") }), requireScope("read"), valid("param", IdParam), valid("query", StepsQuery), async (c) => {
     const services = c.get("services");
     const pipeline = await ownPipeline(services, c.get("caller"), c.req.valid("param").id);
     const q = c.req.valid("query");
-    const items = await listSteps(services.db, pipeline.id, q.limit, q.after, q.execution_id);
+    const items = (await listSteps(services.db, pipeline.id, q.limit, q.after, q.execution_id))
+      .map((step) => presentStep(pipeline, step));
     return c.json({ items, next_after: items.length === q.limit ? items[items.length - 1].id : null });
   })
   .get("/pipelines/:id/tree", describeRoute({ summary: "The run's executions (first run, reruns, scheduled reruns) with lineage and depth", tags: ["pipelines"], responses: success(200, "The runs sharing this run's root (items) and its executions with lineage", TreeSchema) }), requireScope("read"), valid("param", IdParam), valid("query", TreeQuery), async (c) => {

@@ -16,9 +16,9 @@ import { csvResponse } from "./data-products";
 const PREVIEW_ROWS = 20;
 const gone = () => new ApiError("not_found", "share link not found");
 
-/** Client address for per-IP limits: the platform's header where one is trusted, else the socket's. */
+/** Client address for per-IP limits, as the runtime knows it (src/http/client-ip.ts); never a header a client chose. */
 function clientIp(c: Context<AppEnv>): string {
-  return c.req.header("cf-connecting-ip") ?? c.get("services").clientIp?.(c) ?? "unknown";
+  return c.get("services").clientIp?.(c) ?? "unknown";
 }
 
 /**

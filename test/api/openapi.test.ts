@@ -34,7 +34,7 @@ describe("the OpenAPI document", () => {
     expect(create.security).toEqual([{ apiKey: [] }, { bearer: [] }]);
     const body = create.requestBody.content["application/json"].schema;
     expect(body.required).toEqual(["documents"]);
-    expect(Object.keys(body.properties)).toEqual(expect.arrayContaining(["fields", "phases", "template_id", "page_range", "webhook_url"]));
+    expect(Object.keys(body.properties)).toEqual(expect.arrayContaining(["fields", "phases", "template_id", "page_range", "webhook_url", "output_format"]));
     expect(create.responses["400"].content["application/json"].schema.$ref).toBe("#/components/schemas/Error");
     expect(Object.keys(create.responses["429"].headers)).toEqual(expect.arrayContaining(["Retry-After", "RateLimit-Reset"]));
     expect(Object.keys(create.responses["401"])).toContain("description");

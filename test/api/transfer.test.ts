@@ -59,6 +59,9 @@ describe("transfer: formats, inputs and limits", () => {
     expect(doc.number.value).toBe("P-1");
     expect(doc.total.value).toBe(30);
     expect(doc.total.meta.provenance).toMatchObject({ extractor: "label", page: 2 });
+    // The box of "30.00" in points from the top-left: drawn at x 50 (after "Total: "), baseline 780 of 842, 12 pt.
+    const [x0, y0, x1, y1] = (doc.total.meta.provenance as unknown as { bbox: number[] }).bbox;
+    expect([x0 > 60 && x1 < 140, y0 > 842 - 780 - 12 && y1 < 842 - 780 + 4]).toEqual([true, true]);
     const detail = await (await t.request(`/v1/pipelines/${records.id}`)).json();
     expect(detail.usage.pages).toBe(2);
   });

@@ -49,7 +49,12 @@ describe("compiling a definition", () => {
     ["unknown extractor", (d) => { d.fields[0].extract[0].type = "psychic"; }, "fields.0.extract.0.type"],
     ["invalid regex", (d) => { d.fields[1].extract[0].pattern = "(["; }, "fields.1.extract.0.pattern"],
     ["missing regex group", (d) => { d.fields[1].extract[0].group = 3; }, "fields.1.extract.0.group"],
-    ["regex invalid only with its flags", (d) => { d.fields[1].extract[0] = { type: "regex", pattern: "\\p{L", flags: "u" }; }, "fields.1.extract.0.flags"],
+    ["regex RE2 cannot take (lookbehind)", (d) => { d.fields[1].extract[0].pattern = "(?<=no )(\\d+)"; }, "fields.1.extract.0.pattern"],
+    ["regex RE2 cannot take (backreference)", (d) => { d.fields[1].extract[0].pattern = "(a)\\1"; }, "fields.1.extract.0.pattern"],
+    ["missing named group", (d) => { d.fields[1].extract[0] = { type: "regex", pattern: "(?<n>\\d+)", group: "m" }; }, "fields.1.extract.0.group"],
+    ["pattern rule RE2 cannot take", (d) => { d.phases[3].gates[0].rules.push({ rule: "pattern", field: "total", pattern: "(\\d)\\1" }); }, "phases.3.gates.0.rules.1.pattern"],
+    ["regex literal RE2 cannot take in an expression", (d) => { d.fields[2].expression = "$contains($string(subtotal), /(?<!x)1/) ? 1 : 0"; }, "fields.2.expression"],
+    ["$eval in an expression", (d) => { d.fields[2].expression = "$eval('subtotal')"; }, "fields.2.expression"],
     ["duplicate field", (d) => { d.fields[1].name = "subtotal"; }, "fields.1.name"],
     ["bad field name", (d) => { d.fields[1].name = "tax rate"; }, "fields.1.name"],
     ["extract and expression together", (d) => { d.fields[2].extract = [{ type: "label", labels: ["Total"] }]; }, "fields.2"],
@@ -72,6 +77,18 @@ describe("compiling a definition", () => {
     const d = base();
     mutate(d);
     expect(problems(d)).toContain(path);
+  });
+
+  it("says RE2's reason for a pattern it cannot take", () => {
+    const d = base();
+    d.fields[1].extract[0].pattern = "(a)\\1";
+    expect(v.safeParse(FieldsInput, d.fields).issues?.[0].message).toMatch(/RE2.*invalid escape/);
+  });
+
+  it("takes a catastrophic-looking pattern, which RE2 runs in linear time", () => {
+    const d = base();
+    d.fields[1].extract[0].pattern = "(a+)+$";
+    expect(problems(d)).toEqual([]);
   });
 
   it("lets a derived field read only fields resolved before it", () => {

@@ -3,7 +3,7 @@ import { resolvePointer, extractJsonPointer } from "../../src/documents/extracto
 import { extractLabel } from "../../src/documents/extractors/label";
 import { extractRegex } from "../../src/documents/extractors/regex";
 import { extractTable } from "../../src/documents/extractors/table";
-import type { ParsedDocument } from "../../src/pipeline/types";
+import type { ParsedDocument } from "../../src/documents/model";
 
 const doc = (pages: string[], extra: Partial<ParsedDocument> = {}): ParsedDocument => ({ mime_type: "text/plain", filename: null, pages, tables: [], content_hash: "h", ...extra });
 
@@ -30,9 +30,23 @@ describe("label", () => {
     expect(extractLabel(doc([text]), ["Balance"], "number")).toEqual([]);
     expect(extractLabel(doc(["Total: none\n"]), ["Total"], "number")).toEqual([]);
   });
+
+  it("reads a label as literal text, so regex syntax in it is inert and cheap", () => {
+    const hostile = `${"a".repeat(40)}!`;
+    const started = performance.now();
+    expect(extractLabel(doc([hostile]), ["(a+)+$", "(a|aa)*b"], "string")).toEqual([]);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(extractLabel(doc(["(a+)+$: 7\n"]), ["(a+)+$"], "number").map((c) => c.value)).toEqual(["7"]);
+  });
 });
 
 describe("regex", () => {
+  it("runs a catastrophic pattern in linear time (RE2)", () => {
+    const started = performance.now();
+    expect(extractRegex(doc([`${"a".repeat(5000)}!`]), "(a+)+$")).toEqual([]);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
   it("takes the first group by default, a named group on request, with exact spans", () => {
     const parsed = doc(["Order A-1 and order B-22"]);
     const found = extractRegex(parsed, "order ([A-Z]-\\d+)", "i");

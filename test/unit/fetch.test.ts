@@ -7,7 +7,7 @@ import { nodeResolver } from "../../src/adapters/dns/node";
 import { createNodeFetcher } from "../../src/adapters/fetch/node";
 import { isBlockedAddress } from "../../src/documents/address";
 import { fetchDocument, permitsAddress, urlProblem, type FetchPolicy } from "../../src/documents/fetch";
-import { PermanentPhaseError } from "../../src/pipeline/types";
+import { PermanentPhaseError } from "../../src/documents/model";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 const routes: Record<string, Handler> = {};

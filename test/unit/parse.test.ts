@@ -4,7 +4,7 @@ import { parsePageRange, selectPages } from "../../src/documents/page-range";
 import { parseCsv, csvTable, sniffDelimiter } from "../../src/documents/parse/csv";
 import { parseHtml } from "../../src/documents/parse/html";
 import { parseBytes, type ParseOptions } from "../../src/documents/parse";
-import { PermanentPhaseError } from "../../src/pipeline/types";
+import { PermanentPhaseError } from "../../src/documents/model";
 import { makeEncryptedPdf, makePdf } from "../support/documents";
 
 const utf8 = (text: string) => new TextEncoder().encode(text);

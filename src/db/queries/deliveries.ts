@@ -27,16 +27,30 @@ export interface DeliveryState {
   cached_parse: unknown;
   uniqueness: Record<string, number>;
   decisions: Array<{ field: string; gate: string; decision: "approve" | "override" | "reject"; value?: unknown }>;
+  /** Starts of this phase, this one included, that have not finished; null when the message is not the expected one. */
+  phase_starts: number | null;
 }
 
-export async function loadDelivery(db: Db, documentId: string): Promise<DeliveryState | undefined> {
+/**
+ * Reads a delivery and, in the same statement, records that the expected phase is starting: the
+ * count survives a process that dies mid-phase, so the next delivery knows how often it crashed.
+ */
+export async function loadDelivery(db: Db, documentId: string, expected: { phaseIndex: number; generation: number }): Promise<DeliveryState | undefined> {
   // Uniqueness counts and reviewer decisions are only read when the phase about to run is a validation phase;
-  // the source (possibly a whole uploaded file) only for transfer, and the parse only after it.
+  // the source (possibly a whole uploaded file) only for transfer, and the parse only after it (its word
+  // boxes, the bulk of a PDF's parse, only for extraction, the one phase that turns spans into boxes).
   const result = await sql<DeliveryState>`
-    select d.id, d.pipeline_id, d.status, d.phase_index, d.generation,
+    with started as (
+      update documents set phase_starts = phase_starts + 1
+      where id = ${documentId} and phase_index = ${expected.phaseIndex} and generation = ${expected.generation}
+        and status in ('queued', 'processing')
+      returning phase_starts
+    )
+    select (select phase_starts from started) as phase_starts, d.id, d.pipeline_id, d.status, d.phase_index, d.generation,
            case when p.config->'phases'->d.phase_index->>'type' = 'transfer' then d.source end as source,
            d.filename, d.mime_type, d.cells,
-           case when p.config->'phases'->d.phase_index->>'type' <> 'transfer' then d.parsed end as parsed,
+           case p.config->'phases'->d.phase_index->>'type' when 'transfer' then null when 'extraction' then d.parsed
+                else d.parsed - 'words' end as parsed,
            p.config, p.cancel_requested, d.organization_id, p.options, d.cache_key, p.webhook_url, p.execution_id,
            case when p.config->'phases'->d.phase_index->>'type' = 'transfer' and d.cache_key is not null
                      and d.source->>'kind' <> 'url'
@@ -91,6 +105,7 @@ export interface PhaseCommit {
     error?: unknown;
     lookupKey?: string | null;
     cacheHit?: boolean | null;
+    notes?: unknown;
   };
 }
 
@@ -127,7 +142,8 @@ export async function commitPhase(db: Db, c: PhaseCommit): Promise<CommitResult>
     with doc as (
       update documents set phase_index = ${c.nextPhaseIndex}, status = ${status}, cells = ${json(c.cells)}::jsonb,
         parsed = coalesce(${json(c.parsed)}::jsonb, parsed), page_count = coalesce(${c.pageCount ?? null}::int, page_count),
-        error = ${json(c.error)}::jsonb, updated_at = now(), swept_at = null, cache_key = coalesce(${c.cacheKey ?? null}, cache_key)
+        error = ${json(c.error)}::jsonb, updated_at = now(), swept_at = null, cache_key = coalesce(${c.cacheKey ?? null}, cache_key),
+        phase_starts = 0
       where id = ${c.documentId} and phase_index = ${c.phaseIndex} and generation = ${c.generation}
         and status in ('queued', 'processing')
       returning id, pipeline_id
@@ -138,10 +154,12 @@ export async function commitPhase(db: Db, c: PhaseCommit): Promise<CommitResult>
         set generation = excluded.generation, cells = excluded.cells, created_at = now()
     ), step as (
       insert into steps (pipeline_id, document_id, phase_index, phase_type, generation, attempt, status,
-                         started_at, finished_at, duration_ms, error, lookup_key, cache_hit, execution_id)
+                         started_at, finished_at, duration_ms, error, lookup_key, cache_hit, notes,
+                         execution_id)
       select pipeline_id, id, ${c.phaseIndex}, ${c.step.phaseType}, ${c.generation}, ${c.step.attempt}, ${c.step.status},
              ${c.step.startedAt}, ${c.step.finishedAt}, ${durationMs}, ${json(c.step.error)}::jsonb,
-             ${c.step.lookupKey ?? null}, ${c.step.cacheHit ?? null}, ${c.executionId}::uuid
+             ${c.step.lookupKey ?? null}, ${c.step.cacheHit ?? null}, ${json(c.step.notes)}::jsonb,
+             ${c.executionId}::uuid
       from doc
     ), pipe as (
       update pipelines p set
@@ -176,17 +194,20 @@ export async function commitPhase(db: Db, c: PhaseCommit): Promise<CommitResult>
   };
 }
 
-/** A failed attempt that will be retried leaves a trace and nothing else. */
+/** A failed attempt that will be retried leaves a trace, and its start is no crash: it is taken back. */
 export async function recordRetry(
   db: Db,
   r: { pipelineId: string; executionId: string | null; documentId: string; phaseIndex: number; phaseType: string; generation: number; attempt: number; startedAt: Date; finishedAt: Date; error: unknown },
 ): Promise<void> {
-  await db
-    .insertInto("steps")
-    .values({
-      pipeline_id: r.pipelineId, document_id: r.documentId, phase_index: r.phaseIndex, phase_type: r.phaseType,
-      generation: r.generation, execution_id: r.executionId, attempt: r.attempt, status: "retrying", started_at: r.startedAt, finished_at: r.finishedAt,
-      duration_ms: Math.max(0, r.finishedAt.getTime() - r.startedAt.getTime()), error: JSON.stringify(r.error),
-    })
-    .execute();
+  const durationMs = Math.max(0, r.finishedAt.getTime() - r.startedAt.getTime());
+  await sql`
+    with finished as (
+      update documents set phase_starts = greatest(phase_starts - 1, 0)
+      where id = ${r.documentId} and phase_index = ${r.phaseIndex} and generation = ${r.generation}
+    )
+    insert into steps (pipeline_id, document_id, phase_index, phase_type, generation, attempt, status,
+                       started_at, finished_at, duration_ms, error, execution_id)
+    values (${r.pipelineId}, ${r.documentId}, ${r.phaseIndex}, ${r.phaseType}, ${r.generation}, ${r.attempt}, 'retrying',
+            ${r.startedAt}, ${r.finishedAt}, ${durationMs}, ${JSON.stringify(r.error)}::jsonb,
+            ${r.executionId}::uuid)`.execute(db);
 }

@@ -1,19 +1,38 @@
 import type { Extractor } from "../../pipeline/definition-schema";
-import type { Candidate, FieldType, ParsedDocument } from "../../pipeline/types";
+import { spanBox, type Candidate, type ParsedDocument, type Provenance } from "../model";
+import type { FieldType } from "../../pipeline/types";
+import { originalSpan, prepareText, type PreprocessStep } from "../preprocess";
 import { extractJsonPointer } from "./json-pointer";
 import { extractLabel } from "./label";
 import { extractMetadata } from "./metadata";
 import { extractRegex } from "./regex";
+import { regionSegments, selectedPages, whenMatches } from "./scope";
 import { extractTable } from "./table";
+
+type TextExtractor = Extract<Extractor, { type: "label" | "regex" }>;
 
 /**
  * Runs one extractor of a field over a parsed document; every candidate carries its provenance,
- * with the page numbered as in the source even when a page_range kept only some pages.
+ * with the page numbered as in the source even when a page_range kept only some pages, and on
+ * PDFs the box of the words its span covers. An extractor whose `when` fails yields nothing; the
+ * `when` that held is named in provenance.
  */
-export function runExtractor(extractor: Extractor, parsed: ParsedDocument, type: FieldType): Candidate[] {
-  const numbers = parsed.page_numbers;
-  const candidates = extract(extractor, parsed, type);
-  return numbers ? candidates.map((c) => ({ ...c, provenance: { ...c.provenance, page: numbers[c.provenance.page] ?? c.provenance.page } })) : candidates;
+export function runExtractor(
+  extractor: Extractor, parsed: ParsedDocument, type: FieldType, fieldSteps: readonly PreprocessStep[] = [],
+): Candidate[] {
+  const matched = extractor.when ? whenMatches(parsed, extractor.when) : undefined;
+  if (matched === null) return [];
+  const isText = extractor.type === "label" || extractor.type === "regex";
+  const found = isText ? extractText(extractor, parsed, type, fieldSteps) : extract(extractor, parsed, type);
+  return found.map((c) => ({ ...c, provenance: { ...located(c.provenance, parsed), ...(matched ? { when: matched } : {}) } }));
+}
+
+/** Provenance as a reader of the source sees it: the source's page number, and the box when the parse kept word boxes. */
+function located(provenance: Provenance, parsed: ParsedDocument): Provenance {
+  const { page, start, end } = provenance;
+  const words = parsed.words?.[page];
+  const bbox = words && start !== undefined && end !== undefined ? spanBox(words, start, end) : null;
+  return { ...provenance, page: parsed.page_numbers?.[page] ?? page, ...(bbox ? { bbox } : {}) };
 }
 
 function extract(extractor: Extractor, parsed: ParsedDocument, type: FieldType): Candidate[] {
@@ -23,5 +42,28 @@ function extract(extractor: Extractor, parsed: ParsedDocument, type: FieldType):
     case "table": return extractTable(parsed, extractor);
     case "json_pointer": return extractJsonPointer(parsed, extractor.pointer);
     case "metadata": return extractMetadata(parsed, extractor.key);
+    case "constant": return [{ value: extractor.value, confidence: 1, provenance: { extractor: "constant", page: 0 } }];
   }
+}
+
+/**
+ * A text extractor searches its region of its pages, prepared by the field's then its own
+ * `preprocess` steps; spans found in that text are mapped back to the original page text.
+ */
+function extractText(
+  extractor: TextExtractor, parsed: ParsedDocument, type: FieldType, fieldSteps: readonly PreprocessStep[],
+): Candidate[] {
+  const steps = [...fieldSteps, ...(extractor.preprocess ?? [])];
+  const scoped = extractor.after || extractor.before || extractor.pages !== undefined;
+  if (steps.length === 0 && !scoped) return extract(extractor, parsed, type);
+  const segments = regionSegments(parsed, selectedPages(parsed, extractor.pages), extractor.after, extractor.before);
+  const texts = segments.map((s) => parsed.pages[s.page].slice(s.start, s.end));
+  const prepared = texts.map((text) => prepareText(text, steps));
+  const view: ParsedDocument = { ...parsed, pages: prepared.map((p, i) => p?.text ?? texts[i]) };
+  return extract(extractor, view, type).map((c) => {
+    const segment = segments[c.provenance.page];
+    const [start, end] = originalSpan(prepared[c.provenance.page], c.provenance.start ?? 0, c.provenance.end ?? 0);
+    const provenance = { ...c.provenance, page: segment.page, start: segment.start + start, end: segment.start + end };
+    return { ...c, provenance };
+  });
 }

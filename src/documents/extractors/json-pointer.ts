@@ -1,4 +1,4 @@
-import type { Candidate, ParsedDocument } from "../../pipeline/types";
+import type { Candidate, ParsedDocument } from "../model";
 
 /** RFC 6901: `/a/0/b~1c` walks object keys and array indices; `~1` is `/`, `~0` is `~`. */
 export function resolvePointer(document: unknown, pointer: string): unknown {

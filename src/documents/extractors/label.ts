@@ -1,4 +1,5 @@
-import type { Candidate, FieldType, ParsedDocument } from "../../pipeline/types";
+import type { Candidate, ParsedDocument } from "../model";
+import type { FieldType } from "../../pipeline/types";
 import { DATE_TOKEN } from "../normalize/dates";
 import { NUMBER_TOKEN } from "../normalize/numbers";
 

@@ -1,4 +1,4 @@
-import type { Candidate, ParsedDocument } from "../../pipeline/types";
+import type { Candidate, ParsedDocument } from "../model";
 
 export type MetadataKey = "filename" | "mime_type" | "page_count" | "content_hash";
 

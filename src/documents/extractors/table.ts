@@ -1,4 +1,4 @@
-import type { Candidate, ParsedDocument, ParsedTable } from "../../pipeline/types";
+import type { Candidate, ParsedDocument, ParsedTable } from "../model";
 
 type ColumnRef = string | number;
 

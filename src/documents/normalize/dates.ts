@@ -1,22 +1,25 @@
+import { DATE_LANGUAGES, foldText, monthTable, monthWordSource, PRINTED_MONTH_SOURCE, type DateLanguage } from "./months";
 import { accept, reject, shown, type Normalized } from "./result";
 
 export interface DateOptions {
   /** Read ambiguous numeric dates ("03/04/2024") as day/month rather than month/day. */
   day_first?: boolean;
+  /** Explicit layouts (`DD.MM.YYYY`, `D MMMM YYYY`), tried in order before the general reader. */
+  formats?: string[];
+  /** Languages whose month names are read; all of DATE_LANGUAGES when absent. */
+  languages?: DateLanguage[];
 }
 
-const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-const MONTH_WORD = String.raw`(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?`;
+const ORDINAL = String.raw`(?:st|nd|rd|th|er|[ºª])?`;
 
-const ISO = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+/** Regex source of a date-looking token, for type-aware capture next to a label (unfolded text, flags `iu`). */
+export const DATE_TOKEN = String.raw`(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}([-/.])\d{1,2}\1(?:\d{4}|\d{2})(?!\d)|` +
+  String.raw`\d{1,2}${ORDINAL}[\s.-]*(?:de\s+)?${PRINTED_MONTH_SOURCE}[\s.,-]*(?:de\s+)?(?:\d{4}|\d{2})(?!\d)|` +
+  String.raw`${PRINTED_MONTH_SOURCE}[\s.-]*\d{1,2}${ORDINAL}\s*,?\s*\d{4}(?!\d))`;
+
+const ISO = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
 const NUMERIC = /^(\d{1,2})([-/.])(\d{1,2})\2(\d{2}|\d{4})$/;
-const DAY_MONTH_NAME = new RegExp(String.raw`^(\d{1,2})(?:st|nd|rd|th)?[\s.-]*(${MONTH_WORD})[\s.,-]*(\d{2}|\d{4})$`, "i");
-const MONTH_NAME_DAY = new RegExp(String.raw`^(${MONTH_WORD})[\s.-]*(\d{1,2})(?:st|nd|rd|th)?,?[\s.-]*(\d{4})$`, "i");
 
-/** Regex source of a date-looking token, for type-aware capture next to a label. */
-export const DATE_TOKEN = String.raw`(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}([-/.])\d{1,2}\1(?:\d{4}|\d{2})(?!\d)|\d{1,2}(?:st|nd|rd|th)?[\s.-]*${MONTH_WORD}[\s.,-]*(?:\d{4}|\d{2})(?!\d)|${MONTH_WORD}[\s.-]*\d{1,2}(?:st|nd|rd|th)?,?[\s.-]*\d{4})`;
-
-const monthOf = (word: string) => MONTHS.indexOf(word.slice(0, 3).toLowerCase()) + 1;
 /** Two-digit years pivot at 70: "24" is 2024, "85" is 1985. */
 const fullYear = (text: string) => (text.length === 4 ? Number(text) : Number(text) + (Number(text) < 70 ? 2000 : 1900));
 const pad = (n: number, width = 2) => String(n).padStart(width, "0");
@@ -34,21 +37,98 @@ function numericDate(first: number, second: number, year: number, dayFirst: bool
   return readDayFirst ? isoDate(year, second, first) : isoDate(year, first, second);
 }
 
+interface NamedReaders {
+  months: Map<string, number>;
+  dayMonth: RegExp;
+  monthDay: RegExp;
+}
+
+const namedReaders = new Map<string, NamedReaders>();
+
+/** Readers of dates with a month name, over folded text, for one set of languages (cached). */
+function readersFor(languages: readonly DateLanguage[]): NamedReaders {
+  const key = [...languages].sort().join(",");
+  let readers = namedReaders.get(key);
+  if (!readers) {
+    const month = monthWordSource(languages);
+    readers = {
+      months: monthTable(languages),
+      dayMonth: new RegExp(String.raw`^(\d{1,2})[\s.-]*(?:de )?(${month})\.?[\s.,/-]*(?:de )?(\d{4}|\d{2})$`),
+      monthDay: new RegExp(String.raw`^(${month})\.?[\s.-]*(\d{1,2}) ?,? ?(\d{4}|\d{2})$`),
+    };
+    namedReaders.set(key, readers);
+  }
+  return readers;
+}
+
+/** Folded, with ordinal suffixes dropped ("3rd" → "3", "1er" → "1") and spaces collapsed. */
+const simplified = (text: string) =>
+  foldText(text).replace(/(\d)(?:st|nd|rd|th|er|[ºª])(?![a-z])/g, "$1").replace(/\s+/g, " ").trim();
+
 function readDate(text: string, options: DateOptions): string | null {
   let m = ISO.exec(text);
   if (m) return isoDate(Number(m[1]), Number(m[2]), Number(m[3]));
   m = NUMERIC.exec(text);
   if (m) return numericDate(Number(m[1]), Number(m[3]), fullYear(m[4]), options.day_first ?? false);
-  m = DAY_MONTH_NAME.exec(text);
-  if (m) return isoDate(fullYear(m[3]), monthOf(m[2]), Number(m[1]));
-  m = MONTH_NAME_DAY.exec(text);
-  if (m) return isoDate(Number(m[3]), monthOf(m[1]), Number(m[2]));
+  const readers = readersFor(options.languages ?? DATE_LANGUAGES);
+  m = readers.dayMonth.exec(text);
+  if (m) return isoDate(fullYear(m[3]), readers.months.get(m[2])!, Number(m[1]));
+  m = readers.monthDay.exec(text);
+  if (m) return isoDate(fullYear(m[3]), readers.months.get(m[1])!, Number(m[2]));
   return null;
 }
 
-/** A calendar date as ISO 8601 (`YYYY-MM-DD`) from the formats invoices and forms print. */
+const TOKEN = /YYYY|YY|MMMM|MMM|MM|M|DD|D/g;
+const TOKEN_SOURCE: Record<string, (month: string) => string> = {
+  YYYY: () => String.raw`(\d{4})`, YY: () => String.raw`(\d{2})`, MM: () => String.raw`(\d{2})`, M: () => String.raw`(\d{1,2})`,
+  DD: () => String.raw`(\d{2})`, D: () => String.raw`(\d{1,2})`, MMM: (month) => `(${month})\\.?`, MMMM: (month) => `(${month})\\.?`,
+};
+
+/** Which tokens a format uses, in order; a format is valid when it has exactly one day, one month and one year. */
+export function formatTokens(format: string): string[] {
+  return format.match(TOKEN) ?? [];
+}
+
+export function checkDateFormat(format: string): string | undefined {
+  const kinds = formatTokens(format).map((t) => t[0]);
+  for (const kind of ["D", "M", "Y"]) {
+    if (kinds.filter((k) => k === kind).length !== 1) return "must hold exactly one day (D, DD), month (M, MM, MMM, MMMM) and year (YY, YYYY)";
+  }
+  return undefined;
+}
+
+const escapeLiteral = (text: string) => foldText(text).replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/\s+/g, " ?");
+
+/** An explicit format as a reader of folded text: literals match as written (spaces optional), tokens as their kind. */
+function formatReader(format: string, languages: readonly DateLanguage[]): RegExp {
+  const month = monthWordSource(languages);
+  let source = "";
+  let last = 0;
+  for (const m of format.matchAll(TOKEN)) {
+    source += escapeLiteral(format.slice(last, m.index)) + TOKEN_SOURCE[m[0]](month);
+    last = m.index + m[0].length;
+  }
+  return new RegExp(`^${source}${escapeLiteral(format.slice(last))}$`);
+}
+
+function readFormat(text: string, format: string, languages: readonly DateLanguage[]): string | null {
+  const m = formatReader(format, languages).exec(text);
+  if (!m) return null;
+  const parts: Record<string, string> = {};
+  formatTokens(format).forEach((token, i) => (parts[token[0]] = token.startsWith("MMM") ? `#${m[i + 1]}` : m[i + 1]));
+  const month = parts.M.startsWith("#") ? monthTable(languages).get(parts.M.slice(1))! : Number(parts.M);
+  return isoDate(fullYear(parts.Y), month, Number(parts.D));
+}
+
+/** A calendar date as ISO 8601 (`YYYY-MM-DD`): the explicit formats in order, then the formats invoices print. */
 export function parseDate(raw: unknown, options: DateOptions = {}): Normalized<string> {
   if (typeof raw !== "string") return reject(`${shown(raw)} is not a date`);
-  const date = readDate(raw.trim().replace(/\s+/g, " "), options);
+  const text = simplified(raw);
+  const languages = options.languages ?? DATE_LANGUAGES;
+  for (const format of options.formats ?? []) {
+    const date = readFormat(text, format, languages);
+    if (date) return accept(date);
+  }
+  const date = readDate(text, options);
   return date ? accept(date) : reject(`${shown(raw)} is not a date`);
 }

@@ -1,4 +1,4 @@
-import type { ParsedTable } from "../../pipeline/types";
+import type { ParsedTable } from "../model";
 
 const DELIMITERS = [",", ";", "\t"] as const;
 

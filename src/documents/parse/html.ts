@@ -1,5 +1,5 @@
 import { parseDocument } from "htmlparser2";
-import type { ParsedTable } from "../../pipeline/types";
+import type { ParsedTable, TextMark } from "../model";
 
 interface Node {
   type: string;
@@ -33,12 +33,34 @@ function tableOf(node: Node): ParsedTable {
   return { header, rows: body };
 }
 
+const HEADING = /^h([1-6])$/;
+
+/** The text's lines as written in it: the first and last line of each structure, for finding it again. */
+type Outline = Array<{ heading?: number; table?: number; first: string; last: string }>;
+
+/** Where each outlined heading and table sits in the final text, searched in document order. */
+function locate(text: string, outline: Outline): TextMark[] {
+  const marks: TextMark[] = [];
+  let at = 0;
+  for (const { first, last, ...what } of outline) {
+    if (!first) continue;
+    const start = text.indexOf(first, at);
+    const lastAt = start < 0 ? -1 : text.indexOf(last, start);
+    if (lastAt < 0) continue;
+    at = lastAt + last.length;
+    marks.push({ start, end: at, ...what });
+  }
+  return marks;
+}
+
 /**
  * Visible text of an HTML page, block elements on their own lines and table rows as
- * tab-separated lines; every table is also kept as a table for the `table` extractor.
+ * tab-separated lines; every table is also kept as a table for the `table` extractor, and
+ * `marks` say where headings and tables sit in the text (for the Markdown rendering).
  */
-export function parseHtml(html: string): { text: string; tables: ParsedTable[] } {
+export function parseHtml(html: string): { text: string; tables: ParsedTable[]; marks: TextMark[] } {
   const tables: ParsedTable[] = [];
+  const outline: Outline = [];
   const out: string[] = [];
   const walk = (node: Node) => {
     if (node.type === "text") return void out.push(squash(node.data ?? ""));
@@ -47,9 +69,16 @@ export function parseHtml(html: string): { text: string; tables: ParsedTable[] }
     if (node.name === "br") return void out.push("\n"); // a line break inside a block, not a paragraph
     if (node.name === "table") {
       const table = tableOf(node);
+      const lines = [table.header, ...table.rows].map((r) => r.join("\t").trim()).filter((line) => line !== "");
+      outline.push({ table: tables.length, first: lines[0] ?? "", last: lines[lines.length - 1] ?? "" });
       tables.push(table);
       out.push("\n", [table.header, ...table.rows].map((r) => r.join("\t")).join("\n"), "\n");
       return;
+    }
+    const level = HEADING.exec(node.name ?? "")?.[1];
+    if (level) {
+      const lines = textOf(node).split("\n").map((line) => line.trim()).filter((line) => line !== "");
+      outline.push({ heading: Number(level), first: lines[0] ?? "", last: lines[lines.length - 1] ?? "" });
     }
     const block = node.name !== undefined && BLOCK.has(node.name);
     if (block) out.push("\n");
@@ -58,5 +87,5 @@ export function parseHtml(html: string): { text: string; tables: ParsedTable[] }
   };
   walk(parseDocument(html, { decodeEntities: true }) as unknown as Node);
   const text = out.join("").split("\n").map((line) => line.trim()).filter((line, i, all) => line !== "" || (i > 0 && all[i - 1] !== "")).join("\n").trim();
-  return { text, tables };
+  return { text, tables, marks: locate(text, outline) };
 }

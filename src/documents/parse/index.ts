@@ -1,10 +1,15 @@
-import type { ParsedDocument } from "../../pipeline/types";
-import { PermanentPhaseError } from "../../pipeline/types";
+import { PermanentPhaseError, type ParsedDocument } from "../model";
 import { detectFormat, MIME_OF, utf16Encoding, type FormatHints } from "../detect";
 import { selectPages, type PageRange } from "../page-range";
 import { csvTable } from "./csv";
 import { parseHtml } from "./html";
 import { parsePdf } from "./pdf";
+
+/**
+ * Names what the parsers produce; part of the parse cache key, so a parse stored by an older parser
+ * (plain PDF text without word boxes, HTML without marks) is never reused as if it were current.
+ */
+export const PARSER_VERSION = 2;
 
 export interface ParseOptions extends FormatHints {
   pageRange: PageRange | null;
@@ -50,16 +55,16 @@ export async function parseBytes(bytes: Uint8Array, options: ParseOptions): Prom
   const format = detectFormat(bytes, decoded, options);
   const base = { mime_type: MIME_OF[format], filename: options.filename ?? null };
   if (format === "pdf") {
-    const { pages, pageNumbers } = await parsePdf(bytes, (count) => keptPages(count, options));
+    const { pages, words, pageNumbers } = await parsePdf(bytes, (count) => keptPages(count, options));
     if (pages.every((page) => page.trim() === "")) {
       throw new PermanentPhaseError("no_text", "the PDF has no text layer on the selected pages (scanned? OCR is not supported)");
     }
-    return { ...base, pages, page_numbers: pageNumbers, tables: [] };
+    return { ...base, pages, page_numbers: pageNumbers, words, tables: [] };
   }
   if (format === "html") {
     keptPages(1, options);
     const html = parseHtml(decoded());
-    return { ...base, pages: [html.text], page_numbers: [0], tables: html.tables };
+    return { ...base, pages: [html.text], page_numbers: [0], tables: html.tables, ...(html.marks.length ? { marks: html.marks } : {}) };
   }
   const all = decoded().split("\f");
   const kept = keptPages(all.length, options);

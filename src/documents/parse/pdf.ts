@@ -1,14 +1,31 @@
 import { getDocumentProxy } from "unpdf";
-import { PermanentPhaseError } from "../../pipeline/types";
+import { PermanentPhaseError, type WordBoxes } from "../model";
+import { layoutPage, type TextPiece } from "./layout";
 
 interface TextItem {
   str?: string;
-  hasEOL?: boolean;
+  transform?: number[];
+  width?: number;
+}
+
+/** A pdf.js text item on the displayed page (rotation applied, origin top-left), via the viewport transform. */
+function pieceOf(item: TextItem, view: number[]): TextPiece | null {
+  const t = item.transform;
+  if (!item.str?.trim() || !t) return null;
+  const a = view[0] * t[0] + view[2] * t[1];
+  const b = view[1] * t[0] + view[3] * t[1];
+  const c = view[0] * t[2] + view[2] * t[3];
+  const d = view[1] * t[2] + view[3] * t[3];
+  const x = view[0] * t[4] + view[2] * t[5] + view[4];
+  const y = view[1] * t[4] + view[3] * t[5] + view[5];
+  const piece = { text: item.str, x, y, angle: Math.atan2(b, a), width: item.width ?? 0, size: Math.hypot(c, d) };
+  return [piece.x, piece.y, piece.angle, piece.width, piece.size].every(Number.isFinite) ? piece : null;
 }
 
 /**
- * Text per page through unpdf (pdf.js built for edge runtimes). Only the pages in `selected`
- * (zero-based) are read, so a page range also bounds the work.
+ * Layout-faithful text and word boxes per page (see ./layout.ts) from the text items of unpdf
+ * (pdf.js built for edge runtimes). Only the pages in `selected` (zero-based) are read, so a page
+ * range also bounds the work.
  */
 export async function parsePdf(bytes: Uint8Array, selected: (pageCount: number) => number[]) {
   let pdf: Awaited<ReturnType<typeof getDocumentProxy>>;
@@ -23,12 +40,17 @@ export async function parsePdf(bytes: Uint8Array, selected: (pageCount: number) 
   try {
     const pageNumbers = selected(pdf.numPages);
     const pages: string[] = [];
+    const words: WordBoxes[] = [];
     for (const index of pageNumbers) {
       const page = await pdf.getPage(index + 1);
+      const view = page.getViewport({ scale: 1 }).transform;
       const content = await page.getTextContent();
-      pages.push((content.items as TextItem[]).map((item) => `${item.str ?? ""}${item.hasEOL ? "\n" : ""}`).join("").trim());
+      const pieces = (content.items as TextItem[]).map((item) => pieceOf(item, view)).filter((p) => p !== null);
+      const layout = layoutPage(pieces);
+      pages.push(layout.text);
+      words.push(layout.words);
     }
-    return { pages, pageNumbers, pageCount: pdf.numPages };
+    return { pages, words, pageNumbers, pageCount: pdf.numPages };
   } finally {
     await pdf.destroy();
   }

@@ -18,10 +18,13 @@ export async function runExtraction(ctx: PhaseContext): Promise<Cells> {
     let found = false;
     for (const extractor of field.extract) {
       tried.push(extractor.type);
-      const candidates = runExtractor(extractor, ctx.parsed, field.type);
+      const candidates = runExtractor(extractor, ctx.parsed, field.type, field.preprocess);
       if (candidates.length === 0) continue;
       const [best] = candidates;
-      cells[field.name] = completed(cell, best.value, `extraction:${extractor.type}`, { candidates, provenance: best.provenance, confidence: best.confidence });
+      // `all`: every candidate is a match to aggregate, not an alternative for the policy to choose from.
+      const all = "all" in extractor && extractor.all ? { all: true } : {};
+      const meta = { candidates, provenance: best.provenance, confidence: best.confidence, ...all };
+      cells[field.name] = completed(cell, best.value, `extraction:${extractor.type}`, meta);
       found = true;
       break;
     }

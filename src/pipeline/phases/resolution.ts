@@ -1,4 +1,6 @@
 import { normalizeValue } from "../../documents/normalize";
+import type { Normalized } from "../../documents/normalize/result";
+import { aggregateValues } from "../aggregate";
 import { matchKey } from "../../documents/normalize/enums";
 import { completed, heldByReview, reason, unresolved } from "../cells";
 import type { CompiledField } from "../definition";
@@ -39,9 +41,36 @@ function choose(field: CompiledField, candidates: Candidate[]): Resolved {
   return readable[0];
 }
 
+/** Matches of an `all` extractor: every one must read as the field's type, or none is released. */
+function everyMatch(field: CompiledField, candidates: Candidate[]): Normalized<unknown[]> {
+  const values: unknown[] = [];
+  for (const [i, candidate] of candidates.entries()) {
+    const result = normalized(field, candidate);
+    if (!result.ok) return { ok: false, message: `match ${i + 1} of ${candidates.length}: ${result.message}` };
+    values.push(result.value);
+  }
+  return { ok: true, value: values };
+}
+
+/**
+ * With `aggregate`, the matches of an `all` extractor become the field's value (the policy does not
+ * choose among them); otherwise the policy's one value is aggregated alone (a `list` of one).
+ */
+function aggregated(field: CompiledField, cell: Cell, candidates: Candidate[]): Resolved {
+  if (field.aggregate && cell.meta.all) {
+    const values = everyMatch(field, candidates);
+    const value = values.ok ? aggregateValues(field.aggregate, field.type, values.value, field.separator) : values;
+    return value.ok ? { ok: true, value: value.value, candidate: candidates[0] } : value;
+  }
+  const chosen = choose(field, candidates);
+  if (!chosen.ok || !field.aggregate) return chosen;
+  const value = aggregateValues(field.aggregate, field.type, [chosen.value], field.separator);
+  return value.ok ? { ...chosen, value: value.value } : value;
+}
+
 function resolveCell(field: CompiledField, cell: Cell): Cell {
   const candidates = cell.meta.candidates ?? [{ value: cell.value, confidence: cell.meta.confidence ?? 1, provenance: cell.meta.provenance! }];
-  const chosen = choose(field, candidates);
+  const chosen = aggregated(field, cell, candidates);
   if (!chosen.ok) {
     const code = chosen.message.startsWith("candidates disagree") ? "candidates_disagree" : "invalid_value";
     return unresolved(cell, "failed", reason(code, `not a valid ${field.type}`, chosen.message));

@@ -1,6 +1,7 @@
 import { parseDate } from "../../documents/normalize/dates";
 import { parseNumber } from "../../documents/normalize/numbers";
 import { shown } from "../../documents/normalize/result";
+import { Pattern } from "../../documents/pattern";
 import type { Rule } from "../definition";
 import { evaluateExpression } from "../expressions";
 import type { Cell, FieldType } from "../types";
@@ -58,7 +59,7 @@ export async function checkRule(rule: Rule, cell: Cell, values: Record<string, u
   if (!present) return null;
   switch (rule.rule) {
     case "pattern": {
-      const passed = new RegExp(rule.pattern, rule.flags).test(typeof value === "string" ? value : JSON.stringify(value));
+      const passed = Pattern.compile(rule.pattern, rule.flags).test(typeof value === "string" ? value : JSON.stringify(value));
       return passed ? { passed } : { passed, message: `${shown(value)} does not match ${rule.pattern}` };
     }
     case "min":

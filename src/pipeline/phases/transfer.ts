@@ -1,8 +1,9 @@
 import { sha256Hex } from "../../crypto";
 import { fetchDocument, type FetchPolicy } from "../../documents/fetch";
 import { parsePageRange } from "../../documents/page-range";
-import { parseBytes } from "../../documents/parse";
+import { PARSER_VERSION, parseBytes } from "../../documents/parse";
 import { PermanentPhaseError, type ParsedDocument } from "../types";
+import { replaceUnstorableText } from "../../documents/clean-text";
 
 /** How a document's bytes were handed in; stored on the document row. */
 export type DocumentSource = { kind: "text"; text: string } | { kind: "base64"; data: string } | { kind: "url"; url: string };
@@ -26,17 +27,19 @@ export interface TransferDeps {
 
 export interface TransferResult {
   parsed: ParsedDocument;
+  /** What the step should say about the document beyond its status (e.g. characters replaced). */
+  notes?: Array<{ code: string; message: string }>;
   lookupKey: string;
   cacheHit: boolean;
 }
 
 /**
  * What makes two parses interchangeable: the same bytes, read the same way (the declared type,
- * with its charset, and the name can decide format and decoding), limited to the same pages.
+ * with its charset, and the name can decide format and decoding), limited to the same pages, by the same parser.
  */
 export function parseCacheKey(contentHash: string, hints: { filename: string | null; mimeType: string | null }, pageRange: string | null) {
   const extension = hints.filename?.includes(".") ? hints.filename.split(".").pop()!.toLowerCase() : "";
-  return `${contentHash}|${hints.mimeType?.replace(/\s+/g, "").toLowerCase() ?? ""}|${extension}|${pageRange ?? "all"}`;
+  return `${contentHash}|${hints.mimeType?.replace(/\s+/g, "").toLowerCase() ?? ""}|${extension}|${pageRange ?? "all"}|p${PARSER_VERSION}`;
 }
 
 export function decodeBase64(data: string): Uint8Array {
@@ -101,6 +104,10 @@ export async function runTransfer(input: TransferInput, deps: TransferDeps): Pro
   }
   const range = input.pageRange ? parsePageRange(input.pageRange) : null;
   if (typeof range === "string") throw new PermanentPhaseError("invalid_page_range", range);
-  const parsed = await parseBytes(bytes, { ...hints, pageRange: range, maxPages: deps.maxPages });
-  return { parsed: { ...parsed, content_hash: contentHash }, lookupKey, cacheHit: false };
+  const parsed: ParsedDocument = { ...(await parseBytes(bytes, { ...hints, pageRange: range, maxPages: deps.maxPages })), content_hash: contentHash };
+  const replaced = replaceUnstorableText(parsed);
+  const notes = replaced > 0
+    ? [{ code: "text_replaced", message: `${replaced} NUL or lone-surrogate character(s) in the document were replaced with U+FFFD` }]
+    : undefined;
+  return { parsed, lookupKey, cacheHit: false, notes };
 }

@@ -1,0 +1,111 @@
+/**
+ * The parsed document made readable, to write and debug patterns against: the text extractors see,
+ * a Markdown rendering, or pages → lines → words with their boxes.
+ */
+import { unionBox, WORD_STRIDE, type Box, type ParsedDocument, type ParsedTable } from "./model";
+
+export const CONTENT_FORMATS = ["text", "markdown", "json"] as const;
+export type ContentFormat = (typeof CONTENT_FORMATS)[number];
+
+/** Pages are separated by a form feed, as `pdftotext` does and as text input is split into pages. */
+export const PAGE_SEPARATOR = "\f";
+
+/** Exactly the page texts extractors search, with their spans unchanged within each page. */
+export const renderText = (parsed: ParsedDocument) => parsed.pages.join(PAGE_SEPARATOR);
+
+interface Word {
+  text: string;
+  start: number;
+  end: number;
+  bbox?: Box;
+}
+
+/** The words of a page: the stored boxes of a PDF, else the page's runs of non-blank characters. */
+function wordsOf(parsed: ParsedDocument, page: number): Word[] {
+  const text = parsed.pages[page];
+  const flat = parsed.words?.[page];
+  const word = (start: number, end: number) => ({ text: text.slice(start, end), start, end });
+  if (!flat) return Array.from(text.matchAll(/\S+/g), (m) => word(m.index, m.index + m[0].length));
+  const words: Word[] = [];
+  for (let i = 0; i < flat.length; i += WORD_STRIDE) {
+    words.push({ ...word(flat[i], flat[i + 1]), bbox: [flat[i + 2], flat[i + 3], flat[i + 4], flat[i + 5]] });
+  }
+  return words;
+}
+
+const union = (boxes: Box[]): Box | undefined => (boxes.length === 0 ? undefined : boxes.reduce(unionBox));
+
+/** Pages → non-blank lines → words, with spans into the page text and, on PDFs, boxes (points, origin top-left). */
+export function renderJson(parsed: ParsedDocument) {
+  return {
+    mime_type: parsed.mime_type,
+    filename: parsed.filename,
+    coordinates: parsed.words ? { unit: "pt", origin: "top-left" } : null,
+    pages: parsed.pages.map((text, index) => {
+      const words = wordsOf(parsed, index);
+      let next = 0;
+      const lines = [];
+      let start = 0;
+      for (const line of text.split("\n")) {
+        const end = start + line.length;
+        const inLine: Word[] = [];
+        while (next < words.length && words[next].start < end) inLine.push(words[next++]);
+        if (line.trim() !== "") {
+          const bbox = union(inLine.flatMap((w) => (w.bbox ? [w.bbox] : [])));
+          lines.push({ text: line, start, end, ...(bbox ? { bbox } : {}), words: inLine });
+        }
+        start = end + 1;
+      }
+      return { page: parsed.page_numbers?.[index] ?? index, text, lines };
+    }),
+    tables: parsed.tables,
+  };
+}
+
+const cell = (text: string) => text.replace(/\s+/g, " ").replace(/[|\\]/g, "\\$&").trim();
+
+export function markdownTable(table: ParsedTable): string {
+  const width = Math.max(table.header.length, ...table.rows.map((r) => r.length), 1);
+  const row = (cells: string[]) => `| ${Array.from({ length: width }, (_, i) => cell(cells[i] ?? "")).join(" | ")} |`;
+  return [row(table.header), `|${" --- |".repeat(width)}`, ...table.rows.map(row)].join("\n");
+}
+
+/** A fence longer than any run of backticks in the text, so the text cannot close it. */
+function fenced(text: string, info = ""): string {
+  const longest = Math.max(2, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  return `${fence}${info}\n${text}\n${fence}`;
+}
+
+/** HTML text with its marked headings as `#` lines and its marked tables as Markdown tables. */
+function markedMarkdown(parsed: ParsedDocument): string {
+  const text = parsed.pages[0];
+  const out: string[] = [];
+  let at = 0;
+  for (const mark of parsed.marks ?? []) {
+    if (mark.start < at) continue;
+    out.push(text.slice(at, mark.start));
+    const table = mark.table !== undefined ? parsed.tables[mark.table] : undefined;
+    if (table) out.push(markdownTable(table));
+    else out.push(`${"#".repeat(mark.heading ?? 1)} ${text.slice(mark.start, mark.end)}`);
+    at = mark.end;
+  }
+  out.push(text.slice(at));
+  return out.join("");
+}
+
+/**
+ * Markdown: HTML keeps its headings and tables, CSV is one table, JSON a fenced block; a PDF's layout
+ * text is fenced page by page so its columns stay aligned; plain text and Markdown are as written.
+ */
+export function renderMarkdown(parsed: ParsedDocument): string {
+  const mime = parsed.mime_type;
+  if (mime === "text/html") return markedMarkdown(parsed);
+  if (mime === "text/csv" && parsed.tables.length > 0) return markdownTable(parsed.tables[0]);
+  if (mime === "application/json") return fenced(JSON.stringify(parsed.json, null, 2), "json");
+  if (mime === "application/pdf") {
+    const page = (text: string, i: number) => `## Page ${(parsed.page_numbers?.[i] ?? i) + 1}\n\n${fenced(text, "text")}`;
+    return parsed.pages.map(page).join("\n\n");
+  }
+  return parsed.pages.join("\n\n---\n\n");
+}
