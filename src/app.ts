@@ -17,6 +17,7 @@ import { pipelineRoutes } from "./routes/pipelines";
 import { reviewRoutes } from "./routes/reviews";
 import { scheduleRoutes, scheduleTickRoutes } from "./routes/schedules";
 import { templateRoutes } from "./routes/templates";
+import { evaluationRoutes } from "./routes/evaluations";
 import { webhookRoutes } from "./routes/webhooks";
 import { shareRoutes } from "./routes/share";
 import { assetRoutes } from "./routes/assets";
@@ -42,6 +43,7 @@ export function createApp(services: Services) {
     .route("/", reviewRoutes)
     .route("/", scheduleRoutes)
     .route("/", templateRoutes)
+    .route("/", evaluationRoutes)
     .route("/", webhookRoutes);
 
   const app = new Hono<AppEnv>()

@@ -24,10 +24,10 @@ const ownHold = (cell: Cell) => heldByReview(cell) && cell.reason?.code !== INPU
 const releasedValues = (cells: Cells) =>
   Object.fromEntries(Object.entries(cells).filter(([, c]) => c.status === "completed").map(([name, c]) => [name, c.value]));
 
-async function evaluate(field: CompiledField, cell: Cell, cells: Cells): Promise<Cell> {
+async function evaluate(field: CompiledField, cell: Cell, cells: Cells, context: Record<string, unknown>): Promise<Cell> {
   let result: unknown;
   try {
-    result = await evaluateExpression(field.expression!, releasedValues(cells));
+    result = await evaluateExpression(field.expression!, releasedValues(cells), { context });
   } catch (error) {
     const message = (error as { message?: string }).message ?? String(error);
     return unresolved(cell, "failed", reason("expression_failed", "the expression failed", message));
@@ -53,15 +53,18 @@ function heldCell(cell: Cell, held: string[]): Cell {
  * Holdback is transitive: computes each derived field, in definition order (so a chain sees its
  * links' new states), from released values only; a field with a held input is held too, naming it.
  * `onlyComputed` leaves fields resolution has not reached yet (still `pending`) alone: validation and
- * review decisions recompute what exists, resolution computes everything.
+ * review decisions recompute what exists, resolution computes everything. `context` is the run's
+ * context variables (`$context.<name>`).
  */
-export async function deriveFields(pipeline: CompiledPipeline, cells: Cells, onlyComputed = false): Promise<Cells> {
+export async function deriveFields(
+  pipeline: CompiledPipeline, cells: Cells, context: Record<string, unknown> = {}, onlyComputed = false,
+): Promise<Cells> {
   const out: Cells = { ...cells };
   for (const field of pipeline.fields) {
     const cell = out[field.name];
     if (!field.expression || !cell || ownHold(cell) || (onlyComputed && cell.status === "pending")) continue;
     const held = fieldInputs(field).filter((name) => out[name]?.status === "needs_review");
-    out[field.name] = held.length > 0 ? heldCell(cell, held) : await evaluate(field, cell, out);
+    out[field.name] = held.length > 0 ? heldCell(cell, held) : await evaluate(field, cell, out, context);
   }
   return out;
 }

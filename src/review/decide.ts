@@ -60,7 +60,8 @@ function recordDecision(services: Services, caller: Caller, itemId: string, inpu
     const before = item.cells as Cells;
     const decided = decidedCell(before[item.field], { decision: input.decision, value, comment: input.comment });
     // Values computed from the decided cell are recomputed: released with it, or held by another input.
-    const cells = await deriveFields(pipeline, { ...before, [item.field]: decided }, true);
+    const context = (item.options as { context?: Record<string, unknown> }).context;
+    const cells = await deriveFields(pipeline, { ...before, [item.field]: decided }, context, true);
     for (const name of Object.keys(cells)) {
       if (JSON.stringify(cells[name]) === JSON.stringify(before[name])) continue;
       await applyDecidedCell(trx, item.document_id, name, item.phase_index, cells[name]);

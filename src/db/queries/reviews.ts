@@ -27,7 +27,7 @@ export async function lockReviewItem(trx: Transaction<Database>, organizationId:
     .innerJoin("documents as d", "d.id", "r.document_id")
     .innerJoin("pipelines as p", "p.id", "r.pipeline_id")
     .select(["r.id", "r.pipeline_id", "r.document_id", "r.field", "r.gate", "r.phase_index", "r.status", "d.cells", "d.status as document_status", "p.config",
-      "p.webhook_url", "p.generation"])
+      "p.webhook_url", "p.generation", "p.options"])
     .where("r.id", "=", itemId)
     .where("r.organization_id", "=", organizationId)
     .forUpdate("r")

@@ -93,5 +93,5 @@ export async function runResolution(ctx: PhaseContext): Promise<Cells> {
     if (field.expression || heldByReview(cell) || cell.status !== "completed") continue;
     cells[field.name] = resolveCell(field, cell);
   }
-  return deriveFields(ctx.pipeline, cells);
+  return deriveFields(ctx.pipeline, cells, ctx.context);
 }

@@ -37,9 +37,11 @@ function dateBetween(rule: Extract<Rule, { rule: "date_between" }>, value: unkno
   return passed ? { passed } : { passed, message: `${date.value} is outside ${rule.from ?? "…"} to ${rule.to ?? "…"}` };
 }
 
-async function expression(rule: Extract<Rule, { rule: "expression" }>, value: unknown, values: Record<string, unknown>): Promise<RuleOutcome> {
+async function expression(
+  rule: Extract<Rule, { rule: "expression" }>, value: unknown, values: Record<string, unknown>, context: Record<string, unknown>,
+): Promise<RuleOutcome> {
   try {
-    const result = await evaluateExpression(rule.expression, values, { value });
+    const result = await evaluateExpression(rule.expression, values, { value, context });
     return result === true ? { passed: true } : { passed: false, message: rule.message ?? `${rule.expression} does not hold` };
   } catch (error) {
     return { passed: false, message: `the expression failed: ${(error as { message?: string }).message ?? String(error)}` };
@@ -67,7 +69,7 @@ export async function checkRule(rule: Rule, cell: Cell, values: Record<string, u
       return passed ? { passed } : { passed, message: `${shown(value)} is not one of the allowed values` };
     }
     case "date_between": return dateBetween(rule, value);
-    case "expression": return expression(rule, value, values);
+    case "expression": return expression(rule, value, values, ctx.context ?? {});
     case "unique": {
       const others = ctx.uniqueness[rule.field] ?? 0;
       return others === 0 ? { passed: true } : { passed: false, message: `${others} other document(s) of this run have the same ${rule.field}` };

@@ -56,5 +56,5 @@ export async function runValidation(ctx: PhaseContext): Promise<Cells> {
     cells[field] = settleCell(cells[field], list, ctx.decisions.filter((d) => d.field === field));
   }
   // A value this gate parked, or a reviewer's decision changed, reaches every value computed from it.
-  return deriveFields(ctx.pipeline, cells, true);
+  return deriveFields(ctx.pipeline, cells, ctx.context, true);
 }
