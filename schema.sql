@@ -100,7 +100,12 @@ CREATE TABLE IF NOT EXISTS documents (
   swept_at         timestamptz,
   UNIQUE (pipeline_id, ordinal)
 );
-CREATE INDEX IF NOT EXISTS documents_in_flight ON documents (updated_at) WHERE status IN ('queued', 'processing');
+-- The sweep's in-flight index keys on a column no phase commit changes: with `updated_at` in it,
+-- every commit was a non-HOT update (new index entries in every index). In-flight rows are few.
+DROP INDEX IF EXISTS documents_in_flight;
+CREATE INDEX IF NOT EXISTS documents_in_flight_by_run ON documents (pipeline_id) WHERE status IN ('queued', 'processing');
+-- Room on each page for the new row version, so a commit stays a heap-only (HOT) update.
+ALTER TABLE documents SET (fillfactor = 80);
 
 -- The cells each phase produced, kept so a rerun from phase k reuses phases < k byte for byte.
 CREATE TABLE IF NOT EXISTS document_phases (
@@ -248,6 +253,18 @@ ALTER TABLE review_decisions DROP CONSTRAINT IF EXISTS review_decisions_document
 CREATE UNIQUE INDEX IF NOT EXISTS review_decisions_cell
   ON review_decisions (document_id, field, gate, coalesce(item_index, -1), coalesce(item_column, ''));
 
+-- Review console sessions: an API key with `write` scope exchanged for a signed cookie. Only the
+-- token's hash is kept; sign-out (or the key's revocation) ends the session at its next request.
+CREATE TABLE IF NOT EXISTS review_sessions (
+  id               uuid        PRIMARY KEY DEFAULT gen_random_uuid(),
+  organization_id  uuid        NOT NULL REFERENCES organizations(id),
+  api_key_id       uuid        NOT NULL REFERENCES api_keys(id),
+  token_hash       text        NOT NULL UNIQUE,
+  expires_at       timestamptz NOT NULL,
+  revoked_at       timestamptz,
+  created_at       timestamptz NOT NULL DEFAULT now()
+);
+
 -- Cron reruns of a pipeline. A tick claims a schedule by moving next_run_at forward with a
 -- compare-and-set, so overlapping scheduler invocations never fire the same due time twice.
 CREATE TABLE IF NOT EXISTS schedules (
@@ -325,5 +342,61 @@ CREATE TABLE IF NOT EXISTS webhook_deliveries (
   created_at   timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX IF NOT EXISTS webhook_deliveries_pipeline ON webhook_deliveries (pipeline_id, id);
+-- Which event an attempt delivered: the run's finish, or a review event (issue 17).
+ALTER TABLE webhook_deliveries ADD COLUMN IF NOT EXISTS event text NOT NULL DEFAULT 'pipeline.finished';
 -- The sweep looks for recently finished runs whose webhook message was lost.
 CREATE INDEX IF NOT EXISTS pipelines_webhook_finished ON pipelines (finished_at) WHERE webhook_url IS NOT NULL;
+
+-- Executions: every pass over a run's documents (the first run, each rerun, each scheduled rerun),
+-- with lineage. A rerun is a child of the execution it reruns; the run keeps its id throughout.
+CREATE TABLE IF NOT EXISTS executions (
+  id               uuid        PRIMARY KEY DEFAULT gen_random_uuid(),
+  organization_id  uuid        NOT NULL REFERENCES organizations(id),
+  pipeline_id      uuid        NOT NULL REFERENCES pipelines(id),
+  parent_id        uuid        REFERENCES executions(id),
+  root_id          uuid        NOT NULL,
+  depth            integer     NOT NULL DEFAULT 0,
+  generation       integer     NOT NULL,
+  triggered_by     text        NOT NULL CHECK (triggered_by IN ('api', 'rerun', 'schedule', 'template')),
+  trigger_ref      text,
+  from_phase_index integer     NOT NULL DEFAULT 0,
+  status           text        NOT NULL DEFAULT 'running'
+                   CHECK (status IN ('running', 'completed', 'partial', 'failed', 'cancelled')),
+  error            jsonb,
+  outcome          jsonb,
+  context          jsonb,
+  input_config     jsonb       NOT NULL DEFAULT '{}',
+  started_at       timestamptz NOT NULL DEFAULT now(),
+  completed_at     timestamptz,
+  UNIQUE (pipeline_id, generation)
+);
+CREATE INDEX IF NOT EXISTS executions_root ON executions (root_id, started_at);
+ALTER TABLE pipelines ADD COLUMN IF NOT EXISTS execution_id uuid;
+ALTER TABLE steps ADD COLUMN IF NOT EXISTS execution_id uuid;
+-- Runs stored before executions existed get one root execution for their current generation.
+INSERT INTO executions (organization_id, pipeline_id, root_id, generation, triggered_by, trigger_ref, status, started_at, completed_at)
+SELECT p.organization_id, p.id, p.id, p.generation, CASE WHEN p.template_id IS NULL THEN 'api' ELSE 'template' END,
+       CASE WHEN p.template_id IS NULL THEN NULL ELSE p.template_id || '@' || p.template_version END,
+       p.status, p.created_at, p.finished_at
+FROM pipelines p WHERE p.execution_id IS NULL
+  AND NOT EXISTS (SELECT 1 FROM executions e WHERE e.pipeline_id = p.id);
+UPDATE executions SET root_id = id WHERE root_id = pipeline_id AND parent_id IS NULL AND depth = 0 AND root_id <> id;
+UPDATE pipelines p SET execution_id = e.id FROM executions e
+WHERE p.execution_id IS NULL AND e.pipeline_id = p.id AND e.generation = p.generation;
+
+-- Evaluations: expected values travel with a run's documents; a template keeps an evaluation set.
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS expected jsonb;
+ALTER TABLE templates ADD COLUMN IF NOT EXISTS evaluation_set jsonb;
+CREATE TABLE IF NOT EXISTS evaluations (
+  id               uuid        PRIMARY KEY DEFAULT gen_random_uuid(),
+  organization_id  uuid        NOT NULL REFERENCES organizations(id),
+  pipeline_id      uuid        NOT NULL REFERENCES pipelines(id),
+  execution_id     uuid        NOT NULL REFERENCES executions(id),
+  template_id      uuid,
+  template_version integer,
+  result           jsonb       NOT NULL,
+  created_at       timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (execution_id)
+);
+CREATE INDEX IF NOT EXISTS evaluations_pipeline ON evaluations (pipeline_id, created_at DESC);
+CREATE INDEX IF NOT EXISTS evaluations_template ON evaluations (template_id, created_at DESC) WHERE template_id IS NOT NULL;

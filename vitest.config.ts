@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { defineConfig } from "vitest/config";
 
 // Suites against real services run only where their addresses are given (.ci/run always gives them).
@@ -6,6 +7,11 @@ const missing = servicesEnv.filter((name) => !process.env[name]);
 if (missing.length > 0) {
   console.log(`[sluice] skipped suites: api-services, worker (set ${missing.join(", ")} to run them against real Postgres/Redis)`);
 }
+
+// The browser suite needs a Chromium binary (.ci/run installs Debian's); without one it says so instead of passing.
+const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const hasChromium = existsSync(chromium);
+if (!hasChromium) console.log(`[sluice] skipped suites: browser (no Chromium at ${chromium}; apt-get install chromium or set CHROMIUM_PATH)`);
 
 export default defineConfig({
   test: {
@@ -22,6 +28,9 @@ export default defineConfig({
           env: { SLUICE_TEST_TARGET: "embedded" },
         },
       },
+      ...(hasChromium
+        ? [{ extends: true as const, test: { name: "browser", include: ["test/browser/**/*.test.ts"], testTimeout: 60_000 } }]
+        : []),
       ...(missing.length > 0
         ? []
         : [

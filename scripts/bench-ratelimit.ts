@@ -13,7 +13,7 @@ import { createApp } from "../src/app";
 import { bootstrapOrganization } from "../src/bootstrap";
 import { compose } from "../src/entry/compose";
 import { startRedisRestFront, type RedisRestFront } from "../test/support/redis-rest";
-import { benchConfig, embeddedDb, numberArg, percentile, realRedisUrl, report, silent, skippedRealService } from "./bench/targets";
+import { benchConfig, embeddedDb, numberArg, percentile, realRedisUrl, report, silent, skippedRealService, type Figure } from "./bench/targets";
 
 const requests = numberArg(0, "BENCH_RATELIMIT_REQUESTS", 2000);
 const WARM_UP = 200;
@@ -64,7 +64,7 @@ const variants: Variant[] = [
   { name: "no limiter", limiter: unlimited, samples: [] },
   { name: "in-memory limiter", limiter: services.rateLimiters.api, samples: [] },
 ];
-const rows: Array<[string, string | number]> = [];
+const rows: Array<Figure | [string, string | number]> = [];
 const front = realRedisUrl ? await startRedisRestFront({ redisUrl: realRedisUrl, token: "bench" }) : null;
 const fetches = front ? countFetches(front) : null;
 if (front) {
@@ -73,11 +73,12 @@ if (front) {
 }
 try {
   await measure(variants);
-  const added = (v: Variant, q: number) => (Number(percentile(v.samples, q, 3)) - Number(percentile(variants[0].samples, q, 3))).toFixed(3);
-  for (const [i, v] of variants.entries()) {
-    const label = i === 0 ? `${v.name}: p50 / p99 ms (${requests} sequential requests each, in-process, PGlite)` : `${v.name}: p50 / p99 ms`;
-    rows.push([label, `${percentile(v.samples, 0.5, 3)} / ${percentile(v.samples, 0.99, 3)}`]);
-    if (i > 0) rows.push([`${v.name}: added p50 / p99 ms`, `${added(v, 0.5)} / ${added(v, 0.99)}`]);
+  const ms = (v: Variant, q: number) => Number(percentile(v.samples, q, 3));
+  const reference = `no limiter (${requests} sequential requests each, in-process, PGlite)`;
+  for (const v of variants.slice(1)) {
+    for (const [q, name] of [[0.5, "p50"], [0.99, "p99"]] as const) {
+      rows.push({ metric: `${v.name}: /v1 request latency ${name}`, value: ms(v, q), unit: "ms", reference, referenceValue: ms(variants[0], q) });
+    }
   }
   if (front && fetches) {
     const checks = WARM_UP + requests;

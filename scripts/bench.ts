@@ -1,52 +1,76 @@
 /**
  * `npm run bench`: runs every scripts/bench-*.ts in turn, each in its own Node process (with
  * --expose-gc, for the export's live-memory figure), and ends with one markdown table of every
- * figure. A bench prints `## name` then `metric<TAB>value` lines (see report() in bench/targets).
- * Numbers only: nothing here passes or fails. `npm run bench -- engine export` runs a subset.
+ * figure, ratio to its same-run reference first. `npm run bench -- engine export` runs a subset;
+ * `npm run bench -- --json` prints only one JSON object per metric on stdout (progress on stderr):
+ * `{bench, metric, value, unit, reference, reference_value, ratio}`.
+ * Numbers only: nothing here passes or fails.
  */
 import { spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { availableParallelism, cpus, totalmem } from "node:os";
-import { realDatabaseUrl, realRedisUrl } from "./bench/targets";
+import { describe, realDatabaseUrl, realRedisUrl, type FigureJson } from "./bench/targets";
 
 const here = new URL(".", import.meta.url).pathname;
-const only = process.argv.slice(2);
+const json = process.argv.includes("--json");
+const only = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
 const benches = readdirSync(here)
   .filter((f) => /^bench-.+\.ts$/.test(f) && (only.length === 0 || only.includes(f.replace(/^bench-|\.ts$/g, ""))))
   .sort();
-const cell = (text: string) => text.replace(/\|/g, "\\|");
-const table: string[] = ["| bench | metric | value |", "| --- | --- | --- |"];
+const cell = (text: string | number | null) => String(text ?? "").replace(/\|/g, "\\|");
+const progress = (text: string) => (json ? process.stderr : process.stdout).write(text);
 
-/** Runs one bench, echoing its output as it comes, and resolves with its stdout and exit code. */
-function runBench(file: string): Promise<{ stdout: string; code: number | null }> {
+/** Runs one bench with BENCH_JSON=1, echoing its figures as readable lines, and resolves with them. */
+function runBench(file: string): Promise<{ figures: FigureJson[]; code: number | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", `${here}${file}`], { stdio: ["ignore", "pipe", "inherit"] });
-    let stdout = "";
+    const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", `${here}${file}`], {
+      stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, BENCH_JSON: "1" },
+    });
+    const figures: FigureJson[] = [];
+    let pending = "";
+    const take = (line: string) => {
+      if (!line.startsWith("{")) return line && progress(`${line}\n`);
+      const figure = JSON.parse(line) as FigureJson;
+      figures.push(figure);
+      progress(`${describe(figure)}\n`);
+    };
     child.stdout.setEncoding("utf8").on("data", (text: string) => {
-      stdout += text;
-      process.stdout.write(text);
+      const lines = (pending + text).split("\n");
+      pending = lines.pop() ?? "";
+      lines.forEach(take);
     });
     child.on("error", reject);
-    child.on("close", (code) => resolve({ stdout, code }));
+    child.on("close", (code) => {
+      take(pending);
+      resolve({ figures, code });
+    });
   });
 }
 
 const started = performance.now();
+const all: FigureJson[] = [];
+const failed: string[] = [];
 for (const file of benches) {
-  console.log(`\n▶ ${file}`);
-  const { stdout, code } = await runBench(file);
-  let bench = file.replace(/^bench-|\.ts$/g, "");
-  for (const line of stdout.split("\n")) {
-    if (line.startsWith("## ")) bench = line.slice(3).trim();
-    const [metric, value] = line.split("\t");
-    if (value !== undefined) table.push(`| ${cell(bench)} | ${cell(metric)} | ${cell(value)} |`);
-  }
-  if (code !== 0) table.push(`| ${cell(bench)} | (exited ${code}) | see output above |`);
+  progress(`\n▶ ${file}\n`);
+  const { figures, code } = await runBench(file);
+  all.push(...figures);
+  if (code !== 0) failed.push(`${file} exited ${code}`);
 }
 
 const services = [
   realDatabaseUrl ? "real Postgres" : "no real Postgres (rows skipped)",
   realRedisUrl ? "real Redis" : "no real Redis (rows skipped)",
 ].join(", ");
-console.log(`\nMachine: ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? "cpu"}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}; ${services}; ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
-console.log(table.join("\n"));
+const machine = `${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? "cpu"}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}`;
+progress(`\nMachine: ${machine}; ${services}; ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+if (failed.length > 0) progress(`Failed: ${failed.join(", ")} (see output above)\n`);
+if (json) {
+  for (const figure of all) console.log(JSON.stringify(figure));
+} else {
+  const table = ["| bench | metric | ratio | reference (same run) | value |", "| --- | --- | --- | --- | --- |"];
+  for (const f of all) {
+    const reference = f.reference === null ? "" : `${f.reference} (${f.reference_value} ${f.unit})`;
+    table.push(`| ${cell(f.bench)} | ${cell(f.metric)} | ${f.ratio === null ? "" : `${f.ratio}×`} | ${cell(reference)} | ${cell(`${f.value} ${f.unit}`.trim())} |`);
+  }
+  console.log(`\n${table.join("\n")}`);
+}

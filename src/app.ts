@@ -17,8 +17,11 @@ import { pipelineRoutes } from "./routes/pipelines";
 import { reviewRoutes } from "./routes/reviews";
 import { scheduleRoutes, scheduleTickRoutes } from "./routes/schedules";
 import { templateRoutes } from "./routes/templates";
+import { evaluationRoutes } from "./routes/evaluations";
 import { webhookRoutes } from "./routes/webhooks";
 import { shareRoutes } from "./routes/share";
+import { assetRoutes } from "./routes/assets";
+import { reviewConsoleRoutes } from "./routes/review-console";
 
 /** Builds the whole HTTP surface from explicit services; every runtime entry calls this. */
 export function createApp(services: Services) {
@@ -40,6 +43,7 @@ export function createApp(services: Services) {
     .route("/", reviewRoutes)
     .route("/", scheduleRoutes)
     .route("/", templateRoutes)
+    .route("/", evaluationRoutes)
     .route("/", webhookRoutes);
 
   const app = new Hono<AppEnv>()
@@ -55,6 +59,8 @@ export function createApp(services: Services) {
     .route("/", deliveryRoutes)
     .route("/", scheduleTickRoutes)
     .route("/", shareRoutes)
+    .route("/", assetRoutes)
+    .route("/", reviewConsoleRoutes)
     .route("/v1", v1);
   // Registered last and reading `app` lazily, so the document describes every route above.
   return app.route("/", docsRoutes(app)).onError(renderError).notFound(renderNotFound);

@@ -1,3 +1,4 @@
+import { randomToken } from "./crypto";
 import * as v from "valibot";
 
 const int = (fallback: number, min = 0) =>
@@ -32,6 +33,7 @@ const ConfigSchema = v.object({
   FETCH_MAX_REDIRECTS: int(5, 0),
   FETCH_ALLOW_HOSTS: v.optional(v.string(), ""),
   TRUST_PROXY: v.optional(v.string(), ""),
+  SESSION_SECRET: v.optional(v.pipe(v.string(), v.minLength(32, "must be at least 32 characters"))),
 });
 
 type Env = v.InferOutput<typeof ConfigSchema>;
@@ -53,6 +55,8 @@ export interface Config {
   /** Deliveries of one phase that may end their process before the document is retired (`phase_crashed`). */
   maxPhaseCrashes: number;
   sweep: { intervalSeconds: number; staleSeconds: number };
+  /** Signs review console cookies; without SESSION_SECRET a per-process secret (sessions end at restart). */
+  sessionSecret: string;
   documents: {
     maxFileBytes: number;
     maxPages: number;
@@ -103,6 +107,7 @@ function fromEnv(e: Env): Config {
     queueMaxRetries: e.QUEUE_MAX_RETRIES,
     maxPhaseCrashes: e.MAX_PHASE_CRASHES,
     sweep: { intervalSeconds: e.SWEEP_INTERVAL_SECONDS, staleSeconds: e.SWEEP_STALE_SECONDS },
+    sessionSecret: e.SESSION_SECRET ?? randomToken("", 32),
     documents: {
       maxFileBytes: e.MAX_FILE_BYTES,
       maxPages: e.MAX_PAGES,

@@ -72,7 +72,7 @@ export { silentLogger as silent } from "../../src/logger";
 
 /** A numeric parameter: the positional argument if given, else the environment variable, else the default. */
 export function numberArg(position: number, envName: string, fallback: number): number {
-  const raw = process.argv[2 + position] ?? process.env[envName];
+  const raw = process.argv.slice(2).filter((arg) => !arg.startsWith("--"))[position] ?? process.env[envName];
   const value = raw === undefined ? fallback : Number(raw);
   if (!Number.isFinite(value) || value <= 0) throw new Error(`${envName} (argument ${position + 1}) must be a positive number, got ${raw}`);
   return value;
@@ -86,8 +86,59 @@ export function percentile(samples: number[], q: number, digits = 2): string {
 
 export const skippedRealService = (what: string, vars: string) => `skipped: no real ${what} (set ${vars})`;
 
-/** One line per figure, `metric<TAB>value` after a `## bench` header, so the runner can tabulate. */
-export function report(bench: string, rows: Array<[string, string | number]>) {
-  console.log(`## ${bench}`);
-  for (const [metric, value] of rows) console.log(`${metric}\t${value}`);
+/**
+ * One measured figure. `reference` names what the same run measured to compare it with (a bare
+ * app, Postgres' own COPY, a replay of the same SQL…); ratio = value / reference_value, so the
+ * figure survives a slower or busier machine where the absolute value does not.
+ */
+export interface Figure {
+  metric: string;
+  /** Text only for a row that could not be measured (e.g. "skipped: no real Postgres"). */
+  value: number | string;
+  unit: string;
+  reference?: string;
+  referenceValue?: number;
 }
+
+/** The `--json` form: one object per metric, as `npm run bench -- --json` prints it. */
+export interface FigureJson {
+  bench: string;
+  metric: string;
+  value: number | string;
+  unit: string;
+  reference: string | null;
+  reference_value: number | null;
+  ratio: number | null;
+}
+
+export const jsonOutput = process.argv.includes("--json") || process.env.BENCH_JSON === "1";
+
+export function toJson(bench: string, row: Figure | [string, string | number]): FigureJson {
+  const f: Figure = Array.isArray(row) ? { metric: row[0], value: row[1], unit: "" } : row;
+  const numeric = typeof f.value === "number" ? f.value : /^-?\d+(\.\d+)?$/.test(f.value) ? Number(f.value) : f.value;
+  const ratio = typeof numeric === "number" && f.referenceValue ? Number((numeric / f.referenceValue).toPrecision(3)) : null;
+  return { bench, metric: f.metric, value: numeric, unit: f.unit, reference: f.reference ?? null, reference_value: f.referenceValue ?? null, ratio };
+}
+
+/** A figure as one human-readable line: metric, value, then the ratio to its reference. */
+export function describe(f: FigureJson): string {
+  const value = `${f.value}${f.unit ? ` ${f.unit}` : ""}`;
+  return f.ratio === null ? `${f.metric}\t${value}` : `${f.metric}\t${value}\t${f.ratio}× ${f.reference} (${f.reference_value} ${f.unit})`;
+}
+
+/**
+ * Prints a bench's figures: a `## bench` header and one line each, or with `--json` (or
+ * BENCH_JSON=1, as the runner sets it) one JSON object per line and nothing else.
+ */
+export function report(bench: string, rows: Array<Figure | [string, string | number]>) {
+  const figures = rows.map((row) => toJson(bench, row));
+  if (jsonOutput) {
+    for (const f of figures) console.log(JSON.stringify(f));
+    return;
+  }
+  console.log(`## ${bench}`);
+  for (const f of figures) console.log(describe(f));
+}
+
+/** Round to a few significant digits for printing, keeping the value a number. */
+export const round = (value: number, digits = 3) => Number(value.toPrecision(digits));

@@ -23,6 +23,7 @@ export function createNeonDb(options: NeonOptions): DbHandle {
     neonConfig.pipelineConnect = false;
   }
   const pool = new Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
+  preparedStatements(pool);
   const counter = { count: 0 };
   const db = new Kysely<Database>({ dialect: countingDialect(new PostgresDialect({ pool }), counter) });
   return {
@@ -36,4 +37,28 @@ export function createNeonDb(options: NeonOptions): DbHandle {
       if (!pool.ended) await pool.end();
     },
   };
+}
+
+/** Distinct statement texts prepared per pool; beyond this (e.g. IN lists of every length) they run unnamed. */
+const MAX_PREPARED = 200;
+
+/**
+ * Parameterised statements become named ones: Postgres parses them once per connection and may
+ * reuse a generic plan, then only binds and executes (the delivery's statements were parsed and
+ * planned on every call).
+ * Same round trips: the driver sends Parse with the first Bind/Execute.
+ */
+function preparedStatements(pool: Pool) {
+  const names = new Map<string, string>();
+  pool.on("connect", (client: { query: (...args: unknown[]) => unknown }) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    // Only the promise form with parameters, as kysely calls it; callbacks and cursors pass through.
+    client.query = ((...args: unknown[]) => {
+      const [text, values] = args;
+      if (args.length !== 2 || typeof text !== "string" || !Array.isArray(values) || values.length === 0) return query(...args);
+      let name = names.get(text);
+      if (name === undefined && names.size < MAX_PREPARED) names.set(text, (name = `sluice_${names.size}`));
+      return name === undefined ? query(text, values) : query({ name, text, values });
+    });
+  });
 }

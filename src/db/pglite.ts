@@ -1,4 +1,6 @@
 import { PGlite } from "@electric-sql/pglite";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import {
   CompiledQuery, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler,
   type DatabaseConnection, type Dialect, type Driver, type QueryResult,
@@ -11,8 +13,9 @@ import type { Database } from "./types";
  * PGlite is a single connection, so the driver hands it out to one user at a time;
  * without that lock two transactions would interleave on the same session.
  */
-export async function createPgliteDb(dataDir?: string): Promise<DbHandle> {
-  const client = dataDir ? new PGlite(dataDir) : new PGlite();
+export async function createPgliteDb(dataDir?: string, options: { templateDir?: URL } = {}): Promise<DbHandle> {
+  const loadDataDir = dataDir && options.templateDir ? freshFolderTemplate(dataDir, options.templateDir) : undefined;
+  const client = dataDir ? new PGlite(dataDir, { loadDataDir }) : new PGlite();
   await client.waitReady;
   const counter = { count: 0 };
   const db = new Kysely<Database>({ dialect: countingDialect(pgliteDialect(client), counter) });
@@ -23,6 +26,17 @@ export async function createPgliteDb(dataDir?: string): Promise<DbHandle> {
     roundTrips: () => counter.count,
     close: () => db.destroy(),
   };
+}
+
+/**
+ * For a data folder that holds no database yet, the initialised folder scripts/prepare-node.mjs
+ * dumped into `templateDir` for this PGlite version: loading it skips initdb, most of a fresh start.
+ */
+function freshFolderTemplate(dataDir: string, templateDir: URL): Blob | undefined {
+  if (existsSync(join(dataDir, "PG_VERSION"))) return undefined;
+  const { version } = JSON.parse(readFileSync(new URL("../node_modules/@electric-sql/pglite/package.json", templateDir), "utf8"));
+  const template = new URL(`pglite-template-${version}.tar`, templateDir);
+  return existsSync(template) ? new Blob([readFileSync(template)]) : undefined;
 }
 
 function pgliteDialect(client: PGlite): Dialect {

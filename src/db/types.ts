@@ -69,6 +69,41 @@ export interface PipelinesTable {
   webhook_url: string | null;
   published_generation: Generated<number>;
   published_at: Timestamp | null;
+  /** The execution now running or last run (changes with every rerun). */
+  execution_id: string | null;
+}
+
+export type TriggeredBy = "api" | "rerun" | "schedule" | "template";
+
+export interface ExecutionsTable {
+  id: string;
+  organization_id: string;
+  pipeline_id: string;
+  parent_id: string | null;
+  root_id: string;
+  depth: number;
+  generation: number;
+  triggered_by: TriggeredBy;
+  trigger_ref: string | null;
+  from_phase_index: ColumnType<number, number | undefined, number>;
+  status: ColumnType<PipelineStatus, PipelineStatus | undefined, PipelineStatus>;
+  error: Json | null;
+  outcome: Json | null;
+  context: Json | null;
+  input_config: Json;
+  started_at: Generated<Date>;
+  completed_at: Timestamp | null;
+}
+
+export interface EvaluationsTable {
+  id: Generated<string>;
+  organization_id: string;
+  pipeline_id: string;
+  execution_id: string;
+  template_id: string | null;
+  template_version: number | null;
+  result: Json;
+  created_at: Generated<Date>;
 }
 
 export interface DocumentsTable {
@@ -91,6 +126,8 @@ export interface DocumentsTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   swept_at: Timestamp | null;
   cache_key: string | null;
+  /** Expected values by field name, for evaluations. */
+  expected: Json | null;
   phase_starts: ColumnType<number, number | undefined, number>;
 }
 
@@ -128,6 +165,7 @@ export interface StepsTable {
   error: Json | null;
   lookup_key: string | null;
   cache_hit: boolean | null;
+  execution_id: string | null;
   /** What the step says beyond its status, e.g. `text_replaced`. */
   notes: Json | null;
 }
@@ -230,6 +268,7 @@ export interface TemplatesTable {
   name: string;
   description: string | null;
   draft: Json;
+  evaluation_set: Json | null;
   latest_version: Generated<number>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
@@ -256,6 +295,17 @@ export interface WebhookDeliveriesTable {
   status_code: number | null;
   outcome: "delivered" | "retrying" | "failed";
   error: string | null;
+  event: Generated<string>;
+  created_at: Generated<Date>;
+}
+
+export interface ReviewSessionsTable {
+  id: Generated<string>;
+  organization_id: string;
+  api_key_id: string;
+  token_hash: string;
+  expires_at: Date;
+  revoked_at: Date | null;
   created_at: Generated<Date>;
 }
 
@@ -265,6 +315,8 @@ export interface Database {
   api_keys: ApiKeysTable;
   idempotency_keys: IdempotencyKeysTable;
   pipelines: PipelinesTable;
+  executions: ExecutionsTable;
+  evaluations: EvaluationsTable;
   documents: DocumentsTable;
   document_phases: DocumentPhasesTable;
   document_versions: DocumentVersionsTable;
@@ -279,6 +331,7 @@ export interface Database {
   templates: TemplatesTable;
   template_versions: TemplateVersionsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  review_sessions: ReviewSessionsTable;
 }
 
 export type Db = Kysely<Database>;

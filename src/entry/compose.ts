@@ -44,7 +44,7 @@ export function compose(config: Config, handle: DbHandle, options: { logger: Log
     verifier = createQstashVerifier(config.signingKeys);
   } else {
     const keys = config.signingKeys ?? { current: generateSigningKey(), next: generateSigningKey() };
-    embeddedQueue = createEmbeddedQueue({ signingKey: keys.current, destinationUrl, maxRetries: config.queueMaxRetries, logger: options.logger });
+    embeddedQueue = createEmbeddedQueue({ signingKey: keys.current, inProcess: true, destinationUrl, maxRetries: config.queueMaxRetries, logger: options.logger });
     queue = embeddedQueue;
     verifier = createQstashVerifier(keys);
   }

@@ -32,7 +32,7 @@ if (!config.databaseUrl) {
 }
 const handle = config.databaseUrl
   ? createNeonDb({ connectionString: config.databaseUrl, wsProxy: config.neonWsProxy, webSocketConstructor: ws })
-  : await createPgliteDb(join(config.dataDir, "pglite"));
+  : await createPgliteDb(join(config.dataDir, "pglite"), { templateDir: new URL("../../dist/", import.meta.url) });
 await migrate(handle, readFileSync(new URL("../../schema.sql", import.meta.url), "utf8"));
 
 if (!config.databaseUrl && (await countOrganizations(handle.db)) === 0) {

@@ -8,6 +8,7 @@ import type { Clock } from "../clock";
 import type { Config } from "../config";
 import type { Db } from "../db/types";
 import type { Logger } from "../logger";
+import type { ReviewSession } from "../review/session";
 
 /** Everything the app needs from the outside world; each runtime entry builds these. */
 export interface Services {
@@ -36,5 +37,6 @@ export interface Caller {
 }
 
 export interface AppEnv {
-  Variables: RequestIdVariables & { services: Services; caller: Caller };
+  /** `caller` is set on /v1 routes, `session` on the review console's signed-in pages. */
+  Variables: RequestIdVariables & { services: Services; caller: Caller; session: ReviewSession };
 }

@@ -7,8 +7,8 @@ import { badText, inspectJson, RESERVED_NAMES } from "./input-guard";
 import { issueDetails } from "./validate";
 
 /** Form fields that carry JSON, and those that carry a boolean, as Datalab's run endpoint takes them. */
-const JSON_FIELDS = new Set(["fields", "phases", "documents", "preview", "version"]);
-const BOOLEAN_FIELDS = new Set(["skip_cache"]);
+const JSON_FIELDS = new Set(["fields", "phases", "documents", "preview", "version", "context"]);
+const BOOLEAN_FIELDS = new Set(["skip_cache", "run_evals"]);
 
 function fieldValue(key: string, value: string): unknown {
   const reason = RESERVED_NAMES.has(key) ? "is a reserved name" : (badText(key) ?? badText(value));

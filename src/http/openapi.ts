@@ -104,18 +104,21 @@ function decorate(path: string, operation: Operation) {
   operation.responses = responses;
 }
 
-const specs = new WeakMap<object, Promise<Document>>();
+// Keyed by public URL, not by app: every app createApp builds has the same routes, and the Worker
+// builds one per request, so this makes the document once per isolate rather than per request.
+const specs = new Map<string, Promise<Document>>();
 
 /**
  * The OpenAPI 3.1 document of an app, generated from the valibot schemas its routes validate with
  * (hono-openapi collects them from `valid()`), plus the shared envelope, auth and limit headers.
  */
 export function openApiDocument(app: Hono<AppEnv>, publicUrl: string): Promise<Document> {
-  let spec = specs.get(app);
+  let spec = specs.get(publicUrl);
   if (!spec) {
     spec = generateSpecs(app, {
       includeEmptyPaths: true,
-      exclude: [/^\/internal\//, "/openapi.json", "/docs"],
+      // The review console and page assets are HTML for people, not API operations.
+      exclude: [/^\/internal\//, "/openapi.json", "/docs", /^\/review(\/|$)/, /^\/assets\//],
       documentation: {
         openapi: "3.1.0",
         info: { title: "Sluice API", version: VERSION, description: "Documents in, reviewed and shareable tables out." },
@@ -129,7 +132,8 @@ export function openApiDocument(app: Hono<AppEnv>, publicUrl: string): Promise<D
       }
       return document;
     });
-    specs.set(app, spec);
+    specs.set(publicUrl, spec);
+    spec.catch(() => specs.delete(publicUrl));
   }
   return spec;
 }

@@ -19,3 +19,8 @@ export async function applyRateLimit(c: Context<AppEnv>, limiter: RateLimiter, i
     throw new ApiError("rate_limited", `rate limit of ${result.limit} requests exceeded; retry after ${Math.max(1, resetSeconds)} s`);
   }
 }
+
+/** Client address for per-IP limits, as the runtime knows it (src/http/client-ip.ts); never a header a client chose. */
+export function clientIp(c: Context<AppEnv>): string {
+  return c.get("services").clientIp?.(c) ?? "unknown";
+}

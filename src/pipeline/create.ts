@@ -13,8 +13,10 @@ import type { Caller, Services } from "../http/env";
 import { compileDefinition, FieldsInput, initialCells, PhasesInput, type CompiledPipeline } from "./definition";
 import { publishPhase } from "./messages";
 import { inlineBytes, parseCacheKey, type DocumentSource } from "./phases/transfer";
-import { presentPipeline } from "./present";
 import { templateDefinition } from "../templates/definition";
+import { ContextInput, resolveContext } from "../templates/context-vars";
+import { insertRootExecution } from "../db/queries/executions";
+import { presentCreatedRun } from "./run-view";
 
 /** Most documents one request may carry (and what `sync` may run inline). */
 export const MAX_DOCUMENTS = 1000;
@@ -28,6 +30,8 @@ export const DocumentInput = v.strictObject({
   file_url: v.optional(v.pipe(v.string(), v.maxLength(2048), v.url("must be a URL"))),
   filename: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(255))),
   mime_type: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(255))),
+  /** Expected values by field name: what an evaluation compares the run's released values with. */
+  expected: v.optional(v.record(v.string(), v.unknown())),
 });
 
 export const CreatePipelineBody = v.strictObject({
@@ -43,6 +47,10 @@ export const CreatePipelineBody = v.strictObject({
   /** The format the transfer steps' `result_url` names (GET …/documents/{id}/content). */
   output_format: v.optional(v.picklist(CONTENT_FORMATS)),
   webhook_url: v.optional(v.pipe(v.string(), v.maxLength(2048), v.url("must be a URL"))),
+  /** Caller JSON kept on the execution; expressions read it as `$context.<name>`. */
+  context: v.optional(ContextInput),
+  /** Evaluate the run against its documents' `expected` values when it finishes. */
+  run_evals: v.optional(v.boolean()),
 });
 
 export type CreatePipelineInput = v.InferOutput<typeof CreatePipelineBody>;
@@ -59,7 +67,12 @@ async function documentsOf(input: CreatePipelineInput, config: Config) {
   }
   const problems: IssueDetail[] = [];
   const documents: NewDocument[] = [];
+  const callerIds = new Map<string, number>();
   for (const [i, d] of input.documents.entries()) {
+    // Records are keyed by the caller's id, so it names one document of the run.
+    const earlier = d.id === undefined ? undefined : callerIds.get(d.id);
+    if (earlier !== undefined) problems.push({ path: `documents.${i}.id`, message: `duplicates documents.${earlier}.id` });
+    else if (d.id !== undefined) callerIds.set(d.id, i);
     const given = [d.text, d.content_base64, d.file_url].filter((x) => x !== undefined).length;
     if (given !== 1) problems.push({ path: `documents.${i}`, message: "give exactly one of text, content_base64 or file_url" });
     const source: DocumentSource = d.text !== undefined ? { kind: "text", text: d.text } : d.file_url !== undefined ? { kind: "url", url: d.file_url } : { kind: "base64", data: d.content_base64 ?? "" };
@@ -74,7 +87,7 @@ async function documentsOf(input: CreatePipelineInput, config: Config) {
     if (unsupported) throw new ApiError("unsupported_media_type", `documents.${i}: ${unsupported}`, [{ path: `documents.${i}`, message: unsupported }]);
     const hints = { filename: d.filename ?? null, mimeType: d.mime_type ?? null };
     const cacheKey = bytes ? parseCacheKey(await sha256Hex(bytes), hints, input.page_range ?? null) : null;
-    documents.push({ externalId: d.id ?? null, ...hints, source, cacheKey });
+    documents.push({ externalId: d.id ?? null, ...hints, source, cacheKey, expected: d.expected ?? null });
   }
   if (problems.length > 0) throw badRequest("invalid documents", problems);
   return documents;
@@ -95,12 +108,14 @@ async function definitionOf(services: Services, caller: Caller, input: CreatePip
     const missing = (["fields", "phases"] as const).filter((key) => input[key] === undefined);
     if (input.version !== undefined) throw badRequest("version needs template_id", [{ path: "version", message: "allowed only with template_id" }]);
     if (missing.length > 0) throw badRequest("give fields and phases, or a template_id", missing.map((path) => ({ path, message: "required without template_id" })));
-    return { definition: { fields: input.fields!, phases: input.phases! }, compiled: undefined, templateId: null, templateVersion: null };
+    const context = input.context ?? null;
+    return { definition: { fields: input.fields!, phases: input.phases! }, compiled: undefined, templateId: null, templateVersion: null, context };
   }
   const extra = (["fields", "phases"] as const).filter((key) => input[key] !== undefined);
   if (extra.length > 0) throw badRequest("give a template_id or a definition, not both", extra.map((path) => ({ path, message: "not allowed with template_id" })));
   const pinned = await templateDefinition(services, caller.organizationId, input.template_id, input.version);
-  return { definition: pinned.definition, compiled: pinned.compiled, templateId: pinned.templateId, templateVersion: pinned.version };
+  const context = resolveContext(pinned.definition.context_vars ?? [], input.context);
+  return { definition: pinned.definition, compiled: pinned.compiled, templateId: pinned.templateId, templateVersion: pinned.version, context };
 }
 
 function webhookUrlOf(input: CreatePipelineInput, config: Config): string | null {
@@ -110,12 +125,18 @@ function webhookUrlOf(input: CreatePipelineInput, config: Config): string | null
   return input.webhook_url;
 }
 
+/** The options the request gave, as the run's seed-004 `input_config` (documents and definition aside). */
+function inputConfigOf(input: CreatePipelineInput): Record<string, unknown> {
+  const { documents: _documents, fields: _fields, phases: _phases, context: _context, ...options } = input;
+  return options;
+}
+
 /**
  * Validates and compiles the definition, stores the run with its documents (and the idempotent
  * response) in one transaction, then publishes the first message of every document.
  */
 export async function createPipeline(services: Services, caller: Caller, input: CreatePipelineInput, idempotencyKey?: string) {
-  const { definition, compiled, templateId, templateVersion } = await definitionOf(services, caller, input);
+  const { definition, compiled, templateId, templateVersion, context } = await definitionOf(services, caller, input);
   const pipeline = compiled ?? compileDefinition(definition);
   const webhookUrl = webhookUrlOf(input, services.config);
   const sample = previewSample(input.preview);
@@ -126,10 +147,19 @@ export async function createPipeline(services: Services, caller: Caller, input: 
       id, organizationId: caller.organizationId, name: input.name ?? `run ${new Date().toISOString()}`, config: pipeline,
       uniqueFields: uniqueFieldsOf(pipeline), preview: sample !== null, initialCells: initialCells(pipeline), documents,
       templateId, templateVersion, webhookUrl,
-      options: { ...(sample !== null ? { sample } : {}), ...(input.page_range ? { page_range: input.page_range } : {}), ...(input.skip_cache ? { skip_cache: true } : {}),
-        ...(input.output_format ? { output_format: input.output_format } : {}) },
+      options: {
+        ...(sample !== null ? { sample } : {}), ...(input.page_range ? { page_range: input.page_range } : {}),
+        ...(input.skip_cache ? { skip_cache: true } : {}), ...(input.run_evals ? { run_evals: true } : {}),
+        ...(input.output_format ? { output_format: input.output_format } : {}),
+        ...(context && Object.keys(context).length > 0 ? { context } : {}),
+      },
     });
-    const response = presentPipeline(row);
+    const execution = await insertRootExecution(trx, {
+      id: crypto.randomUUID(), organizationId: caller.organizationId, pipelineId: id, generation: 1,
+      triggeredBy: templateId ? "template" : "api", triggerRef: templateId ? `${templateId}@${templateVersion}` : null,
+      context: context ?? undefined, inputConfig: inputConfigOf(input),
+    });
+    const response = presentCreatedRun({ ...row, execution_id: execution.id }, execution);
     if (idempotencyKey) await storeIdempotentResponse(trx, caller.organizationId, idempotencyKey, 202, response);
     return { response, documentIds };
   });

@@ -200,9 +200,13 @@ export function compileDefinition(input: DefinitionInput): CompiledPipeline {
 /** Index of the first phase of a type, or -1. */
 export const phaseIndexOf = (pipeline: CompiledPipeline, type: PhaseType) => pipeline.phases.findIndex((p) => p.type === type);
 
+/** Who is responsible for a field's value: its extractors (the waterfall, in order), or the expression deriving it. */
+export const claimOf = (field: CompiledField) =>
+  field.expression ? "resolution:expression" : field.extract.length > 0 ? `extraction:${field.extract.map((e) => e.type).join(",")}` : null;
+
 /** Every field starts `pending`, so every record carries every field from the first read on. */
 export function initialCells(pipeline: CompiledPipeline): Cells {
   return Object.fromEntries(
-    pipeline.fields.map((f) => [f.name, { value: null, status: "pending", type: f.type, reason: null, claimed_by: null, resolved_by: null, meta: {} }]),
+    pipeline.fields.map((f) => [f.name, { value: null, status: "pending", type: f.type, reason: null, claimed_by: claimOf(f), resolved_by: null, meta: {} }]),
   );
 }

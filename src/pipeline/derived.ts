@@ -31,10 +31,10 @@ const heldInput = (cell: Cell | undefined) =>
   cell?.status === "needs_review" || (cell?.type === "table" && itemsOf(cell).some((item) =>
     Object.values(item).some((c) => c.status === "needs_review")));
 
-async function evaluate(field: CompiledField, cell: Cell, cells: Cells): Promise<Cell> {
+async function evaluate(field: CompiledField, cell: Cell, cells: Cells, context: Record<string, unknown>): Promise<Cell> {
   let result: unknown;
   try {
-    result = await evaluateExpression(field.expression!, releasedValues(cells));
+    result = await evaluateExpression(field.expression!, releasedValues(cells), { context });
   } catch (error) {
     const message = (error as { message?: string }).message ?? String(error);
     return unresolved(cell, "failed", reason("expression_failed", "the expression failed", message));
@@ -60,15 +60,18 @@ function heldCell(cell: Cell, held: string[]): Cell {
  * Holdback is transitive: computes each derived field, in definition order (so a chain sees its
  * links' new states), from released values only; a field with a held input is held too, naming it.
  * `onlyComputed` leaves fields resolution has not reached yet (still `pending`) alone: validation and
- * review decisions recompute what exists, resolution computes everything.
+ * review decisions recompute what exists, resolution computes everything. `context` is the run's
+ * context variables (`$context.<name>`).
  */
-export async function deriveFields(pipeline: CompiledPipeline, cells: Cells, onlyComputed = false): Promise<Cells> {
+export async function deriveFields(
+  pipeline: CompiledPipeline, cells: Cells, context: Record<string, unknown> = {}, onlyComputed = false,
+): Promise<Cells> {
   const out: Cells = { ...cells };
   for (const field of pipeline.fields) {
     const cell = out[field.name];
     if (!field.expression || !cell || ownHold(cell) || (onlyComputed && cell.status === "pending")) continue;
     const held = fieldInputs(field).filter((name) => heldInput(out[name]));
-    out[field.name] = held.length > 0 ? heldCell(cell, held) : await evaluate(field, cell, out);
+    out[field.name] = held.length > 0 ? heldCell(cell, held) : await evaluate(field, cell, out, context);
   }
   return out;
 }

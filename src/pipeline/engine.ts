@@ -3,6 +3,8 @@ import { findCachedParse } from "../db/queries/parse-cache";
 import type { Services } from "../http/env";
 import type { CompiledPipeline } from "./definition";
 import { announceFinish } from "../webhooks/deliver";
+import { findPipeline } from "../db/queries/pipelines";
+import { evaluateFinishedRun, wantsEvaluation } from "../evaluations/evaluate";
 import { publishPhase, type PhaseMessage } from "./messages";
 import { documentOutcome } from "./outcome";
 import type { PhaseContext } from "./phases/context";
@@ -54,14 +56,21 @@ async function runPhase(services: Services, pipeline: CompiledPipeline, phaseInd
     cells: state.cells as Cells,
     uniqueness: state.uniqueness,
     decisions: state.decisions,
+    context: state.options?.context,
   };
   const run = { extraction: runExtraction, resolution: runResolution, validation: runValidation }[phase.type];
   return { cells: await run(ctx) };
 }
 
-/** The commit that finished the run (there is exactly one) announces it to the run's webhook. */
-const announceIfFinished = (services: Services, state: DeliveryState, finished: boolean) =>
-  finished ? announceFinish(services, state.pipeline_id, state.generation, state.webhook_url) : undefined;
+/**
+ * The commit that finished the run (there is exactly one) announces it to the run's webhook and,
+ * for a run created with `run_evals`, evaluates it (only then does the finishing delivery read more).
+ */
+async function announceIfFinished(services: Services, state: DeliveryState, finished: boolean) {
+  if (!finished) return;
+  if (wantsEvaluation(state.options)) await evaluateFinishedRun(services, await findPipeline(services.db, state.organization_id, state.pipeline_id));
+  await announceFinish(services, state.pipeline_id, state.generation, state.webhook_url);
+}
 
 const describe = (error: unknown) =>
   error instanceof PermanentPhaseError
@@ -77,7 +86,7 @@ async function fail(
   const done = await commitPhase(services.db, {
     documentId: state.id, phaseIndex: message.phase_index, generation: message.generation, nextPhaseIndex: message.phase_index,
     outcome: "error", cells: state.cells, error: { ...f.reason, phase_index: message.phase_index, attempts: f.attempts },
-    snapshot: false, published: 0,
+    snapshot: false, published: 0, executionId: state.execution_id,
     step: { phaseType: phase.type, attempt: f.attempt, status: "failed", startedAt: f.startedAt, finishedAt: services.clock.now(), error: f.reason },
   });
   await announceIfFinished(services, state, done.finished);
@@ -101,7 +110,7 @@ export async function advanceDocument(services: Services, message: PhaseMessage,
   const pipeline = state.config as CompiledPipeline;
   const phase = pipeline.phases[message.phase_index];
   const startedAt = clock.now();
-  const base = { documentId: state.id, phaseIndex: message.phase_index, generation: message.generation, parsed: undefined };
+  const base = { documentId: state.id, executionId: state.execution_id, phaseIndex: message.phase_index, generation: message.generation, parsed: undefined };
 
   if (state.cancel_requested) {
     const done = await commitPhase(db, {
@@ -126,7 +135,7 @@ export async function advanceDocument(services: Services, message: PhaseMessage,
     const reason = describe(error);
     const finishedAt = clock.now();
     if (!(error instanceof PermanentPhaseError) && attempt < config.queueMaxRetries) {
-      await recordRetry(db, { pipelineId: state.pipeline_id, documentId: state.id, phaseIndex: message.phase_index, phaseType: phase.type, generation: message.generation, attempt, startedAt, finishedAt, error: reason });
+      await recordRetry(db, { pipelineId: state.pipeline_id, executionId: state.execution_id, documentId: state.id, phaseIndex: message.phase_index, phaseType: phase.type, generation: message.generation, attempt, startedAt, finishedAt, error: reason });
       return { effect: "retry", reason: reason.message };
     }
     return fail(services, state, message, { attempt, startedAt, reason, attempts: attempt + 1 });

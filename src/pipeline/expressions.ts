@@ -53,6 +53,25 @@ function collectReferences(node: unknown, refs: Set<string>) {
   for (const value of Object.values(n)) collectReferences(value, refs);
 }
 
+/** The context variables an expression reads (`rate` in `$context.rate`); empty for an expression that does not parse. */
+export function contextReferences(source: string): string[] {
+  const names = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (typeof node !== "object" || node === null) return;
+    const n = node as Node;
+    const [first, second] = (n.type === "path" && Array.isArray(n.steps) ? n.steps : []) as Node[];
+    if (first?.type === "variable" && first.value === "context" && second?.type === "name") names.add(String(second.value));
+    Object.values(n).forEach(visit);
+  };
+  try {
+    visit(compile(source).ast());
+  } catch {
+    return [];
+  }
+  return [...names];
+}
+
 export type ParsedExpression = { ok: true; references: string[] } | { ok: false; message: string };
 
 export function parseExpression(source: string): ParsedExpression {

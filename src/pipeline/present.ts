@@ -10,12 +10,16 @@ export const outputFormat = (row: Pick<PipelineRow, "options">) =>
 export const contentPath = (pipelineId: string, documentId: string, format: string) =>
   `/v1/pipelines/${pipelineId}/documents/${documentId}/content?format=${format}`;
 
-/** A step as listed: a completed transfer records where its parse can be read (`result_url`). */
+/** Where a step's output can be read: a completed transfer's parse (GET …/content); other phases have none. */
 type StepRow = { phase_type: string; status: string; document_id: string };
-export function presentStep<S extends StepRow>(row: Pick<PipelineRow, "id" | "options">, step: S) {
+export function resultUrl(row: Pick<PipelineRow, "id" | "options">, step: StepRow): string | null {
   const readable = step.phase_type === "transfer" && step.status === "completed";
-  return { ...step, result_url: readable ? contentPath(row.id, step.document_id, outputFormat(row)) : null };
+  return readable ? contentPath(row.id, step.document_id, outputFormat(row)) : null;
 }
+
+/** A step as listed, with its `result_url`. */
+export const presentStep = <S extends StepRow>(row: Pick<PipelineRow, "id" | "options">, step: S) =>
+  ({ ...step, result_url: resultUrl(row, step) });
 
 export interface DocumentStats {
   counts: Record<DocumentStatus, number>;
@@ -37,6 +41,7 @@ export function presentPipeline(row: PipelineRow, stats?: DocumentStats) {
     output_format: outputFormat(row),
     parent_id: row.parent_id,
     root_id: row.root_id,
+    execution_id: row.execution_id,
     cancel_requested: row.cancel_requested,
     created_at: row.created_at,
     updated_at: row.updated_at,

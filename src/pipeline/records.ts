@@ -1,6 +1,6 @@
 import type { PipelineRow } from "../db/queries/pipelines";
-import type { CompiledPipeline } from "./definition";
 import { truthfulCell } from "./cell-status";
+import { claimOf, type CompiledField, type CompiledPipeline } from "./definition";
 import { releasedItems, releasedValue } from "./holdback";
 import type { Cell, Cells } from "./types";
 
@@ -14,32 +14,73 @@ interface RecordDocument {
   error: unknown;
 }
 
-/** Holdback applies here too: a parked cell shows its status and reason, never its value. */
-const heldBack = (cell: Cell): Cell => ({ ...cell, value: cell.type === "table" ? releasedItems(cell) : releasedValue(cell) });
+/** A value no phase provided and none will: seed 003 types such a cell `unknown`. */
+const ENDED_WITHOUT_VALUE = new Set(["no_result", "failed"]);
 
-/** The pipe0 records object: every record carries every field of the definition. */
+/** Holdback applies here too: a parked cell shows its status and reason, never its value. */
+function presentCell(cell: Cell, field: CompiledField) {
+  const value = cell.type === "table" ? releasedItems(cell) : releasedValue(cell);
+  const unknown = value === null && cell.value === null && ENDED_WITHOUT_VALUE.has(cell.status);
+  return { ...cell, value, type: unknown ? "unknown" : cell.type, claimed_by: cell.claimed_by ?? claimOf(field) };
+}
+
+/** Display hints per field type (seed 003's `ui`): how a client should format the value. */
+export function uiHints(field: CompiledField): Record<string, unknown> {
+  switch (field.type) {
+    case "date": return { format: "date", pattern: "YYYY-MM-DD" };
+    case "currency": return { format: "currency", currency: field.resolve.currency ?? null, decimals: 2 };
+    case "number": return { format: "number" };
+    case "integer": return { format: "number", decimals: 0 };
+    case "boolean": return { format: "boolean" };
+    case "enum": return { format: "enum", options: field.resolve.values ?? [] };
+    case "json": return { format: "json" };
+    default: return { format: "text" };
+  }
+}
+
+const definitionOf = (f: CompiledField) => ({
+  name: f.name, type: f.type, required: f.required, description: f.description ?? null, claimed_by: claimOf(f), ui: uiHints(f),
+  ...(f.columns ? { columns: f.columns.map((c) => ({ name: c.name, type: c.type, required: c.required })) } : {}),
+  // A `list` field's value is an array of values of its type.
+  ...(f.aggregate ? { aggregate: f.aggregate } : {}), ...(f.aggregate === "list" ? { list: true } : {}),
+});
+
+interface PresentedRecord {
+  id: string;
+  document_id: string;
+  external_id: string | null;
+  filename: string | null;
+  status: string;
+  fields: Record<string, ReturnType<typeof presentCell>>;
+}
+
+/** A record's key: the caller's document id when given (unique within a run), else the document's UUID. */
+export const recordKey = (doc: { id: string; external_id: string | null }) => doc.external_id ?? doc.id;
+
+/**
+ * The pipe0 records object: every record carries every field of the definition, keyed by the
+ * record key; `field_definitions` is keyed by field name like `fields`, `field_list` keeps the order.
+ */
 export function presentRecords(pipeline: PipelineRow, documents: RecordDocument[]) {
   const config = pipeline.config as unknown as CompiledPipeline;
-  const records: Record<string, { id: string; external_id: string | null; filename: string | null; status: string; fields: Cells }> = {};
+  const records: Record<string, PresentedRecord> = {};
   for (const doc of documents) {
     const cells = doc.cells as Cells;
-    const fields: Cells = {};
-    for (const field of config.fields) fields[field.name] = heldBack(truthfulCell(cells[field.name], doc));
-    records[doc.id] = { id: doc.id, external_id: doc.external_id, filename: doc.filename, status: doc.status, fields };
+    const fields: PresentedRecord["fields"] = {};
+    for (const field of config.fields) fields[field.name] = presentCell(truthfulCell(cells[field.name], doc), field);
+    const key = recordKey(doc);
+    records[key] = { id: key, document_id: doc.id, external_id: doc.external_id, filename: doc.filename, status: doc.status, fields };
   }
+  const definitions = config.fields.map(definitionOf);
   return {
     id: pipeline.id,
     status: pipeline.status,
-    order: documents.map((d) => d.id),
-    field_definitions: config.fields.map((f) => ({
-      name: f.name, type: f.type, required: f.required, description: f.description ?? null,
-      ...(f.columns ? { columns: f.columns.map((c) => ({ name: c.name, type: c.type, required: c.required })) } : {}),
-      // A `list` field's value is an array of values of its type.
-      ...(f.aggregate ? { aggregate: f.aggregate } : {}), ...(f.aggregate === "list" ? { list: true } : {}),
-    })),
+    order: documents.map(recordKey),
+    field_definitions: Object.fromEntries(definitions.map((d) => [d.name, d])),
+    field_list: definitions,
     records,
     errors: documents
       .filter((d) => d.status === "error")
-      .map((d) => ({ record_id: d.id, ...(d.error as Record<string, unknown>) })),
+      .map((d) => ({ record_id: recordKey(d), document_id: d.id, ...(d.error as Record<string, unknown>) })),
   };
 }

@@ -1,3 +1,4 @@
+import { insertChildExecution } from "../db/queries/executions";
 import { lockForRerun, resetForRerun } from "../db/queries/rerun";
 import type { PipelineRow } from "../db/queries/pipelines";
 import { ApiError, badRequest } from "../errors";
@@ -21,7 +22,10 @@ export class RunInFlightError extends ApiError {
  * so a rerun from transfer fetches again documents whose URL was down. Reviewer decisions live in their own
  * log and are consulted again by every validation phase that runs.
  */
-export async function rerunPipeline(services: Services, pipeline: PipelineRow, fromPhase: PhaseType) {
+/** What started a rerun: a caller, or a schedule (named by its id). */
+export type RerunTrigger = { by: "rerun" } | { by: "schedule"; scheduleId: string };
+
+export async function rerunPipeline(services: Services, pipeline: PipelineRow, fromPhase: PhaseType, trigger: RerunTrigger = { by: "rerun" }) {
   const config = pipeline.config as unknown as CompiledPipeline;
   const fromPhaseIndex = phaseIndexOf(config, fromPhase);
   if (fromPhaseIndex < 0) throw badRequest(`this run has no ${fromPhase} phase`, [{ path: "from_phase", message: `no phase of type '${fromPhase}'` }]);
@@ -29,6 +33,11 @@ export async function rerunPipeline(services: Services, pipeline: PipelineRow, f
     const state = await lockForRerun(trx, pipeline.id);
     if (state.in_flight > 0) throw new RunInFlightError(state.in_flight);
     const generation = state.generation + 1;
+    // The rerun is a child execution of the one it reruns; the run keeps its id.
+    await insertChildExecution(trx, {
+      pipelineId: pipeline.id, generation, triggeredBy: trigger.by, triggerRef: trigger.by === "schedule" ? trigger.scheduleId : null,
+      fromPhaseIndex, inputConfig: { from_phase: fromPhase },
+    });
     return { generation, documents: await resetForRerun(trx, pipeline.id, fromPhaseIndex, generation, initialCells(config)) };
   });
   for (const doc of documents) {

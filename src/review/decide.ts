@@ -1,6 +1,6 @@
 import { sql, type Transaction } from "kysely";
 import { finalStatusSql } from "../db/queries/deliveries";
-import { applyDecidedCell, applyDecisionToVersion, insertDecision, lockReviewItem } from "../db/queries/reviews";
+import { applyDecidedCell, applyDecisionToVersion, countOpenItems, insertDecision, lockReviewItem } from "../db/queries/reviews";
 import type { Database, Decision } from "../db/types";
 import { badRequest, conflict, notFound } from "../errors";
 import type { Caller, Services } from "../http/env";
@@ -10,6 +10,7 @@ import { checkValueForField } from "../pipeline/override";
 import { decidedCell } from "../pipeline/cells";
 import { deriveFields } from "../pipeline/derived";
 import type { Cells } from "../pipeline/types";
+import { publishWebhook } from "../webhooks/deliver";
 import { reviewedCell } from "./reviewed-cell";
 
 export interface DecisionInput {
@@ -21,10 +22,23 @@ export interface DecisionInput {
 /**
  * Records a reviewer's decision in one transaction: the decision log entry, the item, the cell and
  * the values derived from it (current and every later snapshot), the document's outcome with its
- * run's counters, and the document's row of its generation (readers see it if that one is published).
+ * run's counters, and the document's row of its generation (readers see it if that one is published). The
+ * API and the review console both decide through here.
  */
 export async function decideReview(services: Services, caller: Caller, itemId: string, input: DecisionInput) {
   if (input.decision !== "override" && input.value !== undefined) throw badRequest("only an override takes a value", [{ path: "value", message: "allowed only with decision 'override'" }]);
+  const { decision, reviewed } = await recordDecision(services, caller, itemId, input);
+  if (reviewed) await announceReviewed(services, reviewed);
+  return decision;
+}
+
+/** After the commit: a document whose last open item was just decided is announced to the run's webhook. */
+async function announceReviewed(services: Services, m: { pipeline_id: string; generation: number; document_id: string; decision_id: string }) {
+  await publishWebhook(services, { event: "document.reviewed", ...m })
+    .catch((error) => services.logger.warn("document.reviewed publish failed", { ...m, error: String(error) }));
+}
+
+function recordDecision(services: Services, caller: Caller, itemId: string, input: DecisionInput) {
   return services.db.transaction().execute(async (trx) => {
     const item = await lockReviewItem(trx, caller.organizationId, itemId);
     if (!item) throw notFound("review item");
@@ -49,14 +63,18 @@ export async function decideReview(services: Services, caller: Caller, itemId: s
     await applyDecidedCell(trx, item.document_id, item.field, item.phase_index, decided, target.item);
     // Values computed from the decided cell are recomputed: released with it, or held by another input.
     const before = { ...cells, [item.field]: target.within(decided) };
-    const after = await deriveFields(pipeline, before, true);
+    const after = await deriveFields(pipeline, before, (item.options as { context?: Record<string, unknown> }).context, true);
     for (const name of Object.keys(after)) {
       if (JSON.stringify(after[name]) === JSON.stringify(before[name])) continue;
       await applyDecidedCell(trx, item.document_id, name, item.phase_index, after[name]);
     }
     const status = await settleDocumentOutcome(trx, item, pipeline, after);
     await applyDecisionToVersion(trx, item.document_id, after, status);
-    return decision;
+    const lastOpen = item.webhook_url !== null && (await countOpenItems(trx, item.document_id)) === 0;
+    const reviewed = lastOpen
+      ? { pipeline_id: item.pipeline_id, generation: item.generation, document_id: item.document_id, decision_id: String(decision.id) }
+      : undefined;
+    return { decision, reviewed };
   });
 }
 

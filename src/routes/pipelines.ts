@@ -3,7 +3,8 @@ import { Hono, type Context } from "hono";
 import * as v from "valibot";
 import { sha256Hex } from "../crypto";
 import { releaseIdempotencyKey, reserveIdempotencyKey } from "../db/queries/idempotency";
-import { cancelPipeline, documentStats, findPipeline, listChildren, listPipelines, listRecordDocuments, listSteps } from "../db/queries/pipelines";
+import { cancelPipeline, findPipeline, listChildren, listPipelines, listRecordDocuments, listSteps } from "../db/queries/pipelines";
+import { findExecution, listExecutionTree } from "../db/queries/executions";
 import { ApiError, badRequest, conflict, notFound } from "../errors";
 import { requireScope } from "../http/auth";
 import type { AppEnv, Caller } from "../http/env";
@@ -13,12 +14,14 @@ import { valid } from "../http/validate";
 import { announceFinish } from "../webhooks/deliver";
 import { createPipeline, CreatePipelineBody, MAX_SYNC_DOCUMENTS, type CreatePipelineInput } from "../pipeline/create";
 import { presentPipeline, presentStep } from "../pipeline/present";
+import { loadRunDetail, presentExecution, presentRun } from "../pipeline/run-view";
 import { presentRecords } from "../pipeline/records";
 import { rerunPipeline } from "../pipeline/rerun";
 import { runPipelineInline } from "../pipeline/sync";
 import { PHASE_TYPES } from "../pipeline/types";
 import type { Services } from "../http/env";
 import { IdParam, PageQuery } from "./params";
+import { RunSchema, TreeSchema } from "./run-schemas";
 
 const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 const IdempotencyKey = v.pipe(v.string(), v.minLength(1), v.maxLength(255), v.regex(/^[\x21-\x7e]+$/, "must be printable ASCII"));
@@ -32,7 +35,12 @@ const ListQuery = v.object({
 
 const RerunBody = v.strictObject({ from_phase: v.picklist(PHASE_TYPES) });
 
+const TreeQuery = v.object({
+  root_only: v.optional(v.pipe(v.picklist(["true", "false"]), v.transform((s) => s === "true"))),
+});
+
 const StepsQuery = v.object({
+  execution_id: v.optional(v.pipe(v.string(), v.uuid("must be a UUID"))),
   limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(1000)), "200"),
   after: v.optional(v.pipe(v.string(), v.regex(/^\d{1,18}$/, "must be a step id"))),
 });
@@ -82,7 +90,7 @@ async function sync(c: Context<AppEnv>, body: CreatePipelineInput) {
 }
 
 export const pipelineRoutes = new Hono<AppEnv>()
-  .post("/pipelines", describeRoute({ summary: "Create a pipeline run (202); JSON or multipart (file.0, file.1, …)", tags: ["pipelines"], requestBody: multipartForm, responses: success(202, "The run, queued; an Idempotency-Key replays this response for 24 h") }), requireScope("write"),
+  .post("/pipelines", describeRoute({ summary: "Create a pipeline run (202); JSON or multipart (file.0, file.1, …)", tags: ["pipelines"], requestBody: multipartForm, responses: success(202, "The run, queued; an Idempotency-Key replays this response for 24 h", RunSchema) }), requireScope("write"),
     multipartBody(CreatePipelineBody, create), valid("json", CreatePipelineBody), (c) => create(c, c.req.valid("json")))
   .post("/pipelines/sync", describeRoute({ summary: "Run a small pipeline inline and return its records", tags: ["pipelines"], requestBody: multipartForm, responses: success(200, "The finished run with its records") }), requireScope("write"),
     multipartBody(CreatePipelineBody, sync), valid("json", CreatePipelineBody), (c) => sync(c, c.req.valid("json")))
@@ -93,10 +101,10 @@ export const pipelineRoutes = new Hono<AppEnv>()
     });
     return c.json({ items: items.map((row) => presentPipeline(row)), total, limit: q.limit, offset: q.offset });
   })
-  .get("/pipelines/:id", describeRoute({ summary: "Get a run: status, counts, config snapshot, usage", tags: ["pipelines"], responses: success(200, "The run") }), requireScope("read"), valid("param", IdParam), async (c) => {
+  .get("/pipelines/:id", describeRoute({ summary: "Get a run: status, counts, config snapshot, usage", tags: ["pipelines"], responses: success(200, "The run with its current execution and its steps per phase", RunSchema) }), requireScope("read"), valid("param", IdParam), async (c) => {
     const services = c.get("services");
     const pipeline = await ownPipeline(services, c.get("caller"), c.req.valid("param").id);
-    return c.json(presentPipeline(pipeline, await documentStats(services.db, pipeline.id)));
+    return c.json(presentRun(pipeline, await loadRunDetail(services.db, pipeline)));
   })
   .get("/pipelines/:id/records", describeRoute({ summary: "Get the run’s records (pipe0 shape)", tags: ["pipelines"], responses: success(200, "{ id, status, order, field_definitions, records, errors }") }), requireScope("read"), valid("param", IdParam), async (c) => {
     const services = c.get("services");
@@ -107,15 +115,20 @@ export const pipelineRoutes = new Hono<AppEnv>()
     const services = c.get("services");
     const pipeline = await ownPipeline(services, c.get("caller"), c.req.valid("param").id);
     const q = c.req.valid("query");
-    const items = (await listSteps(services.db, pipeline.id, q.limit, q.after)).map((step) => presentStep(pipeline, step));
+    const items = (await listSteps(services.db, pipeline.id, q.limit, q.after, q.execution_id))
+      .map((step) => presentStep(pipeline, step));
     return c.json({ items, next_after: items.length === q.limit ? items[items.length - 1].id : null });
   })
-  .get("/pipelines/:id/tree", describeRoute({ summary: "List the runs sharing this run’s root", tags: ["pipelines"], responses: success(200, "{ root_id, items }") }), requireScope("read"), valid("param", IdParam), async (c) => {
+  .get("/pipelines/:id/tree", describeRoute({ summary: "The run's executions (first run, reruns, scheduled reruns) with lineage and depth", tags: ["pipelines"], responses: success(200, "The runs sharing this run's root (items) and its executions with lineage", TreeSchema) }), requireScope("read"), valid("param", IdParam), valid("query", TreeQuery), async (c) => {
     const services = c.get("services");
     const caller = c.get("caller");
     const pipeline = await ownPipeline(services, caller, c.req.valid("param").id);
-    const runs = await listChildren(services.db, caller.organizationId, pipeline.root_id);
-    return c.json({ root_id: pipeline.root_id, items: runs });
+    const current = await findExecution(services.db, pipeline.execution_id!);
+    const [runs, executions] = await Promise.all([
+      listChildren(services.db, caller.organizationId, pipeline.root_id),
+      listExecutionTree(services.db, caller.organizationId, current!.root_id, c.req.valid("query").root_only ?? false),
+    ]);
+    return c.json({ root_id: pipeline.root_id, items: runs, execution_root_id: current!.root_id, executions: executions.map(presentExecution) });
   })
   .post("/pipelines/:id/rerun", describeRoute({ summary: "Rerun from the first phase of a type", tags: ["pipelines"], responses: success(200, "{ enqueued, fromPhaseIndex }") }), requireScope("write"), valid("param", IdParam), valid("json", RerunBody), async (c) => {
     const services = c.get("services");

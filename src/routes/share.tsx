@@ -1,31 +1,28 @@
 import { describeRoute } from "hono-openapi";
 import { Hono, type Context } from "hono";
-import type { FC } from "hono/jsx";
 import { sha256Hex } from "../crypto";
-import { exportCsv, cellText, recordsShape } from "../data-products/csv";
+import { exportCsv, recordsShape } from "../data-products/csv";
 import { describePublished, publishedView } from "../data-products/published";
 import { looksLikeShareToken } from "../data-products/share-tokens";
 import { countRows, readRows } from "../db/queries/data-products";
 import { resolveShareToken } from "../db/queries/share-tokens";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../http/env";
-import { applyRateLimit } from "../http/rate-limit";
+import { applyRateLimit, clientIp } from "../http/rate-limit";
 import type { CompiledPipeline } from "../pipeline/definition";
-import type { Cells } from "../pipeline/types";
+import { releasedItems } from "../pipeline/holdback";
+import type { Cell, Cells } from "../pipeline/types";
+import { heldLabel } from "../web/cells";
+import { renderPage, wantsHtml } from "../web/page";
+import { SharePage, ShareGonePage, type LineItemTable } from "../web/share-page";
 import { csvResponse } from "./data-products";
 import { itemsShape, tableField } from "../data-products/items-csv";
 
-const PREVIEW_ROWS = 20;
-const gone = () => new ApiError("not_found", "share link not found");
-
-/** Client address for per-IP limits, as the runtime knows it (src/http/client-ip.ts); never a header a client chose. */
-function clientIp(c: Context<AppEnv>): string {
-  return c.get("services").clientIp?.(c) ?? "unknown";
-}
+const PREVIEW_ROWS = 50;
 
 /**
- * Resolves a public token after both limits pass. Unknown, revoked, expired and archived all fail
- * the same way, after the same work, so a caller learns nothing from the difference.
+ * Resolves a public token after both limits pass. Unknown, revoked, expired and archived all come
+ * back as nothing, after the same work, so a caller learns nothing from the difference.
  */
 async function shared(c: Context<AppEnv>, token: string) {
   const { db, rateLimiters } = c.get("services");
@@ -33,41 +30,43 @@ async function shared(c: Context<AppEnv>, token: string) {
   await applyRateLimit(c, rateLimiters.share, `ip:${clientIp(c)}`);
   await applyRateLimit(c, rateLimiters.share, `token:${hash}`);
   const found = looksLikeShareToken(token) ? await resolveShareToken(db, hash) : undefined;
-  if (!found) throw gone();
+  if (!found) return undefined;
   return { ...found, view: publishedView(found.generation, found.as_of), pipeline: found.config as unknown as CompiledPipeline };
 }
 
-const Preview: FC<{ name: string; token: string; header: string[]; rows: string[][]; total: number }> = (p) => (
-  <html lang="en">
-    <head>
-      <meta charset="utf-8" />
-      <meta name="viewport" content="width=device-width, initial-scale=1" />
-      <meta name="robots" content="noindex" />
-      <title>{p.name}</title>
-      <style>{"body{font-family:system-ui,sans-serif;margin:2rem;color:#111}table{border-collapse:collapse}th,td{border:1px solid #bbb;padding:.3rem .6rem;text-align:left}th{background:#eee}a.button{display:inline-block;margin:1rem 0;padding:.5rem 1rem;background:#0b57d0;color:#fff;text-decoration:none;border-radius:4px}"}</style>
-    </head>
-    <body>
-      <main>
-        <h1>{p.name}</h1>
-        <p>{`${p.total} rows`}{p.total > p.rows.length ? ` — the first ${p.rows.length} are shown below` : ""}</p>
-        <a class="button" href={`/share/${p.token}.csv`} download>Download CSV</a>
-        <table>
-          <caption>Preview of {p.name}</caption>
-          <thead><tr>{p.header.map((h) => <th scope="col">{h}</th>)}</tr></thead>
-          <tbody>{p.rows.map((r) => <tr>{r.map((v) => <td>{v}</td>)}</tr>)}</tbody>
-        </table>
-      </main>
-    </body>
-  </html>
-);
+/** The same 404 for every dead link: a small page for a browser, the envelope for everything else. */
+function gone(c: Context<AppEnv>) {
+  if (wantsHtml(c)) return renderPage(c, <ShareGonePage />, 404);
+  throw new ApiError("not_found", "share link not found");
+}
+
+type TableField = { name: string; type: string; columns?: Array<{ name: string }> };
+
+/** Line items (fields of type `table`): each item of each row, its columns as cells. */
+function lineItemTables(fields: TableField[], rows: Array<{ label: string; cells: Cells }>): LineItemTable[] {
+  return fields.filter((f) => f.type === "table").map((f) => ({
+    field: f.name,
+    columns: (f.columns ?? []).map((col) => col.name),
+    items: rows.flatMap((r) => {
+      // Holdback as in every export: a parked table withholds all its items, a parked item cell its value.
+      const items = r.cells[f.name] ? releasedItems(r.cells[f.name]!) : null;
+      return (items ?? []).map((item) => ({ row: r.label, cells: item as Cells }));
+    }),
+  }));
+}
 
 /** The public surface: no key, only a share token. */
 export const shareRoutes = new Hono<AppEnv>().get("/share/:file", describeRoute({
-  summary: "Public share link: CSV download ({token}.csv) or HTML preview ({token})",
+  summary: "Public share link: CSV download ({token}.csv) or HTML page ({token})",
+  description: "Unknown, revoked, expired or archived links answer 404: an HTML page for `Accept: text/html`, else the JSON envelope.",
   tags: ["public"],
   responses: {
-    200: { description: "The HTML preview, or the streamed CSV with Content-Disposition and ETag", content: { "text/html": { schema: { type: "string" } }, "text/csv": { schema: { type: "string" } } } },
+    200: {
+      description: "The HTML page, or the streamed CSV with Content-Disposition and ETag",
+      content: { "text/html": { schema: { type: "string" } }, "text/csv": { schema: { type: "string" } } },
+    },
     304: { description: "Not modified: If-None-Match matched the ETag" },
+    404: { description: "Unknown, revoked, expired or archived link" },
   },
 }), async (c) => {
   const file = c.req.param("file");
@@ -75,6 +74,7 @@ export const shareRoutes = new Hono<AppEnv>().get("/share/:file", describeRoute(
   const token = isCsv ? file.slice(0, -4) : file;
   const table = isCsv ? c.req.query("table") : undefined;
   const found = await shared(c, token);
+  if (!found) return gone(c);
   // The table is checked before the ETag so a wrong name is a 400, never a 304.
   const field = table === undefined ? null : tableField(found.pipeline, table);
   if (describePublished(c, found.view)) return c.body(null, 304);
@@ -85,10 +85,15 @@ export const shareRoutes = new Hono<AppEnv>().get("/share/:file", describeRoute(
   if (isCsv) {
     return csvResponse(c, exportCsv(recordsShape(db, found.pipeline_id, found.generation, found.pipeline)), found.name);
   }
-  const header = found.pipeline.fields.map((f) => f.name);
+  const fields = found.pipeline.fields as unknown as TableField[];
+  const header = fields.filter((f) => f.type !== "table").map((f) => f.name);
   const rows = (await readRows(db, found.pipeline_id, found.generation, -1, PREVIEW_ROWS))
-    .map((r) => header.map((name) => cellText((r.cells as Cells)[name])));
-  const total = await countRows(db, found.pipeline_id, found.generation);
-  c.header("X-Robots-Tag", "noindex");
-  return c.html(<Preview name={found.name} token={token} header={header} rows={rows} total={total} />);
+    .map((r) => ({ label: r.external_id ?? String(r.ordinal + 1), cells: r.cells as Cells }));
+  const count = (text: string) =>
+    rows.reduce((n, r) => n + Object.values(r.cells).filter((cell) => heldLabel(cell as Cell)?.text === text).length, 0);
+  return renderPage(c, <SharePage
+    name={found.name} token={token} header={header} rows={rows} total={await countRows(db, found.pipeline_id, found.generation)}
+    updatedAt={found.view.asOf} generation={found.generation} heldCount={count("in review")} rejectedCount={count("rejected")}
+    lineItems={lineItemTables(fields, rows)}
+  />);
 });

@@ -10,16 +10,23 @@ import { multipartForm, success } from "../http/openapi";
 import { valid } from "../http/validate";
 import { createPipeline, CreatePipelineBody, DocumentInput } from "../pipeline/create";
 import { compileDefinition, FieldsInput, PhasesInput, type DefinitionInput } from "../pipeline/definition";
-import { publishTemplate } from "../templates/definition";
+import { publishTemplate, type TemplateDefinition } from "../templates/definition";
+import { checkContextReferences, ContextVarsInput } from "../templates/context-vars";
 import { IdParam, PageQuery } from "./params";
+import { RunSchema } from "./run-schemas";
 
 const Name = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200));
 const Description = v.pipe(v.string(), v.maxLength(2000));
 
-const CreateTemplateBody = v.strictObject({ name: Name, description: v.optional(Description), fields: FieldsInput, phases: PhasesInput });
+const CreateTemplateBody = v.strictObject({
+  name: Name, description: v.optional(Description), fields: FieldsInput, phases: PhasesInput, context_vars: v.optional(ContextVarsInput),
+});
 const PatchTemplateBody = v.pipe(
-  v.strictObject({ name: v.optional(Name), description: v.optional(v.nullable(Description)), fields: v.optional(FieldsInput), phases: v.optional(PhasesInput) }),
-  v.check((body) => Object.keys(body).length > 0, "give at least one of name, description, fields, phases"),
+  v.strictObject({
+    name: v.optional(Name), description: v.optional(v.nullable(Description)), fields: v.optional(FieldsInput), phases: v.optional(PhasesInput),
+    context_vars: v.optional(ContextVarsInput),
+  }),
+  v.check((body) => Object.keys(body).length > 0, "give at least one of name, description, fields, phases, context_vars"),
 );
 const ListQuery = v.object({
   published: v.optional(v.pipe(v.picklist(["true", "false"]), v.transform((s) => s === "true"))),
@@ -38,8 +45,11 @@ const fieldSummary = (definition: unknown) =>
   ((definition as DefinitionInput | null)?.fields ?? []).map((f) => ({ name: f.name, type: f.type, required: f.required ?? false, description: f.description ?? null }));
 
 const presentTemplate = (row: TemplateRow) => {
-  const draft = row.draft as DefinitionInput;
-  return { id: row.id, name: row.name, description: row.description, fields: draft.fields, phases: draft.phases, latest_version: row.latest_version, created_at: row.created_at, updated_at: row.updated_at };
+  const draft = row.draft as TemplateDefinition;
+  return {
+    id: row.id, name: row.name, description: row.description, fields: draft.fields, phases: draft.phases, context_vars: draft.context_vars ?? [],
+    latest_version: row.latest_version, created_at: row.created_at, updated_at: row.updated_at,
+  };
 };
 
 async function ownTemplate(c: Context<AppEnv>, id: string) {
@@ -60,8 +70,10 @@ export const templateRoutes = new Hono<AppEnv>()
   .post("/templates", describeRoute({ summary: "Create a template (a draft)", tags: ["templates"], responses: success(201, "The template with its draft") }), requireScope("write"), valid("json", CreateTemplateBody), async (c) => {
     const body = c.req.valid("json");
     compileDefinition({ fields: body.fields, phases: body.phases });
+    checkContextReferences(body);
     const row = await insertTemplate(c.get("services").db, {
-      organizationId: c.get("caller").organizationId, name: body.name, description: body.description ?? null, draft: { fields: body.fields, phases: body.phases },
+      organizationId: c.get("caller").organizationId, name: body.name, description: body.description ?? null,
+      draft: { fields: body.fields, phases: body.phases, ...(body.context_vars ? { context_vars: body.context_vars } : {}) },
     });
     return c.json(presentTemplate(row), 201);
   })
@@ -69,7 +81,9 @@ export const templateRoutes = new Hono<AppEnv>()
     const q = c.req.valid("query");
     const { items, total } = await listTemplates(c.get("services").db, c.get("caller").organizationId, q);
     return c.json({
-      items: items.map(({ published_definition, ...t }) => ({ ...t, fields: fieldSummary(published_definition) })),
+      items: items.map(({ published_definition, ...t }) => ({
+        ...t, fields: fieldSummary(published_definition), context_vars: (published_definition as TemplateDefinition | null)?.context_vars ?? [],
+      })),
       total, limit: q.limit, offset: q.offset,
     });
   })
@@ -80,9 +94,11 @@ export const templateRoutes = new Hono<AppEnv>()
   .patch("/templates/:id", describeRoute({ summary: "Edit a template's draft", tags: ["templates"], responses: success(200, "The template with its edited draft") }), requireScope("write"), valid("param", IdParam), valid("json", PatchTemplateBody), async (c) => {
     const row = await ownTemplate(c, c.req.valid("param").id);
     const body = c.req.valid("json");
-    const draft = row.draft as DefinitionInput;
-    const next = { fields: body.fields ?? draft.fields, phases: body.phases ?? draft.phases };
+    const draft = row.draft as TemplateDefinition;
+    const contextVars = body.context_vars ?? draft.context_vars;
+    const next = { fields: body.fields ?? draft.fields, phases: body.phases ?? draft.phases, ...(contextVars ? { context_vars: contextVars } : {}) };
     compileDefinition(next);
+    checkContextReferences(next);
     const updated = await updateTemplateDraft(c.get("services").db, c.get("caller").organizationId, row.id, {
       name: body.name ?? row.name, description: body.description === undefined ? row.description : body.description, draft: next,
     });
@@ -97,8 +113,8 @@ export const templateRoutes = new Hono<AppEnv>()
     const version = await findTemplateVersion(c.get("services").db, c.get("caller").organizationId, id, n);
     if (!version) throw notFound("template version");
     const { definition, compiled: _compiled, ...rest } = version;
-    const { fields, phases } = definition as DefinitionInput;
-    return c.json({ ...rest, fields, phases });
+    const { fields, phases, context_vars = [] } = definition as TemplateDefinition;
+    return c.json({ ...rest, fields, phases, context_vars });
   })
-  .post("/templates/:id/run", describeRoute({ summary: "Run a template version over documents (202); JSON or multipart", tags: ["templates"], requestBody: multipartForm, responses: success(202, "The run, queued") }), requireScope("write"), valid("param", IdParam),
+  .post("/templates/:id/run", describeRoute({ summary: "Run a template version over documents (202); JSON or multipart", tags: ["templates"], requestBody: multipartForm, responses: success(202, "The run, queued, with seed 004's fields", RunSchema) }), requireScope("write"), valid("param", IdParam),
     multipartBody(TemplateRunBody, runTemplate), valid("json", TemplateRunBody), (c) => runTemplate(c, c.req.valid("json")));

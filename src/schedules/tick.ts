@@ -32,11 +32,11 @@ export async function runDueSchedules(services: Services): Promise<TickSummary> 
   return summary;
 }
 
-async function fire(services: Services, schedule: { organization_id: string; pipeline_id: string; from_phase: string }) {
+async function fire(services: Services, schedule: { id: string; organization_id: string; pipeline_id: string; from_phase: string }) {
   try {
     const pipeline = await findPipeline(services.db, schedule.organization_id, schedule.pipeline_id);
     if (!pipeline) return { outcome: "failed" as const, detail: "the pipeline no longer exists" };
-    const { enqueued } = await rerunPipeline(services, pipeline, schedule.from_phase as PhaseType);
+    const { enqueued } = await rerunPipeline(services, pipeline, schedule.from_phase as PhaseType, { by: "schedule", scheduleId: schedule.id });
     return { outcome: "fired" as const, detail: `${enqueued} documents enqueued` };
   } catch (error) {
     if (error instanceof RunInFlightError) return { outcome: "skipped" as const, detail: "documents still processing" };

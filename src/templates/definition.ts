@@ -2,12 +2,16 @@ import { findTemplate, findTemplateVersion, insertTemplateVersion, lockTemplate 
 import { badRequest, notFound } from "../errors";
 import type { Services } from "../http/env";
 import { compileDefinition, type CompiledPipeline, type DefinitionInput } from "../pipeline/definition";
+import type { ContextVar } from "./context-vars";
+
+/** What a template stores: the run definition plus the context variables its runs take. */
+export type TemplateDefinition = DefinitionInput & { context_vars?: ContextVar[] };
 
 export interface PinnedDefinition {
   templateId: string;
   /** 0 is the draft. */
   version: number;
-  definition: DefinitionInput;
+  definition: TemplateDefinition;
   /** The snapshot frozen at publish; absent for the draft, which is compiled as it is now. */
   compiled?: CompiledPipeline;
 }
@@ -20,10 +24,10 @@ export async function templateDefinition(services: Services, organizationId: str
   const template = await findTemplate(services.db, organizationId, templateId);
   if (!template) throw notFound("template");
   const wanted = version ?? template.latest_version;
-  if (wanted === 0) return { templateId, version: 0, definition: template.draft as DefinitionInput };
+  if (wanted === 0) return { templateId, version: 0, definition: template.draft as TemplateDefinition };
   const pinned = await findTemplateVersion(services.db, organizationId, templateId, wanted);
   if (!pinned) throw badRequest(`template has no version ${wanted}`, [{ path: "version", message: `published versions are 1 to ${template.latest_version}` }]);
-  const definition = pinned.definition as DefinitionInput;
+  const definition = pinned.definition as TemplateDefinition;
   return { templateId, version: wanted, definition, compiled: (pinned.compiled as CompiledPipeline | null) ?? compileDefinition(definition) };
 }
 

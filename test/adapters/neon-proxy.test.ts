@@ -1,6 +1,8 @@
 import { Pool, neonConfig } from "@neondatabase/serverless";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import ws from "ws";
+import { sql } from "kysely";
+import { createNeonDb } from "../../src/db/neon";
 import { neonLocalOptions, startNeonWsProxy, type NeonWsProxy } from "../support/neon-ws-proxy";
 
 const databaseUrl = process.env.SLUICE_TEST_DATABASE_URL;
@@ -66,4 +68,20 @@ describe.skipIf(!databaseUrl)("Neon driver through the local WebSocket proxy", (
     while ((await sessions()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(await sessions()).toBe(0);
   });
+
+  it("prepares parameterised statements once per connection through the app's handle", async () => {
+    // One connection, so the catalogue read below sees the statements the handle prepared on it.
+    const handle = createNeonDb({ connectionString: databaseUrl!, wsProxy: `${proxy.host}/v1`, webSocketConstructor: ws, maxConnections: 1 });
+    try {
+      const probe = () => sql<{ n: number }>`select ${41}::int + 1 as n`.execute(handle.db);
+      expect((await probe()).rows).toEqual([{ n: 42 }]);
+      expect((await probe()).rows).toEqual([{ n: 42 }]);
+      const prepared = await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(handle.db);
+      // Both runs share one named statement; the unparameterised catalogue read stays unnamed.
+      expect(prepared.rows.map((r) => r.statement)).toEqual(["select $1::int + 1 as n"]);
+    } finally {
+      await handle.close();
+    }
+  });
 });
+

@@ -28,7 +28,7 @@ describe("extraction options through the API", () => {
     });
     await settle(t);
     const result = await records(body.id);
-    expect(result.field_definitions[1]).toMatchObject({ name: "amounts", type: "number", aggregate: "list", list: true });
+    expect(result.field_definitions.amounts).toMatchObject({ name: "amounts", type: "number", aggregate: "list", list: true });
     const fields = result.records[result.order[0]].fields;
     expect(fields.amounts.value).toEqual([2.5, 2.5]);
     expect(fields.total.value).toBe(6);

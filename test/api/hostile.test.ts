@@ -39,6 +39,8 @@ const validBodies: Record<string, () => unknown> = {
   "POST /v1/templates": () => ({ name: "template", description: "d", ...definition }),
   "PATCH /v1/templates/{id}": () => ({ name: "template", description: "d" }),
   "POST /v1/templates/{id}/run": () => ({ name: "run", documents }),
+  "PUT /v1/templates/{id}/evaluation-set": () => ({ documents: [{ ...documents[0], expected: { invoice_number: "INV-1" } }] }),
+  "POST /v1/templates/{id}/evaluate": () => ({ version: 0, context: { batch: "b" } }),
 };
 
 const TENANT_TABLES = ["api_keys", "idempotency_keys", "pipelines", "documents", "data_products", "share_tokens",
@@ -145,7 +147,9 @@ function form(fields: Record<string, string>) {
 let writeRoutes: Array<[string, string]> = [];
 
 beforeAll(async () => {
-  t = await startTestApp();
+  // The corpus grows with every write route and passed the default 600 requests a minute; the limit
+  // itself is tested in keys.error.test.ts, so here it only has to stay out of the way.
+  t = await startTestApp({ env: { RATE_LIMIT_REQUESTS: "10000" } });
   const run = await createPipeline(t, { documents: [{ id: "a", text: invoiceText(1, 20_000) }, { id: "b", text: invoiceText(2) }] });
   await settle(t);
   ids.pipeline = ids.id = run.body.id;
@@ -155,7 +159,8 @@ beforeAll(async () => {
   const reviews = await (await t.request(`/v1/data-products/${ids.product}/reviews?status=open`)).json();
   ids.item_id = reviews.items[0]?.id ?? missing;
   const template = await (await t.request("/v1/templates", { method: "POST", json: { name: "t", ...invoiceDefinition } })).json();
-  for (const p of ["/v1/templates/{id}", "/v1/templates/{id}/publish", "/v1/templates/{id}/run"]) ids[`${p}:id`] = template.id;
+  for (const p of ["/v1/templates/{id}", "/v1/templates/{id}/publish", "/v1/templates/{id}/run",
+    "/v1/templates/{id}/evaluation-set", "/v1/templates/{id}/evaluate"]) ids[`${p}:id`] = template.id;
   const schedule = await (await t.request("/v1/schedules", { method: "POST", json: { pipeline_id: ids.pipeline, cron: "0 * * * *", from_phase: "validation" } })).json();
   ids["/v1/schedules/{id}:id"] = schedule.id;
   const spec = await (await t.request("/openapi.json")).json();

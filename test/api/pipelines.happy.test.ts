@@ -36,9 +36,11 @@ describe("a pipeline run end to end", () => {
     expect(detail.finished_at).toBeTruthy();
 
     const records = await (await t.request(`/v1/pipelines/${body.id}/records`)).json();
-    expect(Object.keys(records).sort()).toEqual(["errors", "field_definitions", "id", "order", "records", "status"]);
+    expect(Object.keys(records).sort()).toEqual(["errors", "field_definitions", "field_list", "id", "order", "records", "status"]);
     expect(records.order).toHaveLength(50);
-    expect(records.field_definitions.map((f: { name: string }) => f.name)).toEqual(["invoice_number", "total", "issued"]);
+    expect(Object.keys(records.field_definitions)).toEqual(["invoice_number", "total", "issued"]);
+    expect(records.field_list.map((f: { name: string }) => f.name)).toEqual(["invoice_number", "total", "issued"]);
+    expect(records.field_definitions.issued).toMatchObject({ type: "date", claimed_by: "extraction:label", ui: { format: "date" } });
     for (const id of records.order) {
       const record = records.records[id];
       expect(Object.keys(record.fields).sort()).toEqual(["invoice_number", "issued", "total"]);

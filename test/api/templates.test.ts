@@ -45,9 +45,9 @@ describe("templates", () => {
     expect(pinned.template_version).toBe(1);
     await settle(t);
     const records = await (await t.request(`/v1/pipelines/${pinned.id}/records`)).json();
-    expect(records.field_definitions.map((f: { name: string }) => f.name)).toEqual(["invoice_number", "total", "issued"]);
+    expect(Object.keys(records.field_definitions)).toEqual(["invoice_number", "total", "issued"]);
     const latestRecords = await (await t.request(`/v1/pipelines/${latest.id}/records`)).json();
-    expect(latestRecords.field_definitions.map((f: { name: string }) => f.name)).toEqual(["total"]);
+    expect(Object.keys(latestRecords.field_definitions)).toEqual(["total"]);
 
     // Once published, the draft keeps moving on its own: version 0 runs it, omitting still runs v2.
     const draftOnly = { fields: [invoiceDefinition.fields[0]], phases: invoiceDefinition.phases.slice(0, 3) };

@@ -8,6 +8,7 @@ import { sweepLostWebhooks } from "../../src/webhooks/sweep";
 import { startFileServer } from "../support/documents";
 import { startTestApp, type TestApp } from "../support/harness";
 import { createPipeline, invoiceDefinition, invoiceDocuments, settle } from "../support/pipelines";
+import { createProduct, finishedRunWithParkedCell, openReviews } from "../support/products";
 
 interface Received {
   path: string;
@@ -135,5 +136,35 @@ describe("completion webhooks", () => {
       expect(res.status, url).toBe(400);
       expect(body.error.details[0].path).toBe("webhook_url");
     }
+  });
+
+  it("tells review.needed when a run finishes with parked cells, and document.reviewed when its last item is decided", async () => {
+    received.length = 0;
+    const run = await finishedRunWithParkedCell(t, 3, 1, { webhook_url: `${receiver.base}/hook` });
+    const events = () => received.map((r) => new Webhook(whsec).verify(r.body, r.headers) as { type: string; data: Record<string, unknown> });
+    const whsec = await secret();
+    expect(events().map((e) => e.type).sort()).toEqual(["pipeline.finished", "review.needed"]);
+    const needed = events().find((e) => e.type === "review.needed")!;
+    expect(needed.data).toMatchObject({ pipeline: { id: run.id, generation: 1 }, parked: { cells: 1, documents: 1 }, data_product_id: null });
+    expect(received.find((r) => r.body.includes("review.needed"))!.headers["webhook-id"]).toBe(`msg_review_needed_${run.id}_1`);
+
+    const { body: product } = await createProduct(t, run.id);
+    const [item] = await openReviews(t, product.dataProduct.id);
+    received.length = 0;
+    const decided = await t.request(`/v1/reviews/${item.id}/decision`, { method: "POST", json: { decision: "approve" } });
+    expect(decided.status).toBe(201);
+    await settle(t);
+    const [reviewed] = events();
+    expect(reviewed).toMatchObject({ type: "document.reviewed", data: { pipeline: { id: run.id }, document: { id: item.document_id, external_id: "doc-1", status: "complete" }, decisions: 1 } });
+    expect(received[0].headers["webhook-id"]).toBe(`msg_document_reviewed_${item.document_id}_${(await decided.json()).id}`);
+    expect((await deliveries(run.id)).map((d) => (d as unknown as { event: string }).event).sort())
+      .toEqual(["document.reviewed", "pipeline.finished", "review.needed"]);
+  });
+
+  it("tells no review.needed when nothing is parked", async () => {
+    received.length = 0;
+    await createPipeline(t, { documents: invoiceDocuments(2), webhook_url: `${receiver.base}/hook` });
+    await settle(t);
+    expect(received.map((r) => JSON.parse(r.body).type)).toEqual(["pipeline.finished"]);
   });
 });

@@ -41,7 +41,8 @@ describe("compiling a definition", () => {
     expect(compiled.phases.map((p) => p.index)).toEqual([0, 1, 2, 3]);
     expect(compiled.phases[3]).toMatchObject({ gates: [{ id: "sums", mode: "blocking" }] });
     expect(phaseIndexOf(compiled, "validation")).toBe(3);
-    expect(initialCells(compiled).total).toEqual({ value: null, status: "pending", type: "number", reason: null, claimed_by: null, resolved_by: null, meta: {} });
+    expect(initialCells(compiled).total).toEqual({ value: null, status: "pending", type: "number", reason: null, claimed_by: "resolution:expression", resolved_by: null, meta: {} });
+    expect(initialCells(compiled).subtotal.claimed_by).toBe("extraction:label");
   });
 
   it.each<[string, (d: ReturnType<typeof base>) => void, string]>([

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { DocumentStatus, Db, PipelineStatus } from "../types";
+import { closeExecutionSql, CLOSING_COLUMNS } from "./executions";
 
 /** Everything one delivery needs, in one round trip: the document, its run's snapshot, and uniqueness counts. */
 export interface DeliveryState {
@@ -17,8 +18,10 @@ export interface DeliveryState {
   cancel_requested: boolean;
   organization_id: string;
   webhook_url: string | null;
+  /** The execution this delivery belongs to: its steps are filed under it. */
+  execution_id: string | null;
   /** The run's options: `page_range`, `skip_cache`, preview `sample`. */
-  options: { page_range?: string; skip_cache?: boolean };
+  options: { page_range?: string; skip_cache?: boolean; run_evals?: boolean; context?: Record<string, unknown> };
   cache_key: string | null;
   /** A stored parse of the same content, looked up only when transfer is next and the cache is on. */
   cached_parse: unknown;
@@ -52,7 +55,7 @@ export async function loadDelivery(db: Db, documentId: string, expected: { phase
            d.filename, d.mime_type, d.cells,
            case p.config->'phases'->d.phase_index->>'type' when 'transfer' then null when 'extraction' then d.parsed
                 else d.parsed - 'words' end as parsed,
-           p.config, p.cancel_requested, d.organization_id, p.options, d.cache_key, p.webhook_url,
+           p.config, p.cancel_requested, d.organization_id, p.options, d.cache_key, p.webhook_url, p.execution_id,
            case when p.config->'phases'->d.phase_index->>'type' = 'transfer' and d.cache_key is not null
                      and d.source->>'kind' <> 'url'
                      and coalesce(p.options->>'skip_cache', 'false') <> 'true' then
@@ -81,6 +84,7 @@ export type Outcome = "complete" | "partial" | "error" | "cancelled";
 
 export interface PhaseCommit {
   documentId: string;
+  executionId: string | null;
   phaseIndex: number;
   generation: number;
   /** The phase index the document expects next (phaseIndex + 1, or unchanged when terminal by failure). */
@@ -174,10 +178,12 @@ export async function commitPhase(db: Db, c: PhaseCommit): Promise<CommitResult>
         set generation = excluded.generation, cells = excluded.cells, created_at = now()
     ), step as (
       insert into steps (pipeline_id, document_id, phase_index, phase_type, generation, attempt, status,
-                         started_at, finished_at, duration_ms, error, lookup_key, cache_hit, notes)
+                         started_at, finished_at, duration_ms, error, lookup_key, cache_hit, notes,
+                         execution_id)
       select pipeline_id, id, ${c.phaseIndex}, ${c.step.phaseType}, ${c.generation}, ${c.step.attempt}, ${c.step.status},
              ${c.step.startedAt}, ${c.step.finishedAt}, ${durationMs}, ${json(c.step.error)}::jsonb,
-             ${c.step.lookupKey ?? null}, ${c.step.cacheHit ?? null}, ${json(c.step.notes)}::jsonb
+             ${c.step.lookupKey ?? null}, ${c.step.cacheHit ?? null}, ${json(c.step.notes)}::jsonb,
+             ${c.executionId}::uuid
       from doc
     ), pipe as (
       update pipelines p set
@@ -191,13 +197,14 @@ export async function commitPhase(db: Db, c: PhaseCommit): Promise<CommitResult>
         ${publishOnFinish(sql`p.status = 'running' and p.pending_count - ${terminal} = 0`, finalStatus)},
         updated_at = now()
       from doc where p.id = doc.pipeline_id
-      returning p.id, p.status, p.pending_count, p.published_generation
+      returning ${CLOSING_COLUMNS}, p.published_generation
     ), before as (
       select published_generation from pipelines where id = (select pipeline_id from doc)
     ), pruned as (
       delete from document_versions v using pipe, before
       where v.pipeline_id = pipe.id and pipe.published_generation <> before.published_generation
         and v.generation < before.published_generation
+    ), execution as (${closeExecutionSql(sql`pipe`, sql`${terminal} = 1`)}
     ), events as (
       insert into pipeline_events (pipeline_id, type, data)
       select doc.pipeline_id, 'document.phase', jsonb_build_object(
@@ -221,7 +228,7 @@ export async function commitPhase(db: Db, c: PhaseCommit): Promise<CommitResult>
 /** A failed attempt that will be retried leaves a trace, and its start is no crash: it is taken back. */
 export async function recordRetry(
   db: Db,
-  r: { pipelineId: string; documentId: string; phaseIndex: number; phaseType: string; generation: number; attempt: number; startedAt: Date; finishedAt: Date; error: unknown },
+  r: { pipelineId: string; executionId: string | null; documentId: string; phaseIndex: number; phaseType: string; generation: number; attempt: number; startedAt: Date; finishedAt: Date; error: unknown },
 ): Promise<void> {
   const durationMs = Math.max(0, r.finishedAt.getTime() - r.startedAt.getTime());
   await sql`
@@ -230,7 +237,8 @@ export async function recordRetry(
       where id = ${r.documentId} and phase_index = ${r.phaseIndex} and generation = ${r.generation}
     )
     insert into steps (pipeline_id, document_id, phase_index, phase_type, generation, attempt, status,
-                       started_at, finished_at, duration_ms, error)
+                       started_at, finished_at, duration_ms, error, execution_id)
     values (${r.pipelineId}, ${r.documentId}, ${r.phaseIndex}, ${r.phaseType}, ${r.generation}, ${r.attempt}, 'retrying',
-            ${r.startedAt}, ${r.finishedAt}, ${durationMs}, ${JSON.stringify(r.error)}::jsonb)`.execute(db);
+            ${r.startedAt}, ${r.finishedAt}, ${durationMs}, ${JSON.stringify(r.error)}::jsonb,
+            ${r.executionId}::uuid)`.execute(db);
 }

@@ -1,6 +1,7 @@
 import { sql, type Transaction } from "kysely";
 import type { Database, Db, DocumentStatus, PipelineStatus } from "../types";
 import { finalStatusSql, publishOnFinish } from "./deliveries";
+import { closeExecutionSql, CLOSING_COLUMNS } from "./executions";
 
 export interface NewDocument {
   externalId: string | null;
@@ -9,6 +10,7 @@ export interface NewDocument {
   source: unknown;
   /** Known at creation for inline content, so the transfer read can find a stored parse at once. */
   cacheKey: string | null;
+  expected: Record<string, unknown> | null;
 }
 
 export interface NewPipeline {
@@ -46,6 +48,7 @@ export async function insertPipeline(trx: Transaction<Database>, p: NewPipeline)
     const batch = p.documents.slice(start, start + INSERT_BATCH).map((d, i) => ({
       pipeline_id: p.id, organization_id: p.organizationId, ordinal: start + i, external_id: d.externalId,
       filename: d.filename, mime_type: d.mimeType, source: JSON.stringify(d.source), cells, cache_key: d.cacheKey,
+      expected: d.expected ? JSON.stringify(d.expected) : null,
     }));
     const ids = await trx.insertInto("documents").values(batch).returning("id").execute();
     documentIds.push(...ids.map((r) => r.id));
@@ -95,9 +98,10 @@ export async function listPipelines(db: Db, organizationId: string, f: PipelineF
   return { items, total: Number(total.n) };
 }
 
-export async function listSteps(db: Db, pipelineId: string, limit: number, afterId: string | undefined) {
+export async function listSteps(db: Db, pipelineId: string, limit: number, afterId: string | undefined, executionId?: string) {
   let query = db.selectFrom("steps").selectAll().where("pipeline_id", "=", pipelineId);
   if (afterId) query = query.where("id", ">", afterId);
+  if (executionId) query = query.where("execution_id", "=", executionId);
   return query.orderBy("id").limit(limit).execute();
 }
 
@@ -115,10 +119,15 @@ export async function listEvents(db: Db, pipelineId: string, afterId: number, li
   return db.selectFrom("pipeline_events").selectAll().where("pipeline_id", "=", pipelineId).where("id", ">", String(afterId)).orderBy("id").limit(limit).execute();
 }
 
+export async function firstDocumentId(db: Db, pipelineId: string) {
+  const row = await db.selectFrom("documents").select("id").where("pipeline_id", "=", pipelineId).orderBy("ordinal").limit(1).executeTakeFirst();
+  return row?.id ?? null;
+}
+
 export async function listRecordDocuments(db: Db, pipelineId: string) {
   return db
     .selectFrom("documents")
-    .select(["id", "ordinal", "external_id", "filename", "status", "cells", "error"])
+    .select(["id", "ordinal", "external_id", "filename", "status", "cells", "error", "expected"])
     .where("pipeline_id", "=", pipelineId)
     .orderBy("ordinal")
     .execute();
@@ -145,8 +154,9 @@ export async function cancelPipeline(db: Db, pipelineId: string) {
                       then ${finalStatusSql(sql`complete_count`, sql`error_count`, cancelled)} else status end,
         finished_at = case when status = 'running' and pending_count - (select count(*) from stopped)::int = 0 then now() else finished_at end,
         ${publishOnFinish(sql`p.status = 'running' and p.pending_count - ${stoppedCount} = 0`, sql`'cancelled'`)}
-      where id = ${pipelineId}
-      returning status, pending_count, (select count(*) from stopped)::int as stopped
+      where p.id = ${pipelineId}
+      returning ${CLOSING_COLUMNS}, (select count(*) from stopped)::int as stopped
+    ), execution as (${closeExecutionSql(sql`pipe`, sql`pipe.stopped > 0`)}
     ), events as (
       insert into pipeline_events (pipeline_id, type, data)
       select ${pipelineId}, 'pipeline.finished', jsonb_build_object('status', pipe.status)

@@ -26,7 +26,8 @@ export async function lockReviewItem(trx: Transaction<Database>, organizationId:
     .selectFrom("review_items as r")
     .innerJoin("documents as d", "d.id", "r.document_id")
     .innerJoin("pipelines as p", "p.id", "r.pipeline_id")
-    .select(["r.id", "r.pipeline_id", "r.document_id", "r.field", "r.item_index", "r.item_column", "r.gate", "r.phase_index", "r.status", "d.cells", "d.status as document_status", "p.config"])
+    .select(["r.id", "r.pipeline_id", "r.document_id", "r.field", "r.item_index", "r.item_column", "r.gate", "r.phase_index",
+      "r.status", "d.cells", "d.status as document_status", "p.config", "p.webhook_url", "p.generation", "p.options"])
     .where("r.id", "=", itemId)
     .where("r.organization_id", "=", organizationId)
     .forUpdate("r")
@@ -91,4 +92,10 @@ export async function applyDecisionToVersion(
     )
     update pipelines p set published_at = now() from version
     where p.id = version.pipeline_id and p.published_generation = version.generation`.execute(trx);
+}
+
+export async function countOpenItems(trx: Transaction<Database>, documentId: string): Promise<number> {
+  const row = await trx.selectFrom("review_items").select((eb) => eb.fn.countAll<string>().as("n"))
+    .where("document_id", "=", documentId).where("status", "=", "open").executeTakeFirstOrThrow();
+  return Number(row.n);
 }

@@ -21,14 +21,14 @@ export async function webhookTarget(db: Db, pipelineId: string) {
     .where("p.id", "=", pipelineId).executeTakeFirst();
 }
 
-export async function recordWebhookAttempt(db: Db, a: { pipelineId: string; generation: number; attempt: number; url: string; statusCode: number | null; outcome: "delivered" | "retrying" | "failed"; error: string | null }) {
+export async function recordWebhookAttempt(db: Db, a: { pipelineId: string; generation: number; event: string; attempt: number; url: string; statusCode: number | null; outcome: "delivered" | "retrying" | "failed"; error: string | null }) {
   await db.insertInto("webhook_deliveries").values({
-    pipeline_id: a.pipelineId, generation: a.generation, attempt: a.attempt, url: a.url, status_code: a.statusCode, outcome: a.outcome, error: a.error,
+    pipeline_id: a.pipelineId, generation: a.generation, event: a.event, attempt: a.attempt, url: a.url, status_code: a.statusCode, outcome: a.outcome, error: a.error,
   }).execute();
 }
 
 export async function listWebhookDeliveries(db: Db, pipelineId: string) {
-  return db.selectFrom("webhook_deliveries").select(["generation", "attempt", "url", "status_code", "outcome", "error", "created_at"])
+  return db.selectFrom("webhook_deliveries").select(["event", "generation", "attempt", "url", "status_code", "outcome", "error", "created_at"])
     .where("pipeline_id", "=", pipelineId).orderBy("id").execute();
 }
 
@@ -41,6 +41,26 @@ export async function findLostWebhooks(db: Db, q: { olderThanSeconds: number; lo
     .where("p.webhook_url", "is not", null)
     .where("p.finished_at", "<", sql<Date>`now() - make_interval(secs => ${q.olderThanSeconds})`)
     .where("p.finished_at", ">", sql<Date>`now() - make_interval(secs => ${q.lookbackSeconds})`)
-    .where((eb) => eb.not(eb.exists(eb.selectFrom("webhook_deliveries as w").select("w.id").whereRef("w.pipeline_id", "=", "p.id").whereRef("w.generation", "=", "p.generation"))))
+    .where((eb) => eb.not(eb.exists(eb.selectFrom("webhook_deliveries as w").select("w.id").whereRef("w.pipeline_id", "=", "p.id").whereRef("w.generation", "=", "p.generation")
+      .where("w.event", "=", "pipeline.finished"))))
     .orderBy("p.finished_at").limit(q.limit).execute();
+}
+
+/** What a `review.needed` event tells: how much of the run is parked, and its data product if it has one. */
+export async function parkedSummary(db: Db, pipelineId: string) {
+  const result = await sql<{ cells: string; documents: string; product_id: string | null }>`
+    select count(*) as cells, count(distinct d.id) as documents,
+           (select dp.id from data_products dp where dp.pipeline_id = ${pipelineId} and dp.status = 'active') as product_id
+    from documents d cross join lateral jsonb_each(d.cells) as f(key, value)
+    where d.pipeline_id = ${pipelineId} and f.value->>'status' = 'needs_review'`.execute(db);
+  const row = result.rows[0];
+  return { cells: Number(row?.cells ?? 0), documents: Number(row?.documents ?? 0), productId: row?.product_id ?? null };
+}
+
+/** The reviewed document of a `document.reviewed` event, with its decisions so far. */
+export async function reviewedDocument(db: Db, documentId: string) {
+  return db.selectFrom("documents as d")
+    .select((eb) => ["d.id", "d.external_id", "d.filename", "d.status",
+      eb.selectFrom("review_decisions as x").select((x) => x.fn.countAll<string>().as("n")).whereRef("x.document_id", "=", "d.id").as("decisions")])
+    .where("d.id", "=", documentId).executeTakeFirst();
 }

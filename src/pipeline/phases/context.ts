@@ -12,4 +12,6 @@ export interface PhaseContext {
   uniqueness: DeliveryState["uniqueness"];
   /** Reviewer decisions on this document, one per (field, gate), kept across reruns. */
   decisions: DeliveryState["decisions"];
+  /** The run's context variables, read by expressions as `$context.<name>`. */
+  context?: Record<string, unknown>;
 }

@@ -100,5 +100,5 @@ export async function runResolution(ctx: PhaseContext): Promise<Cells> {
     if (field.expression || heldByReview(cell) || cell.status !== "completed") continue;
     cells[field.name] = field.columns ? resolveItems(field, cell) : resolveCell(field, cell);
   }
-  return deriveFields(ctx.pipeline, cells);
+  return deriveFields(ctx.pipeline, cells, ctx.context);
 }

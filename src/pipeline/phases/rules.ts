@@ -38,11 +38,13 @@ function dateBetween(rule: Extract<Rule, { rule: "date_between" }>, value: unkno
   return passed ? { passed } : { passed, message: `${date.value} is outside ${rule.from ?? "…"} to ${rule.to ?? "…"}` };
 }
 
-async function expression(rule: Extract<Rule, { rule: "expression" }>, value: unknown, values: Record<string, unknown>): Promise<RuleOutcome> {
+async function expression(
+  rule: Extract<Rule, { rule: "expression" }>, value: unknown, values: Record<string, unknown>, context: Record<string, unknown>,
+): Promise<RuleOutcome> {
   try {
-    const equation = await checkEquation(rule.expression, values, { value });
+    const equation = await checkEquation(rule.expression, values, { value, context });
     if (equation) return equation.passed || !rule.message ? equation : { passed: false, message: `${rule.message}: ${equation.message}` };
-    const result = await evaluateExpression(rule.expression, values, { value });
+    const result = await evaluateExpression(rule.expression, values, { value, context });
     return result === true ? { passed: true } : { passed: false, message: rule.message ?? `${rule.expression} does not hold` };
   } catch (error) {
     return { passed: false, message: `the expression failed: ${(error as { message?: string }).message ?? String(error)}` };
@@ -80,7 +82,7 @@ export async function checkRule(rule: Rule, cell: Cell, values: Record<string, u
       return passed ? { passed } : { passed, message: `${shown(value)} is not one of the allowed values` };
     }
     case "date_between": return dateBetween(rule, value);
-    case "expression": return expression(rule, value, values);
+    case "expression": return expression(rule, value, values, ctx.context ?? {});
     case "unique": {
       const others = ctx.uniqueness[rule.field] ?? 0;
       return others === 0 ? { passed: true } : { passed: false, message: `${others} other document(s) of this run have the same ${rule.field}` };

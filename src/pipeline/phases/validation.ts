@@ -97,5 +97,5 @@ export async function runValidation(ctx: PhaseContext): Promise<Cells> {
     cells[field.name] = settleItems(cells[field.name], field.name, verdicts, ctx.decisions.filter((d) => d.field === field.name));
   }
   // A value this gate parked, or a reviewer's decision changed, reaches every value computed from it.
-  return deriveFields(ctx.pipeline, cells, true);
+  return deriveFields(ctx.pipeline, cells, ctx.context, true);
 }

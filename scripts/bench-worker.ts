@@ -1,0 +1,68 @@
+/**
+ * Worker startup in workerd (through miniflare): from creating the runtime to the first response,
+ * for the bundle exactly as `wrangler deploy --dry-run` builds it, against a trivial Worker started
+ * the same way in the same run — the difference is our script's parse and top-level evaluation
+ * (Cloudflare allows 1 s and recommends under 400 ms). Also `/openapi.json` on a warm Worker:
+ * the first request builds the document, later ones reuse it (built once per isolate).
+ * Usage: npx tsx scripts/bench-worker.ts [starts=5]  (or BENCH_WORKER_STARTS)
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Miniflare } from "miniflare";
+import { numberArg, report, round } from "./bench/targets";
+
+const starts = numberArg(0, "BENCH_WORKER_STARTS", 5);
+const TRIVIAL = `export default { fetch() { return new Response("ok"); } };`;
+// Never reached: the requests below touch neither the database nor QStash nor Redis.
+const bindings = {
+  DATABASE_URL: "postgres://bench@127.0.0.1:9/bench", PUBLIC_URL: "http://sluice.bench", QSTASH_TOKEN: "unused",
+  QSTASH_URL: "http://127.0.0.1:9", QSTASH_CURRENT_SIGNING_KEY: "sig_bench_current", QSTASH_NEXT_SIGNING_KEY: "sig_bench_next",
+};
+
+/** Milliseconds from a new workerd to the first answer of `path`, and the runtime for more requests. */
+async function start(contents: string, path: string) {
+  const started = performance.now();
+  const mf = new Miniflare({ modules: [{ type: "ESModule", path: "/worker.js", contents }], modulesRoot: "/", compatibilityDate: "2025-09-01", bindings });
+  await (await mf.dispatchFetch(`http://sluice.bench${path}`)).arrayBuffer();
+  return { ms: performance.now() - started, mf };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const outdir = mkdtempSync(join(tmpdir(), "sluice-worker-bench-"));
+try {
+  execFileSync("npx", ["wrangler", "deploy", "--dry-run", "--outdir", outdir], { stdio: "pipe", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
+  const bundle = readFileSync(join(outdir, readdirSync(outdir).find((f) => f.endsWith(".js"))!), "utf8");
+  const ours: number[] = [];
+  const trivial: number[] = [];
+  // Alternating, after one start of each as warm-up, so drift hits both alike.
+  for (let i = -1; i < starts; i++) {
+    const a = await start(TRIVIAL, "/");
+    await a.mf.dispose();
+    const b = await start(bundle, "/no-such-path");
+    await b.mf.dispose();
+    if (i >= 0) (trivial.push(a.ms), ours.push(b.ms));
+  }
+  const { mf } = await start(bundle, "/no-such-path");
+  const timed = async () => {
+    const started = performance.now();
+    const res = await mf.dispatchFetch("http://sluice.bench/openapi.json");
+    if (res.status !== 200) throw new Error(`/openapi.json answered ${res.status}`);
+    await res.arrayBuffer();
+    return performance.now() - started;
+  };
+  const first = await timed();
+  const warm = [];
+  for (let i = 0; i < 10; i++) warm.push(await timed());
+  await mf.dispose();
+  const reference = "trivial Worker, same runtime and start-up path";
+  const extra = median(ours) - median(trivial);
+  report("worker", [
+    { metric: `workerd start to first response (median of ${starts})`, value: round(median(ours)), unit: "ms", reference, referenceValue: round(median(trivial)) },
+    { metric: "start-up added over the trivial Worker (target ≤ 400 ms)", value: round(extra), unit: "ms" },
+    { metric: "/openapi.json on a warm Worker (median of 10)", value: round(median(warm)), unit: "ms", reference: "the isolate's first /openapi.json", referenceValue: round(first) },
+  ]);
+} finally {
+  rmSync(outdir, { recursive: true, force: true });
+}

@@ -1,0 +1,118 @@
+import { findExecution, phaseStepSummary, storedCheckpoints, type ExecutionRow } from "../db/queries/executions";
+import { documentStats, firstDocumentId, type PipelineRow } from "../db/queries/pipelines";
+import type { Db } from "../db/types";
+import type { CompiledPipeline } from "./definition";
+import { presentPipeline, resultUrl, type DocumentStats } from "./present";
+
+/** What the run's steps did per phase (one row per phase that ran in the execution). */
+export interface PhaseSummary {
+  phase_index: number;
+  completed: number;
+  failed: number;
+  cancelled: number;
+  retrying: number;
+  started_at: Date | null;
+  finished_at: Date | null;
+  lookup_keys: string[] | null;
+  error_message: string | null;
+}
+
+export interface RunDetail {
+  stats: DocumentStats;
+  execution: ExecutionRow;
+  phases: PhaseSummary[];
+  /** Per phase index with a stored output: the newest generation that wrote it. */
+  checkpoints: Map<number, number>;
+  /** The document whose content a transfer step's `result_url` shows (the run's first). */
+  firstDocumentId: string | null;
+}
+
+/** One execution with its lineage, as the runs API and the tree show it. */
+export const presentExecution = (e: ExecutionRow) => ({
+  id: e.id, pipeline_id: e.pipeline_id, parent_id: e.parent_id, root_id: e.root_id, depth: e.depth,
+  generation: e.generation, triggered_by: e.triggered_by, trigger_ref: e.trigger_ref, from_phase_index: e.from_phase_index,
+  status: e.status, error: e.error, outcome: e.outcome, context: e.context, input_config: e.input_config,
+  started_at: e.started_at, completed_at: e.completed_at,
+});
+
+const checkpointId = (pipelineId: string, phaseIndex: number, generation: number) => `${pipelineId}/phases/${phaseIndex}@${generation}`;
+
+function stepStatus(phaseIndex: number, s: PhaseSummary | undefined, execution: ExecutionRow, documents: number) {
+  if (phaseIndex < execution.from_phase_index) return "reused";
+  if (!s) return execution.status === "running" ? "pending" : "skipped";
+  const done = s.completed + s.failed + s.cancelled;
+  if (execution.status === "running" && done < documents) return "running";
+  if (s.failed === done) return "failed";
+  if (s.completed === 0 && s.cancelled > 0) return "cancelled";
+  return s.failed > 0 ? "partial" : "completed";
+}
+
+/**
+ * Seed 004's step list: one entry per phase, aggregated over the run's documents. `checkpoint_id`
+ * names the stored output of the previous phase (what a rerun from this phase resumes from).
+ */
+function presentSteps(row: PipelineRow, config: CompiledPipeline, detail?: RunDetail, execution?: ExecutionRow) {
+  return config.phases.map((phase) => {
+    const s = detail?.phases.find((p) => p.phase_index === phase.index);
+    const previous = phase.index > 0 ? config.phases[phase.index - 1] : null;
+    const checkpoint = previous ? detail?.checkpoints.get(previous.index) : undefined;
+    const first = s !== undefined && s.completed > 0 ? detail?.firstDocumentId : null;
+    return {
+      step_index: phase.index,
+      step_type: phase.type,
+      status: execution ? stepStatus(phase.index, s, execution, row.document_count) : "pending",
+      lookup_key: s?.lookup_keys?.length === 1 ? s.lookup_keys[0] : null,
+      result_url: first ? resultUrl(row, { phase_type: phase.type, status: "completed", document_id: first }) : null,
+      started_at: s?.started_at ?? null,
+      finished_at: s?.finished_at ?? null,
+      error_message: s?.error_message ?? null,
+      source_step_type: previous?.type ?? null,
+      checkpoint_id: checkpoint !== undefined ? checkpointId(row.id, previous!.index, checkpoint) : null,
+      documents: { completed: s?.completed ?? 0, failed: s?.failed ?? 0, cancelled: s?.cancelled ?? 0, retrying: s?.retrying ?? 0 },
+    };
+  });
+}
+
+/** Seed 004's run fields, beside Sluice's own (which stay as they are). */
+function seedFields(row: PipelineRow, execution: ExecutionRow | undefined, detail?: RunDetail) {
+  const config = row.config as unknown as CompiledPipeline;
+  return {
+    execution_id: execution?.id ?? row.execution_id,
+    pipeline_id: row.template_id,
+    pipeline_version: row.template_version,
+    steps: presentSteps(row, config, detail, execution),
+    started_at: execution?.started_at ?? row.created_at,
+    completed_at: execution?.completed_at ?? null,
+    created: row.created_at,
+    config_snapshot: config,
+    input_config: execution?.input_config ?? {},
+    rate_breakdown: {
+      documents: row.document_count,
+      pages: detail?.stats.pages ?? 0,
+      cells: row.document_count * config.fields.length,
+      queue_messages: row.queue_messages,
+    },
+    execution: execution ? presentExecution(execution) : null,
+  };
+}
+
+/** The 202 of a create or a template run: nothing has run yet. */
+export const presentCreatedRun = (row: PipelineRow, execution: ExecutionRow) => ({ ...presentPipeline(row), ...seedFields(row, execution) });
+
+/** `GET /v1/pipelines/{id}`: the run with counts, usage, its current execution and its steps per phase. */
+export const presentRun = (row: PipelineRow, detail: RunDetail) => ({
+  ...presentPipeline(row, detail.stats),
+  ...seedFields(row, detail.execution, detail),
+});
+
+/** Everything `presentRun` shows beyond the run row, read concurrently. */
+export async function loadRunDetail(db: Db, row: PipelineRow): Promise<RunDetail> {
+  const [stats, execution, phases, checkpoints, first] = await Promise.all([
+    documentStats(db, row.id), findExecution(db, row.execution_id!), phaseStepSummary(db, row.id, row.execution_id!),
+    storedCheckpoints(db, row.id), firstDocumentId(db, row.id),
+  ]);
+  return {
+    stats, execution: execution!, phases,
+    checkpoints: new Map(checkpoints.map((c) => [c.phase_index, c.generation])), firstDocumentId: first,
+  };
+}

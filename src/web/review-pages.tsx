@@ -1,0 +1,157 @@
+import type { FC, PropsWithChildren } from "hono/jsx";
+import type { ReviewItemEvidence } from "../db/queries/review-console";
+import type { CompiledPipeline } from "../pipeline/definition";
+import type { Cell, Cells, Reason, Verdict } from "../pipeline/types";
+import { ASSETS } from "./assets";
+import { displayName } from "./cells";
+import { CandidateList, PageView, SourceText, type EvidenceProvenance, type ParsedEvidence } from "./evidence";
+import { Page } from "./page";
+
+const WHAT = "Review console";
+
+export const CsrfField: FC<{ token: string }> = ({ token }) => <input type="hidden" name="csrf" value={token} />;
+
+const SignOut: FC<{ csrf: string; who: string }> = ({ csrf, who }) => (
+  <form method="post" action="/review/sign-out" class="row">
+    <span class="what">Signed in with {who}</span>
+    <CsrfField token={csrf} />
+    <button type="submit" class="secondary">Sign out</button>
+  </form>
+);
+
+export interface ConsoleUser { csrf: string; who: string }
+
+const ConsolePage: FC<PropsWithChildren<{ title: string; user?: ConsoleUser; scripts?: string[] }>> = (p) => (
+  <Page title={`${p.title} · Sluice review`} what={WHAT} scripts={p.scripts} header={p.user ? <SignOut {...p.user} /> : undefined}>
+    {p.children}
+  </Page>
+);
+
+export const SignInPage: FC<{ error?: string }> = ({ error }) => (
+  <ConsolePage title="Sign in">
+    <h1>Sign in to review</h1>
+    <p>Paste an API key with the <b>write</b> scope. It is exchanged for a session cookie and not kept in this browser.</p>
+    <form method="post" action="/review/sign-in" class="card">
+      <label for="key">API key</label>
+      <input id="key" name="key" type="password" autocomplete="off" required aria-describedby={error ? "key-error" : undefined} />
+      {error ? <p id="key-error" class="error" role="alert">{error}</p> : null}
+      <p><button type="submit">Sign in</button></p>
+    </form>
+  </ConsolePage>
+);
+
+type Queue = { id: string; name: string; open: string | number; total: string | number };
+
+export const QueuesPage: FC<{ user: ConsoleUser; queues: Queue[] }> = (p) => (
+  <ConsolePage title="Data products" user={p.user}>
+    <h1>Choose a data product</h1>
+    {p.queues.length === 0 ? <p>No data products yet.</p> : (
+      <ul class="plain">
+        {p.queues.map((q) => (
+          <li>
+            <a href={`/review/products/${q.id}`}>{displayName(q.name)}</a>{" "}
+            <span class="note">{Number(q.open) > 0 ? `${q.open} open of ${q.total}` : `nothing open (${q.total} decided)`}</span>
+          </li>
+        ))}
+      </ul>
+    )}
+  </ConsolePage>
+);
+
+export const QueueClearPage: FC<{ user: ConsoleUser; name: string; decided: number }> = (p) => (
+  <ConsolePage title="All done" user={p.user}>
+    <h1>Nothing left to review in {displayName(p.name)}</h1>
+    <p>{p.decided} {p.decided === 1 ? "item was" : "items were"} decided. <a href="/review">Back to the data products</a></p>
+  </ConsolePage>
+);
+
+export const ConsoleMessagePage: FC<{ title: string; message: string; user?: ConsoleUser }> = (p) => (
+  <ConsolePage title={p.title} user={p.user}>
+    <h1>{p.title}</h1>
+    <p>{p.message}</p>
+    <p><a href="/review">Back to the review console</a></p>
+  </ConsolePage>
+);
+
+export interface DecisionForm { error?: string; value?: string; comment?: string }
+
+/** The item's gate verdicts that failed: the rule and the reason a person has to weigh. */
+const failedVerdicts = (cell: Cell | undefined, gate: string): Verdict[] =>
+  (cell?.meta.verdicts ?? []).filter((v) => v.gate === gate && !v.passed);
+
+const shownValue = (value: unknown) =>
+  value === null || value === undefined ? "(none)" : typeof value === "object" ? JSON.stringify(value) : String(value);
+
+export const ReviewItemPage: FC<{
+  user: ConsoleUser; item: ReviewItemEvidence; progress: { decided: number; total: number }; nextId?: string; form?: DecisionForm;
+}> = ({ user, item, progress, nextId, form }) => {
+  const pipeline = item.config as unknown as CompiledPipeline;
+  const field = pipeline.fields.find((f) => f.name === item.field);
+  const cell = (item.cells as Cells)[item.field];
+  const parsed = (item.parsed ?? {}) as ParsedEvidence;
+  const provenance = cell?.meta.provenance as EvidenceProvenance | undefined;
+  const reason = item.reason as Reason;
+  const label = item.external_id ?? item.filename ?? item.document_id;
+  const open = item.status === "open";
+  const failed = failedVerdicts(cell, item.gate);
+  return (
+    <ConsolePage title={`${item.field} · ${label}`} user={user} scripts={[ASSETS.reviewJs.path]}>
+      <p class="row">
+        <a href="/review">Data products</a> <span aria-hidden="true">›</span> <span>{displayName(item.product_name)}</span>
+        <span class="progress" aria-live="polite">Item {Math.min(progress.decided + 1, progress.total)} of {progress.total}</span>
+        {nextId ? <a rel="next" href={`/review/items/${nextId}`}>Skip to next open item</a> : null}
+      </p>
+      <h1>{item.field} of {label}</h1>
+      <div class="grid">
+        <section aria-labelledby="evidence" class="card">
+          <h2 id="evidence">Evidence</h2>
+          <SourceText parsed={parsed} provenance={provenance} />
+          {parsed.mime_type === "application/pdf" ? <PageView parsed={parsed} provenance={provenance} /> : null}
+          <h2>Candidates</h2>
+          <CandidateList candidates={cell?.meta.candidates ?? []} chosen={provenance} />
+        </section>
+        <div>
+          <section aria-labelledby="why" class="card">
+            <h2 id="why">Why it is held</h2>
+            <dl class="meta">
+              <dt>Value</dt><dd>{shownValue(cell?.value ?? item.candidate)}</dd>
+              <dt>Field type</dt><dd>{field?.type ?? "unknown"}</dd>
+              <dt>Extractor</dt><dd>{provenance?.extractor ?? cell?.resolved_by ?? "—"}</dd>
+              <dt>Confidence</dt><dd>{typeof cell?.meta.confidence === "number" ? cell.meta.confidence.toFixed(2) : "—"}</dd>
+              <dt>Gate</dt><dd>{item.gate}</dd>
+              <dt>Reason</dt><dd>{reason.summary}</dd>
+              {failed.length === 0 ? <><dt>Detail</dt><dd>{reason.message}</dd></> : null}
+              {failed.map((v) => (<><dt>Rule</dt><dd>{v.rule}{v.message ? `: ${v.message}` : ""}</dd></>))}
+            </dl>
+          </section>
+          {open ? <DecisionFormView itemId={item.id} csrf={user.csrf} fieldType={field?.type ?? "string"} form={form} /> : (
+            <p class="card">This item was already decided. {nextId ? <a href={`/review/items/${nextId}`}>Next open item</a> : null}</p>
+          )}
+        </div>
+      </div>
+    </ConsolePage>
+  );
+};
+
+type DecisionFormProps = { itemId: string; csrf: string; fieldType: string; form?: DecisionForm };
+
+const DecisionFormView: FC<DecisionFormProps> = ({ itemId, csrf, fieldType, form }) => (
+  <form method="post" action={`/review/items/${itemId}/decision`} class={form?.error ? "card error-box" : "card"} aria-labelledby="decide">
+    <h2 id="decide">Decide</h2>
+    <CsrfField token={csrf} />
+    <label for="value">Corrected value ({fieldType}), for an override</label>
+    <input id="value" name="value" type="text" value={form?.value ?? ""} autocomplete="off"
+      aria-invalid={form?.error ? "true" : undefined} aria-describedby={form?.error ? "value-error" : "value-hint"} />
+    {form?.error
+      ? <p id="value-error" class="error" role="alert">{form.error}</p>
+      : <p id="value-hint" class="note">Leave empty to approve or reject.</p>}
+    <label for="comment">Comment (optional)</label>
+    <textarea id="comment" name="comment" maxlength={2000}>{form?.comment ?? ""}</textarea>
+    <p class="row">
+      <button type="submit" name="decision" value="approve">Approve</button>
+      <button type="submit" name="decision" value="override" class="secondary">Override</button>
+      <button type="submit" name="decision" value="reject" class="danger">Reject</button>
+    </p>
+    <p class="note">Keys: <kbd>A</kbd> approve · <kbd>O</kbd> edit the value · <kbd>R</kbd> reject · <kbd>N</kbd> next item</p>
+  </form>
+);

@@ -1,0 +1,83 @@
+import type { FC, PropsWithChildren } from "hono/jsx";
+import type { Cells } from "../pipeline/types";
+import { CellView, displayName } from "./cells";
+import { formatTime, Page } from "./page";
+
+const WHAT = "A table shared read-only from Sluice";
+
+export interface LineItemTable {
+  field: string;
+  columns: string[];
+  /** One entry per item: the owning row's label and the item's cells by column. */
+  items: Array<{ row: string; cells: Cells }>;
+}
+
+export interface SharePageProps {
+  name: string;
+  token: string;
+  header: string[];
+  rows: Array<{ label: string; cells: Cells }>;
+  total: number;
+  /** When the shown data last changed (its generation's finish or a review decision); null before a first finish. */
+  updatedAt: Date | string | null;
+  generation: number;
+  heldCount: number;
+  rejectedCount: number;
+  lineItems: LineItemTable[];
+}
+
+const csvHref = (token: string, table?: string) => `/share/${token}.csv${table ? `?table=${encodeURIComponent(table)}` : ""}`;
+
+/** A wide table scrolls inside its own focusable box, never the page. */
+const Scroll: FC<PropsWithChildren<{ label: string }>> = ({ label, children }) => (
+  <div class="scroll" role="region" aria-label={label} tabindex={0}>{children}</div>
+);
+
+export const SharePage: FC<SharePageProps> = (p) => {
+  const name = displayName(p.name);
+  return (
+    <Page title={`${name} · shared table · Sluice`} what={WHAT}>
+      <h1>{name}</h1>
+      <ul class="facts">
+        <li><b>{p.total}</b> {p.total === 1 ? "row" : "rows"}</li>
+        <li>Last updated <b>{p.updatedAt ? formatTime(p.updatedAt) : "not yet"}</b></li>
+        <li>Generation <b>{p.generation}</b></li>
+      </ul>
+      <p><a class="button" href={csvHref(p.token)} download>Download CSV ({p.total} {p.total === 1 ? "row" : "rows"})</a></p>
+      {p.heldCount > 0 ? (
+        <p class="note"><span class="held">in review</span> marks a value held back until a reviewer checks it; the CSV leaves
+          those cells empty and fills them once they are approved.</p>
+      ) : null}
+      {p.rejectedCount > 0 ? (
+        <p class="note"><span class="held rejected">rejected</span> marks a value a reviewer rejected; it stays empty in the CSV.</p>
+      ) : null}
+      <Scroll label={`Rows of ${name}`}>
+        <table>
+          <caption>{p.total > p.rows.length ? `The first ${p.rows.length} of ${p.total} rows` : `All ${p.total} rows`}</caption>
+          <thead><tr>{p.header.map((h) => <th scope="col">{h}</th>)}</tr></thead>
+          <tbody>{p.rows.map((r) => <tr>{p.header.map((h) => <CellView cell={r.cells[h]} />)}</tr>)}</tbody>
+        </table>
+      </Scroll>
+      {p.lineItems.map((t) => (
+        <section aria-labelledby={`items-${t.field}`}>
+          <h2 id={`items-${t.field}`}>Line items: {t.field}</h2>
+          <p><a class="button secondary" href={csvHref(p.token, t.field)} download>Download {t.field} CSV</a></p>
+          <Scroll label={`Line items ${t.field}`}>
+            <table>
+              <thead><tr><th scope="col">row</th>{t.columns.map((h) => <th scope="col">{h}</th>)}</tr></thead>
+              <tbody>{t.items.map((i) => <tr><td>{i.row}</td>{t.columns.map((h) => <CellView cell={i.cells[h]} />)}</tr>)}</tbody>
+            </table>
+          </Scroll>
+        </section>
+      ))}
+    </Page>
+  );
+};
+
+export const ShareGonePage: FC = () => (
+  <Page title="Link not found · Sluice" what={WHAT}>
+    <h1>This share link does not work</h1>
+    <p>The link is unknown, was revoked, has expired, or the table it pointed to was archived.</p>
+    <p>Ask whoever sent it for a new link.</p>
+  </Page>
+);
