@@ -4,10 +4,11 @@ import type { Cell } from "./types";
  * Holdback: consumers see a value only once nothing withholds it. A cell parked for review
  * shows its status with a null value; a rejected cell (failed, `rejected_by_review`) likewise.
  */
+export const withholds = (cell: Cell) =>
+  cell.status === "needs_review" || (cell.status === "failed" && cell.reason?.code === "rejected_by_review");
+
 export function releasedValue(cell: Cell): unknown {
-  if (cell.status === "needs_review") return null;
-  if (cell.status === "failed" && cell.reason?.code === "rejected_by_review") return null;
-  return cell.value;
+  return withholds(cell) ? null : cell.value;
 }
 
 /** A table field's released value: its items, each item cell released on its own. */

@@ -10,6 +10,10 @@ export const outputFormat = (row: Pick<PipelineRow, "options">) =>
 export const contentPath = (pipelineId: string, documentId: string, format: string) =>
   `/v1/pipelines/${pipelineId}/documents/${documentId}/content?format=${format}`;
 
+/** Where a document's stored output of one phase (its cells after it) is readable (GET …/phases/{index}). */
+export const phaseOutputPath = (pipelineId: string, documentId: string, phaseIndex: number) =>
+  `/v1/pipelines/${pipelineId}/documents/${documentId}/phases/${phaseIndex}`;
+
 /** Where a step's output can be read: a completed transfer's parse (GET …/content); other phases have none. */
 type StepRow = { phase_type: string; status: string; document_id: string };
 export function resultUrl(row: Pick<PipelineRow, "id" | "options">, step: StepRow): string | null {

@@ -1,7 +1,8 @@
 import type { PipelineRow } from "../db/queries/pipelines";
 import { truthfulCell } from "./cell-status";
 import { claimOf, type CompiledField, type CompiledPipeline } from "./definition";
-import { releasedItems, releasedValue } from "./holdback";
+import { releasedItems, releasedValue, withholds } from "./holdback";
+import { itemsOf } from "./items";
 import type { Cell, Cells } from "./types";
 
 interface RecordDocument {
@@ -22,6 +23,25 @@ function presentCell(cell: Cell, field: CompiledField) {
   const value = cell.type === "table" ? releasedItems(cell) : releasedValue(cell);
   const unknown = value === null && cell.value === null && ENDED_WITHOUT_VALUE.has(cell.status);
   return { ...cell, value, type: unknown ? "unknown" : cell.type, claimed_by: cell.claimed_by ?? claimOf(field) };
+}
+
+/**
+ * A stored phase output as readers may see it: the same holdback as records (a parked or rejected
+ * cell shows its status, never its value), per field of the definition the phase has a cell for.
+ * An earlier phase stored a field's value before the gate that parked it, and a rerun puts parked
+ * cells back in flight: so while the document's record withholds a field (held, rejected, or the
+ * document in flight; for a table, any of its item cells) every phase output shows that field as
+ * the record does.
+ */
+export function presentPhaseCells(config: CompiledPipeline, cells: Cells, document: Pick<RecordDocument, "status" | "error" | "cells">) {
+  const current = document.cells as Cells;
+  const present = config.fields.filter((field) => cells[field.name] !== undefined);
+  return Object.fromEntries(present.map((field) => {
+    const record = current[field.name] ? truthfulCell(current[field.name], document) : null;
+    const held = record !== null && (withholds(record) || record.status === "queued" || record.status === "processing"
+      || itemsOf(record).some((item) => Object.values(item).some(withholds)));
+    return [field.name, presentCell(held ? record : cells[field.name], field)];
+  }));
 }
 
 /** Display hints per field type (seed 003's `ui`): how a client should format the value. */

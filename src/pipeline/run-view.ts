@@ -1,8 +1,9 @@
 import { findExecution, phaseStepSummary, storedCheckpoints, type ExecutionRow } from "../db/queries/executions";
-import { documentStats, firstDocumentId, type PipelineRow } from "../db/queries/pipelines";
+import { firstDocumentPhases } from "../db/queries/documents";
+import { documentStats, type PipelineRow } from "../db/queries/pipelines";
 import type { Db } from "../db/types";
 import type { CompiledPipeline } from "./definition";
-import { presentPipeline, resultUrl, type DocumentStats } from "./present";
+import { phaseOutputPath, presentPipeline, resultUrl, type DocumentStats } from "./present";
 
 /** What the run's steps did per phase (one row per phase that ran in the execution). */
 export interface PhaseSummary {
@@ -23,8 +24,8 @@ export interface RunDetail {
   phases: PhaseSummary[];
   /** Per phase index with a stored output: the newest generation that wrote it. */
   checkpoints: Map<number, number>;
-  /** The document whose content a transfer step's `result_url` shows (the run's first). */
-  firstDocumentId: string | null;
+  /** The document the steps' `result_url`s show (the run's first), with its stored outputs by phase index. */
+  firstDocument: { documentId: string | null; phases: Map<number, number> };
 }
 
 /** One execution with its lineage, as the runs API and the tree show it. */
@@ -48,21 +49,39 @@ function stepStatus(phaseIndex: number, s: PhaseSummary | undefined, execution: 
 }
 
 /**
+ * Where a step's output is readable for the run's first document: transfer's parse (the content,
+ * once transfer completed in this execution), any other phase's stored cells once it has them.
+ */
+function stepResultUrl(row: PipelineRow, phase: { index: number; type: string }, s?: PhaseSummary, detail?: RunDetail) {
+  const documentId = detail?.firstDocument.documentId;
+  if (!documentId) return null;
+  if (phase.type === "transfer") {
+    return s !== undefined && s.completed > 0 ? resultUrl(row, { phase_type: phase.type, status: "completed", document_id: documentId }) : null;
+  }
+  return detail!.firstDocument.phases.has(phase.index) ? phaseOutputPath(row.id, documentId, phase.index) : null;
+}
+
+/** The generation of a phase's stored output: the named document's (what `result_url` reads), else the run's newest. */
+const storedGeneration = (phaseIndex: number, detail?: RunDetail) =>
+  detail?.firstDocument.phases.get(phaseIndex) ?? detail?.checkpoints.get(phaseIndex);
+
+/**
  * Seed 004's step list: one entry per phase, aggregated over the run's documents. `checkpoint_id`
- * names the stored output of the previous phase (what a rerun from this phase resumes from).
+ * names the stored output of the previous phase (what a rerun from this phase resumes from), as
+ * `{run}/phases/{index}@{generation}`: for the document the `result_url`s name, the very output
+ * the previous step's `result_url` reads (its `phase_index` and `generation`).
  */
 function presentSteps(row: PipelineRow, config: CompiledPipeline, detail?: RunDetail, execution?: ExecutionRow) {
   return config.phases.map((phase) => {
     const s = detail?.phases.find((p) => p.phase_index === phase.index);
     const previous = phase.index > 0 ? config.phases[phase.index - 1] : null;
-    const checkpoint = previous ? detail?.checkpoints.get(previous.index) : undefined;
-    const first = s !== undefined && s.completed > 0 ? detail?.firstDocumentId : null;
+    const checkpoint = previous ? storedGeneration(previous.index, detail) : undefined;
     return {
       step_index: phase.index,
       step_type: phase.type,
       status: execution ? stepStatus(phase.index, s, execution, row.document_count) : "pending",
       lookup_key: s?.lookup_keys?.length === 1 ? s.lookup_keys[0] : null,
-      result_url: first ? resultUrl(row, { phase_type: phase.type, status: "completed", document_id: first }) : null,
+      result_url: stepResultUrl(row, phase, s, detail),
       started_at: s?.started_at ?? null,
       finished_at: s?.finished_at ?? null,
       error_message: s?.error_message ?? null,
@@ -109,10 +128,10 @@ export const presentRun = (row: PipelineRow, detail: RunDetail) => ({
 export async function loadRunDetail(db: Db, row: PipelineRow): Promise<RunDetail> {
   const [stats, execution, phases, checkpoints, first] = await Promise.all([
     documentStats(db, row.id), findExecution(db, row.execution_id!), phaseStepSummary(db, row.id, row.execution_id!),
-    storedCheckpoints(db, row.id), firstDocumentId(db, row.id),
+    storedCheckpoints(db, row.id), firstDocumentPhases(db, row.id),
   ]);
   return {
     stats, execution: execution!, phases,
-    checkpoints: new Map(checkpoints.map((c) => [c.phase_index, c.generation])), firstDocumentId: first,
+    checkpoints: new Map(checkpoints.map((c) => [c.phase_index, c.generation])), firstDocument: first,
   };
 }

@@ -39,9 +39,9 @@ describe("executions with lineage", () => {
     expect(transfer.lookup_key).toBeNull(); // two documents, two different contents
     expect(extraction).toMatchObject({ step_index: 1, step_type: "extraction", status: "completed", source_step_type: "transfer" });
     expect(extraction.checkpoint_id).toBe(`${body.id}/phases/0@1`);
-    // One result_url rule with the steps list: only transfer's output (the parse) is readable.
+    // Transfer's output is the parse; every other phase's is its stored cells, of the same document.
     expect(transfer.result_url).toMatch(new RegExp(`^/v1/pipelines/${body.id}/documents/[0-9a-f-]{36}/content\\?format=text$`));
-    expect(extraction.result_url).toBeNull();
+    expect(extraction.result_url).toBe(transfer.result_url.replace(/content\?format=text$/, "phases/1"));
     expect(new Date(extraction.started_at).getTime()).toBeLessThanOrEqual(new Date(extraction.finished_at).getTime());
     const steps = (await get(`/v1/pipelines/${body.id}/steps`)).items;
     expect(steps.every((s: { execution_id: string }) => s.execution_id === body.execution_id)).toBe(true);

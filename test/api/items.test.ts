@@ -74,6 +74,18 @@ describe("line items", () => {
     expect(sum.reason.message).toBe("sums/expression: items sum to 30.00; subtotal is 40.00");
   });
 
+  it("withholds a parked item cell in every earlier phase output too", async () => {
+    const { runId } = await itemRun();
+    const records = (await (await t.request(`/v1/pipelines/${runId}/records`)).json()).records;
+    const documentId = records["inv-0"].document_id as string;
+    for (const phase of [1, 2, 3]) {
+      const output = await (await t.request(`/v1/pipelines/${runId}/documents/${documentId}/phases/${phase}`)).json();
+      // Extraction and resolution stored "1,500.00" before the gate parked it: the record's hold covers them.
+      expect(output.cells.lines.value[2].amount).toMatchObject({ value: null, status: "needs_review" });
+      expect(output.cells.lines.value[0].amount.value).not.toBeNull();
+    }
+  });
+
   it("pages items with record_id and item_index, withholding parked cells", async () => {
     const { productId } = await itemRun();
     const seen: Array<Record<string, unknown>> = [];

@@ -6,3 +6,22 @@ export async function findDocumentContent(db: Db, organizationId: string, pipeli
     .where("organization_id", "=", organizationId).where("pipeline_id", "=", pipelineId).where("id", "=", documentId)
     .executeTakeFirst();
 }
+
+/** A document's stored output of one phase (its cells after that phase) with its current state, within the organization's run. */
+export async function findPhaseOutput(db: Db, organizationId: string, pipelineId: string, documentId: string, phaseIndex: number) {
+  return db.selectFrom("document_phases as s").innerJoin("documents as d", "d.id", "s.document_id")
+    .select(["s.document_id", "s.phase_index", "s.generation", "s.cells", "d.status", "d.error", "d.cells as current_cells"])
+    .where("d.organization_id", "=", organizationId).where("d.pipeline_id", "=", pipelineId)
+    .where("s.document_id", "=", documentId).where("s.phase_index", "=", phaseIndex)
+    .executeTakeFirst();
+}
+
+/** The run's first document and, per phase, the generation of its stored output (none: an empty list). */
+export async function firstDocumentPhases(db: Db, pipelineId: string) {
+  const first = db.selectFrom("documents").select("id").where("pipeline_id", "=", pipelineId).orderBy("ordinal").limit(1);
+  const rows = await db.selectFrom(first.as("d")).leftJoin("document_phases as s", "s.document_id", "d.id")
+    .select(["d.id", "s.phase_index", "s.generation"]).execute();
+  const phases = new Map<number, number>();
+  for (const row of rows) if (row.phase_index !== null) phases.set(row.phase_index, row.generation!);
+  return { documentId: rows[0]?.id ?? null, phases };
+}

@@ -119,11 +119,6 @@ export async function listEvents(db: Db, pipelineId: string, afterId: number, li
   return db.selectFrom("pipeline_events").selectAll().where("pipeline_id", "=", pipelineId).where("id", ">", String(afterId)).orderBy("id").limit(limit).execute();
 }
 
-export async function firstDocumentId(db: Db, pipelineId: string) {
-  const row = await db.selectFrom("documents").select("id").where("pipeline_id", "=", pipelineId).orderBy("ordinal").limit(1).executeTakeFirst();
-  return row?.id ?? null;
-}
-
 export async function listRecordDocuments(db: Db, pipelineId: string) {
   return db
     .selectFrom("documents")
