@@ -32,7 +32,11 @@ export interface Composition {
  * Wires real or embedded adapters from config: QStash and Upstash when their env vars are set,
  * the in-process queue and limiter otherwise. Shared by the Node entry, scripts and tests.
  */
-export function compose(config: Config, handle: DbHandle, options: { logger: Logger; resolver?: HostResolver; clock?: Clock; limiterPrefix?: string }): Composition {
+export function compose(
+  config: Config,
+  handle: DbHandle,
+  options: { logger: Logger; resolver?: HostResolver; clock?: Clock; limiterPrefix?: string },
+): Composition {
   const clock = options.clock ?? systemClock;
   const destinationUrl = `${config.publicUrl}${DELIVERY_PATH}`;
   let queue: Queue;
@@ -44,13 +48,25 @@ export function compose(config: Config, handle: DbHandle, options: { logger: Log
     verifier = createQstashVerifier(config.signingKeys);
   } else {
     const keys = config.signingKeys ?? { current: generateSigningKey(), next: generateSigningKey() };
-    embeddedQueue = createEmbeddedQueue({ signingKey: keys.current, inProcess: true, destinationUrl, maxRetries: config.queueMaxRetries, logger: options.logger });
+    embeddedQueue = createEmbeddedQueue({
+      signingKey: keys.current,
+      inProcess: true,
+      destinationUrl,
+      maxRetries: config.queueMaxRetries,
+      logger: options.logger,
+    });
     queue = embeddedQueue;
     verifier = createQstashVerifier(keys);
   }
   const limiter = (name: string, rule: RateLimitRule): RateLimiter =>
     config.upstashRedis
-      ? createUpstashRateLimiter({ ...config.upstashRedis, rule, prefix: `${options.limiterPrefix ?? "sluice"}:${name}`, timeoutMs: config.rateLimit.timeoutMs, logger: options.logger })
+      ? createUpstashRateLimiter({
+        ...config.upstashRedis,
+        rule,
+        prefix: `${options.limiterPrefix ?? "sluice"}:${name}`,
+        timeoutMs: config.rateLimit.timeoutMs,
+        logger: options.logger,
+      })
       : createMemoryRateLimiter(rule, clock);
   const window = config.rateLimit.windowSeconds;
   const resolver = options.resolver ?? nodeResolver;

@@ -33,7 +33,12 @@ function isolateServices(env: Record<string, unknown>): IsolateServices {
   if (!databaseUrl || !qstash || !signingKeys) {
     throw new Error("Workers need DATABASE_URL, QSTASH_TOKEN, QSTASH_CURRENT_SIGNING_KEY and QSTASH_NEXT_SIGNING_KEY");
   }
-  const queue: Queue = createQstashQueue({ token: qstash.token, baseUrl: qstash.url, destinationUrl: `${config.publicUrl}${DELIVERY_PATH}`, maxRetries: config.queueMaxRetries });
+  const queue: Queue = createQstashQueue({
+    token: qstash.token,
+    baseUrl: qstash.url,
+    destinationUrl: `${config.publicUrl}${DELIVERY_PATH}`,
+    maxRetries: config.queueMaxRetries,
+  });
   const verifier: DeliveryVerifier = createQstashVerifier(signingKeys);
   const limiter = (name: string, rule: RateLimitRule) =>
     config.upstashRedis

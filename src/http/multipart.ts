@@ -60,7 +60,10 @@ export async function formInput(form: FormData, maxFileBytes: number): Promise<R
  * Accepts `multipart/form-data` for a route whose JSON body `schema` validates: the form is
  * converted and validated the same way, then `handle` runs; JSON requests pass on untouched.
  */
-export function multipartBody<S extends StandardSchemaV1>(schema: S, handle: (c: Context<AppEnv>, body: StandardSchemaV1.InferOutput<S>) => Promise<Response>): MiddlewareHandler<AppEnv> {
+export function multipartBody<S extends StandardSchemaV1>(
+  schema: S,
+  handle: (c: Context<AppEnv>, body: StandardSchemaV1.InferOutput<S>) => Promise<Response>,
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (!/^multipart\/form-data/i.test(c.req.header("content-type") ?? "")) return next();
     let form: FormData;

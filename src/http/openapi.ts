@@ -10,7 +10,11 @@ type Response = { description?: string; headers?: Record<string, unknown>; conte
 type Operation = { responses?: Record<string, Response>; security?: Array<Record<string, string[]>>; requestBody?: unknown };
 type SpecOptions = NonNullable<Parameters<typeof generateSpecs>[1]>;
 const json = (ref: string) => ({ "application/json": { schema: { $ref: ref } } });
-const errorResponse = (description: string, headers?: Record<string, { $ref: string }>) => ({ description, content: json("#/components/schemas/Error"), ...(headers ? { headers } : {}) });
+const errorResponse = (description: string, headers?: Record<string, { $ref: string }>) => ({
+  description,
+  content: json("#/components/schemas/Error"),
+  ...(headers ? { headers } : {}),
+});
 const RATE_HEADERS = {
   "RateLimit-Limit": { $ref: "#/components/headers/RateLimit-Limit" },
   "RateLimit-Remaining": { $ref: "#/components/headers/RateLimit-Remaining" },
@@ -36,7 +40,8 @@ export const multipartForm = {
     "multipart/form-data": {
       schema: {
         type: "object" as const,
-        description: "The JSON body's fields as form fields (fields, phases, documents, preview and version as JSON text); each file in file.0, file.1, …, appended to documents.",
+        description: "The JSON body's fields as form fields (fields, phases, documents, preview and version "
+          + "as JSON text); each file in file.0, file.1, …, appended to documents.",
         patternProperties: { "^file\\.\\d{1,4}$": { type: "string" as const, contentMediaType: "application/octet-stream" } },
       },
     },
@@ -62,7 +67,14 @@ const components = {
             details: {
               description: "bad_request: one entry per invalid input, its path dotted (`documents.0.file_url`); internal: the request id",
               oneOf: [
-                { type: "array", items: { type: "object", required: ["path", "message"], properties: { path: { type: "string" }, message: { type: "string" } } } },
+                {
+                  type: "array",
+                  items: {
+                    type: "object",
+                    required: ["path", "message"],
+                    properties: { path: { type: "string" }, message: { type: "string" } },
+                  },
+                },
                 { type: "object", properties: { request_id: { type: "string" } } },
               ],
             },

@@ -42,7 +42,11 @@ export const CreatePipelineBody = v.strictObject({
   phases: v.optional(PhasesInput),
   documents: v.pipe(v.array(DocumentInput), v.minLength(1)),
   preview: v.optional(v.union([v.boolean(), v.strictObject({ sample: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100)) })])),
-  page_range: v.optional(v.pipe(v.string(), v.maxLength(200), v.check((r) => typeof parsePageRange(r) !== "string", 'must look like "0,2-4" (zero-based pages and ranges)'))),
+  page_range: v.optional(v.pipe(
+    v.string(),
+    v.maxLength(200),
+    v.check((r) => typeof parsePageRange(r) !== "string", 'must look like "0,2-4" (zero-based pages and ranges)'),
+  )),
   skip_cache: v.optional(v.boolean()),
   /** The format the transfer steps' `result_url` names (GET …/documents/{id}/content). */
   output_format: v.optional(v.picklist(CONTENT_FORMATS)),
@@ -75,7 +79,11 @@ async function documentsOf(input: CreatePipelineInput, config: Config) {
     else if (d.id !== undefined) callerIds.set(d.id, i);
     const given = [d.text, d.content_base64, d.file_url].filter((x) => x !== undefined).length;
     if (given !== 1) problems.push({ path: `documents.${i}`, message: "give exactly one of text, content_base64 or file_url" });
-    const source: DocumentSource = d.text !== undefined ? { kind: "text", text: d.text } : d.file_url !== undefined ? { kind: "url", url: d.file_url } : { kind: "base64", data: d.content_base64 ?? "" };
+    const source: DocumentSource = d.text !== undefined
+      ? { kind: "text", text: d.text }
+      : d.file_url !== undefined
+        ? { kind: "url", url: d.file_url }
+        : { kind: "base64", data: d.content_base64 ?? "" };
     // Literal private addresses are refused here; host names are resolved and checked when fetched.
     const urlRefusal = d.file_url !== undefined && urlProblem(d.file_url, config.documents.fetchAllowHosts);
     if (urlRefusal) problems.push({ path: `documents.${i}.file_url`, message: urlRefusal });
@@ -99,7 +107,9 @@ function previewSample(preview: CreatePipelineInput["preview"]): number | null {
 }
 
 const uniqueFieldsOf = (pipeline: CompiledPipeline) => [
-  ...new Set(pipeline.phases.flatMap((p) => (p.type === "validation" ? p.gates.flatMap((g) => g.rules.filter((r) => r.rule === "unique").map((r) => r.field)) : []))),
+  ...new Set(pipeline.phases.flatMap((p) => (p.type === "validation"
+    ? p.gates.flatMap((g) => g.rules.filter((r) => r.rule === "unique").map((r) => r.field))
+    : []))),
 ];
 
 /** The definition a run follows: given inline, or a template's version (pinned on the run). */
@@ -107,12 +117,22 @@ async function definitionOf(services: Services, caller: Caller, input: CreatePip
   if (input.template_id === undefined) {
     const missing = (["fields", "phases"] as const).filter((key) => input[key] === undefined);
     if (input.version !== undefined) throw badRequest("version needs template_id", [{ path: "version", message: "allowed only with template_id" }]);
-    if (missing.length > 0) throw badRequest("give fields and phases, or a template_id", missing.map((path) => ({ path, message: "required without template_id" })));
+    if (missing.length > 0) {
+      throw badRequest(
+        "give fields and phases, or a template_id",
+        missing.map((path) => ({ path, message: "required without template_id" })),
+      );
+    }
     const context = input.context ?? null;
     return { definition: { fields: input.fields!, phases: input.phases! }, compiled: undefined, templateId: null, templateVersion: null, context };
   }
   const extra = (["fields", "phases"] as const).filter((key) => input[key] !== undefined);
-  if (extra.length > 0) throw badRequest("give a template_id or a definition, not both", extra.map((path) => ({ path, message: "not allowed with template_id" })));
+  if (extra.length > 0) {
+    throw badRequest(
+      "give a template_id or a definition, not both",
+      extra.map((path) => ({ path, message: "not allowed with template_id" })),
+    );
+  }
   const pinned = await templateDefinition(services, caller.organizationId, input.template_id, input.version);
   const context = resolveContext(pinned.definition.context_vars ?? [], input.context);
   return { definition: pinned.definition, compiled: pinned.compiled, templateId: pinned.templateId, templateVersion: pinned.version, context };

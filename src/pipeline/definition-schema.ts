@@ -40,7 +40,10 @@ export const ExtractorInput = v.variant("type", [
     type: v.literal("regex"),
     pattern: Pattern,
     flags: v.optional(Flags),
-    group: v.optional(v.union([v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(99)), v.pipe(v.string(), v.regex(/^[A-Za-z_$][\w$]*$/, "must be a group name"))])),
+    group: v.optional(v.union([
+      v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(99)),
+      v.pipe(v.string(), v.regex(/^[A-Za-z_$][\w$]*$/, "must be a group name")),
+    ])),
     ...textExtractorOptions,
   }),
   v.strictObject({

@@ -152,7 +152,12 @@ function checkRule(rule: Rule, fields: Map<string, CompiledField>, path: string,
   if (rule.rule === "min" || rule.rule === "max") {
     const wants = type === "date" ? "string" : NUMERIC.includes(type as FieldType) ? "number" : null;
     if (!wants) problems.push({ path: `${path}.rule`, message: `${rule.rule} applies to number, integer, currency and date fields` });
-    else if (typeof rule.value !== wants) problems.push({ path: `${path}.value`, message: wants === "string" ? "must be a date as YYYY-MM-DD" : "must be a number" });
+    else if (typeof rule.value !== wants) {
+      problems.push({
+        path: `${path}.value`,
+        message: wants === "string" ? "must be a date as YYYY-MM-DD" : "must be a number",
+      });
+    }
   }
   if (rule.rule === "date_between") {
     if (type !== "date") problems.push({ path: `${path}.field`, message: "date_between applies to date fields" });

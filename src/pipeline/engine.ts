@@ -118,7 +118,15 @@ export async function advanceDocument(services: Services, message: PhaseMessage,
       step: { phaseType: phase.type, attempt, status: "cancelled", startedAt, finishedAt: clock.now() },
     });
     await announceIfFinished(services, state, done.finished);
-    return done.advanced ? { effect: "advanced", document_id: state.id, phase_index: message.phase_index, outcome: "cancelled", pipeline_finished: done.finished } : { effect: "none", reason: "raced" };
+    return done.advanced
+      ? {
+        effect: "advanced",
+        document_id: state.id,
+        phase_index: message.phase_index,
+        outcome: "cancelled",
+        pipeline_finished: done.finished,
+      }
+      : { effect: "none", reason: "raced" };
   }
 
   // Every earlier start of this phase neither committed nor failed cleanly: its process died in it.
@@ -135,7 +143,11 @@ export async function advanceDocument(services: Services, message: PhaseMessage,
     const reason = describe(error);
     const finishedAt = clock.now();
     if (!(error instanceof PermanentPhaseError) && attempt < config.queueMaxRetries) {
-      await recordRetry(db, { pipelineId: state.pipeline_id, executionId: state.execution_id, documentId: state.id, phaseIndex: message.phase_index, phaseType: phase.type, generation: message.generation, attempt, startedAt, finishedAt, error: reason });
+      await recordRetry(db, {
+        pipelineId: state.pipeline_id, executionId: state.execution_id, documentId: state.id,
+        phaseIndex: message.phase_index, phaseType: phase.type, generation: message.generation,
+        attempt, startedAt, finishedAt, error: reason,
+      });
       return { effect: "retry", reason: reason.message };
     }
     return fail(services, state, message, { attempt, startedAt, reason, attempts: attempt + 1 });
@@ -147,7 +159,10 @@ export async function advanceDocument(services: Services, message: PhaseMessage,
   const done = await commitPhase(db, {
     ...base, nextPhaseIndex: next, outcome, cells: result.cells, parsed: result.parsed, pageCount: result.parsed?.pages.length,
     cacheKey: result.cache?.lookupKey, snapshot: true, published: last ? 0 : 1,
-    step: { phaseType: phase.type, attempt, status: "completed", startedAt, finishedAt: clock.now(), lookupKey: result.cache?.lookupKey, cacheHit: result.cache?.cacheHit, notes: result.notes },
+    step: {
+      phaseType: phase.type, attempt, status: "completed", startedAt, finishedAt: clock.now(),
+      lookupKey: result.cache?.lookupKey, cacheHit: result.cache?.cacheHit, notes: result.notes,
+    },
   });
   if (!done.advanced) return { effect: "none", reason: "raced: another delivery advanced this document first" };
   await announceIfFinished(services, state, done.finished);

@@ -28,7 +28,11 @@ const present = (row: ApiKeyRow) => ({
 export const apiKeyRoutes = new Hono<AppEnv>()
   .use("/api-keys", requireScope("admin"))
   .use("/api-keys/*", requireScope("admin"))
-  .post("/api-keys", describeRoute({ summary: "Create an API key (shown once)", tags: ["api-keys"], responses: success(201, "The key; its secret `key` appears in this response and nowhere else") }), valid("json", CreateApiKeyBody), async (c) => {
+  .post("/api-keys", describeRoute({
+    summary: "Create an API key (shown once)",
+    tags: ["api-keys"],
+    responses: success(201, "The key; its secret `key` appears in this response and nowhere else"),
+  }), valid("json", CreateApiKeyBody), async (c) => {
     const body = c.req.valid("json");
     const { db } = c.get("services");
     const key = await mintApiKey();
@@ -41,16 +45,31 @@ export const apiKeyRoutes = new Hono<AppEnv>()
     });
     return c.json({ ...present(row), key: key.secret }, 201);
   })
-  .get("/api-keys", describeRoute({ summary: "List API keys", tags: ["api-keys"], responses: success(200, "The organization's keys, without secrets") }), async (c) => {
+  .get("/api-keys", describeRoute({
+    summary: "List API keys",
+    tags: ["api-keys"],
+    responses: success(200, "The organization's keys, without secrets"),
+  }), async (c) => {
     const rows = await listApiKeys(c.get("services").db, c.get("caller").organizationId);
     return c.json({ items: rows.map(present) });
   })
-  .get("/api-keys/:id", describeRoute({ summary: "Get an API key", tags: ["api-keys"], responses: success(200, "The key, without its secret") }), valid("param", IdParam), async (c) => {
+  .get("/api-keys/:id", describeRoute({
+    summary: "Get an API key",
+    tags: ["api-keys"],
+    responses: success(200, "The key, without its secret"),
+  }), valid("param", IdParam), async (c) => {
     const row = await findApiKey(c.get("services").db, c.get("caller").organizationId, c.req.valid("param").id);
     if (!row) throw notFound("API key");
     return c.json(present(row));
   })
-  .delete("/api-keys/:id", describeRoute({ summary: "Revoke an API key", tags: ["api-keys"], responses: { ...success(200, "The revoked key"), 409: { description: "The key making the request cannot revoke itself" } } }), valid("param", IdParam), async (c) => {
+  .delete("/api-keys/:id", describeRoute({
+    summary: "Revoke an API key",
+    tags: ["api-keys"],
+    responses: {
+      ...success(200, "The revoked key"),
+      409: { description: "The key making the request cannot revoke itself" },
+    },
+  }), valid("param", IdParam), async (c) => {
     const { id } = c.req.valid("param");
     const caller = c.get("caller");
     // Revoking the key in hand would lock the caller out mid-session; do it with another key.

@@ -39,7 +39,13 @@ const RowsQuery = v.object({
 const ExportQuery = v.object(TableQuery);
 const TokenParam = v.object({
   id: v.pipe(v.string(), v.uuid("must be a UUID")),
-  token: v.pipe(v.string(), v.regex(/^(shr_[A-Za-z0-9_-]{43}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i, "must be a share token or its id")),
+  token: v.pipe(
+    v.string(),
+    v.regex(
+      /^(shr_[A-Za-z0-9_-]{43}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i,
+      "must be a share token or its id",
+    ),
+  ),
 });
 
 const archiveRoute = describeRoute({
@@ -80,17 +86,29 @@ async function productPipeline(services: Services, caller: Caller, pipelineId: s
 
 /** Data products: the read surface of a run, with holdback, CSV export and share links. */
 export const dataProductRoutes = new Hono<AppEnv>()
-  .post("/pipelines/:id/data-product", describeRoute({ summary: "Create or reactivate the run’s data product", tags: ["data-products"], responses: success(200, "{ dataProduct, shareToken }: the product, created or reactivated, and a new share token") }), requireScope("write"), valid("param", IdParam), valid("json", CreateBody), async (c) => {
+  .post("/pipelines/:id/data-product", describeRoute({
+    summary: "Create or reactivate the run’s data product",
+    tags: ["data-products"],
+    responses: success(200, "{ dataProduct, shareToken }: the product, created or reactivated, and a new share token"),
+  }), requireScope("write"), valid("param", IdParam), valid("json", CreateBody), async (c) => {
     const services = c.get("services");
     const pipeline = await ownPipeline(services, c.get("caller"), c.req.valid("param").id);
     return c.json(await createDataProduct(services, c.get("caller"), pipeline, c.req.valid("json").name));
   })
-  .get("/data-products", describeRoute({ summary: "List data products", tags: ["data-products"], responses: success(200, "{ items, total, limit, offset }") }), requireScope("read"), valid("query", PageQuery), async (c) => {
+  .get("/data-products", describeRoute({
+    summary: "List data products",
+    tags: ["data-products"],
+    responses: success(200, "{ items, total, limit, offset }"),
+  }), requireScope("read"), valid("query", PageQuery), async (c) => {
     const q = c.req.valid("query");
     const { items, total } = await listDataProducts(c.get("services").db, c.get("caller").organizationId, q.limit, q.offset);
     return c.json({ items: items.map(presentDataProduct), total, limit: q.limit, offset: q.offset });
   })
-  .get("/data-products/:id", describeRoute({ summary: "Get a data product", tags: ["data-products"], responses: success(200, "The data product") }), requireScope("read"), valid("param", IdParam), async (c) => {
+  .get("/data-products/:id", describeRoute({
+    summary: "Get a data product",
+    tags: ["data-products"],
+    responses: success(200, "The data product"),
+  }), requireScope("read"), valid("param", IdParam), async (c) => {
     return c.json(presentDataProduct(await ownProduct(c.get("services"), c.get("caller"), c.req.valid("param").id)));
   })
   .delete("/data-products/:id", archiveRoute, requireScope("write"), valid("param", IdParam), async (c) => {
@@ -145,7 +163,11 @@ export const dataProductRoutes = new Hono<AppEnv>()
     }
     return csvResponse(c, exportCsv(recordsShape(services.db, pipeline.id, generation, config)), product.name);
   })
-  .post("/data-products/:id/share-tokens", describeRoute({ summary: "Create a share token (shown once)", tags: ["share-tokens"], responses: success(201, "The token, shown this once, and its public CSV URL") }), requireScope("write"), valid("param", IdParam), valid("json", ShareTokenBody), async (c) => {
+  .post("/data-products/:id/share-tokens", describeRoute({
+    summary: "Create a share token (shown once)",
+    tags: ["share-tokens"],
+    responses: success(201, "The token, shown this once, and its public CSV URL"),
+  }), requireScope("write"), valid("param", IdParam), valid("json", ShareTokenBody), async (c) => {
     const services = c.get("services");
     const product = await ownProduct(services, c.get("caller"), c.req.valid("param").id);
     if (product.status !== "active") throw badRequest("the data product is archived");
@@ -154,12 +176,20 @@ export const dataProductRoutes = new Hono<AppEnv>()
     const { secret, row } = await mintShareToken(services.db, product.organization_id, product.id, expiresAt);
     return c.json({ ...row, token: secret, url: `${services.config.publicUrl}/share/${secret}.csv` }, 201);
   })
-  .get("/data-products/:id/share-tokens", describeRoute({ summary: "List share tokens", tags: ["share-tokens"], responses: success(200, "{ items }: the product's tokens, without secrets") }), requireScope("read"), valid("param", IdParam), async (c) => {
+  .get("/data-products/:id/share-tokens", describeRoute({
+    summary: "List share tokens",
+    tags: ["share-tokens"],
+    responses: success(200, "{ items }: the product's tokens, without secrets"),
+  }), requireScope("read"), valid("param", IdParam), async (c) => {
     const services = c.get("services");
     const product = await ownProduct(services, c.get("caller"), c.req.valid("param").id);
     return c.json({ items: await listShareTokens(services.db, product.id) });
   })
-  .delete("/data-products/:id/share-tokens/:token", describeRoute({ summary: "Revoke a share token", tags: ["share-tokens"], responses: success(200, "The revoked token") }), requireScope("write"), valid("param", TokenParam), async (c) => {
+  .delete("/data-products/:id/share-tokens/:token", describeRoute({
+    summary: "Revoke a share token",
+    tags: ["share-tokens"],
+    responses: success(200, "The revoked token"),
+  }), requireScope("write"), valid("param", TokenParam), async (c) => {
     const services = c.get("services");
     const { id, token } = c.req.valid("param");
     const product = await ownProduct(services, c.get("caller"), id);

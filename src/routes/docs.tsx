@@ -26,13 +26,25 @@ const OperationView: FC<Entry> = ({ method, path, op }) => (
     {op.parameters && op.parameters.length > 0 && (
       <table>
         <thead><tr><th scope="col">parameter</th><th scope="col">in</th><th scope="col">required</th><th scope="col">schema</th></tr></thead>
-        <tbody>{op.parameters.map((p) => <tr><td><code>{p.name}</code></td><td>{p.in}</td><td>{p.required ? "yes" : "no"}</td><td>{schemaText(p.schema)}</td></tr>)}</tbody>
+        <tbody>{op.parameters.map((p) => (
+          <tr>
+            <td><code>{p.name}</code></td>
+            <td>{p.in}</td>
+            <td>{p.required ? "yes" : "no"}</td>
+            <td>{schemaText(p.schema)}</td>
+          </tr>
+        ))}</tbody>
       </table>
     )}
     {Object.entries(op.requestBody?.content ?? {}).map(([media, { schema }]) => (
       <details><summary>request body: {media}</summary><pre>{JSON.stringify(schema, null, 2)}</pre></details>
     ))}
-    <dl>{Object.entries(op.responses ?? {}).map(([status, r]) => <><dt>{status}</dt><dd>{r.description} {r.content && <small>({Object.keys(r.content).join(", ")})</small>}</dd></>)}</dl>
+    <dl>{Object.entries(op.responses ?? {}).map(([status, r]) => (
+      <>
+        <dt>{status}</dt>
+        <dd>{r.description} {r.content && <small>({Object.keys(r.content).join(", ")})</small>}</dd>
+      </>
+    ))}</dl>
   </section>
 );
 
@@ -46,11 +58,19 @@ const Reference: FC<{ doc: Doc }> = ({ doc }) => {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{doc.info.title} reference</title>
-        <style>{"body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:left}pre{background:#f6f6f6;padding:.5rem;overflow:auto}dt{font-weight:600;float:left;width:3.5rem}dd{margin-left:3.5rem}section{border-top:1px solid #ddd}"}</style>
+        <style>{
+          "body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
+          + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:left}"
+          + "pre{background:#f6f6f6;padding:.5rem;overflow:auto}dt{font-weight:600;float:left;width:3.5rem}"
+          + "dd{margin-left:3.5rem}section{border-top:1px solid #ddd}"
+        }</style>
       </head>
       <body>
         <h1>{doc.info.title} {doc.info.version}</h1>
-        <p>{doc.info.description} Machine-readable: <a href="/openapi.json">/openapi.json</a>. Errors share one envelope, <code>{'{"error":{"code","message","details"?}}'}</code>; rate-limited responses carry <code>RateLimit-Limit</code>, <code>RateLimit-Remaining</code>, <code>RateLimit-Reset</code>, and a 429 <code>Retry-After</code>.</p>
+        <p>{doc.info.description} Machine-readable: <a href="/openapi.json">/openapi.json</a>. Errors share one
+          envelope, <code>{'{"error":{"code","message","details"?}}'}</code>; rate-limited responses
+          carry <code>RateLimit-Limit</code>, <code>RateLimit-Remaining</code>, <code>RateLimit-Reset</code>, and a
+          429 <code>Retry-After</code>.</p>
         <nav><ul>{tags.map((tag) => <li><a href={`#tag-${tag}`}>{tag}</a></li>)}</ul></nav>
         <main>
           {tags.map((tag) => (

@@ -9,7 +9,13 @@ import type { AppEnv } from "../http/env";
 export const healthRoutes = new Hono<AppEnv>().get("/healthz", describeRoute({
   summary: "Health: database reachability and version",
   tags: ["public"],
-  responses: { ...success(200, "{ status: ok, db: ok, version }"), 503: { description: "{ status: degraded, db: unreachable, version }", content: { "application/json": { schema: { type: "object" } } } } },
+  responses: {
+    ...success(200, "{ status: ok, db: ok, version }"),
+    503: {
+      description: "{ status: degraded, db: unreachable, version }",
+      content: { "application/json": { schema: { type: "object" } } },
+    },
+  },
 }), async (c) => {
   const { db, logger } = c.get("services");
   const dbOk = await sql`select 1`.execute(db).then(() => true, (error: unknown) => {

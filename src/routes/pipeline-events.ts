@@ -24,7 +24,11 @@ const EventsQuery = v.object({
  */
 export const pipelineEventRoutes = new Hono<AppEnv>().get(
   "/pipelines/:id/events",
-  describeRoute({ summary: "Stream state changes as Server-Sent Events", tags: ["pipelines"], responses: success(200, "One event per state change; resumes after Last-Event-ID", "text/event-stream") }),
+  describeRoute({
+    summary: "Stream state changes as Server-Sent Events",
+    tags: ["pipelines"],
+    responses: success(200, "One event per state change; resumes after Last-Event-ID", "text/event-stream"),
+  }),
   requireScope("read"),
   valid("param", IdParam),
   valid("query", EventsQuery),

@@ -29,18 +29,30 @@ const DecisionBody = v.strictObject({
 
 /** Review: parked cells waiting for a person, and the decision log that outlives reruns. */
 export const reviewRoutes = new Hono<AppEnv>()
-  .get("/data-products/:id/reviews", describeRoute({ summary: "List review items of a data product", tags: ["reviews"], responses: success(200, "{ items, limit, offset }") }), requireScope("read"), valid("param", IdParam), valid("query", ReviewQuery), async (c) => {
+  .get("/data-products/:id/reviews", describeRoute({
+    summary: "List review items of a data product",
+    tags: ["reviews"],
+    responses: success(200, "{ items, limit, offset }"),
+  }), requireScope("read"), valid("param", IdParam), valid("query", ReviewQuery), async (c) => {
     const { db } = c.get("services");
     const product = await findDataProduct(db, c.get("caller").organizationId, c.req.valid("param").id);
     if (!product) throw notFound("data product");
     const q = c.req.valid("query");
     return c.json({ items: await listReviewItems(db, product.pipeline_id, q.status, q.limit, q.offset), limit: q.limit, offset: q.offset });
   })
-  .post("/reviews/:item_id/decision", describeRoute({ summary: "Approve, override or reject a parked cell", tags: ["reviews"], responses: success(201, "The decision, added to the decision log") }), requireScope("write"), valid("param", ItemParam), valid("json", DecisionBody), async (c) => {
+  .post("/reviews/:item_id/decision", describeRoute({
+    summary: "Approve, override or reject a parked cell",
+    tags: ["reviews"],
+    responses: success(201, "The decision, added to the decision log"),
+  }), requireScope("write"), valid("param", ItemParam), valid("json", DecisionBody), async (c) => {
     const decision = await decideReview(c.get("services"), c.get("caller"), c.req.valid("param").item_id, c.req.valid("json"));
     return c.json(decision, 201);
   })
-  .get("/pipelines/:id/review-decisions", describeRoute({ summary: "The run’s decision log", tags: ["reviews"], responses: success(200, "{ items, next_after }") }), requireScope("read"), valid("param", IdParam), valid("query", DecisionsQuery), async (c) => {
+  .get("/pipelines/:id/review-decisions", describeRoute({
+    summary: "The run’s decision log",
+    tags: ["reviews"],
+    responses: success(200, "{ items, next_after }"),
+  }), requireScope("read"), valid("param", IdParam), valid("query", DecisionsQuery), async (c) => {
     const services = c.get("services");
     const pipeline = await ownPipeline(services, c.get("caller"), c.req.valid("param").id);
     const q = c.req.valid("query");

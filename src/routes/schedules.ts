@@ -35,7 +35,12 @@ const CreateScheduleBody = v.strictObject({
     v.description("5 fields: minute hour day-of-month month day-of-week; `*`, lists, ranges, steps, `jan`…`dec`, `sun`…`sat`"),
   ),
   from_phase: v.pipe(v.picklist(PHASE_TYPES), v.description("rerun from the first phase of this type, as `POST /v1/pipelines/{id}/rerun`")),
-  timezone: v.optional(v.pipe(v.string(), v.maxLength(64), v.check(isValidTimezone, "must be an IANA timezone such as Europe/Berlin"), v.description("IANA timezone the cron is read in")), "UTC"),
+  timezone: v.optional(v.pipe(
+    v.string(),
+    v.maxLength(64),
+    v.check(isValidTimezone, "must be an IANA timezone such as Europe/Berlin"),
+    v.description("IANA timezone the cron is read in"),
+  ), "UTC"),
 });
 
 
@@ -60,7 +65,11 @@ const ScheduleWithTicks = v.object({ ...Schedule.entries, ticks: v.pipe(v.array(
 const ScheduleList = v.object({ items: v.array(Schedule), total: v.number(), limit: v.number(), offset: v.number() });
 
 export const scheduleRoutes = new Hono<AppEnv>()
-  .post("/schedules", describeRoute({ summary: "Schedule reruns of a pipeline by cron", tags: ["schedules"], responses: success(201, "The schedule, with its first next_run_at", Schedule) }), requireScope("write"), valid("json", CreateScheduleBody), async (c) => {
+  .post("/schedules", describeRoute({
+    summary: "Schedule reruns of a pipeline by cron",
+    tags: ["schedules"],
+    responses: success(201, "The schedule, with its first next_run_at", Schedule),
+  }), requireScope("write"), valid("json", CreateScheduleBody), async (c) => {
     const body = c.req.valid("json");
     const services = c.get("services");
     const caller = c.get("caller");
@@ -76,18 +85,30 @@ export const scheduleRoutes = new Hono<AppEnv>()
     });
     return c.json(row, 201);
   })
-  .get("/schedules", describeRoute({ summary: "List schedules", tags: ["schedules"], responses: success(200, "The organization's schedules, newest first", ScheduleList) }), requireScope("read"), valid("query", PageQuery), async (c) => {
+  .get("/schedules", describeRoute({
+    summary: "List schedules",
+    tags: ["schedules"],
+    responses: success(200, "The organization's schedules, newest first", ScheduleList),
+  }), requireScope("read"), valid("query", PageQuery), async (c) => {
     const q = c.req.valid("query");
     const { items, total } = await listSchedules(c.get("services").db, c.get("caller").organizationId, q.limit, q.offset);
     return c.json({ items, total, limit: q.limit, offset: q.offset });
   })
-  .get("/schedules/:id", describeRoute({ summary: "Get a schedule with its recent ticks", tags: ["schedules"], responses: success(200, "The schedule and its last ticks", ScheduleWithTicks) }), requireScope("read"), valid("param", IdParam), async (c) => {
+  .get("/schedules/:id", describeRoute({
+    summary: "Get a schedule with its recent ticks",
+    tags: ["schedules"],
+    responses: success(200, "The schedule and its last ticks", ScheduleWithTicks),
+  }), requireScope("read"), valid("param", IdParam), async (c) => {
     const { db } = c.get("services");
     const schedule = await findSchedule(db, c.get("caller").organizationId, c.req.valid("param").id);
     if (!schedule) throw notFound("schedule");
     return c.json({ ...schedule, ticks: await listTicks(db, schedule.id) });
   })
-  .delete("/schedules/:id", describeRoute({ summary: "Delete a schedule; its ticks stay as history", tags: ["schedules"], responses: success(204, "Deleted: it fires no more") }), requireScope("write"), valid("param", IdParam), async (c) => {
+  .delete("/schedules/:id", describeRoute({
+    summary: "Delete a schedule; its ticks stay as history",
+    tags: ["schedules"],
+    responses: success(204, "Deleted: it fires no more"),
+  }), requireScope("write"), valid("param", IdParam), async (c) => {
     const deleted = await deleteSchedule(c.get("services").db, c.get("caller").organizationId, c.req.valid("param").id);
     if (!deleted) throw notFound("schedule");
     return c.body(null, 204);

@@ -1,7 +1,10 @@
 import { Hono, type Context } from "hono";
 import { describeRoute } from "hono-openapi";
 import * as v from "valibot";
-import { findTemplate, insertTemplate, listTemplates, listTemplateVersions, findTemplateVersion, updateTemplateDraft, type TemplateRow } from "../db/queries/templates";
+import {
+  findTemplate, insertTemplate, listTemplates, listTemplateVersions, findTemplateVersion, updateTemplateDraft,
+  type TemplateRow,
+} from "../db/queries/templates";
 import { badRequest, notFound } from "../errors";
 import { requireScope } from "../http/auth";
 import type { AppEnv } from "../http/env";
@@ -32,7 +35,10 @@ const ListQuery = v.object({
   published: v.optional(v.pipe(v.picklist(["true", "false"]), v.transform((s) => s === "true"))),
   ...PageQuery.entries,
 });
-const VersionParam = v.object({ id: v.pipe(v.string(), v.uuid("must be a UUID")), n: v.pipe(v.string(), v.regex(/^[1-9]\d{0,5}$/, "must be a version number"), v.transform(Number)) });
+const VersionParam = v.object({
+  id: v.pipe(v.string(), v.uuid("must be a UUID")),
+  n: v.pipe(v.string(), v.regex(/^[1-9]\d{0,5}$/, "must be a version number"), v.transform(Number)),
+});
 
 /** A template run: the pipeline body without the definition, plus a single `file_url` shorthand. */
 const TemplateRunBody = v.strictObject({
@@ -42,7 +48,9 @@ const TemplateRunBody = v.strictObject({
 });
 
 const fieldSummary = (definition: unknown) =>
-  ((definition as DefinitionInput | null)?.fields ?? []).map((f) => ({ name: f.name, type: f.type, required: f.required ?? false, description: f.description ?? null }));
+  ((definition as DefinitionInput | null)?.fields ?? []).map((f) => ({
+    name: f.name, type: f.type, required: f.required ?? false, description: f.description ?? null,
+  }));
 
 const presentTemplate = (row: TemplateRow) => {
   const draft = row.draft as TemplateDefinition;
@@ -67,7 +75,11 @@ async function runTemplate(c: Context<AppEnv>, body: v.InferOutput<typeof Templa
 }
 
 export const templateRoutes = new Hono<AppEnv>()
-  .post("/templates", describeRoute({ summary: "Create a template (a draft)", tags: ["templates"], responses: success(201, "The template with its draft") }), requireScope("write"), valid("json", CreateTemplateBody), async (c) => {
+  .post("/templates", describeRoute({
+    summary: "Create a template (a draft)",
+    tags: ["templates"],
+    responses: success(201, "The template with its draft"),
+  }), requireScope("write"), valid("json", CreateTemplateBody), async (c) => {
     const body = c.req.valid("json");
     compileDefinition({ fields: body.fields, phases: body.phases });
     checkContextReferences(body);
@@ -77,7 +89,11 @@ export const templateRoutes = new Hono<AppEnv>()
     });
     return c.json(presentTemplate(row), 201);
   })
-  .get("/templates", describeRoute({ summary: "List templates; published=true lists published ones with their fields", tags: ["templates"], responses: success(200, "{ items, total, limit, offset }") }), requireScope("read"), valid("query", ListQuery), async (c) => {
+  .get("/templates", describeRoute({
+    summary: "List templates; published=true lists published ones with their fields",
+    tags: ["templates"],
+    responses: success(200, "{ items, total, limit, offset }"),
+  }), requireScope("read"), valid("query", ListQuery), async (c) => {
     const q = c.req.valid("query");
     const { items, total } = await listTemplates(c.get("services").db, c.get("caller").organizationId, q);
     return c.json({
@@ -87,11 +103,19 @@ export const templateRoutes = new Hono<AppEnv>()
       total, limit: q.limit, offset: q.offset,
     });
   })
-  .get("/templates/:id", describeRoute({ summary: "Get a template: its draft and published versions", tags: ["templates"], responses: success(200, "The template and its versions") }), requireScope("read"), valid("param", IdParam), async (c) => {
+  .get("/templates/:id", describeRoute({
+    summary: "Get a template: its draft and published versions",
+    tags: ["templates"],
+    responses: success(200, "The template and its versions"),
+  }), requireScope("read"), valid("param", IdParam), async (c) => {
     const row = await ownTemplate(c, c.req.valid("param").id);
     return c.json({ ...presentTemplate(row), versions: await listTemplateVersions(c.get("services").db, row.id) });
   })
-  .patch("/templates/:id", describeRoute({ summary: "Edit a template's draft", tags: ["templates"], responses: success(200, "The template with its edited draft") }), requireScope("write"), valid("param", IdParam), valid("json", PatchTemplateBody), async (c) => {
+  .patch("/templates/:id", describeRoute({
+    summary: "Edit a template's draft",
+    tags: ["templates"],
+    responses: success(200, "The template with its edited draft"),
+  }), requireScope("write"), valid("param", IdParam), valid("json", PatchTemplateBody), async (c) => {
     const row = await ownTemplate(c, c.req.valid("param").id);
     const body = c.req.valid("json");
     const draft = row.draft as TemplateDefinition;
@@ -104,11 +128,19 @@ export const templateRoutes = new Hono<AppEnv>()
     });
     return c.json(presentTemplate(updated!));
   })
-  .post("/templates/:id/publish", describeRoute({ summary: "Freeze the draft as the next immutable version", tags: ["templates"], responses: success(201, "The new version") }), requireScope("write"), valid("param", IdParam), async (c) => {
+  .post("/templates/:id/publish", describeRoute({
+    summary: "Freeze the draft as the next immutable version",
+    tags: ["templates"],
+    responses: success(201, "The new version"),
+  }), requireScope("write"), valid("param", IdParam), async (c) => {
     const caller = c.get("caller");
     return c.json(await publishTemplate(c.get("services"), caller.organizationId, c.req.valid("param").id, caller.keyId), 201);
   })
-  .get("/templates/:id/versions/:n", describeRoute({ summary: "Get one published version", tags: ["templates"], responses: success(200, "The version's definition") }), requireScope("read"), valid("param", VersionParam), async (c) => {
+  .get("/templates/:id/versions/:n", describeRoute({
+    summary: "Get one published version",
+    tags: ["templates"],
+    responses: success(200, "The version's definition"),
+  }), requireScope("read"), valid("param", VersionParam), async (c) => {
     const { id, n } = c.req.valid("param");
     const version = await findTemplateVersion(c.get("services").db, c.get("caller").organizationId, id, n);
     if (!version) throw notFound("template version");
@@ -116,5 +148,10 @@ export const templateRoutes = new Hono<AppEnv>()
     const { fields, phases, context_vars = [] } = definition as TemplateDefinition;
     return c.json({ ...rest, fields, phases, context_vars });
   })
-  .post("/templates/:id/run", describeRoute({ summary: "Run a template version over documents (202); JSON or multipart", tags: ["templates"], requestBody: multipartForm, responses: success(202, "The run, queued, with seed 004's fields", RunSchema) }), requireScope("write"), valid("param", IdParam),
+  .post("/templates/:id/run", describeRoute({
+    summary: "Run a template version over documents (202); JSON or multipart",
+    tags: ["templates"],
+    requestBody: multipartForm,
+    responses: success(202, "The run, queued, with seed 004's fields", RunSchema),
+  }), requireScope("write"), valid("param", IdParam),
     multipartBody(TemplateRunBody, runTemplate), valid("json", TemplateRunBody), (c) => runTemplate(c, c.req.valid("json")));

@@ -14,16 +14,28 @@ import { ownPipeline } from "./pipelines";
  * secret must be usable for signing, so unlike API keys it is stored as is; rotating replaces it.
  */
 export const webhookRoutes = new Hono<AppEnv>()
-  .get("/webhook-secret", describeRoute({ summary: "The organization's webhook signing secret (created on first read)", tags: ["webhooks"], responses: success(200, "{ secret }") }), requireScope("admin"), async (c) => {
+  .get("/webhook-secret", describeRoute({
+    summary: "The organization's webhook signing secret (created on first read)",
+    tags: ["webhooks"],
+    responses: success(200, "{ secret }"),
+  }), requireScope("admin"), async (c) => {
     const secret = await ensureWebhookSecret(c.get("services").db, c.get("caller").organizationId, newWebhookSecret());
     return c.json({ secret });
   })
-  .post("/webhook-secret/rotate", describeRoute({ summary: "Replace the webhook signing secret", tags: ["webhooks"], responses: success(200, "{ secret }: the new one; the old one stops signing") }), requireScope("admin"), async (c) => {
+  .post("/webhook-secret/rotate", describeRoute({
+    summary: "Replace the webhook signing secret",
+    tags: ["webhooks"],
+    responses: success(200, "{ secret }: the new one; the old one stops signing"),
+  }), requireScope("admin"), async (c) => {
     const secret = newWebhookSecret();
     await setWebhookSecret(c.get("services").db, c.get("caller").organizationId, secret);
     return c.json({ secret });
   })
-  .get("/pipelines/:id/webhook-deliveries", describeRoute({ summary: "The run's webhook delivery attempts", tags: ["webhooks"], responses: success(200, "{ webhook_url, items }") }), requireScope("read"), valid("param", IdParam), async (c) => {
+  .get("/pipelines/:id/webhook-deliveries", describeRoute({
+    summary: "The run's webhook delivery attempts",
+    tags: ["webhooks"],
+    responses: success(200, "{ webhook_url, items }"),
+  }), requireScope("read"), valid("param", IdParam), async (c) => {
     const services = c.get("services");
     const pipeline = await ownPipeline(services, c.get("caller"), c.req.valid("param").id);
     return c.json({ webhook_url: pipeline.webhook_url, items: await listWebhookDeliveries(services.db, pipeline.id) });

@@ -84,7 +84,10 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function wallClock(instant: number, timezone: string): Wall {
   let f = formatters.get(timezone);
   if (!f) {
-    f = new Intl.DateTimeFormat("en-US", { timeZone: timezone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric" });
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone: timezone, hourCycle: "h23",
+      year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric",
+    });
     formatters.set(timezone, f);
   }
   const p = Object.fromEntries(f.formatToParts(instant).map((x) => [x.type, Number(x.value)]));

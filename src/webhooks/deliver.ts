@@ -71,7 +71,12 @@ export async function deliverWebhook(services: Services, m: WebhookMessage, atte
   const id = eventId(message);
   const timestamp = Math.floor(services.clock.now().getTime() / 1000);
   const body = JSON.stringify({ type: message.event, data, timestamp: new Date(timestamp * 1000).toISOString() });
-  const headers = { "content-type": "application/json", "webhook-id": id, "webhook-timestamp": String(timestamp), "webhook-signature": await signWebhook(secret, id, timestamp, body) };
+  const headers = {
+    "content-type": "application/json",
+    "webhook-id": id,
+    "webhook-timestamp": String(timestamp),
+    "webhook-signature": await signWebhook(secret, id, timestamp, body),
+  };
   let status: number | null = null;
   let error: string | null = null;
   let permanent = false;
@@ -83,7 +88,10 @@ export async function deliverWebhook(services: Services, m: WebhookMessage, atte
     error = e instanceof Error ? e.message : String(e);
   }
   const record = (outcome: "delivered" | "retrying" | "failed") =>
-    recordWebhookAttempt(services.db, { pipelineId: target.id, generation: target.generation, event: message.event, attempt, url: target.webhook_url!, statusCode: status, outcome, error });
+    recordWebhookAttempt(services.db, {
+      pipelineId: target.id, generation: target.generation, event: message.event, attempt, url: target.webhook_url!,
+      statusCode: status, outcome, error,
+    });
   if (!error) return await record("delivered"), { effect: "delivered" };
   if (!permanent && attempt < services.config.queueMaxRetries) return await record("retrying"), { effect: "retry", reason: error };
   await record("failed");

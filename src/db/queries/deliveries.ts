@@ -228,7 +228,10 @@ export async function commitPhase(db: Db, c: PhaseCommit): Promise<CommitResult>
 /** A failed attempt that will be retried leaves a trace, and its start is no crash: it is taken back. */
 export async function recordRetry(
   db: Db,
-  r: { pipelineId: string; executionId: string | null; documentId: string; phaseIndex: number; phaseType: string; generation: number; attempt: number; startedAt: Date; finishedAt: Date; error: unknown },
+  r: {
+    pipelineId: string; executionId: string | null; documentId: string; phaseIndex: number; phaseType: string;
+    generation: number; attempt: number; startedAt: Date; finishedAt: Date; error: unknown;
+  },
 ): Promise<void> {
   const durationMs = Math.max(0, r.finishedAt.getTime() - r.startedAt.getTime());
   await sql`

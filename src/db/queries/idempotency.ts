@@ -20,10 +20,16 @@ export async function reserveIdempotencyKey(db: Db, organizationId: string, key:
     .insertInto("idempotency_keys")
     .values({ organization_id: organizationId, key, request_hash: requestHash, expires_at: expires })
     .onConflict((oc) =>
-      oc.columns(["organization_id", "key"]).doUpdateSet({ request_hash: requestHash, created_at: sql`now()`, expires_at: expires, response_status: null, response_body: null })
+      oc.columns(["organization_id", "key"]).doUpdateSet({
+        request_hash: requestHash, created_at: sql`now()`, expires_at: expires,
+        response_status: null, response_body: null,
+      })
         .where((eb) => eb.or([
           eb("idempotency_keys.expires_at", "<", sql<Date>`now()`),
-          eb.and([eb("idempotency_keys.response_status", "is", null), eb("idempotency_keys.created_at", "<", sql<Date>`now() - make_interval(secs => ${LEASE_SECONDS})`)]),
+          eb.and([
+            eb("idempotency_keys.response_status", "is", null),
+            eb("idempotency_keys.created_at", "<", sql<Date>`now() - make_interval(secs => ${LEASE_SECONDS})`),
+          ]),
         ])))
     .returning("key")
     .executeTakeFirst();

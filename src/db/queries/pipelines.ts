@@ -116,7 +116,9 @@ export async function listChildren(db: Db, organizationId: string, rootId: strin
 }
 
 export async function listEvents(db: Db, pipelineId: string, afterId: number, limit = 500) {
-  return db.selectFrom("pipeline_events").selectAll().where("pipeline_id", "=", pipelineId).where("id", ">", String(afterId)).orderBy("id").limit(limit).execute();
+  return db.selectFrom("pipeline_events").selectAll()
+    .where("pipeline_id", "=", pipelineId).where("id", ">", String(afterId))
+    .orderBy("id").limit(limit).execute();
 }
 
 export async function listRecordDocuments(db: Db, pipelineId: string) {

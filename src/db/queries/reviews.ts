@@ -10,7 +10,8 @@ export async function listReviewItems(db: Db, pipelineId: string, status: "open"
   if (status) query = query.where("r.status", "=", status);
   return query
     .select([
-      "r.id", "r.document_id", "d.external_id", "d.filename", "r.field", "r.item_index", "r.item_column as column", "r.gate", "r.phase_index", "r.reason", "r.candidate",
+      "r.id", "r.document_id", "d.external_id", "d.filename", "r.field", "r.item_index", "r.item_column as column",
+      "r.gate", "r.phase_index", "r.reason", "r.candidate",
       "r.status", "r.created_at", "r.decided_at", "x.decision", "x.value as decided_value", "x.comment", "x.decided_by",
     ])
     .orderBy("r.created_at")

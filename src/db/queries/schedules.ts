@@ -3,7 +3,10 @@ import type { Db, TickOutcome } from "../types";
 
 const COLUMNS = ["id", "pipeline_id", "cron", "timezone", "from_phase", "next_run_at", "created_at"] as const;
 
-export async function insertSchedule(db: Db, s: { organizationId: string; pipelineId: string; cron: string; timezone: string; fromPhase: string; nextRunAt: Date | null; createdBy: string }) {
+export async function insertSchedule(db: Db, s: {
+  organizationId: string; pipelineId: string; cron: string; timezone: string;
+  fromPhase: string; nextRunAt: Date | null; createdBy: string;
+}) {
   return db.insertInto("schedules").values({
     organization_id: s.organizationId, pipeline_id: s.pipelineId, cron: s.cron, timezone: s.timezone,
     from_phase: s.fromPhase, next_run_at: s.nextRunAt, created_by: s.createdBy,

@@ -38,7 +38,10 @@ export async function lockTemplate(trx: Transaction<Database>, organizationId: s
     .where("id", "=", id).where("organization_id", "=", organizationId).forUpdate().executeTakeFirst();
 }
 
-export async function insertTemplateVersion(trx: Transaction<Database>, v: { templateId: string; version: number; name: string; description: string | null; definition: unknown; compiled: unknown; publishedBy: string }) {
+export async function insertTemplateVersion(trx: Transaction<Database>, v: {
+  templateId: string; version: number; name: string; description: string | null;
+  definition: unknown; compiled: unknown; publishedBy: string;
+}) {
   await trx.updateTable("templates").set({ latest_version: v.version, updated_at: new Date() }).where("id", "=", v.templateId).execute();
   return trx.insertInto("template_versions").values({
     template_id: v.templateId, version: v.version, name: v.name, description: v.description,

@@ -21,9 +21,13 @@ export async function webhookTarget(db: Db, pipelineId: string) {
     .where("p.id", "=", pipelineId).executeTakeFirst();
 }
 
-export async function recordWebhookAttempt(db: Db, a: { pipelineId: string; generation: number; event: string; attempt: number; url: string; statusCode: number | null; outcome: "delivered" | "retrying" | "failed"; error: string | null }) {
+export async function recordWebhookAttempt(db: Db, a: {
+  pipelineId: string; generation: number; event: string; attempt: number; url: string;
+  statusCode: number | null; outcome: "delivered" | "retrying" | "failed"; error: string | null;
+}) {
   await db.insertInto("webhook_deliveries").values({
-    pipeline_id: a.pipelineId, generation: a.generation, event: a.event, attempt: a.attempt, url: a.url, status_code: a.statusCode, outcome: a.outcome, error: a.error,
+    pipeline_id: a.pipelineId, generation: a.generation, event: a.event, attempt: a.attempt, url: a.url,
+    status_code: a.statusCode, outcome: a.outcome, error: a.error,
   }).execute();
 }
 
@@ -41,7 +45,8 @@ export async function findLostWebhooks(db: Db, q: { olderThanSeconds: number; lo
     .where("p.webhook_url", "is not", null)
     .where("p.finished_at", "<", sql<Date>`now() - make_interval(secs => ${q.olderThanSeconds})`)
     .where("p.finished_at", ">", sql<Date>`now() - make_interval(secs => ${q.lookbackSeconds})`)
-    .where((eb) => eb.not(eb.exists(eb.selectFrom("webhook_deliveries as w").select("w.id").whereRef("w.pipeline_id", "=", "p.id").whereRef("w.generation", "=", "p.generation")
+    .where((eb) => eb.not(eb.exists(eb.selectFrom("webhook_deliveries as w").select("w.id")
+      .whereRef("w.pipeline_id", "=", "p.id").whereRef("w.generation", "=", "p.generation")
       .where("w.event", "=", "pipeline.finished"))))
     .orderBy("p.finished_at").limit(q.limit).execute();
 }

@@ -10,7 +10,8 @@ export type DecimalMode = "auto" | "." | ",";
 const DIGITS = String.raw`(?:\d{1,3}(?:[.,'’\u00a0\u202f ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?|[.,]\d+)`;
 const CUR = CURRENCY_MARKER;
 // A trailing minus is an accounting negative ("12.50-"); one followed by a digit is a range or a date ("4-5").
-export const NUMBER_TOKEN = String.raw`(?:\(\s*${CUR}?\s*${DIGITS}\s*${CUR}?\s*\)(?:\s*${CUR})?|[-−+]?\s*${CUR}?\s*[-−]?${DIGITS}(?:[-−](?!\d))?(?:\s*${CUR})?)`;
+export const NUMBER_TOKEN = String.raw`(?:\(\s*${CUR}?\s*${DIGITS}\s*${CUR}?\s*\)(?:\s*${CUR})?`
+  + String.raw`|[-−+]?\s*${CUR}?\s*[-−]?${DIGITS}(?:[-−](?!\d))?(?:\s*${CUR})?)`;
 
 const GROUPED = /^\d{1,3}([.,'’\s])\d{3}(?:\1\d{3})*$/;
 

@@ -37,7 +37,12 @@ export function decodeText(bytes: Uint8Array, mimeType?: string | null): string 
 function keptPages(pageCount: number, options: ParseOptions): number[] {
   const pages = selectPages(options.pageRange, pageCount);
   const plural = pageCount === 1 ? "page" : "pages";
-  if (pages.length === 0) throw new PermanentPhaseError("page_range_empty", `page_range selects none of the document's ${pageCount} ${plural} (pages are zero-based)`);
+  if (pages.length === 0) {
+    throw new PermanentPhaseError(
+      "page_range_empty",
+      `page_range selects none of the document's ${pageCount} ${plural} (pages are zero-based)`,
+    );
+  }
   if (pages.length > options.maxPages) {
     throw new PermanentPhaseError("too_many_pages", `${pages.length} of ${pageCount} ${plural} selected; the limit is ${options.maxPages} (use page_range)`);
   }

@@ -68,7 +68,14 @@ export async function checkRule(rule: Rule, cell: Cell, values: Record<string, u
   if (rule.rule === "row_count") return rowCount(rule, Array.isArray(values[rule.field]) ? (values[rule.field] as unknown[]).length : 0);
   const present = rule.field in values && values[rule.field] !== null && values[rule.field] !== "";
   const value = values[rule.field];
-  if (rule.rule === "required") return present ? { passed: true } : { passed: false, message: `${rule.field} is required but ${cell.status === "no_result" ? "was not found" : `is ${cell.status}`}` };
+  if (rule.rule === "required") {
+    return present
+      ? { passed: true }
+      : {
+        passed: false,
+        message: `${rule.field} is required but ${cell.status === "no_result" ? "was not found" : `is ${cell.status}`}`,
+      };
+  }
   if (!present) return null;
   switch (rule.rule) {
     case "pattern": {

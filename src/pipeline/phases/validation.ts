@@ -40,7 +40,12 @@ function settleCell(cell: Cell, verdicts: Verdict[], decisions: Decision[]): Cel
   const undecided = [...failing].filter((gate) => !decisions.some((d) => d.gate === gate));
   if (undecided.length > 0) {
     const messages = verdicts.filter((v) => !v.passed && undecided.includes(v.gate)).map((v) => `${v.gate}/${v.rule}: ${v.message}`);
-    return { ...withVerdicts, status: "needs_review", resolved_by: null, reason: reason("gate_failed", `held by gate ${undecided.join(", ")}`, messages.join("; ")) };
+    return {
+      ...withVerdicts,
+      status: "needs_review",
+      resolved_by: null,
+      reason: reason("gate_failed", `held by gate ${undecided.join(", ")}`, messages.join("; ")),
+    };
   }
   if (applicable.length === 0) return withVerdicts;
   const strongest = applicable.reduce((a, b) => (RANK[b.decision] > RANK[a.decision] ? b : a));
@@ -83,7 +88,14 @@ export async function runValidation(ctx: PhaseContext): Promise<Cells> {
     for (const rule of gate.rules) {
       for (const { key, outcome } of await judge(rule, values, ctx)) {
         if (!outcome) continue;
-        const verdict: Verdict = { gate: gate.id, rule: rule.rule, mode: gate.mode, passed: outcome.passed, phase_index: ctx.phaseIndex, ...(outcome.message ? { message: outcome.message } : {}) };
+        const verdict: Verdict = {
+          gate: gate.id,
+          rule: rule.rule,
+          mode: gate.mode,
+          passed: outcome.passed,
+          phase_index: ctx.phaseIndex,
+          ...(outcome.message ? { message: outcome.message } : {}),
+        };
         verdicts.set(key, [...(verdicts.get(key) ?? []), verdict]);
       }
     }
