@@ -250,6 +250,10 @@ describe("line items in the console and on the share page", () => {
     expect(await page.getByRole("region", { name: "Candidates" }).locator("td").first().textContent()).toContain("2,500.00");
     await shoot(page, "review-item-cell");
     await expectAccessible(page);
+    await page.setViewportSize(PHONE);
+    await expectNoSidewaysScroll(page);
+    await shoot(page, "review-item-cell-phone");
+    await page.setViewportSize(DESKTOP);
     await page.getByLabel(/Corrected value \(number\)/).fill("lots");
     await page.getByRole("button", { name: "Override" }).click();
     await expect.poll(() => page.getByRole("alert").textContent()).toMatch(/value does not fit column 'lines.amount'/);
