@@ -86,14 +86,18 @@ export const shareRoutes = new Hono<AppEnv>().get("/share/:file", describeRoute(
     return csvResponse(c, exportCsv(recordsShape(db, found.pipeline_id, found.generation, found.pipeline)), found.name);
   }
   const fields = found.pipeline.fields as unknown as TableField[];
-  const header = fields.filter((f) => f.type !== "table").map((f) => f.name);
+  // As in the CSV: every field is a column, a table field's giving its item count (its items are listed below).
+  const header = fields.map((f) => f.name);
   const rows = (await readRows(db, found.pipeline_id, found.generation, -1, PREVIEW_ROWS))
     .map((r) => ({ label: r.external_id ?? String(r.ordinal + 1), cells: r.cells as Cells }));
+  const lineItems = lineItemTables(fields, rows);
+  // Held item cells count too: the legend explains every "in review" marker on the page.
+  const shown = [...rows, ...lineItems.flatMap((t) => t.items)];
   const count = (text: string) =>
-    rows.reduce((n, r) => n + Object.values(r.cells).filter((cell) => heldLabel(cell as Cell)?.text === text).length, 0);
+    shown.reduce((n, r) => n + Object.values(r.cells).filter((cell) => heldLabel(cell as Cell)?.text === text).length, 0);
   return renderPage(c, <SharePage
     name={found.name} token={token} header={header} rows={rows} total={await countRows(db, found.pipeline_id, found.generation)}
     updatedAt={found.view.asOf} generation={found.generation} heldCount={count("in review")} rejectedCount={count("rejected")}
-    lineItems={lineItemTables(fields, rows)}
+    lineItems={lineItems}
   />);
 });

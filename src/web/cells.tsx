@@ -23,8 +23,9 @@ export function heldLabel(cell: Cell | undefined): { text: string; title: string
 
 /** One table cell of a shared row: the released value, or a marker saying why it is withheld. */
 export function CellView({ cell }: { cell: Cell | undefined }) {
+  // Numbers line up on the right, a held one's marker too; a table field shows its item count.
+  const numeric = typeof cell?.value === "number" || ["number", "integer", "table"].includes(cell?.type ?? "") ? "num" : undefined;
   const held = heldLabel(cell);
-  if (held) return <td><span class={held.rejected ? "held rejected" : "held"} title={held.title}>{held.text}</span></td>;
-  const numeric = typeof cell?.value === "number";
-  return <td class={numeric ? "num" : undefined}>{cellText(cell)}</td>;
+  if (held) return <td class={numeric}><span class={held.rejected ? "held rejected" : "held"} title={held.title}>{held.text}</span></td>;
+  return <td class={numeric}>{cellText(cell)}</td>;
 }

@@ -1,7 +1,10 @@
 import type { FC, PropsWithChildren } from "hono/jsx";
 import type { ReviewItemEvidence } from "../db/queries/review-console";
+import { ApiError } from "../errors";
 import type { CompiledPipeline } from "../pipeline/definition";
-import type { Cell, Cells, Reason, Verdict } from "../pipeline/types";
+import { itemsOf } from "../pipeline/items";
+import type { Cell, Cells, Item, Reason, Verdict } from "../pipeline/types";
+import { reviewedCell } from "../review/reviewed-cell";
 import { ASSETS } from "./assets";
 import { displayName } from "./cells";
 import { CandidateList, PageView, SourceText, type EvidenceProvenance, type ParsedEvidence } from "./evidence";
@@ -82,31 +85,53 @@ const failedVerdicts = (cell: Cell | undefined, gate: string): Verdict[] =>
 const shownValue = (value: unknown) =>
   value === null || value === undefined ? "(none)" : typeof value === "object" ? JSON.stringify(value) : String(value);
 
+/** A review item in a reviewer's words: `total`, or `lines #3 · amount` for a line item's cell (counted from 1). */
+export const itemLabel = (i: { field: string; item_index: number | null; item_column: string | null }) =>
+  i.item_index === null || i.item_column === null ? i.field : `${i.field} #${i.item_index + 1} · ${i.item_column}`;
+
+/**
+ * The cell the item stands for and the type an override must fit: the field's, or for a line item
+ * the column's (the same resolution the decision itself uses). Nothing when it no longer exists.
+ */
+function shownTarget(item: ReviewItemEvidence) {
+  const pipeline = item.config as unknown as CompiledPipeline;
+  const cells = item.cells as Cells;
+  try {
+    const target = reviewedCell(pipeline, cells, item);
+    const items = target.item ? itemsOf(cells[item.field]) : [];
+    const table = target.item ? { ...target.item, items, columns: pipeline.fields.find((f) => f.name === item.field)!.columns! } : null;
+    return { cell: target.cell as Cell | undefined, type: target.field.type, table };
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    return { cell: undefined, type: "unknown", table: null };
+  }
+}
+
 export const ReviewItemPage: FC<{
   user: ConsoleUser; item: ReviewItemEvidence; progress: { decided: number; total: number }; nextId?: string; form?: DecisionForm;
 }> = ({ user, item, progress, nextId, form }) => {
-  const pipeline = item.config as unknown as CompiledPipeline;
-  const field = pipeline.fields.find((f) => f.name === item.field);
-  const cell = (item.cells as Cells)[item.field];
+  const { cell, type, table } = shownTarget(item);
   const parsed = (item.parsed ?? {}) as ParsedEvidence;
   const provenance = cell?.meta.provenance as EvidenceProvenance | undefined;
   const reason = item.reason as Reason;
   const label = item.external_id ?? item.filename ?? item.document_id;
   const open = item.status === "open";
   const failed = failedVerdicts(cell, item.gate);
+  const what = itemLabel(item);
   return (
-    <ConsolePage title={`${item.field} · ${label}`} user={user} scripts={[ASSETS.reviewJs.path]}>
+    <ConsolePage title={`${what} · ${label}`} user={user} scripts={[ASSETS.reviewJs.path]}>
       <p class="row">
         <a href="/review">Data products</a> <span aria-hidden="true">›</span> <span>{displayName(item.product_name)}</span>
         <span class="progress" aria-live="polite">Item {Math.min(progress.decided + 1, progress.total)} of {progress.total}</span>
         {nextId ? <a rel="next" href={`/review/items/${nextId}`}>Skip to next open item</a> : null}
       </p>
-      <h1>{item.field} of {label}</h1>
+      <h1>{what} of {label}</h1>
       <div class="grid">
         <section aria-labelledby="evidence" class="card">
           <h2 id="evidence">Evidence</h2>
           <SourceText parsed={parsed} provenance={provenance} />
           {parsed.mime_type === "application/pdf" ? <PageView parsed={parsed} provenance={provenance} /> : null}
+          {table ? <LineItemView field={item.field} {...table} /> : null}
           <h2>Candidates</h2>
           <CandidateList candidates={cell?.meta.candidates ?? []} chosen={provenance} />
         </section>
@@ -115,7 +140,8 @@ export const ReviewItemPage: FC<{
             <h2 id="why">Why it is held</h2>
             <dl class="meta">
               <dt>Value</dt><dd>{shownValue(cell?.value ?? item.candidate)}</dd>
-              <dt>Field type</dt><dd>{field?.type ?? "unknown"}</dd>
+              {table ? <><dt>Line item</dt><dd>{table.index + 1} of {table.items.length} (item_index {table.index})</dd></> : null}
+              <dt>{table ? "Column type" : "Field type"}</dt><dd>{type}</dd>
               <dt>Extractor</dt><dd>{provenance?.extractor ?? cell?.resolved_by ?? "—"}</dd>
               <dt>Confidence</dt><dd>{typeof cell?.meta.confidence === "number" ? cell.meta.confidence.toFixed(2) : "—"}</dd>
               <dt>Gate</dt><dd>{item.gate}</dd>
@@ -124,7 +150,7 @@ export const ReviewItemPage: FC<{
               {failed.map((v) => (<><dt>Rule</dt><dd>{v.rule}{v.message ? `: ${v.message}` : ""}</dd></>))}
             </dl>
           </section>
-          {open ? <DecisionFormView itemId={item.id} csrf={user.csrf} fieldType={field?.type ?? "string"} form={form} /> : (
+          {open ? <DecisionFormView itemId={item.id} csrf={user.csrf} fieldType={type} form={form} /> : (
             <p class="card">This item was already decided. {nextId ? <a href={`/review/items/${nextId}`}>Next open item</a> : null}</p>
           )}
         </div>
@@ -132,6 +158,26 @@ export const ReviewItemPage: FC<{
     </ConsolePage>
   );
 };
+
+type LineItemProps = { field: string; index: number; column: string; text: string | null; items: Item[]; columns: Array<{ name: string }> };
+
+/** The whole line item around the reviewed cell, with its source row: an amount is judged next to its description. */
+const LineItemView: FC<LineItemProps> = ({ field, index, column, text, items, columns }) => (
+  <>
+    <h2>Line item {index + 1} of {field}</h2>
+    <div class="scroll" role="region" aria-label="The line item" tabindex={0}>
+      <table>
+        <thead><tr>{columns.map((c) => <th scope="col">{c.name}</th>)}</tr></thead>
+        <tbody><tr>{columns.map((c) => (
+          <td class={c.name === column ? "reviewed" : undefined}>
+            {c.name === column ? <mark>{shownValue(items[index]?.[c.name]?.value)}</mark> : shownValue(items[index]?.[c.name]?.value)}
+          </td>
+        ))}</tr></tbody>
+      </table>
+    </div>
+    {text ? <p class="note">Source row: <code>{text}</code></p> : null}
+  </>
+);
 
 type DecisionFormProps = { itemId: string; csrf: string; fieldType: string; form?: DecisionForm };
 

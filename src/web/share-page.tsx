@@ -35,6 +35,7 @@ const Scroll: FC<PropsWithChildren<{ label: string }>> = ({ label, children }) =
 
 export const SharePage: FC<SharePageProps> = (p) => {
   const name = displayName(p.name);
+  const tables = new Set(p.lineItems.map((t) => t.field));
   return (
     <Page title={`${name} · shared table · Sluice`} what={WHAT}>
       <h1>{name}</h1>
@@ -54,7 +55,7 @@ export const SharePage: FC<SharePageProps> = (p) => {
       <Scroll label={`Rows of ${name}`}>
         <table>
           <caption>{p.total > p.rows.length ? `The first ${p.rows.length} of ${p.total} rows` : `All ${p.total} rows`}</caption>
-          <thead><tr>{p.header.map((h) => <th scope="col">{h}</th>)}</tr></thead>
+          <thead><tr>{p.header.map((h) => <th scope="col">{tables.has(h) ? `${h} (items)` : h}</th>)}</tr></thead>
           <tbody>{p.rows.map((r) => <tr>{p.header.map((h) => <CellView cell={r.cells[h]} />)}</tr>)}</tbody>
         </table>
       </Scroll>

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../support/harness";
+import { settle } from "../support/pipelines";
 import { createProduct, finishedRunWithParkedCell, openReviews } from "../support/products";
 
 let t: TestApp;
@@ -80,6 +81,37 @@ describe("review console", () => {
     const keys = await (await t.request("/v1/api-keys")).json();
     const writer = keys.items.find((k: { prefix: string }) => key.startsWith(k.prefix));
     expect(log.items).toMatchObject([{ decision: "override", value: 250, comment: "typo", decided_by: writer.id }]);
+  });
+
+  it("shows a line item's cell as 'lines #2 · amount' with its item, checks an override against the column type", async () => {
+    const definition = {
+      fields: [{
+        name: "lines", type: "table", columns: [{ name: "description", type: "string" }, { name: "amount", type: "number" }],
+        extract: [{ type: "table", columns: { description: "Description", amount: "Amount" } }],
+      }],
+      phases: [{ type: "transfer" }, { type: "extraction" }, { type: "resolution" },
+        { type: "validation", gates: [{ id: "amounts", rules: [{ rule: "min", field: "lines.amount", value: 0 }] }] }],
+    };
+    const documents = [{ id: "order-1", filename: "order-1.csv", text: "Description,Amount\nBolts,10.00\nRefund,-4.00\n" }];
+    const run = await (await t.request("/v1/pipelines", { method: "POST", json: { ...definition, documents } })).json();
+    await settle(t);
+    const { dataProduct } = (await createProduct(t, run.id)).body as { dataProduct: { id: string } };
+    const [item] = await openReviews(t, dataProduct.id);
+    const { jar } = await signIn(await t.createKey(["write"]));
+    const { res, html } = await page(`/review/items/${item.id}`, jar);
+    expect(res.status).toBe(200);
+    expect(html).toContain("<h1>lines #2 · amount of order-1</h1>");
+    expect(html).toContain("<dt>Line item</dt><dd>2 of 2 (item_index 1)</dd><dt>Column type</dt><dd>number</dd>");
+    expect(html).toMatch(/<td>Refund<\/td><td class="reviewed"><mark>-4<\/mark><\/td>/);
+    expect(html).toContain("Corrected value (number)");
+
+    const path = `/review/items/${item.id}/decision`;
+    const bad = await form(path, { csrf: csrfOf(html), decision: "override", value: "lots" }, { cookie: jar });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toMatch(/role="alert">[^<]*value does not fit column &#39;lines.amount&#39;/);
+    expect((await form(path, { csrf: csrfOf(html), decision: "override", value: "4.00" }, { cookie: jar })).status).toBe(200);
+    const log = await (await t.request(`/v1/pipelines/${run.id}/review-decisions`)).json();
+    expect(log.items).toMatchObject([{ decision: "override", field: "lines", item_index: 1, item_column: "amount", value: 4 }]);
   });
 
   it("refuses posts without the session's token or from another origin, and ends sessions on sign-out", async () => {

@@ -186,3 +186,89 @@ async function signIn(page: Page) {
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("heading", { name: "Choose a data product" }).waitFor();
 }
+
+/** A small order whose line amounts must stay ≤ 1000: one HTML invoice with one line over it, one clean CSV. */
+const itemsDefinition = {
+  fields: [{
+    name: "lines", type: "table",
+    columns: [{ name: "description", type: "string", required: true }, { name: "qty", type: "integer" }, { name: "amount", type: "number" }],
+    extract: [{ type: "table", columns: { description: "Description", qty: "Qty", amount: "Amount" } }],
+  }],
+  phases: [
+    { type: "transfer" }, { type: "extraction" }, { type: "resolution" },
+    { type: "validation", gates: [{ id: "line_amounts", rules: [{ rule: "min", field: "lines.amount", value: 0 },
+      { rule: "max", field: "lines.amount", value: 1000 }] }] },
+  ],
+};
+const htmlRow = (cells: string[]) => `<tr>${cells.map((c) => `<td>${c}</td>`).join("")}</tr>`;
+const itemDocuments = [
+  { id: "order-7", filename: "order-7.html", text: `<h1>Order 7</h1><table><tr><th>Description</th><th>Qty</th><th>Amount</th></tr>${
+    [["Bolts", "2", "10.00"], ["Crane hire", "1", "2,500.00"], ["Gloves", "3", "12.00"]].map(htmlRow).join("")}</table>` },
+  { id: "order-8", filename: "order-8.csv", text: "Description,Qty,Amount\nNuts,10,1.50\nWashers,4,2.00\n" },
+];
+
+describe("line items in the console and on the share page", () => {
+  let items: { productId: string; token: string };
+  beforeAll(async () => {
+    const created = await t.request("/v1/pipelines", { method: "POST", json: { name: "Parts orders", ...itemsDefinition, documents: itemDocuments } });
+    expect(created.status).toBe(202);
+    await settle(t);
+    const { body } = await createProduct(t, ((await created.json()) as { id: string }).id, "Parts orders");
+    items = { productId: body.dataProduct.id, token: body.shareToken.token };
+  });
+
+  const itemRows = (page: Page) => page.getByRole("region", { name: "Line items lines" }).locator("tbody tr");
+
+  it("marks the parked item cell in review on the share page, with a CSV link for the line-item table", async () => {
+    const { context, page } = await open(DESKTOP);
+    await page.goto(`${app.base}/share/${items.token}`);
+    expect(await page.getByRole("region", { name: "Rows of Parts orders" }).locator("tbody td").allTextContents()).toEqual(["3", "2"]);
+    expect(await itemRows(page).count()).toBe(5);
+    expect(await itemRows(page).nth(1).locator("td").allTextContents()).toEqual(["order-7", "Crane hire", "1", "in review"]);
+    expect(await page.getByText("in review", { exact: true }).count()).toBe(2); // the item cell + the legend
+    await shoot(page, "share-items-held");
+    await expectAccessible(page);
+    const link = page.getByRole("link", { name: "Download lines CSV" });
+    expect(await link.getAttribute("href")).toBe(`/share/${items.token}.csv?table=lines`);
+    const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
+    const { readFile } = await import("node:fs/promises");
+    const csv = await readFile((await download.path())!, "utf8");
+    expect(csv).toBe(await (await t.request(`/v1/data-products/${items.productId}/export.csv?table=lines`)).text());
+    expect(csv).toContain("Crane hire,1,\r\n");
+    await context.close();
+  });
+
+  it("shows the item cell's evidence, checks an override against the column type, and the share page releases it", async () => {
+    const { context, page } = await open(DESKTOP);
+    await signIn(page);
+    await page.getByRole("link", { name: "Parts orders" }).click();
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("lines #2 · amount of order-7");
+    expect(await page.locator(".progress").textContent()).toBe("Item 1 of 1");
+    expect(await page.getByRole("region", { name: "The line item" }).locator("td").allTextContents())
+      .toEqual(["Crane hire", "1", "2500"]);
+    expect(await page.locator("dl.meta").textContent()).toMatch(/Line item2 of 3 \(item_index 1\).*Column typenumber/);
+    expect(await page.getByRole("region", { name: "Candidates" }).locator("td").first().textContent()).toContain("2,500.00");
+    await shoot(page, "review-item-cell");
+    await expectAccessible(page);
+    await page.setViewportSize(PHONE);
+    await expectNoSidewaysScroll(page);
+    await shoot(page, "review-item-cell-phone");
+    await page.setViewportSize(DESKTOP);
+    await page.getByLabel(/Corrected value \(number\)/).fill("lots");
+    await page.getByRole("button", { name: "Override" }).click();
+    await expect.poll(() => page.getByRole("alert").textContent()).toMatch(/value does not fit column 'lines.amount'/);
+    await shoot(page, "review-item-cell-error");
+    await page.getByLabel(/Corrected value/).fill("250.00");
+    await page.getByLabel(/Comment/).fill("hire is 250, not 2,500");
+    await page.getByRole("button", { name: "Override" }).click();
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Nothing left to review in Parts orders");
+
+    await page.goto(`${app.base}/share/${items.token}`);
+    expect(await itemRows(page).nth(1).locator("td").allTextContents()).toEqual(["order-7", "Crane hire", "1", "250"]);
+    expect(await page.getByText("in review", { exact: true }).count()).toBe(0);
+    await shoot(page, "share-items-released");
+    const csv = await (await t.request(`/share/${items.token}.csv?table=lines`, { key: null })).text();
+    expect(csv).toContain("Crane hire,1,250\r\n");
+    await context.close();
+  });
+});

@@ -49,7 +49,8 @@ export async function reviewItemEvidence(db: Db, organizationId: string, itemId:
     .innerJoin("pipelines as p", "p.id", "r.pipeline_id")
     .innerJoin("data_products as dp", "dp.pipeline_id", "r.pipeline_id")
     .select([
-      "r.id", "r.field", "r.gate", "r.phase_index", "r.reason", "r.candidate", "r.status", "r.created_at", "r.pipeline_id",
+      "r.id", "r.field", "r.item_index", "r.item_column", "r.gate", "r.phase_index", "r.reason", "r.candidate", "r.status",
+      "r.created_at", "r.pipeline_id",
       "d.id as document_id", "d.external_id", "d.filename", "d.mime_type", "d.parsed", "d.cells",
       "p.config", "dp.id as product_id", "dp.name as product_name",
     ])
