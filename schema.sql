@@ -1,6 +1,6 @@
 -- Sluice schema: the single source. Every statement is idempotent; `npm run migrate`
 -- (and the Node entry at start) applies the file and records its version and checksum.
--- schema-version: 1
+-- schema-version: 2
 
 CREATE TABLE IF NOT EXISTS schema_migrations (
   version     integer     NOT NULL,
