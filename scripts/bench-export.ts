@@ -12,9 +12,7 @@
 import { sql } from "kysely";
 import pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
-import { bootstrapOrganization } from "../src/bootstrap";
-import { compose } from "../src/entry/compose";
-import { benchConfig, numberArg, realDb, report, round, silent, skippedRealService, type Figure } from "./bench/targets";
+import { benchApp, numberArg, realDb, report, round, skippedRealService, type Figure } from "./bench/targets";
 
 const totalRows = numberArg(0, "BENCH_EXPORT_ROWS", 100_000);
 const passes = numberArg(1, "BENCH_EXPORT_PASSES", 3);
@@ -26,10 +24,7 @@ if (!target) {
   report("export", [["export", skippedRealService("Postgres", "BENCH_DATABASE_URL or SLUICE_TEST_DATABASE_URL")]]);
   process.exit(0);
 }
-const { app, services } = compose(benchConfig(), target.handle, { logger: silent });
-const { api_key, organization_id } = await bootstrapOrganization(services.db, "bench");
-const call = (path: string, init: RequestInit = {}) =>
-  app.request(path, { ...init, headers: { "X-API-Key": api_key, "content-type": "application/json", ...init.headers } });
+const { services, organizationId: organization_id, call } = await benchApp(target.handle);
 
 // A finished run whose definition has ten fields; its rows are then written straight into the table.
 const definition = {

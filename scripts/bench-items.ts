@@ -13,14 +13,12 @@ import { join } from "node:path";
 import { sql } from "kysely";
 import pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
-import { bootstrapOrganization } from "../src/bootstrap";
 import { runItemExtractor } from "../src/documents/extractors/items";
 import { parseBytes } from "../src/documents/parse";
-import { compose } from "../src/entry/compose";
 import type { Extractor } from "../src/pipeline/definition";
 import type { ParsedDocument } from "../src/pipeline/types";
 import { invoiceLines, invoicePdf } from "../test/support/invoice-pdfs";
-import { benchConfig, numberArg, realDb, report, silent, skippedRealService } from "./bench/targets";
+import { benchApp, numberArg, realDb, report, skippedRealService } from "./bench/targets";
 
 const totalItems = numberArg(0, "BENCH_ITEMS", 100_000);
 const passes = numberArg(1, "BENCH_ITEMS_PASSES", 3);
@@ -76,10 +74,7 @@ if (!target) {
   report("items", rows);
   process.exit(0);
 }
-const { app, services } = compose(benchConfig(), target.handle, { logger: silent });
-const { api_key, organization_id } = await bootstrapOrganization(services.db, "bench");
-const call = (path: string, init: RequestInit = {}) =>
-  app.request(path, { ...init, headers: { "X-API-Key": api_key, "content-type": "application/json", ...init.headers } });
+const { services, organizationId: organization_id, call } = await benchApp(target.handle);
 const definition = {
   fields: [{ name: "lines", type: "table", columns: [{ name: "description", type: "string" }, { name: "qty", type: "integer" }, { name: "amount", type: "number" }],
     extract: [{ type: "json_pointer", pointer: "/lines", columns: { description: "d", qty: "q", amount: "a" } }] }],

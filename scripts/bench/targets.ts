@@ -2,11 +2,14 @@ import { fork, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import ws from "ws";
+import { bootstrapOrganization } from "../../src/bootstrap";
 import { loadConfig, type Config } from "../../src/config";
 import type { DbHandle } from "../../src/db/handle";
 import { migrate } from "../../src/db/migrate";
 import { createNeonDb } from "../../src/db/neon";
 import { createPgliteDb } from "../../src/db/pglite";
+import { compose } from "../../src/entry/compose";
+import { silentLogger } from "../../src/logger";
 
 export const schemaSql = readFileSync(new URL("../../schema.sql", import.meta.url), "utf8");
 
@@ -68,7 +71,16 @@ async function startProxyProcess(): Promise<{ host: string; child: ChildProcess 
 export const benchConfig = (env: Record<string, string> = {}): Config =>
   loadConfig({ PUBLIC_URL: "http://sluice.bench", RATE_LIMIT_REQUESTS: "100000000", ...env });
 
-export { silentLogger as silent } from "../../src/logger";
+export { silentLogger as silent };
+
+/** The composed app on a bench database with a fresh organization, and a JSON caller with its admin key. */
+export async function benchApp(handle: DbHandle) {
+  const { app, services } = compose(benchConfig(), handle, { logger: silentLogger });
+  const { api_key, organization_id } = await bootstrapOrganization(services.db, "bench");
+  const call = (path: string, init: RequestInit = {}) =>
+    app.request(path, { ...init, headers: { "X-API-Key": api_key, "content-type": "application/json", ...init.headers } });
+  return { app, services, organizationId: organization_id, call };
+}
 
 /** A numeric parameter: the positional argument if given, else the environment variable, else the default. */
 export function numberArg(position: number, envName: string, fallback: number): number {

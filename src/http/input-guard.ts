@@ -1,12 +1,11 @@
 import type { MiddlewareHandler } from "hono";
 import { ApiError, type IssueDetail } from "../errors";
+import { RESERVED_NAMES } from "../pipeline/types";
 import type { AppEnv } from "./env";
 
 /** Limits every request meets before a schema, a query or a recursion sees it (README §Limits). */
 export const INPUT_LIMITS = { maxUrlLength: 8192, maxJsonDepth: 64 };
 const MAX_REPORTED = 20;
-/** Keys that would reach an object's prototype when code indexes a plain object with them. */
-export const RESERVED_NAMES = new Set(["__proto__", "constructor", "prototype"]);
 
 const isWellFormed = (text: string) => (text as string & { isWellFormed(): boolean }).isWellFormed();
 

@@ -3,7 +3,8 @@ import type { Context, MiddlewareHandler } from "hono";
 import { base64 } from "../crypto";
 import { ApiError, badRequest } from "../errors";
 import type { AppEnv } from "./env";
-import { badText, inspectJson, RESERVED_NAMES } from "./input-guard";
+import { RESERVED_NAMES } from "../pipeline/types";
+import { badText, inspectJson } from "./input-guard";
 import { issueDetails } from "./validate";
 
 /** Form fields that carry JSON, and those that carry a boolean, as Datalab's run endpoint takes them. */
