@@ -21,18 +21,49 @@ const RATE_HEADERS = {
   "RateLimit-Reset": { $ref: "#/components/headers/RateLimit-Reset" },
 };
 
+/** Response headers an operation can declare by name (defined once under components.headers). */
+export type HeaderName = "ETag" | "Last-Modified" | "Sluice-Generation" | "Idempotency-Replayed" | "Location";
+
+interface SuccessOptions {
+  /** A realistic body, shown in /docs and the document; the conformance tests check it against the schema. */
+  example?: unknown;
+  headers?: HeaderName[];
+}
+
+const headerRefs = (names: HeaderName[] = []) =>
+  names.length ? { headers: Object.fromEntries(names.map((n) => [n, { $ref: `#/components/headers/${n}` }])) } : {};
+
 /**
  * The success response of an operation, for `describeRoute({ responses })`: a JSON body described
- * by a valibot schema (or any JSON object when the shape is documented in prose), another media
- * type such as `text/csv`, or no body for 204.
+ * by the valibot schema the handler shapes its answer with (`reply`), another media type such as
+ * `text/csv`, or no body for 204/304.
  */
-export function success(status: 200 | 201 | 202 | 204, description: string, body?: StandardSchemaV1 | `${string}/${string}`): ResponsesWithResolver {
-  if (status === 204) return { [status]: { description } };
+export function success(
+  status: 200 | 201 | 202 | 204 | 304,
+  description: string,
+  body?: StandardSchemaV1 | `${string}/${string}`,
+  options: SuccessOptions = {},
+): ResponsesWithResolver {
+  const headers = headerRefs(options.headers);
+  if (status === 204 || status === 304 || body === undefined) return { [status]: { description, ...headers } };
+  const example = options.example === undefined ? {} : { example: options.example };
   const content = typeof body === "string"
-    ? { [body]: { schema: { type: "string" as const } } }
-    : { "application/json": { schema: body ? resolver(body) : { type: "object" as const } } };
-  return { [status]: { description, content } };
+    ? { [body]: { schema: { type: "string" as const }, ...example } }
+    : { "application/json": { schema: resolver(body), ...example } };
+  return { [status]: { description, content, ...headers } };
 }
+
+/** An error an operation answers besides the ones every operation shares (409, 422, 410, 412…). */
+export function failure(status: 409 | 410 | 412 | 422 | 503, description: string): ResponsesWithResolver {
+  return { [status]: errorResponse(description) };
+}
+
+/** Request headers operations accept, as `describeRoute({ parameters })` entries. */
+export const HEADER_PARAMETERS = {
+  idempotencyKey: { $ref: "#/components/parameters/Idempotency-Key" },
+  lastEventId: { $ref: "#/components/parameters/Last-Event-ID" },
+  ifNoneMatch: { $ref: "#/components/parameters/If-None-Match" },
+} as const;
 
 /** For `describeRoute({ requestBody })` of routes that also take their JSON body as a multipart form. */
 export const multipartForm = {
@@ -64,6 +95,7 @@ const components = {
           properties: {
             code: { type: "string", enum: Object.keys(ERROR_STATUS) },
             message: { type: "string" },
+            request_id: { type: "string", description: "the X-Request-Id of the request; quote it when reporting a problem" },
             details: {
               description: "bad_request: one entry per invalid input, its path dotted (`documents.0.file_url`); internal: the request id",
               oneOf: [
@@ -88,6 +120,30 @@ const components = {
     "RateLimit-Remaining": { description: "requests left in the window", schema: { type: "integer" } },
     "RateLimit-Reset": { description: "seconds until the window resets", schema: { type: "integer" } },
     "Retry-After": { description: "whole seconds to wait, at least 1", schema: { type: "integer", minimum: 1 } },
+    ETag: { description: "names the published generation; send it back as If-None-Match for a 304", schema: { type: "string" } },
+    "Last-Modified": { description: "when the shown generation was published", schema: { type: "string" } },
+    "Sluice-Generation": { description: "the generation the body shows", schema: { type: "integer" } },
+    "Idempotency-Replayed": {
+      description: "`true` when this is the stored response of an earlier request with the same Idempotency-Key",
+      schema: { type: "string", enum: ["true"] },
+    },
+    Location: { description: "the URL of the created resource", schema: { type: "string" } },
+  },
+  parameters: {
+    "Idempotency-Key": {
+      name: "Idempotency-Key", in: "header", required: false,
+      description: "printable ASCII, at most 255 characters; a repeat within 24 h replays the first response "
+        + "(Idempotency-Replayed: true), a repeat with another body is a 422, a repeat while the first still runs a 409",
+      schema: { type: "string", minLength: 1, maxLength: 255 },
+    },
+    "Last-Event-ID": {
+      name: "Last-Event-ID", in: "header", required: false,
+      description: "the id of the last event received; the stream resumes after it", schema: { type: "string" },
+    },
+    "If-None-Match": {
+      name: "If-None-Match", in: "header", required: false,
+      description: "an ETag from an earlier answer; 304 while the published generation is the same", schema: { type: "string" },
+    },
   },
 } as const;
 
@@ -95,8 +151,9 @@ const components = {
 function decorate(path: string, operation: Operation) {
   const limited = path.startsWith("/v1/") || path.startsWith("/share/");
   const responses = operation.responses ?? {};
+  // Public operations say so explicitly; an absent `security` would inherit a global one.
+  operation.security = path.startsWith("/v1/") ? [{ apiKey: [] }, { bearer: [] }] : [];
   if (path.startsWith("/v1/")) {
-    operation.security = [{ apiKey: [] }, { bearer: [] }];
     responses["401"] = errorResponse("Missing, invalid or revoked API key");
     responses["403"] = errorResponse("The key lacks the scope this operation needs");
   }
@@ -114,6 +171,18 @@ function decorate(path: string, operation: Operation) {
     if (limited) response.headers = { ...RATE_HEADERS, ...response.headers };
   }
   operation.responses = responses;
+}
+
+/** Tuples come out of the valibot converter as draft-07 `items: [...]`; OpenAPI 3.1 (2020-12) says `prefixItems`. */
+function tuplesAsPrefixItems(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(tuplesAsPrefixItems);
+  if (!node || typeof node !== "object") return;
+  const schema = node as Record<string, unknown>;
+  if (Array.isArray(schema.items)) {
+    schema.prefixItems = schema.items;
+    schema.items = false;
+  }
+  Object.values(schema).forEach(tuplesAsPrefixItems);
 }
 
 // Keyed by public URL, not by app: every app createApp builds has the same routes, and the Worker
@@ -139,6 +208,7 @@ export function openApiDocument(app: Hono<AppEnv>, publicUrl: string): Promise<D
       },
       defaultValidationErrorResponse: errorResponse("Invalid input: details list every invalid path") as SpecOptions["defaultValidationErrorResponse"],
     }).then((document) => {
+      tuplesAsPrefixItems(document.paths);
       for (const [path, item] of Object.entries(document.paths ?? {})) {
         for (const operation of Object.values(item ?? {})) decorate(path, operation as Operation);
       }

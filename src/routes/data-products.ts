@@ -21,7 +21,7 @@ import { valid } from "../http/validate";
 import type { CompiledPipeline } from "../pipeline/definition";
 import { publicCell } from "../pipeline/holdback";
 import type { Cells } from "../pipeline/types";
-import { IdParam, PageQuery } from "./params";
+import { IdParam, PageQuery, withOffset } from "./params";
 import { ownPipeline } from "./pipelines";
 
 const CreateBody = v.strictObject({ name: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200))) });
@@ -100,7 +100,7 @@ export const dataProductRoutes = new Hono<AppEnv>()
     tags: ["data-products"],
     responses: success(200, "{ items, total, limit, offset }"),
   }), requireScope("read"), valid("query", PageQuery), async (c) => {
-    const q = c.req.valid("query");
+    const q = withOffset(c.req.valid("query"));
     const { items, total } = await listDataProducts(c.get("services").db, c.get("caller").organizationId, q.limit, q.offset);
     return c.json({ items: items.map(presentDataProduct), total, limit: q.limit, offset: q.offset });
   })

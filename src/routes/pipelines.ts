@@ -20,7 +20,7 @@ import { rerunPipeline } from "../pipeline/rerun";
 import { runPipelineInline } from "../pipeline/sync";
 import { PHASE_TYPES } from "../pipeline/types";
 import type { Services } from "../http/env";
-import { IdParam, PageQuery } from "./params";
+import { IdParam, PageQuery, withOffset } from "./params";
 import { RunSchema, TreeSchema } from "./run-schemas";
 
 const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
@@ -95,7 +95,7 @@ export const pipelineRoutes = new Hono<AppEnv>()
   .post("/pipelines/sync", describeRoute({ summary: "Run a small pipeline inline and return its records", tags: ["pipelines"], requestBody: multipartForm, responses: success(200, "The finished run with its records") }), requireScope("write"),
     multipartBody(CreatePipelineBody, sync), valid("json", CreatePipelineBody), (c) => sync(c, c.req.valid("json")))
   .get("/pipelines", describeRoute({ summary: "List pipeline runs", tags: ["pipelines"], responses: success(200, "{ items, total, limit, offset }") }), requireScope("read"), valid("query", ListQuery), async (c) => {
-    const q = c.req.valid("query");
+    const q = withOffset(c.req.valid("query"));
     const { items, total } = await listPipelines(c.get("services").db, c.get("caller").organizationId, {
       status: q.status, templateId: q.template_id, rootOnly: q.root_only, limit: q.limit, offset: q.offset,
     });

@@ -9,7 +9,7 @@ import type { AppEnv } from "../http/env";
 import { success } from "../http/openapi";
 import { valid } from "../http/validate";
 import { decideReview } from "../review/decide";
-import { IdParam, PageQuery } from "./params";
+import { IdParam, PageQuery, withOffset } from "./params";
 import { ownPipeline } from "./pipelines";
 
 const ReviewQuery = v.object({
@@ -37,7 +37,7 @@ export const reviewRoutes = new Hono<AppEnv>()
     const { db } = c.get("services");
     const product = await findDataProduct(db, c.get("caller").organizationId, c.req.valid("param").id);
     if (!product) throw notFound("data product");
-    const q = c.req.valid("query");
+    const q = withOffset(c.req.valid("query"));
     return c.json({ items: await listReviewItems(db, product.pipeline_id, q.status, q.limit, q.offset), limit: q.limit, offset: q.offset });
   })
   .post("/reviews/:item_id/decision", describeRoute({

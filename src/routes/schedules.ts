@@ -12,7 +12,7 @@ import { phaseIndexOf, type CompiledPipeline } from "../pipeline/definition";
 import { PHASE_TYPES } from "../pipeline/types";
 import { isValidTimezone, nextRun, parseCron } from "../schedules/cron";
 import { runDueSchedules } from "../schedules/tick";
-import { IdParam, PageQuery } from "./params";
+import { IdParam, PageQuery, withOffset } from "./params";
 import { ownPipeline } from "./pipelines";
 
 const cronIssue = (expression: string) => {
@@ -90,7 +90,7 @@ export const scheduleRoutes = new Hono<AppEnv>()
     tags: ["schedules"],
     responses: success(200, "The organization's schedules, newest first", ScheduleList),
   }), requireScope("read"), valid("query", PageQuery), async (c) => {
-    const q = c.req.valid("query");
+    const q = withOffset(c.req.valid("query"));
     const { items, total } = await listSchedules(c.get("services").db, c.get("caller").organizationId, q.limit, q.offset);
     return c.json({ items, total, limit: q.limit, offset: q.offset });
   })

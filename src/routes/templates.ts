@@ -15,7 +15,7 @@ import { createPipeline, CreatePipelineBody, DocumentInput } from "../pipeline/c
 import { compileDefinition, FieldsInput, PhasesInput, type DefinitionInput } from "../pipeline/definition";
 import { publishTemplate, type TemplateDefinition } from "../templates/definition";
 import { checkContextReferences, ContextVarsInput } from "../templates/context-vars";
-import { IdParam, PageQuery } from "./params";
+import { IdParam, PageQuery, withOffset } from "./params";
 import { RunSchema } from "./run-schemas";
 
 const Name = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200));
@@ -94,7 +94,7 @@ export const templateRoutes = new Hono<AppEnv>()
     tags: ["templates"],
     responses: success(200, "{ items, total, limit, offset }"),
   }), requireScope("read"), valid("query", ListQuery), async (c) => {
-    const q = c.req.valid("query");
+    const q = withOffset(c.req.valid("query"));
     const { items, total } = await listTemplates(c.get("services").db, c.get("caller").organizationId, q);
     return c.json({
       items: items.map(({ published_definition, ...t }) => ({

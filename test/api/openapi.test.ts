@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { startTestApp, type TestApp } from "../support/harness";
+import { OpenApiConformance } from "../support/openapi-conformance";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -38,7 +43,7 @@ describe("the OpenAPI document", () => {
     expect(create.responses["400"].content["application/json"].schema.$ref).toBe("#/components/schemas/Error");
     expect(Object.keys(create.responses["429"].headers)).toEqual(expect.arrayContaining(["Retry-After", "RateLimit-Reset"]));
     expect(Object.keys(create.responses["401"])).toContain("description");
-    expect(doc.paths["/healthz"].get.security).toBeUndefined();
+    expect(doc.paths["/healthz"].get.security).toEqual([]);
     for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, Operation>>)) {
       for (const [method, op] of Object.entries(item)) {
         const where = `${method} ${path}`;
@@ -73,7 +78,7 @@ describe("the OpenAPI document", () => {
     expect(create.responses["201"].content["application/json"].schema.properties.next_run_at).toBeDefined();
     expect(doc.paths["/v1/schedules/{id}"].get.responses["200"].content["application/json"].schema.properties.ticks.type).toBe("array");
     expect(doc.paths["/v1/schedules/{id}"].delete.responses["204"].content).toBeUndefined();
-    expect(doc.paths["/v1/schedules"].get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(["limit", "offset"]);
+    expect(doc.paths["/v1/schedules"].get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(["cursor", "limit", "offset"]);
     expect(Object.keys(doc.paths["/v1/pipelines"].post.requestBody.content).sort()).toEqual(["application/json", "multipart/form-data"]);
     expect(Object.keys(doc.paths["/v1/data-products/{id}/export.csv"].get.responses["200"].content)).toEqual(["text/csv"]);
     expect(doc.components.schemas.Error.properties.error.properties.code.enum).toContain("rate_limited");
@@ -95,4 +100,39 @@ describe("the OpenAPI document", () => {
     expect(get).toMatch(/<td><code>id<\/code><\/td><td>path<\/td><td>yes<\/td><td>string, uuid<\/td>/);
     expect(html).not.toMatch(/<script/i);
   });
+
+  it("names every operation readably and gives every JSON answer a schema and an example", async () => {
+    const doc = await (await t.request("/openapi.json", { key: null })).json();
+    const ids: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, Operation & { operationId?: string }>>)) {
+      for (const [method, op] of Object.entries(item)) {
+        const where = `${method} ${path}`;
+        expect(op.operationId, where).toMatch(/^[a-z][a-zA-Z]+$/);
+        // The generator's fallback names (getV1PipelinesById…) are not names a client wants to call.
+        expect(op.operationId, where).not.toMatch(/V1|By[A-Z]/);
+        ids.push(op.operationId!);
+        for (const [status, response] of Object.entries(op.responses as Record<string, { content?: Record<string, { schema?: Record<string, unknown>; example?: unknown }> }>)) {
+          const json = response.content?.["application/json"];
+          if (!status.startsWith("2") || !json) continue;
+          expect(Object.keys(json.schema ?? {}), `${where} ${status} has a schema`).not.toEqual(["type"]);
+          expect(json.example, `${where} ${status} has an example`).toBeDefined();
+        }
+      }
+    }
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(new OpenApiConformance(doc).exampleProblems()).toEqual([]);
+  });
+
+  it("passes Redocly's recommended lint without errors", async () => {
+    const doc = await (await t.request("/openapi.json", { key: null })).json();
+    const file = join(mkdtempSync(join(tmpdir(), "sluice-openapi-")), "openapi.json");
+    writeFileSync(file, JSON.stringify(doc));
+    const lint = spawnSync(process.execPath, ["node_modules/@redocly/cli/bin/cli.js", "lint", "--extends", "recommended", "--format", "json", file], {
+      encoding: "utf8",
+      env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },
+    });
+    const report = JSON.parse(lint.stdout.slice(lint.stdout.indexOf("{")));
+    const errors = report.problems.filter((p: { severity: string }) => p.severity === "error");
+    expect(errors.map((p: { ruleId: string; message: string }) => `${p.ruleId}: ${p.message}`)).toEqual([]);
+  }, 60_000);
 });

@@ -14,6 +14,7 @@ import { createPgliteDb } from "../../src/db/pglite";
 import { insertApiKey } from "../../src/db/queries/api-keys";
 import { compose } from "../../src/entry/compose";
 import { silentLogger } from "../../src/logger";
+import { OpenApiConformance } from "./openapi-conformance";
 
 export const schemaSql = readFileSync(new URL("../../schema.sql", import.meta.url), "utf8");
 
@@ -59,7 +60,12 @@ export async function startTestApp(options: TestAppOptions = {}) {
   const { db } = composition.services;
   const first = await bootstrapOrganization(db, "test org");
 
-  const request = (path: string, init: RequestInit & { key?: string | null; json?: unknown } = {}) => {
+  // Every response the API suite receives is checked against the document the app serves.
+  let conformance: Promise<OpenApiConformance> | undefined;
+  const documented = () =>
+    (conformance ??= (async () => new OpenApiConformance(await (await composition.app.request("http://sluice.test/openapi.json")).json()))());
+
+  const request = async (path: string, init: RequestInit & { key?: string | null; json?: unknown } = {}) => {
     const headers = new Headers(init.headers);
     const key = init.key === undefined ? first.api_key : init.key;
     if (key) headers.set("X-API-Key", key);
@@ -68,7 +74,10 @@ export async function startTestApp(options: TestAppOptions = {}) {
       headers.set("content-type", "application/json");
       body = JSON.stringify(init.json);
     }
-    return composition.app.request(`http://sluice.test${path}`, { ...init, headers, body });
+    const url = `http://sluice.test${path}`;
+    const response = await composition.app.request(url, { ...init, headers, body });
+    await (await documented()).check(init.method ?? "GET", url, response);
+    return response;
   };
 
   return {
