@@ -6,12 +6,13 @@ import { createQstashQueue, createQstashVerifier } from "../adapters/queue/qstas
 import type { RateLimitRule } from "../adapters/ratelimit/interface";
 import { createMemoryRateLimiter } from "../adapters/ratelimit/memory";
 import { createUpstashRateLimiter } from "../adapters/ratelimit/upstash";
-import { createApp } from "../app";
+import { createApp, type App } from "../app";
 import { systemClock } from "../clock";
 import { ConfigError, loadConfig, type Config } from "../config";
 import { createNeonDb } from "../db/neon";
 import { errorBody } from "../errors";
 import { loadPdfjsWith } from "../documents/parse/pdf";
+import type { Db } from "../db/types";
 import type { Services } from "../http/env";
 import { consoleLogger } from "../logger";
 import { sweepStaleDocuments } from "../pipeline/sweep";
@@ -28,8 +29,15 @@ interface WorkerContext {
 
 type IsolateServices = Omit<Services, "db"> & { config: Config & { databaseUrl: string } };
 
-// Built once per isolate: the limiter's ephemeral cache only helps if it outlives a request.
+// Built once per isolate: the limiter's ephemeral cache only helps if it outlives a request, and
+// building the app (routes, router) per request cost as much as answering a simple one.
 let isolate: IsolateServices | undefined;
+let app: App | undefined;
+
+/** What the Worker hands the app per request (Hono's `c.env`): that request's database. */
+interface RequestScope {
+  db: Db;
+}
 
 /** Settings a Worker cannot run without: it has neither PGlite nor an in-process queue to fall back to. */
 function missingSettings({ databaseUrl, qstash, signingKeys }: Config): string[] {
@@ -113,8 +121,8 @@ export default {
       throw error;
     }
     const handle = openDb(services);
-    const app = createApp({ ...services, db: handle.db });
-    const response = await app.fetch(request, env, ctx as never);
+    app ??= createApp({ ...services, db: (c) => (c.env as RequestScope).db });
+    const response = await app.fetch(request, { db: handle.db } satisfies RequestScope, ctx as never);
     return closeAfterBody(response, () => handle.close(), ctx);
   },
 

@@ -115,6 +115,13 @@ describe("the Worker bundle in workerd", () => {
     expect(bad.status).toBe(401);
   });
 
+  it("answers concurrent requests from one app per isolate, each on its own database pool", async () => {
+    // The pool of a request closes once its body is sent; a pool shared by mistake would fail the others.
+    const responses = await Promise.all(Array.from({ length: 8 }, () => mf.dispatchFetch("http://sluice.worker.test/v1/api-keys", { headers: { "X-API-Key": apiKey } })));
+    const bodies = await Promise.all(responses.map(async (res) => [res.status, ((await res.json()) as { items: unknown[] }).items.length]));
+    expect(bodies).toEqual(Array.from({ length: 8 }, () => [200, 1]));
+  });
+
   it("fires a due schedule from the cron trigger's scheduled handler", async () => {
     const call = (path: string, json?: unknown) => mf.dispatchFetch(`http://sluice.worker.test${path}`, {
       method: json ? "POST" : "GET",
