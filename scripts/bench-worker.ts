@@ -64,9 +64,15 @@ try {
   const reference = "trivial Worker, same runtime and start-up path";
   const extra = median(ours) - median(trivialMs);
   report("worker", [
-    { metric: `workerd start to first response (median of ${starts})`, value: round(median(ours)), unit: "ms", reference, referenceValue: round(median(trivialMs)) },
+    {
+      metric: `workerd start to first response (median of ${starts})`, value: round(median(ours)), unit: "ms",
+      reference, referenceValue: round(median(trivialMs)),
+    },
     { metric: "start-up added over the trivial Worker (target ≤ 400 ms)", value: round(extra), unit: "ms" },
-    { metric: "/openapi.json on a warm Worker (median of 10)", value: round(median(warm)), unit: "ms", reference: "the isolate's first /openapi.json", referenceValue: round(first) },
+    {
+      metric: "/openapi.json on a warm Worker (median of 10)", value: round(median(warm)), unit: "ms",
+      reference: "the isolate's first /openapi.json", referenceValue: round(first),
+    },
   ]);
 } finally {
   rmSync(outdir, { recursive: true, force: true });

@@ -117,7 +117,8 @@ describe("the Worker bundle in workerd", () => {
 
   it("answers concurrent requests from one app per isolate, each on its own database pool", async () => {
     // The pool of a request closes once its body is sent; a pool shared by mistake would fail the others.
-    const responses = await Promise.all(Array.from({ length: 8 }, () => mf.dispatchFetch("http://sluice.worker.test/v1/api-keys", { headers: { "X-API-Key": apiKey } })));
+    const list = () => mf.dispatchFetch("http://sluice.worker.test/v1/api-keys", { headers: { "X-API-Key": apiKey } });
+    const responses = await Promise.all(Array.from({ length: 8 }, list));
     const bodies = await Promise.all(responses.map(async (res) => [res.status, ((await res.json()) as { items: unknown[] }).items.length]));
     expect(bodies).toEqual(Array.from({ length: 8 }, () => [200, 1]));
   });
