@@ -2,7 +2,7 @@ import { maxOrdinal, readExportSlice } from "../db/queries/data-products";
 import type { Db } from "../db/types";
 import type { CompiledPipeline } from "../pipeline/definition";
 import { TABLE_TYPE, type Cell } from "../pipeline/types";
-import type { CsvColumn } from "../db/queries/csv-lines";
+import type { CsvColumn, CsvPart } from "../db/queries/csv-lines";
 import { publicCell } from "../pipeline/holdback";
 
 const SLICE_ROWS = 2000;
@@ -43,6 +43,9 @@ export function csvField(text: string): string {
 
 export const csvLine = (fields: string[]) => `${fields.map(csvField).join(",")}\r\n`;
 
+/** Field types whose value is always a string (normalisation makes it so), and the table type. */
+const PART_OF_TYPE: Record<string, CsvPart> = { string: "text", date: "text", enum: "text", [TABLE_TYPE]: "count" };
+
 /**
  * The columns of an export, one or more per field: a currency field's amount and code apart (so a
  * spreadsheet can sum the amounts), a table field's item count, and with `statusColumns` the cell's
@@ -52,7 +55,7 @@ export function csvColumns(fields: Array<{ name: string; type: string }>, option
   return fields.flatMap(({ name, type }): CsvColumn[] => [
     ...(type === "currency"
       ? [{ name, source: name, part: "amount" as const }, { name: `${name}_currency`, source: name, part: "currency" as const }]
-      : [{ name, source: name, part: type === TABLE_TYPE ? "count" as const : "value" as const }]),
+      : [{ name, source: name, part: PART_OF_TYPE[type] ?? "value" }]),
     ...(options.statusColumns ? [{ name: `${name}_status`, source: name, part: "status" as const }] : []),
   ]);
 }

@@ -10,8 +10,11 @@ import { CURRENCY_MINOR_UNITS } from "../../documents/normalize/currency-codes";
  * out once per row, however often the line uses it.
  */
 
-/** What one CSV column shows of a cell: its value, a table's item count, money's amount or code, or the cell's status. */
-export type CsvPart = "value" | "count" | "amount" | "currency" | "status";
+/**
+ * What one CSV column shows of a cell: its value (`text` when the field's type makes it a string,
+ * which saves asking its JSON type), a table's item count, money's amount or code, or the cell's status.
+ */
+export type CsvPart = "value" | "text" | "count" | "amount" | "currency" | "status";
 
 export interface CsvColumn {
   name: string;
@@ -23,8 +26,8 @@ export interface CsvColumn {
 type Sql = RawBuilder<unknown>;
 
 /** A cell withheld from consumers; must match `withholds` in pipeline/holdback.ts (the CSV fixture tests cover both). */
-export const heldCell = (cell: Sql) => sql<boolean>`(${cell}->>'status' = 'needs_review'
-  or (${cell}->>'status' = 'failed' and ${cell}->'reason'->>'code' = 'rejected_by_review'))`;
+export const heldCell = (cell: Sql) => sql<boolean>`(${cell}->>'status' in ('needs_review', 'failed')
+  and (${cell}->>'status' = 'needs_review' or ${cell}->'reason'->>'code' = 'rejected_by_review'))`;
 
 // Text a spreadsheet would run as a formula (OWASP "CSV injection": = + - @ tab CR), unless it is a plain number.
 const FORMULA_START = sql.raw("(61, 43, 45, 64, 9, 13)");
@@ -42,9 +45,10 @@ const textField = (text: Sql) => sql`case when ascii(${text}) in ${FORMULA_START
 
 /**
  * A JSON number without float noise (143.39499999999998 → 143.395): at most 12 significant digits,
- * never rounding the integer part, trailing zeros trimmed. Short numbers are written as they are.
+ * never rounding the integer part, trailing zeros trimmed. A short number (the common case) has no
+ * noise to remove and is written as stored.
  */
-const numberField = (text: Sql) => sql`case when length(${text}) <= 12 and (strpos(${text}, '.') = 0 or right(${text}, 1) <> '0') then ${text}
+const numberField = (text: Sql) => sql`case when octet_length(${text}) <= 12 then ${text}
   else trim_scale(round((${text})::numeric, greatest(0, 11 - floor(log(abs(nullif((${text})::float8, 0)))))::int))::text end`;
 
 const codes = (list: readonly string[]) => sql.raw(`(${list.map((code) => `'${code}'`).join(", ")})`);
@@ -78,7 +82,8 @@ export function piecesOf(columns: CsvColumn[], table?: Enclosing): Sql {
       const status = table ? sql`case when ${table.held} then ${table.status} else ${cell}->>'status' end` : sql`${cell}->>'status'`;
       pieces.push(sql`${status} as ${piece("s", i)}`);
     }
-    if (parts.has("value")) pieces.push(sql`jsonb_typeof(${cell}->'value') as ${piece("k", i)}`, sql`${cell}->>'value' as ${piece("t", i)}`);
+    if (parts.has("value")) pieces.push(sql`jsonb_typeof(${cell}->'value') as ${piece("k", i)}`);
+    if (parts.has("value") || parts.has("text")) pieces.push(sql`${cell}->>'value' as ${piece("t", i)}`);
     if (parts.has("amount") || parts.has("currency")) {
       pieces.push(sql`case when jsonb_typeof(${cell}->'value'->'amount') = 'number' then ${cell}->'value'->>'amount' end as ${piece("a", i)}`,
         sql`case when jsonb_typeof(${cell}->'value'->'currency') = 'string' then ${cell}->'value'->>'currency' end as ${piece("y", i)}`);
@@ -100,11 +105,14 @@ const valueField = (i: number) => {
 
 const released: Record<Exclude<CsvPart, "status">, (i: number) => Sql> = {
   value: valueField,
+  text: (i) => textField(piece("t", i)),
   // Money: the amount rounded to its currency's minor units, the code in a column of its own.
   amount: (i) => sql`round((${piece("a", i)})::numeric, ${minorUnits(piece("y", i))})::text`,
   currency: (i) => textField(piece("y", i)),
   count: (i) => sql`${piece("n", i)}::text`,
 };
+
+const MAX_ARGUMENTS = 90;
 
 function field(column: CsvColumn, i: number): Sql {
   if (column.part === "status") return piece("s", i);
@@ -118,5 +126,8 @@ function field(column: CsvColumn, i: number): Sql {
 export function csvLine(columns: CsvColumn[], leading: Sql[] = []): Sql {
   const sources = sourcesOf(columns);
   const fields = [...leading, ...columns.map((c) => sql`coalesce(${field(c, sources.indexOf(c.source))}, '')`)];
-  return sql`${sql.join(fields, sql` || ',' || `)} || chr(13) || chr(10)`;
+  // One concat_ws builds the line in one buffer (a chain of || copies it once per field); it takes at most 100 arguments.
+  const groups = [];
+  for (let at = 0; at < fields.length; at += MAX_ARGUMENTS) groups.push(sql`concat_ws(',', ${sql.join(fields.slice(at, at + MAX_ARGUMENTS))})`);
+  return sql`concat(${sql.join(groups, sql`, ',', `)}, chr(13), chr(10))`;
 }
