@@ -150,9 +150,8 @@ describe("CSV export fixture", () => {
     expect(shared.headers.get("access-control-allow-origin")).toBe("*");
     expect(shared.headers.get("access-control-allow-credentials")).toBeNull();
     expect(shared.headers.get("access-control-expose-headers")).toContain("ETag");
-    const preflight = await t.request(`/share/${token}.csv`, {
-      method: "OPTIONS", key: null, headers: { Origin: "https://example.org", "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "if-none-match" },
-    });
+    const asking = { Origin: "https://example.org", "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "if-none-match" };
+    const preflight = await t.request(`/share/${token}.csv`, { method: "OPTIONS", key: null, headers: asking });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
     expect(preflight.headers.get("access-control-allow-headers")).toMatch(/If-None-Match/i);
