@@ -1,7 +1,8 @@
 import { maxOrdinal, readExportSlice } from "../db/queries/data-products";
 import type { Db } from "../db/types";
 import type { CompiledPipeline } from "../pipeline/definition";
-import type { Cell } from "../pipeline/types";
+import { TABLE_TYPE, type Cell } from "../pipeline/types";
+import type { CsvColumn, CsvPart } from "../db/queries/csv-lines";
 import { publicCell } from "../pipeline/holdback";
 
 const SLICE_ROWS = 2000;
@@ -11,6 +12,14 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 const PLAIN_NUMBER = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i;
 const NEEDS_QUOTES = /[",\r\n]/;
 const SPECIAL = /^[=+\-@\t\r]|[",\r\n]/;
+/** Excel reads a CSV as UTF-8 only when it starts with a byte order mark. */
+const BOM = "\uFEFF";
+
+/** What a reader asked of an export (`?status_columns=true`, `?bom=true`). */
+export interface CsvOptions {
+  statusColumns?: boolean;
+  bom?: boolean;
+}
 
 /** One cell as text: held-back and empty cells are empty; structured values are compact. */
 export const cellText = (cell: Cell | undefined): string => valueText(cell ? publicCell(cell).value : null);
@@ -34,42 +43,57 @@ export function csvField(text: string): string {
 
 export const csvLine = (fields: string[]) => `${fields.map(csvField).join(",")}\r\n`;
 
-/** One export row: a JSON number can need neither neutralising nor quoting, so it skips both checks. */
-export const valuesLine = (values: unknown[]) => `${values.map((v) => (typeof v === "number" ? String(v) : csvField(valueText(v)))).join(",")}\r\n`;
+/** Field types whose value is always a string (normalisation makes it so), and the table type. */
+const PART_OF_TYPE: Record<string, CsvPart> = { string: "text", date: "text", enum: "text", [TABLE_TYPE]: "count" };
 
 /**
- * What a CSV export streams: a header, and rows read by ordinal slices `[from, to)` up to a last
- * ordinal. The record table is one shape; another (e.g. a line-item table) plugs in the same way.
+ * The columns of an export, one or more per field: a currency field's amount and code apart (so a
+ * spreadsheet can sum the amounts), a table field's item count, and with `statusColumns` the cell's
+ * status after each field (so withheld and not found differ).
+ */
+export function csvColumns(fields: Array<{ name: string; type: string }>, options: CsvOptions): CsvColumn[] {
+  return fields.flatMap(({ name, type }): CsvColumn[] => [
+    ...(type === "currency"
+      ? [{ name, source: name, part: "amount" as const }, { name: `${name}_currency`, source: name, part: "currency" as const }]
+      : [{ name, source: name, part: PART_OF_TYPE[type] ?? "value" }]),
+    ...(options.statusColumns ? [{ name: `${name}_status`, source: name, part: "status" as const }] : []),
+  ]);
+}
+
+/**
+ * What a CSV export streams: a header, and CSV lines read by ordinal slices `[from, to)` up to a
+ * last ordinal. The record table is one shape; another (e.g. a line-item table) plugs in the same way.
  */
 export interface ExportShape {
   header: string[];
   /** Ordinals per slice when a row of the shape is larger than a record row (default SLICE_ROWS). */
   ordinalsPerSlice?: number;
   lastOrdinal(): Promise<number>;
-  readSlice(from: number, to: number): Promise<unknown[][]>;
+  /** The CSV lines of the rows at ordinals `[from, to)`, as one text (empty when there are none). */
+  readSlice(from: number, to: number): Promise<string>;
 }
 
-/** One row per processed document of a published generation, one column per field. */
-export function recordsShape(db: Db, pipelineId: string, generation: number, pipeline: CompiledPipeline): ExportShape {
-  const names = pipeline.fields.map((f) => f.name);
+/** One row per processed document of a published generation, one column (or more) per field. */
+export function recordsShape(db: Db, pipelineId: string, generation: number, pipeline: CompiledPipeline, options: CsvOptions): ExportShape {
+  const columns = csvColumns(pipeline.fields, options);
   return {
-    header: names,
+    header: columns.map((c) => c.name),
     lastOrdinal: () => maxOrdinal(db, pipelineId, generation),
-    readSlice: (from, to) => readExportSlice(db, pipelineId, generation, names, from, to),
+    readSlice: (from, to) => readExportSlice(db, pipelineId, generation, columns, from, to),
   };
 }
 
 /**
  * An export as CSV, streamed by ordinal slices: memory stays flat whatever the number of rows, and
  * a slow client slows the reads instead of filling a buffer. A few slices are read ahead at once
- * (on separate connections where the pool has them) while one is formatted. Slices may be empty
- * (ordinals with no row); the stream reads on until it has text to give or nothing is left, so it
- * always ends.
+ * (on separate connections where the pool has them) while one is sent. Postgres writes the lines,
+ * so a slice is only encoded here. Slices may be empty (ordinals with no row); the stream reads on
+ * until it has text to give or nothing is left, so it always ends.
  */
-export function exportCsv(shape: ExportShape): ReadableStream<Uint8Array> {
+export function exportCsv(shape: ExportShape, options: CsvOptions = {}): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const width = shape.ordinalsPerSlice ?? SLICE_ROWS;
-  const ahead: Array<Promise<unknown[][]>> = [];
+  const ahead: Array<Promise<string>> = [];
   let from = 0;
   let last = -1;
   const fill = () => {
@@ -82,17 +106,15 @@ export function exportCsv(shape: ExportShape): ReadableStream<Uint8Array> {
   };
   return new ReadableStream<Uint8Array>({
     async start(controller) {
-      controller.enqueue(encoder.encode(csvLine(shape.header)));
+      controller.enqueue(encoder.encode(`${options.bom ? BOM : ""}${csvLine(shape.header)}`));
       last = await shape.lastOrdinal();
       fill();
     },
     async pull(controller) {
       for (let slice = ahead.shift(); slice; slice = ahead.shift()) {
-        const rows = await slice;
+        const text = await slice;
         fill();
-        let chunk = "";
-        for (const values of rows) chunk += valuesLine(values);
-        if (chunk) return controller.enqueue(encoder.encode(chunk));
+        if (text) return controller.enqueue(encoder.encode(text));
       }
       controller.close();
     },

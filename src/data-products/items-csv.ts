@@ -3,7 +3,7 @@ import { readItemSlice } from "../db/queries/items";
 import type { Db } from "../db/types";
 import { badRequest } from "../errors";
 import type { CompiledField, CompiledPipeline } from "../pipeline/definition";
-import type { ExportShape } from "./csv";
+import { csvColumns, type CsvOptions, type ExportShape } from "./csv";
 
 /** Documents per export slice: a document can hold thousands of items, so slices are few documents wide. */
 const DOCUMENTS_PER_SLICE = 20;
@@ -22,13 +22,13 @@ export function tableField(pipeline: CompiledPipeline, name: string): CompiledFi
 
 /**
  * A table field's items of a published generation as an export shape: one row per item
- * (`record_id, item_index, <columns…>`), held-back item cells empty; `exportCsv` gives it the same
- * quoting, formula guard and read-ahead as the main export.
+ * (`record_id, item_index, <columns…>`), held-back item cells empty; `exportCsv` streams it with the
+ * same read-ahead as the main export, and Postgres writes its lines with the same rules.
  */
-export function itemsShape(db: Db, pipelineId: string, generation: number, field: CompiledField): ExportShape {
-  const columns = field.columns!.map((c) => c.name);
+export function itemsShape(db: Db, pipelineId: string, generation: number, field: CompiledField, options: CsvOptions): ExportShape {
+  const columns = csvColumns(field.columns!, options);
   return {
-    header: ["record_id", "item_index", ...columns],
+    header: ["record_id", "item_index", ...columns.map((c) => c.name)],
     ordinalsPerSlice: DOCUMENTS_PER_SLICE,
     lastOrdinal: () => maxOrdinal(db, pipelineId, generation),
     readSlice: (from, to) => readItemSlice(db, pipelineId, generation, field.name, columns, from, to),

@@ -36,7 +36,11 @@ const RowsQuery = v.object({
   cursor: v.optional(v.pipe(v.string(), v.regex(CURSOR, "must be a cursor from a previous page"))),
   ...TableQuery,
 });
-const ExportQuery = v.object(TableQuery);
+/** `?flag=true|false` of an export; absent is false. */
+const Flag = v.optional(v.pipe(v.picklist(["true", "false"], "must be true or false"), v.transform((flag) => flag === "true")));
+/** What a CSV reader may ask for: one table's items, a status column after each field's, a byte order mark for Excel. */
+export const CsvQuery = { ...TableQuery, status_columns: Flag, bom: Flag };
+const ExportQuery = v.object(CsvQuery);
 const TokenParam = v.object({
   id: v.pipe(v.string(), v.uuid("must be a UUID")),
   token: v.pipe(
@@ -154,14 +158,16 @@ export const dataProductRoutes = new Hono<AppEnv>()
     const product = await ownProduct(services, c.get("caller"), c.req.valid("param").id);
     const pipeline = await productPipeline(services, c.get("caller"), product.pipeline_id);
     const config = pipeline.config as unknown as CompiledPipeline;
-    const { table } = c.req.valid("query");
+    const { table, status_columns: statusColumns, bom } = c.req.valid("query");
     const field = table === undefined ? null : tableField(config, table);
     if (describePublished(c, publishedView(pipeline.published_generation, pipeline.published_at))) return c.body(null, 304);
     const generation = pipeline.published_generation;
+    const options = { statusColumns, bom };
     if (field) {
-      return csvResponse(c, exportCsv(itemsShape(services.db, pipeline.id, generation, field)), `${product.name}-${field.name}`);
+      const items = itemsShape(services.db, pipeline.id, generation, field, options);
+      return csvResponse(c, exportCsv(items, options), `${product.name}-${field.name}`);
     }
-    return csvResponse(c, exportCsv(recordsShape(services.db, pipeline.id, generation, config)), product.name);
+    return csvResponse(c, exportCsv(recordsShape(services.db, pipeline.id, generation, config, options), options), product.name);
   })
   .post("/data-products/:id/share-tokens", describeRoute({
     summary: "Create a share token (shown once)",

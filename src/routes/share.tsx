@@ -1,5 +1,6 @@
 import { describeRoute } from "hono-openapi";
-import { Hono, type Context } from "hono";
+import { Hono, type Context, type MiddlewareHandler } from "hono";
+import * as v from "valibot";
 import { sha256Hex } from "../crypto";
 import { exportCsv, recordsShape } from "../data-products/csv";
 import { describePublished, publishedView } from "../data-products/published";
@@ -15,7 +16,8 @@ import type { Cell, Cells } from "../pipeline/types";
 import { heldLabel } from "../web/cells";
 import { renderPage, wantsHtml } from "../web/page";
 import { SharePage, ShareGonePage, type LineItemTable } from "../web/share-page";
-import { csvResponse } from "./data-products";
+import { valid } from "../http/validate";
+import { CsvQuery, csvResponse } from "./data-products";
 import { itemsShape, tableField } from "../data-products/items-csv";
 
 const PREVIEW_ROWS = 50;
@@ -55,8 +57,28 @@ function lineItemTables(fields: TableField[], rows: Array<{ label: string; cells
   }));
 }
 
+const FileParam = v.object({ file: v.string() });
+const ShareQuery = v.object(CsvQuery);
+
+/**
+ * The public CSV is data for any page to fetch: any origin may read it, never with credentials
+ * (the token in the URL is the only authority). A preflight (e.g. for If-None-Match) is answered here.
+ */
+const csvCors: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!c.req.path.endsWith(".csv")) return next();
+  if (c.req.method === "OPTIONS") {
+    return c.body(null, 204, {
+      "Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+      "Access-Control-Allow-Headers": "If-None-Match", "Access-Control-Max-Age": "86400",
+    });
+  }
+  await next();
+  c.res.headers.set("Access-Control-Allow-Origin", "*");
+  c.res.headers.set("Access-Control-Expose-Headers", "ETag, Sluice-Generation, Content-Disposition, Retry-After");
+};
+
 /** The public surface: no key, only a share token. */
-export const shareRoutes = new Hono<AppEnv>().get("/share/:file", describeRoute({
+export const shareRoutes = new Hono<AppEnv>().use("/share/:file", csvCors).get("/share/:file", describeRoute({
   summary: "Public share link: CSV download ({token}.csv) or HTML page ({token})",
   description: "Unknown, revoked, expired or archived links answer 404: an HTML page for `Accept: text/html`, else the JSON envelope.",
   tags: ["public"],
@@ -68,22 +90,24 @@ export const shareRoutes = new Hono<AppEnv>().get("/share/:file", describeRoute(
     304: { description: "Not modified: If-None-Match matched the ETag" },
     404: { description: "Unknown, revoked, expired or archived link" },
   },
-}), async (c) => {
-  const file = c.req.param("file");
+}), valid("param", FileParam), valid("query", ShareQuery), async (c) => {
+  const { file } = c.req.valid("param");
   const isCsv = file.endsWith(".csv");
   const token = isCsv ? file.slice(0, -4) : file;
-  const table = isCsv ? c.req.query("table") : undefined;
+  const { table: asked, status_columns: statusColumns, bom } = c.req.valid("query");
+  const table = isCsv ? asked : undefined;
   const found = await shared(c, token);
   if (!found) return gone(c);
   // The table is checked before the ETag so a wrong name is a 400, never a 304.
   const field = table === undefined ? null : tableField(found.pipeline, table);
   if (describePublished(c, found.view)) return c.body(null, 304);
   const { db } = c.get("services");
+  const options = { statusColumns, bom };
   if (field) {
-    return csvResponse(c, exportCsv(itemsShape(db, found.pipeline_id, found.generation, field)), `${found.name}-${field.name}`);
+    return csvResponse(c, exportCsv(itemsShape(db, found.pipeline_id, found.generation, field, options), options), `${found.name}-${field.name}`);
   }
   if (isCsv) {
-    return csvResponse(c, exportCsv(recordsShape(db, found.pipeline_id, found.generation, found.pipeline)), found.name);
+    return csvResponse(c, exportCsv(recordsShape(db, found.pipeline_id, found.generation, found.pipeline, options), options), found.name);
   }
   const fields = found.pipeline.fields as unknown as TableField[];
   // As in the CSV: every field is a column, a table field's giving its item count (its items are listed below).

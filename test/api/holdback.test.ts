@@ -51,7 +51,7 @@ describe("holdback is transitive", () => {
       value: null, status: "needs_review", reason: { code: "input_held", summary: "held while total is held for review" },
     });
     for (const lines of [await csvOf(`/v1/data-products/${productId}/export.csv`), await csvOf(`/share/${token}.csv`, null)]) {
-      expect(lines.slice(0, 3)).toEqual(["invoice_number,total,gross", "INV-1,100 EUR,119", "INV-2,,"]);
+      expect(lines.slice(0, 3)).toEqual(["invoice_number,total,total_currency,gross", "INV-1,100.00,EUR,119", "INV-2,,,"]);
       expect(lines.join("\n")).not.toContain("29750");
     }
     const items = await openReviews(t, productId);
@@ -60,7 +60,7 @@ describe("holdback is transitive", () => {
     expect((await decide(items[0].id, { decision: "override", value: { amount: 2500, currency: "EUR" } })).status).toBe(201);
     const [, released] = await rowsOf(productId);
     expect(released.fields.gross).toEqual({ value: 2975, status: "completed" });
-    expect((await csvOf(`/share/${token}.csv`, null))[2]).toBe("INV-2,2500 EUR,2975");
+    expect((await csvOf(`/share/${token}.csv`, null))[2]).toBe("INV-2,2500.00,EUR,2975");
     const detail = await (await t.request(`/v1/pipelines/${run.id}`)).json();
     expect(detail.status).toBe("completed");
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { exportCsv, type ExportShape } from "../../src/data-products/csv";
+import { csvColumns, exportCsv, type ExportShape } from "../../src/data-products/csv";
 
 /** A shape whose slices are given per read, in order; every read past them is empty. */
-function shape(lastOrdinal: number, slices: unknown[][][]): ExportShape & { reads: number } {
+function shape(lastOrdinal: number, slices: string[]): ExportShape & { reads: number } {
   const s = {
     header: ["a", "b"],
     reads: 0,
     lastOrdinal: async () => lastOrdinal,
-    readSlice: async () => slices[s.reads++] ?? [],
+    readSlice: async () => slices[s.reads++] ?? "",
   };
   return s;
 }
@@ -24,7 +24,33 @@ describe("exportCsv", () => {
   });
 
   it("reads past empty slices to the rows after them, and ends", async () => {
-    const text = await new Response(exportCsv(shape(7_999, [[], [], [["x", 1]], []]))).text();
+    const text = await new Response(exportCsv(shape(7_999, ["", "", "x,1\r\n", ""]))).text();
     expect(text).toBe("a,b\r\nx,1\r\n");
+  });
+});
+
+describe("csvColumns", () => {
+  const fields = [{ name: "ref", type: "string" }, { name: "total", type: "currency" }, { name: "lines", type: "table" }, { name: "n", type: "number" }];
+
+  it("gives money two columns, amount and code, a table its item count, and each other field one", () => {
+    expect(csvColumns(fields, {})).toEqual([
+      { name: "ref", source: "ref", part: "text" },
+      { name: "total", source: "total", part: "amount" }, { name: "total_currency", source: "total", part: "currency" },
+      { name: "lines", source: "lines", part: "count" }, { name: "n", source: "n", part: "value" },
+    ]);
+  });
+
+  it("adds <name>_status after each field's columns when asked", () => {
+    expect(csvColumns(fields, { statusColumns: true }).map((c) => c.name)).toEqual([
+      "ref", "ref_status", "total", "total_currency", "total_status", "lines", "lines_status", "n", "n_status",
+    ]);
+  });
+});
+
+describe("exportCsv options", () => {
+  it("starts with a UTF-8 byte order mark only when asked", async () => {
+    const bytes = async (bom: boolean) => new Uint8Array(await new Response(exportCsv(shape(-1, []), { bom })).arrayBuffer());
+    expect([...(await bytes(true))]).toEqual([0xef, 0xbb, 0xbf, ...new TextEncoder().encode("a,b\r\n")]);
+    expect([...(await bytes(false))]).toEqual([...new TextEncoder().encode("a,b\r\n")]);
   });
 });

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { Db } from "../types";
+import { cellsOf, csvLine, piecesOf, type CsvColumn } from "./csv-lines";
 
 /** One product per run: a second call (even a concurrent one) reactivates the existing row. */
 export async function upsertDataProduct(db: Db, p: { organizationId: string; pipelineId: string; name: string; rename: boolean }) {
@@ -79,26 +80,22 @@ export async function generationKept(db: Db, pipelineId: string, generation: num
 }
 
 /**
- * One slice of the export, by ordinal range `[from, to)`: only each field's released value,
- * projected by Postgres (no candidates, verdicts or provenance), returned as one JSON text so the
- * driver handles one row per slice. Ranges rather than keysets let several slices be read at once.
- * The holdback rule here must match `releasedValue` in pipeline/holdback.ts; the CSV tests cover both.
- * A table field's column gives its item count (`?table=<field>` exports the items).
+ * One slice of the export, by ordinal range `[from, to)`, as CSV lines made by Postgres (see
+ * csv-lines.ts): one text per slice, so the driver hands over one value and the process streams
+ * it. Ranges rather than keysets let several slices be read at once.
  */
 export async function readExportSlice(
-  db: Db, pipelineId: string, generation: number, fields: string[], from: number, to: number,
-): Promise<unknown[][]> {
-  const values = sql.join(fields.map((name) => sql`case when v.cells->${name}->>'status' = 'needs_review'
-      or (v.cells->${name}->>'status' = 'failed' and v.cells->${name}->'reason'->>'code' = 'rejected_by_review') then null
-      when v.cells->${name}->>'type' = 'table' and jsonb_typeof(v.cells->${name}->'value') = 'array'
-        then to_jsonb(jsonb_array_length(v.cells->${name}->'value'))
-      else v.cells->${name}->'value' end`));
-  const result = await sql<{ page: string | null }>`
-    select json_agg(jsonb_build_array(${values}) order by v.ordinal)::text as page from document_versions v
-    where v.pipeline_id = ${pipelineId} and v.generation = ${generation} and v.status in ('complete', 'partial')
-      and v.ordinal >= ${from} and v.ordinal < ${to}`.execute(db);
-  const page = result.rows[0]?.page;
-  return page ? (JSON.parse(page) as unknown[][]) : [];
+  db: Db, pipelineId: string, generation: number, columns: CsvColumn[], from: number, to: number,
+): Promise<string> {
+  const result = await sql<{ text: string | null }>`
+    select string_agg(${csvLine(columns)}, '' order by ordinal) as text from (
+      select ordinal, ${piecesOf(columns)} from (
+        select v.ordinal, ${cellsOf(columns, (name) => sql`v.cells->${name}`)} from document_versions v
+        where v.pipeline_id = ${pipelineId} and v.generation = ${generation} and v.status in ('complete', 'partial')
+          and v.ordinal >= ${from} and v.ordinal < ${to} offset 0
+      ) cells offset 0
+    ) pieces`.execute(db);
+  return result.rows[0]?.text ?? "";
 }
 
 /** The last ordinal of a generation's rows, -1 when it has none. */

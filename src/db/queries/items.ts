@@ -1,9 +1,6 @@
 import { sql } from "kysely";
 import type { Db } from "../types";
-
-/** A cell withheld from consumers; must match `releasedValue` in pipeline/holdback.ts (the item CSV tests cover both). */
-const held = (cell: ReturnType<typeof sql>) => sql`(${cell}->>'status' = 'needs_review'
-  or (${cell}->>'status' = 'failed' and ${cell}->'reason'->>'code' = 'rejected_by_review'))`;
+import { cellsOf, csvLine, heldCell as held, piecesOf, type CsvColumn } from "./csv-lines";
 
 /** Where a page of items starts: after item `index` of the document at `ordinal`. */
 export interface ItemCursor {
@@ -35,13 +32,13 @@ function itemRows(pipelineId: string, generation: number, field: string, range: 
   return sql`
     with docs as materialized (
       select v.document_id as id, v.ordinal, v.cells->${field}->'value' as items,
-             ${held(sql`(v.cells->${field})`)} as table_held
+             ${held(sql`(v.cells->${field})`)} as table_held, v.cells->${field}->>'status' as table_status
       from document_versions v
       where v.pipeline_id = ${pipelineId} and v.generation = ${generation} and v.status in ('complete', 'partial')
         and v.ordinal >= ${after.ordinal} ${range.to === undefined ? sql`` : sql`and v.ordinal < ${range.to}`}
       order by v.ordinal ${range.documents === undefined ? sql`` : sql`limit ${range.documents}`}
     ), items as (
-      select docs.id, docs.ordinal, docs.table_held, (i.n - 1)::int as item_index, i.item
+      select docs.id, docs.ordinal, docs.table_held, docs.table_status, (i.n - 1)::int as item_index, i.item
       from docs cross join lateral jsonb_array_elements(
         case when jsonb_typeof(docs.items) = 'array' then docs.items else '[]'::jsonb end) with ordinality as i(item, n)
       where (docs.ordinal, i.n - 1) > (${after.ordinal}, ${after.index})
@@ -80,19 +77,20 @@ export async function readItems(
 }
 
 /**
- * One slice of the item export, every item of the documents at ordinals `[from, to)`, as one JSON
- * text: `[record_id, item_index, ...released column values]` per item, projected by Postgres so
- * provenance and verdicts never reach the process.
+ * One slice of the item export, every item of the documents at ordinals `[from, to)`, as CSV lines
+ * made by Postgres (see csv-lines.ts): `record_id, item_index, <columns…>` per item, so provenance
+ * and verdicts never reach the process. A withheld table withholds every item cell, with its status.
  */
 export async function readItemSlice(
-  db: Db, pipelineId: string, generation: number, field: string, columns: string[], from: number, to: number,
-): Promise<unknown[][]> {
-  const values = sql.join(columns.map((c) =>
-    sql`case when table_held or ${held(sql`(item->${c})`)} then null else item->${c}->'value' end`));
-  const result = await sql<{ page: string | null }>`
+  db: Db, pipelineId: string, generation: number, field: string, columns: CsvColumn[], from: number, to: number,
+): Promise<string> {
+  const table = { held: sql`table_held`, status: sql`table_status` };
+  const result = await sql<{ text: string | null }>`
     ${itemRows(pipelineId, generation, field, { after: { ordinal: from, index: -1 }, to })}
-    select json_agg(jsonb_build_array(id, item_index, ${values}) order by ordinal, item_index)::text as page
-    from items`.execute(db);
-  const page = result.rows[0]?.page;
-  return page ? (JSON.parse(page) as unknown[][]) : [];
+    select string_agg(${csvLine(columns, [sql`id::text`, sql`item_index::text`])}, '' order by ordinal, item_index) as text from (
+      select id, ordinal, item_index, ${piecesOf(columns, table)} from (
+        select id, ordinal, item_index, table_held, table_status, ${cellsOf(columns, (column) => sql`item->${column}`)} from items offset 0
+      ) cells offset 0
+    ) pieces`.execute(db);
+  return result.rows[0]?.text ?? "";
 }

@@ -34,3 +34,9 @@ export function scanCurrency(text: string): CurrencyScan {
   const problem = found.size > 1 ? `several currencies: ${[...found].join(", ")}` : undefined;
   return { code: found.size === 1 ? [...found][0] : null, rest: rest.trim(), problem };
 }
+
+/** ISO 4217 minor units where they are not 2: amounts are written to these many decimals. */
+export const CURRENCY_MINOR_UNITS: Record<number, readonly string[]> = {
+  0: ["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"],
+  3: ["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"],
+};
