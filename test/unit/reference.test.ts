@@ -63,14 +63,25 @@ const doc: ApiDocument = {
           201: { description: "Created", content: { "application/json": {
             schema: { $ref: "#/components/schemas/Thing" }, examples: { made: { $ref: "#/components/examples/Made" } },
           } } },
-          409: { description: "Exists", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" }, example: { error: { code: "conflict" } } } } },
+          409: { description: "Exists", content: { "application/json": {
+            schema: { $ref: "#/components/schemas/Error" }, example: { error: { code: "conflict" } },
+          } } },
         },
       },
     },
   },
   components: {
     schemas: {
-      Thing: { type: "object", required: ["id"], properties: { id: { type: "string", format: "uuid" }, parts: { type: "array", items: { $ref: "#/components/schemas/Thing" } } } },
+      Thing: {
+        type: "object",
+        required: ["id"],
+        properties: {
+          id: { type: "string", format: "uuid" },
+          parts: { type: "array", items: { $ref: "#/components/schemas/Thing" } },
+          maker: { anyOf: [{ $ref: "#/components/schemas/Maker" }, { type: "null" }] },
+        },
+      },
+      Maker: { type: "object", properties: { country: { type: "string", description: "where it was made" } } },
       Error: { type: "object", properties: { error: { type: "object" } } },
     },
     examples: { Made: { summary: "a new crate", value: { id: "6b1c5d5e-0000-4000-8000-000000000001", parts: [] } } },
@@ -89,6 +100,8 @@ describe("the reference page", () => {
     expect(html).toContain('<a href="#schema-Thing">Thing</a>');
     expect(html).toContain('id="schema-Thing"');
     expect(html.match(/<summary>fields of Thing<\/summary>/g)).toHaveLength(1);
+    expect(html).toContain('<a href="#schema-Maker">Maker</a> or null');
+    expect(html).toContain("<summary>fields of Maker</summary>");
     expect(html).toContain("Example: a new crate");
     expect(html).toContain("6b1c5d5e-0000-4000-8000-000000000001");
     // An error response that shares the envelope links it and still shows its own example.

@@ -74,10 +74,8 @@ const Parameters: FC<{ params: Parameter[]; ctx: SchemaContext }> = ({ params, c
     <h4>Parameters</h4>
     <ul class="params">{params.map((p) => (
       <li>
-        <code class="name">{p.name}</code> <span class="in">{p.in}</span>
-        {p.description && <span class="desc">{p.description}</span>}
-        {p.schema && <SchemaView schema={{ ...p.schema, description: undefined }} ctx={ctx} />}
-        {p.required && <span class="req">required</span>}
+        <code class="name">{p.name}</code> <span class="in">in {p.in}</span>
+        <SchemaView schema={{ ...p.schema, description: p.description ?? p.schema?.description }} ctx={ctx} required={p.required} />
       </li>
     ))}</ul>
   </>

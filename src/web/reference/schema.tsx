@@ -41,6 +41,13 @@ const nullableOf = (s: Schema) => {
   return variants?.length === 2 && variants.some(isNull) ? variants.find((v) => !isNull(v)) : undefined;
 };
 
+/** The component a schema stands for: itself, its items, or the non-null side of a nullable. */
+function refIn(s: Schema): string | undefined {
+  const inner = nullableOf(s);
+  if (inner) return refIn(inner);
+  return s.$ref ?? (s.type === "array" && s.items ? refIn(s.items) : undefined);
+}
+
 /** A one-phrase type: `string`, `array of object`, `Error`, `integer or null`. */
 export function typeLabel(s: Schema): string {
   if (s.$ref) return refName(s.$ref);
@@ -91,11 +98,14 @@ const RefLink: FC<{ name: string }> = ({ name }) => <a href={`#${schemaAnchor(na
 
 /** One line about a schema: its type (a link for a `$ref`), required, facts, description. */
 const Line: FC<{ schema: Schema; required?: boolean }> = ({ schema, required }) => {
-  const refOf = schema.$ref ?? (schema.type === "array" ? schema.items?.$ref : undefined);
+  const ref = refIn(schema);
   const label = typeLabel(schema);
+  // The component's name inside the phrase becomes its link: `array of <Thing>`, `<Thing> or null`.
+  const name = ref ? refName(ref) : "";
+  const at = name ? label.indexOf(name) : -1;
   return (
     <>
-      <span class="type">{refOf ? <>{label.replace(refName(refOf), "")}<RefLink name={refName(refOf)} /></> : label}</span>
+      <span class="type">{at >= 0 ? <>{label.slice(0, at)}<RefLink name={name} />{label.slice(at + name.length)}</> : label}</span>
       {required && <span class="req">required</span>}
       {facts(schema).map((f) => <span class="fact">{f}</span>)}
       {schema.description && <span class="desc">{schema.description}</span>}
@@ -105,7 +115,7 @@ const Line: FC<{ schema: Schema; required?: boolean }> = ({ schema, required }) 
 
 /** The nested entries of a schema, `$ref`s resolved in place (folded) unless already open above. */
 export const SchemaTree: FC<{ schema: Schema; ctx: SchemaContext; depth?: number }> = ({ schema, ctx, depth = 0 }) => {
-  const ref = schema.$ref ?? (schema.type === "array" ? schema.items?.$ref : undefined);
+  const ref = refIn(schema);
   if (ref) {
     const name = refName(ref);
     const target = ctx.components[name];
@@ -113,7 +123,8 @@ export const SchemaTree: FC<{ schema: Schema; ctx: SchemaContext; depth?: number
     return (
       <details open={depth === 0}>
         <summary>fields of {name}</summary>
-        <SchemaTree schema={target} ctx={{ ...ctx, open: [...ctx.open, name] }} depth={depth + 1} />
+        {/* Folded once already: the component's own fields start unfolded inside. */}
+        <SchemaTree schema={target} ctx={{ ...ctx, open: [...ctx.open, name] }} depth={0} />
       </details>
     );
   }
@@ -134,9 +145,9 @@ export const SchemaTree: FC<{ schema: Schema; ctx: SchemaContext; depth?: number
 };
 
 /** A whole schema: its top line, then its tree. */
-export const SchemaView: FC<{ schema: Schema; ctx: SchemaContext }> = ({ schema, ctx }) => (
+export const SchemaView: FC<{ schema: Schema; ctx: SchemaContext; required?: boolean }> = ({ schema, ctx, required }) => (
   <div class="schema-view">
-    <p class="schema-top"><Line schema={schema} /></p>
+    <p class="schema-top"><Line schema={schema} required={required} /></p>
     <SchemaTree schema={schema} ctx={ctx} />
   </div>
 );
