@@ -1,11 +1,11 @@
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { requestId } from "hono/request-id";
 import { ApiError } from "./errors";
 import { authenticate } from "./http/auth";
 import { inputGuard, urlGuard } from "./http/input-guard";
 import type { AppEnv, Services } from "./http/env";
 import { renderError, renderNotFound } from "./http/errors";
+import { accessLog, assignRequestId } from "./http/request-log";
 import { apiKeyRoutes } from "./routes/api-keys";
 import { deliveryRoutes } from "./routes/deliveries";
 import { documentRoutes } from "./routes/documents";
@@ -55,7 +55,8 @@ export function createApp(services: AppServices) {
     .route("/", webhookRoutes);
 
   const app = new Hono<AppEnv>()
-    .use(requestId({ headerName: "X-Request-Id" }))
+    .use(assignRequestId)
+    .use(accessLog(services.logger))
     .use(urlGuard)
     .use(async (c, next) => {
       c.set("services", servicesOf(c));

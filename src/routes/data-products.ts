@@ -26,7 +26,10 @@ import { ownPipeline } from "./pipelines";
 
 const CreateBody = v.strictObject({ name: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200))) });
 const ShareTokenBody = v.strictObject({
-  expires_in: v.optional(v.pipe(v.number(), v.integer(), v.minValue(60), v.maxValue(365 * 24 * 3600))),
+  expires_in: v.optional(v.pipe(
+    v.number(), v.integer(), v.minValue(60), v.maxValue(365 * 24 * 3600),
+    v.description("seconds until the link stops working: 60 (a minute) to 31536000 (a year); omitted, it never expires"),
+  )),
 });
 /** `g<generation>r<ordinal>` pages records; `g<generation>i<ordinal>.<item_index>` pages a table's items. */
 const CURSOR = /^g(\d{1,9})(?:r(\d{1,9})|i(\d{1,9})\.(\d{1,10}))$/;

@@ -14,6 +14,8 @@ export interface PageProps {
   what: string;
   header?: Child;
   scripts?: string[];
+  /** Stylesheets after the shared one, from our own origin. */
+  styles?: string[];
   children?: Child;
 }
 
@@ -25,6 +27,7 @@ export const Page: FC<PageProps> = (p) => (
       <meta name="robots" content="noindex" />
       <title>{p.title}</title>
       <link rel="stylesheet" href={ASSETS.css.path} />
+      {(p.styles ?? []).map((href) => <link rel="stylesheet" href={href} />)}
       {(p.scripts ?? []).map((src) => <script src={src} defer></script>)}
     </head>
     <body>

@@ -84,20 +84,23 @@ describe("the OpenAPI document", () => {
     expect(doc.components.schemas.Error.properties.error.properties.code.enum).toContain("rate_limited");
   });
 
-  it("serves a readable reference page built from it", async () => {
+  it("serves a readable reference page built from it, under the pages' strict CSP", async () => {
     const res = await t.request("/docs", { key: null });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("text/html");
+    expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
     const html = await res.text();
-    expect(html).toContain("POST /v1/pipelines/{id}/rerun");
-    expect(html).toContain("Rerun from the first phase of a type");
-    const section = html.slice(html.indexOf("<code>POST /v1/schedules</code>"), html.indexOf("<code>GET /v1/schedules</code>"));
-    expect(section).toContain("Schedule reruns of a pipeline by cron");
-    expect(section).toContain("request body: application/json");
-    expect(section).toContain("&quot;from_phase&quot;");
-    expect(section).toContain("The schedule, with its first next_run_at");
-    const get = html.slice(html.indexOf("<code>GET /v1/schedules/{id}</code>"));
-    expect(get).toMatch(/<td><code>id<\/code><\/td><td>path<\/td><td>yes<\/td><td>string, uuid<\/td>/);
+    const section = (id: string) => html.slice(html.indexOf(`<section id="${id}"`), html.indexOf("</section>", html.indexOf(`<section id="${id}"`)));
+    expect(section("post-v1-pipelines-id-rerun")).toContain("<code>/v1/pipelines/{id}/rerun</code>");
+    expect(section("post-v1-pipelines-id-rerun")).toContain("Rerun from the first phase of a type");
+    const create = section("post-v1-schedules");
+    expect(create).toContain("Schedule reruns of a pipeline by cron");
+    expect(create).toContain("<h4>Request body</h4>");
+    expect(create).toMatch(/<code class="name">from_phase<\/code> <span class="type">string<\/span><span class="req">required<\/span>/);
+    expect(create).toContain("The schedule, with its first next_run_at");
+    expect(create).toContain("curl -X POST \\\n  &quot;http://sluice.test/v1/schedules&quot;");
+    const get = section("get-v1-schedules-id");
+    expect(get).toMatch(/<code class="name">id<\/code> <span class="in">in path<\/span>.*?<span class="req">required<\/span><span class="fact">format uuid<\/span>/);
     expect(html).not.toMatch(/<script/i);
   });
 

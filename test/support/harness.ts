@@ -13,7 +13,7 @@ import { createNeonDb } from "../../src/db/neon";
 import { createPgliteDb } from "../../src/db/pglite";
 import { insertApiKey } from "../../src/db/queries/api-keys";
 import { compose } from "../../src/entry/compose";
-import { silentLogger } from "../../src/logger";
+import { silentLogger, type Logger } from "../../src/logger";
 import { OpenApiConformance } from "./openapi-conformance";
 
 export const schemaSql = readFileSync(new URL("../../schema.sql", import.meta.url), "utf8");
@@ -42,6 +42,8 @@ export interface TestAppOptions {
   clock?: Clock;
   /** Stands in for DNS, so a test can make a public-looking host resolve anywhere. */
   resolver?: HostResolver;
+  /** Where the app logs; silent unless a test reads the lines. */
+  logger?: Logger;
 }
 
 /**
@@ -52,7 +54,7 @@ export async function startTestApp(options: TestAppOptions = {}) {
   const handle = await openTestDb();
   const config = loadConfig({ PUBLIC_URL: "http://sluice.test", ...serviceEnv(), ...options.env });
   const composition = compose(config, handle, {
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     clock: options.clock,
     resolver: options.resolver,
     limiterPrefix: `test:${crypto.randomUUID()}`,
