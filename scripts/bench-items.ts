@@ -139,7 +139,10 @@ try {
   }
   rows.push([`API export.csv?table= items/s (${warm.items} items in ${documents} documents, median of ${passes})`, (warm.items / median(api)).toFixed(0)]);
   rows.push([`COPY TO STDOUT (FORMAT csv) items/s, same items and values (median of ${passes})`, (warm.items / median(copy)).toFixed(0)]);
-  rows.push({ metric: "item export time", value: round(median(api)), unit: "s", reference: "COPY TO STDOUT (FORMAT csv), same items", referenceValue: round(median(copy)) });
+  rows.push({
+    metric: "item export time", value: round(median(api)), unit: "s",
+    reference: "COPY TO STDOUT (FORMAT csv), same items", referenceValue: round(median(copy)),
+  });
 } finally {
   await client.end();
   await target.close();

@@ -71,7 +71,8 @@ if (json) {
   const table = ["| ratio | bench | metric | reference (same run) | value |", "| --- | --- | --- | --- | --- |"];
   for (const f of all) {
     const reference = f.reference === null ? "" : `${f.reference} (${f.reference_value} ${f.unit})`;
-    table.push(`| ${f.ratio === null ? "" : `${f.ratio}×`} | ${cell(f.bench)} | ${cell(f.metric)} | ${cell(reference)} | ${cell(`${f.value} ${f.unit}`.trim())} |`);
+    const ratio = f.ratio === null ? "" : `${f.ratio}×`;
+    table.push(`| ${ratio} | ${cell(f.bench)} | ${cell(f.metric)} | ${cell(reference)} | ${cell(`${f.value} ${f.unit}`.trim())} |`);
   }
   console.log(`\n${table.join("\n")}`);
 }
