@@ -50,7 +50,10 @@ report("extraction", [
   [`fixtures: ${fixtures.length} invoices (${pages} pages) in ${layouts.length} layouts, ${fields} fields`, ""],
   ["field accuracy, PDF text as parsed", percent(pdfTally.counts.correct, fields)],
   ["field accuracy, layout text of the same drawings (reference)", percent(textTally.counts.correct, fields)],
-  ["accuracy ratio PDF / reference", (pdfTally.counts.correct / Math.max(1, textTally.counts.correct)).toFixed(2)],
+  {
+    metric: "fields right, PDF text as parsed", value: pdfTally.counts.correct, unit: "fields",
+    reference: "the layout text of the same drawings", referenceValue: textTally.counts.correct,
+  },
   ["silent wrong (released past the blocking gate), PDF / reference", `${pdfTally.counts.silent_wrong} / ${textTally.counts.silent_wrong}`],
   ["held for review or unreadable, PDF / reference", `${pdfTally.counts.held} / ${textTally.counts.held}`],
   ["not found, PDF / reference", `${pdfTally.counts.missing} / ${textTally.counts.missing}`],

@@ -18,7 +18,7 @@ import { parseBytes } from "../src/documents/parse";
 import type { Extractor } from "../src/pipeline/definition";
 import type { ParsedDocument } from "../src/pipeline/types";
 import { invoiceLines, invoicePdf } from "../test/support/invoice-pdfs";
-import { benchApp, numberArg, realDb, report, skippedRealService } from "./bench/targets";
+import { benchApp, numberArg, realDb, report, round, skippedRealService, type Figure } from "./bench/targets";
 
 const totalItems = numberArg(0, "BENCH_ITEMS", 100_000);
 const passes = numberArg(1, "BENCH_ITEMS_PASSES", 3);
@@ -28,7 +28,7 @@ const timed = async <T>(work: () => Promise<T> | T) => {
   const value = await work();
   return { value, ms: performance.now() - started };
 };
-const rows: Array<[string, string | number]> = [];
+const rows: Array<Figure | [string, string | number]> = [];
 
 // (1) The 2,000-item PDF.
 const lines = invoiceLines(2000);
@@ -61,7 +61,12 @@ try {
     const extractMs = median(runs.map((r) => r.ms));
     rows.push([`${name}: items found / drawn; exact recall`, `${items.length} / ${lines.length}; ${(recalled / lines.length).toFixed(4)}`]);
     rows.push([`${name}: item extraction ms (parse + extraction ms)`, `${extractMs.toFixed(0)} (${(parseMs + extractMs).toFixed(0)})`]);
-    if (pdftotextMs) rows.push([`${name}: (parse + extraction) / pdftotext -layout (${pdftotextMs.toFixed(0)} ms, same file)`, ((parseMs + extractMs) / pdftotextMs).toFixed(2)]);
+    if (pdftotextMs) {
+      rows.push({
+        metric: `${name}: parse + item extraction`, value: round(parseMs + extractMs), unit: "ms",
+        reference: "pdftotext -layout on the same file", referenceValue: round(pdftotextMs),
+      });
+    }
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
@@ -134,7 +139,10 @@ try {
   }
   rows.push([`API export.csv?table= items/s (${warm.items} items in ${documents} documents, median of ${passes})`, (warm.items / median(api)).toFixed(0)]);
   rows.push([`COPY TO STDOUT (FORMAT csv) items/s, same items and values (median of ${passes})`, (warm.items / median(copy)).toFixed(0)]);
-  rows.push(["item export time / COPY time", (median(api) / median(copy)).toFixed(2)]);
+  rows.push({
+    metric: "item export time", value: round(median(api)), unit: "s",
+    reference: "COPY TO STDOUT (FORMAT csv), same items", referenceValue: round(median(copy)),
+  });
 } finally {
   await client.end();
   await target.close();

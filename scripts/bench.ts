@@ -67,10 +67,12 @@ if (failed.length > 0) progress(`Failed: ${failed.join(", ")} (see output above)
 if (json) {
   for (const figure of all) console.log(JSON.stringify(figure));
 } else {
-  const table = ["| bench | metric | ratio | reference (same run) | value |", "| --- | --- | --- | --- | --- |"];
+  // Ratio first: it is the figure that carries over to another machine or load; the value is for context.
+  const table = ["| ratio | bench | metric | reference (same run) | value |", "| --- | --- | --- | --- | --- |"];
   for (const f of all) {
     const reference = f.reference === null ? "" : `${f.reference} (${f.reference_value} ${f.unit})`;
-    table.push(`| ${cell(f.bench)} | ${cell(f.metric)} | ${f.ratio === null ? "" : `${f.ratio}×`} | ${cell(reference)} | ${cell(`${f.value} ${f.unit}`.trim())} |`);
+    const ratio = f.ratio === null ? "" : `${f.ratio}×`;
+    table.push(`| ${ratio} | ${cell(f.bench)} | ${cell(f.metric)} | ${cell(reference)} | ${cell(`${f.value} ${f.unit}`.trim())} |`);
   }
   console.log(`\n${table.join("\n")}`);
 }

@@ -17,6 +17,7 @@ import type { Services } from "../http/env";
 import { permitsAddress } from "../documents/fetch";
 import type { Logger } from "../logger";
 import { nodeClientIp } from "../http/client-ip";
+import { consumeDelivery } from "../pipeline/deliveries";
 
 export type EmbeddedQueue = ReturnType<typeof createEmbeddedQueue>;
 
@@ -50,7 +51,6 @@ export function compose(
     const keys = config.signingKeys ?? { current: generateSigningKey(), next: generateSigningKey() };
     embeddedQueue = createEmbeddedQueue({
       signingKey: keys.current,
-      inProcess: true,
       destinationUrl,
       maxRetries: config.queueMaxRetries,
       logger: options.logger,
@@ -86,7 +86,8 @@ export function compose(
     clientIp: nodeClientIp(config.trustProxy),
   };
   const app = createApp(services);
-  embeddedQueue?.attach(async (request) => app.fetch(request));
+  // In this process the queue hands messages straight to the handler; only QStash's arrive over HTTP.
+  embeddedQueue?.consume((delivery) => consumeDelivery(services, delivery));
   return {
     app,
     services,

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { NON_RETRYABLE_STATUS, type Delivery, type DeliveryReceipt } from "../adapters/queue/interface";
 import type { Services } from "../http/env";
 import { deliverWebhook, WebhookMessageBody } from "../webhooks/deliver";
 import { advanceDocument } from "./engine";
@@ -16,4 +17,27 @@ export async function handleDelivery(services: Services, message: QueueMessage, 
   }
   const { type: _type, ...phase } = message;
   return advanceDocument(services, phase, attempt);
+}
+
+/**
+ * The embedded queue's consumer in this process: the message as the delivery endpoint would take it,
+ * answered with the status it would send, minus HTTP. Nothing to verify: it never left the process.
+ * A throw is a failed attempt, retried as the endpoint's 500 would be.
+ */
+export async function consumeDelivery(services: Services, delivery: Delivery): Promise<DeliveryReceipt> {
+  const parsed = v.safeParse(QueueMessageBody, safeJson(delivery.body));
+  if (!parsed.success) {
+    services.logger.error("undeliverable queue message", { issues: parsed.issues.map((i) => i.message) });
+    return { status: NON_RETRYABLE_STATUS, nonRetryable: true };
+  }
+  const outcome = await handleDelivery(services, parsed.output, delivery.retried);
+  return { status: outcome.effect === "retry" ? 503 : 200, nonRetryable: false };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { Receiver } from "@upstash/qstash";
 import { describe, expect, it, vi } from "vitest";
 import { createEmbeddedQueue, isInProcessDelivery, type EmbeddedQueueOptions } from "../../src/adapters/queue/embedded";
-import { DELIVERY_HEADERS } from "../../src/adapters/queue/interface";
+import { DELIVERY_HEADERS, type DeliveryReceipt } from "../../src/adapters/queue/interface";
 import { createQstashQueue, createQstashVerifier } from "../../src/adapters/queue/qstash";
 import { generateSigningKey, signDelivery } from "../../src/adapters/queue/signature";
 import { silentLogger } from "../../src/logger";
@@ -211,6 +211,31 @@ describe("embedded queue", () => {
     });
     await idlePromise;
     expect(seen).toEqual([JSON.stringify({ type: "noop" })]);
+  });
+
+  it("consume hands a consumer the message itself, and reads its receipts as it reads responses", async () => {
+    const queue = createEmbeddedQueue({ signingKey: generateSigningKey(), destinationUrl, maxRetries: 2, backoffMs: () => 1, logger: silentLogger });
+    const seen: Array<{ n: unknown; retried: number; messageId: string }> = [];
+    const receipts: Record<string, Array<DeliveryReceipt | Error>> = {
+      retried: [{ status: 503, nonRetryable: false }, new Error("boom"), { status: 200, nonRetryable: false }],
+      stopped: [{ status: 489, nonRetryable: true }],
+      exhausted: [{ status: 500, nonRetryable: false }, { status: 489, nonRetryable: false }, { status: 503, nonRetryable: false }],
+    };
+    queue.consume(async (delivery) => {
+      const { n } = JSON.parse(delivery.body);
+      seen.push({ n, retried: delivery.retried, messageId: delivery.messageId });
+      const receipt = receipts[n].shift()!;
+      if (receipt instanceof Error) throw receipt;
+      return receipt;
+    });
+    const ids = await Promise.all(["retried", "stopped", "exhausted"].map(async (n) => (await queue.publish({ body: { n } })).messageId));
+    await queue.idle();
+    const attempts = (n: string) => seen.filter((d) => d.n === n);
+    expect(attempts("retried").map((d) => d.retried)).toEqual([0, 1, 2]);
+    expect(attempts("stopped").map((d) => d.retried)).toEqual([0]);
+    expect(attempts("exhausted").map((d) => d.retried)).toEqual([0, 1, 2]);
+    expect(new Set(attempts("retried").map((d) => d.messageId))).toEqual(new Set([ids[0]]));
+    expect(queue.stats()).toEqual({ published: 3, delivered: 1, deduplicated: 0, failed: 2 });
   });
 
   it("bounds concurrent deliveries", async () => {

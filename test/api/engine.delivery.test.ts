@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Queue, QueueMessage } from "../../src/adapters/queue/interface";
 import { signDelivery } from "../../src/adapters/queue/signature";
 import { createApp } from "../../src/app";
+import { consumeDelivery } from "../../src/pipeline/deliveries";
 import { advanceDocument } from "../../src/pipeline/engine";
 import type { PhaseMessage } from "../../src/pipeline/messages";
 import { sweepStaleDocuments } from "../../src/pipeline/sweep";
@@ -56,6 +57,18 @@ describe("exactly-once effects over at-least-once delivery", () => {
       perPhase.push(t.roundTrips() - before);
     }
     expect(perPhase).toEqual([2, 2, 2, 2]);
+  });
+
+  it("in process, takes a message as the delivery endpoint would: 489 non-retryable when malformed, 200 when advanced", async () => {
+    const { holding, services } = await createHeld(invoiceDocuments(1));
+    const quiet = { ...services, logger: { ...services.logger, error: () => undefined } };
+    expect(await consumeDelivery(quiet, { messageId: "m1", body: "{not json", retried: 0 })).toEqual({ status: 489, nonRetryable: true });
+    expect(await consumeDelivery(quiet, { messageId: "m2", body: JSON.stringify({ type: "phase" }), retried: 0 }))
+      .toEqual({ status: 489, nonRetryable: true });
+    const [message] = holding.take();
+    const delivery = { messageId: "m3", body: JSON.stringify({ type: "phase", ...message }), retried: 0 };
+    expect(await consumeDelivery(services, delivery)).toEqual({ status: 200, nonRetryable: false });
+    expect(holding.held.map(({ body }) => (body as PhaseMessage).phase_index)).toEqual([1]);
   });
 
   it("lets exactly one of two racing deliveries of the same message take effect", async () => {

@@ -1,5 +1,5 @@
 import { consoleLogger, type Logger } from "../../logger";
-import { DELIVERY_HEADERS, NON_RETRYABLE_STATUS, type Queue, type QueueMessage } from "./interface";
+import { DELIVERY_HEADERS, NON_RETRYABLE_STATUS, type Delivery, type DeliveryReceipt, type Queue, type QueueMessage } from "./interface";
 import { randomBase64url, signDelivery } from "./signature";
 
 export interface EmbeddedQueueOptions {
@@ -29,9 +29,17 @@ export interface EmbeddedQueueStats {
 
 export type Deliver = (request: Request) => Promise<Response>;
 
+/** A consumer in this process, handed each message itself: no Request, no Response, no signature. */
+export type Consume = (delivery: Delivery) => Promise<DeliveryReceipt>;
+
 export interface EmbeddedQueue extends Queue {
-  /** Starts delivery; messages published earlier wait for this. */
+  /** Starts delivery as HTTP requests to `deliver`; messages published earlier wait for this. */
   attach(deliver: Deliver): void;
+  /**
+   * Starts delivery straight to a consumer in this process, as `attach` but without building a request
+   * and reading a response per message (most of a delivery's JavaScript besides its own work).
+   */
+  consume(consumer: Consume): void;
   /** Resolves once nothing is queued, delayed or in flight. */
   idle(): Promise<void>;
   /** Cancels delayed and queued messages and waits for in-flight deliveries; later publishes reject. */
@@ -39,12 +47,6 @@ export interface EmbeddedQueue extends Queue {
   stats(): EmbeddedQueueStats;
 }
 
-interface Job {
-  messageId: string;
-  body: string;
-  /** Deliveries already attempted; sent as `Upstash-Retried`. */
-  retried: number;
-}
 
 // Known only inside this process, so no request from outside can carry it. A header rather than
 // the Request object itself, because middleware (the body limit) may wrap the request in a new one.
@@ -67,8 +69,9 @@ const defaultBackoffMs = (retried: number) => Math.min(200 * 2 ** retried, 10_00
 const MAX_DEDUP_ENTRIES = 100_000;
 
 /**
- * An in-process stand-in for QStash: the same signed requests, retry, delay and deduplication
- * semantics, delivered by calling the app's own `fetch`. Web-standard APIs only.
+ * An in-process stand-in for QStash: the same retry, delay and deduplication semantics, delivered
+ * as the same signed requests to a `fetch` (attach), or as the messages themselves to a consumer in
+ * this process (consume). Web-standard APIs only.
  */
 export function createEmbeddedQueue(options: EmbeddedQueueOptions): EmbeddedQueue {
   const backoffMs = options.backoffMs ?? defaultBackoffMs;
@@ -76,13 +79,13 @@ export function createEmbeddedQueue(options: EmbeddedQueueOptions): EmbeddedQueu
   const dedupWindowMs = options.dedupWindowMs ?? 10 * 60_000;
   const logger = options.logger ?? consoleLogger;
 
-  const ready: Job[] = [];
+  const ready: Delivery[] = [];
   const timers = new Set<ReturnType<typeof setTimeout>>();
   // Insertion order is expiry order because the window is constant, so pruning only looks at the front.
   const dedup = new Map<string, { messageId: string; expiresAt: number }>();
   const counts: EmbeddedQueueStats = { published: 0, delivered: 0, deduplicated: 0, failed: 0 };
   let idleWaiters: Array<() => void> = [];
-  let deliver: Deliver | undefined;
+  let send: Consume | undefined;
   let inFlight = 0;
   let closed = false;
 
@@ -100,7 +103,7 @@ export function createEmbeddedQueue(options: EmbeddedQueueOptions): EmbeddedQueu
     });
   }
 
-  function schedule(job: Job, waitMs: number) {
+  function schedule(job: Delivery, waitMs: number) {
     if (closed) return;
     if (waitMs <= 0) {
       ready.push(job);
@@ -116,10 +119,10 @@ export function createEmbeddedQueue(options: EmbeddedQueueOptions): EmbeddedQueu
   }
 
   function pump() {
-    while (deliver && !closed && inFlight < concurrency && ready.length > 0) {
+    while (send && !closed && inFlight < concurrency && ready.length > 0) {
       const job = ready.shift()!;
       inFlight++;
-      void attempt(deliver, job)
+      void attempt(send, job)
         // Only a throwing logger or backoff gets here; it must neither surface as an unhandled rejection nor stall idle().
         .catch(() => undefined)
         .finally(() => {
@@ -131,22 +134,20 @@ export function createEmbeddedQueue(options: EmbeddedQueueOptions): EmbeddedQueu
   }
 
   /** Every outcome is a completion, a scheduled retry or a logged failure. */
-  async function attempt(send: Deliver, job: Job): Promise<void> {
+  async function attempt(consumer: Consume, job: Delivery): Promise<void> {
     let failure: string;
     try {
-      const response = await send(await buildRequest(job));
-      // Only the status matters; cancelling frees the body if the transport is a real fetch.
-      await response.body?.cancel().catch(() => undefined);
-      if (response.ok) {
+      const receipt = await consumer(job);
+      if (receipt.status >= 200 && receipt.status < 300) {
         counts.delivered++;
         return;
       }
-      if (response.status === NON_RETRYABLE_STATUS && response.headers.get(DELIVERY_HEADERS.nonRetryable) === "true") {
+      if (receipt.status === NON_RETRYABLE_STATUS && receipt.nonRetryable) {
         counts.failed++;
         logger.warn("queue message rejected as non-retryable", { messageId: job.messageId, retried: job.retried });
         return;
       }
-      failure = `status ${response.status}`;
+      failure = `status ${receipt.status}`;
     } catch (error) {
       failure = error instanceof Error ? error.message : String(error);
     }
@@ -160,7 +161,15 @@ export function createEmbeddedQueue(options: EmbeddedQueueOptions): EmbeddedQueu
     schedule({ ...job, retried: job.retried + 1 }, waitMs);
   }
 
-  async function buildRequest(job: Job): Promise<Request> {
+  /** The QStash-shaped transport: a signed (or in-process token) POST per attempt, read back as a receipt. */
+  const overHttp = (deliver: Deliver): Consume => async (job) => {
+    const response = await deliver(await buildRequest(job));
+    // Only the status matters; cancelling frees the body if the transport is a real fetch.
+    await response.body?.cancel().catch(() => undefined);
+    return { status: response.status, nonRetryable: response.headers.get(DELIVERY_HEADERS.nonRetryable) === "true" };
+  };
+
+  async function buildRequest(job: Delivery): Promise<Request> {
     const headers: Record<string, string> = {
       "content-type": "application/json",
       [DELIVERY_HEADERS.messageId]: job.messageId,
@@ -192,7 +201,8 @@ export function createEmbeddedQueue(options: EmbeddedQueueOptions): EmbeddedQueu
       if (closed) throw new Error("embedded queue is closed");
       const body = JSON.stringify(message.body);
       if (body === undefined) throw new TypeError("queue message body is not JSON-serialisable");
-      const messageId = `msg_${randomBase64url(16)}`;
+      // randomUUID draws from a pooled entropy buffer: a fraction of getRandomValues' cost per message.
+      const messageId = `msg_${crypto.randomUUID()}`;
       if (message.deduplicationId !== undefined) {
         const firstId = rememberOnce(message.deduplicationId, messageId);
         if (firstId) {
@@ -204,8 +214,12 @@ export function createEmbeddedQueue(options: EmbeddedQueueOptions): EmbeddedQueu
       schedule({ messageId, body, retried: 0 }, (message.delaySeconds ?? 0) * 1000);
       return { messageId };
     },
-    attach(send) {
-      deliver = send;
+    attach(deliver) {
+      send = overHttp(deliver);
+      pump();
+    },
+    consume(consumer) {
+      send = consumer;
       pump();
     },
     idle,

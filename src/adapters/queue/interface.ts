@@ -15,6 +15,20 @@ export interface Queue {
   publish(message: QueueMessage): Promise<{ messageId: string }>;
 }
 
+/** One message as a queue hands it to its consumer: the raw body, its id, and deliveries already attempted. */
+export interface Delivery {
+  messageId: string;
+  body: string;
+  /** Attempts before this one, as QStash's `Upstash-Retried`. */
+  retried: number;
+}
+
+/** How a delivery went, read as from the endpoint's response: 2xx done, 489 with `nonRetryable` stop, else retry. */
+export interface DeliveryReceipt {
+  status: number;
+  nonRetryable: boolean;
+}
+
 /** Verifies an `Upstash-Signature` against the raw body before anything parses it. */
 export interface DeliveryVerifier {
   verify(signature: string, rawBody: string): Promise<boolean>;

@@ -157,9 +157,11 @@ export async function commitPhase(db: Db, c: PhaseCommit): Promise<CommitResult>
   const error = sql`error_count + ${is("error")}`;
   const cancelled = sql`cancelled_count + ${is("cancelled")}`;
   const finalStatus = finalStatusSql(complete, error, cancelled);
+  // Serialised once, though the statement sends it three times.
+  const cells = json(c.cells);
   const result = await sql<{ advanced: number; pipeline_status: PipelineStatus | null; pending: number | null }>`
     with doc as (
-      update documents set phase_index = ${c.nextPhaseIndex}, status = ${status}, cells = ${json(c.cells)}::jsonb,
+      update documents set phase_index = ${c.nextPhaseIndex}, status = ${status}, cells = ${cells}::jsonb,
         parsed = coalesce(${json(c.parsed)}::jsonb, parsed), page_count = coalesce(${c.pageCount ?? null}::int, page_count),
         error = ${json(c.error)}::jsonb, updated_at = now(), swept_at = null, cache_key = coalesce(${c.cacheKey ?? null}, cache_key),
         phase_starts = 0
@@ -168,12 +170,12 @@ export async function commitPhase(db: Db, c: PhaseCommit): Promise<CommitResult>
       returning id, pipeline_id, ordinal, external_id
     ), version as (
       insert into document_versions (pipeline_id, generation, ordinal, document_id, external_id, status, cells)
-      select pipeline_id, ${c.generation}, ordinal, id, external_id, ${status}, ${json(c.cells)}::jsonb
+      select pipeline_id, ${c.generation}, ordinal, id, external_id, ${status}, ${cells}::jsonb
       from doc where ${terminal} = 1
       on conflict (pipeline_id, generation, ordinal) do update set status = excluded.status, cells = excluded.cells
     ), snapshot as (
       insert into document_phases (document_id, phase_index, generation, cells)
-      select id, ${c.phaseIndex}, ${c.generation}, ${json(c.cells)}::jsonb from doc where ${c.snapshot}
+      select id, ${c.phaseIndex}, ${c.generation}, ${cells}::jsonb from doc where ${c.snapshot}
       on conflict (document_id, phase_index) do update
         set generation = excluded.generation, cells = excluded.cells, created_at = now()
     ), step as (
