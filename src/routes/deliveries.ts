@@ -1,30 +1,27 @@
 import { Hono } from "hono";
 import * as v from "valibot";
 import { DELIVERY_HEADERS, DELIVERY_PATH, NON_RETRYABLE_STATUS } from "../adapters/queue/interface";
-import { isInProcessDelivery } from "../adapters/queue/embedded";
-import { ApiError } from "../errors";
+import { ApiError, errorBody } from "../errors";
 import type { AppEnv } from "../http/env";
 import { handleDelivery, QueueMessageBody } from "../pipeline/deliveries";
 
 /**
- * The one endpoint both queues deliver to. The signature is checked against the raw bytes
- * before anything parses them, unless the request came from this process's embedded queue;
- * a message that can never succeed answers 489 so QStash stops.
+ * The endpoint QStash (and the embedded queue when it is attached over HTTP) delivers to. The
+ * signature is checked against the raw bytes before anything parses them; a message that can never
+ * succeed answers 489 so QStash stops. `npm start` hands messages to `consumeDelivery` directly.
  */
 export const deliveryRoutes = new Hono<AppEnv>().post(DELIVERY_PATH, async (c) => {
   const services = c.get("services");
   const rawBody = await c.req.text();
   const signature = c.req.header(DELIVERY_HEADERS.signature) ?? "";
-  // The embedded queue's own in-process requests skip the HMAC; anything over HTTP is verified.
-  const trusted = isInProcessDelivery(c.req.raw);
-  if (!trusted && (!signature || !(await services.verifier.verify(signature, rawBody)))) {
+  if (!signature || !(await services.verifier.verify(signature, rawBody))) {
     throw new ApiError("unauthorized", "delivery signature did not verify");
   }
   const parsed = v.safeParse(QueueMessageBody, safeJson(rawBody));
   if (!parsed.success) {
     services.logger.error("undeliverable queue message", { issues: parsed.issues.map((i) => i.message) });
     c.header(DELIVERY_HEADERS.nonRetryable, "true");
-    return c.json({ error: { code: "bad_request", message: "malformed queue message" } }, NON_RETRYABLE_STATUS as 400);
+    return c.json(errorBody("bad_request", "malformed queue message"), NON_RETRYABLE_STATUS as 400);
   }
   const attempt = Number(c.req.header(DELIVERY_HEADERS.retried) ?? "0") || 0;
   const outcome = await handleDelivery(services, parsed.output, attempt);

@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Receiver } from "@upstash/qstash";
 import { describe, expect, it, vi } from "vitest";
-import { createEmbeddedQueue, isInProcessDelivery, type EmbeddedQueueOptions } from "../../src/adapters/queue/embedded";
+import { createEmbeddedQueue, type EmbeddedQueueOptions } from "../../src/adapters/queue/embedded";
 import { DELIVERY_HEADERS, type DeliveryReceipt } from "../../src/adapters/queue/interface";
 import { createQstashQueue, createQstashVerifier } from "../../src/adapters/queue/qstash";
 import { generateSigningKey, signDelivery } from "../../src/adapters/queue/signature";
@@ -59,21 +59,6 @@ describe("embedded queue", () => {
     await expect(receiver.verify({ signature, body, url: destinationUrl })).resolves.toBe(true);
     await expect(receiver.verify({ signature, body, url: "http://elsewhere.test/" })).rejects.toThrow(/subject/);
     expect(queue.stats()).toEqual({ published: 1, delivered: 1, deduplicated: 0, failed: 0 });
-  });
-
-  it("in-process mode sends no signature but a token only this process's requests carry", async () => {
-    const { queue, deliveries } = harness(undefined, { inProcess: true });
-    await queue.publish({ body: { type: "noop" } });
-    await queue.idle();
-    const [{ request }] = deliveries;
-    expect(request.headers.get(DELIVERY_HEADERS.signature)).toBeNull();
-    expect(isInProcessDelivery(request)).toBe(true);
-    const token = request.headers.get(DELIVERY_HEADERS.inProcess)!;
-    const forged = [undefined, "", token.slice(1), `${token.slice(0, -1)}${token.endsWith("A") ? "B" : "A"}`];
-    for (const value of forged) {
-      const headers: Record<string, string> = value === undefined ? {} : { [DELIVERY_HEADERS.inProcess]: value };
-      expect(isInProcessDelivery(new Request(destinationUrl, { method: "POST", headers }))).toBe(false);
-    }
   });
 
   it("verifies with the next key while keys rotate, and not with unrelated keys", async () => {

@@ -1,15 +1,9 @@
 import { consoleLogger, type Logger } from "../../logger";
 import { DELIVERY_HEADERS, NON_RETRYABLE_STATUS, type Delivery, type DeliveryReceipt, type Queue, type QueueMessage } from "./interface";
-import { randomBase64url, signDelivery } from "./signature";
+import { signDelivery } from "./signature";
 
 export interface EmbeddedQueueOptions {
   signingKey: string;
-  /**
-   * The deliver function is this process's own app (not a transport): requests go unsigned and
-   * carry this process's token for `isInProcessDelivery` instead, sparing an HMAC sign and verify
-   * per message.
-   */
-  inProcess?: boolean;
   destinationUrl: string;
   /** Retries after the first failed delivery, as QStash's `Upstash-Retries`. */
   maxRetries: number;
@@ -47,20 +41,6 @@ export interface EmbeddedQueue extends Queue {
   stats(): EmbeddedQueueStats;
 }
 
-
-// Known only inside this process, so no request from outside can carry it. A header rather than
-// the Request object itself, because middleware (the body limit) may wrap the request in a new one.
-// Made on first use: Workers forbid random values at module scope, and they never use this queue.
-let inProcessToken: string | undefined;
-
-/** True for a delivery the embedded queue of this process handed straight to the app. */
-export function isInProcessDelivery(request: Request): boolean {
-  const token = request.headers.get(DELIVERY_HEADERS.inProcess);
-  if (inProcessToken === undefined || token?.length !== inProcessToken.length) return false;
-  let difference = 0;
-  for (let i = 0; i < token.length; i++) difference |= token.charCodeAt(i) ^ inProcessToken.charCodeAt(i);
-  return difference === 0;
-}
 
 /** Small enough for a local pipeline to finish quickly, capped so a long outage does not stall for minutes. */
 const defaultBackoffMs = (retried: number) => Math.min(200 * 2 ** retried, 10_000);
@@ -175,12 +155,8 @@ export function createEmbeddedQueue(options: EmbeddedQueueOptions): EmbeddedQueu
       [DELIVERY_HEADERS.messageId]: job.messageId,
       [DELIVERY_HEADERS.retried]: String(job.retried),
     };
-    if (options.inProcess) {
-      headers[DELIVERY_HEADERS.inProcess] = inProcessToken ??= randomBase64url(32);
-    } else {
-      // Signed per attempt, as QStash does, so a retry after a long backoff carries an unexpired token.
-      headers[DELIVERY_HEADERS.signature] = await signDelivery({ signingKey: options.signingKey, rawBody: job.body, url: options.destinationUrl });
-    }
+    // Signed per attempt, as QStash does, so a retry after a long backoff carries an unexpired token.
+    headers[DELIVERY_HEADERS.signature] = await signDelivery({ signingKey: options.signingKey, rawBody: job.body, url: options.destinationUrl });
     return new Request(options.destinationUrl, { method: "POST", body: job.body, headers });
   }
 

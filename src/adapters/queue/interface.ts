@@ -43,8 +43,6 @@ export const DELIVERY_HEADERS = {
   retried: "Upstash-Retried",
   messageId: "Upstash-Message-Id",
   nonRetryable: "Upstash-NonRetryable-Error",
-  /** The embedded queue's in-process deliveries only (see isInProcessDelivery); never sent over HTTP. */
-  inProcess: "Sluice-In-Process",
 } as const;
 
 /** QStash stops retrying on 489 when the response also carries `Upstash-NonRetryable-Error: true`. */
