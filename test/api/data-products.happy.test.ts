@@ -17,8 +17,16 @@ describe("data products", () => {
     expect(first.res.status).toBe(200);
     expect(first.body).toEqual({
       dataProduct: { id: expect.any(String), name: "Q3 invoices", pipeline_id: run.id, status: "active" },
-      shareToken: { data_product_id: first.body.dataProduct.id, token: expect.stringMatching(/^shr_[A-Za-z0-9_-]{43}$/) },
+      shareToken: {
+        data_product_id: first.body.dataProduct.id, token: expect.stringMatching(/^shr_[A-Za-z0-9_-]{43}$/), expires_at: null,
+        url: `http://sluice.test/share/${first.body.shareToken.token}`, csv_url: `http://sluice.test/share/${first.body.shareToken.token}.csv`,
+      },
     });
+    // The links in the answer are the ones that work.
+    expect((await t.request(new URL(first.body.shareToken.csv_url).pathname, { key: null })).status).toBe(200);
+    const page = await t.request(new URL(first.body.shareToken.url).pathname, { key: null, headers: { accept: "text/html" } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toContain("text/html");
     await t.request(`/v1/data-products/${first.body.dataProduct.id}`, { method: "DELETE" });
     const again = await Promise.all(Array.from({ length: 5 }, () => createProduct(t, run.id)));
     for (const r of again) {
