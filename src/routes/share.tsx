@@ -1,5 +1,6 @@
 import { describeRoute } from "hono-openapi";
 import { Hono, type Context } from "hono";
+import * as v from "valibot";
 import { sha256Hex } from "../crypto";
 import { exportCsv, recordsShape } from "../data-products/csv";
 import { describePublished, publishedView } from "../data-products/published";
@@ -8,6 +9,7 @@ import { countRows, readRows } from "../db/queries/data-products";
 import { resolveShareToken } from "../db/queries/share-tokens";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../http/env";
+import { HEADER_PARAMETERS } from "../http/openapi";
 import { applyRateLimit, clientIp } from "../http/rate-limit";
 import type { CompiledPipeline } from "../pipeline/definition";
 import { releasedItems } from "../pipeline/holdback";
@@ -15,6 +17,7 @@ import type { Cell, Cells } from "../pipeline/types";
 import { heldLabel } from "../web/cells";
 import { renderPage, wantsHtml } from "../web/page";
 import { SharePage, ShareGonePage, type LineItemTable } from "../web/share-page";
+import { valid } from "../http/validate";
 import { csvResponse } from "./data-products";
 import { itemsShape, tableField } from "../data-products/items-csv";
 
@@ -55,21 +58,42 @@ function lineItemTables(fields: TableField[], rows: Array<{ label: string; cells
   }));
 }
 
-/** The public surface: no key, only a share token. */
-export const shareRoutes = new Hono<AppEnv>().get("/share/:file", describeRoute({
-  summary: "Public share link: CSV download ({token}.csv) or HTML page ({token})",
-  description: "Unknown, revoked, expired or archived links answer 404: an HTML page for `Accept: text/html`, else the JSON envelope.",
+const ShareParam = v.object({
+  token: v.pipe(v.string(), v.description("the `shr_…` share token; append `.csv` (`/share/{token}.csv`) for the CSV download")),
+});
+const header = (name: string) => ({ $ref: `#/components/headers/${name}` });
+const PUBLISHED_HEADERS = { ETag: header("ETag"), "Sluice-Generation": header("Sluice-Generation"), "Last-Modified": header("Last-Modified") };
+const text = { schema: { type: "string" as const } };
+
+const getSharedDataProductRoute = describeRoute({
+  operationId: "getSharedDataProduct",
+  summary: "Public share link: HTML page ({token}) or CSV download ({token}.csv)",
+  description: "No key: the token is the only authority. `/share/{token}` is a page for people (the first rows, a download "
+    + "button); `/share/{token}.csv` streams the CSV of the last finished generation as an attachment. Unknown, revoked, "
+    + "expired or archived links answer the same 404: a small HTML page for `Accept: text/html`, else the JSON envelope. "
+    + "Rate limited per token and per client address.",
   tags: ["public"],
+  parameters: [
+    HEADER_PARAMETERS.ifNoneMatch,
+    { in: "query", name: "table", required: false, description: "CSV only: a table field, exported one row per item", schema: { type: "string" } },
+  ],
   responses: {
     200: {
-      description: "The HTML page, or the streamed CSV with Content-Disposition and ETag",
-      content: { "text/html": { schema: { type: "string" } }, "text/csv": { schema: { type: "string" } } },
+      description: "The HTML page, or the streamed CSV (with Content-Disposition)",
+      content: { "text/html": text, "text/csv": { ...text, example: "external_id,vendor,total\r\nINV-2026-0042,Acme GmbH,\r\n" } },
+      headers: PUBLISHED_HEADERS,
     },
-    304: { description: "Not modified: If-None-Match matched the ETag" },
-    404: { description: "Unknown, revoked, expired or archived link" },
+    304: { description: "Not modified: If-None-Match names the shown generation", headers: PUBLISHED_HEADERS },
+    404: {
+      description: "Unknown, revoked, expired or archived link: HTML for `Accept: text/html`, else the JSON envelope",
+      content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } }, "text/html": text },
+    },
   },
-}), async (c) => {
-  const file = c.req.param("file");
+});
+
+/** The public surface: no key, only a share token. */
+export const shareRoutes = new Hono<AppEnv>().get("/share/:token", getSharedDataProductRoute, valid("param", ShareParam), async (c) => {
+  const file = c.req.valid("param").token;
   const isCsv = file.endsWith(".csv");
   const token = isCsv ? file.slice(0, -4) : file;
   const table = isCsv ? c.req.query("table") : undefined;
