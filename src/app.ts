@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { ApiError } from "./errors";
@@ -23,8 +23,16 @@ import { shareRoutes } from "./routes/share";
 import { assetRoutes } from "./routes/assets";
 import { reviewConsoleRoutes } from "./routes/review-console";
 
+/**
+ * What createApp is given. `db` may be chosen per request: a Worker opens a database pool per
+ * request, yet builds its app (routes, router) once per isolate.
+ */
+export type AppServices = Omit<Services, "db"> & { db: Services["db"] | ((c: Context<AppEnv>) => Services["db"]) };
+
 /** Builds the whole HTTP surface from explicit services; every runtime entry calls this. */
-export function createApp(services: Services) {
+export function createApp(services: AppServices) {
+  const { db } = services;
+  const servicesOf = typeof db === "function" ? (c: Context<AppEnv>): Services => ({ ...services, db: db(c) }) : () => services as Services;
   const limitBody = bodyLimit({
     maxSize: services.config.maxBodyBytes,
     onError: () => {
@@ -50,7 +58,7 @@ export function createApp(services: Services) {
     .use(requestId({ headerName: "X-Request-Id" }))
     .use(urlGuard)
     .use(async (c, next) => {
-      c.set("services", services);
+      c.set("services", servicesOf(c));
       await next();
     })
     .use("/v1/*", limitBody)

@@ -6,10 +6,13 @@ import { createQstashQueue, createQstashVerifier } from "../adapters/queue/qstas
 import type { RateLimitRule } from "../adapters/ratelimit/interface";
 import { createMemoryRateLimiter } from "../adapters/ratelimit/memory";
 import { createUpstashRateLimiter } from "../adapters/ratelimit/upstash";
-import { createApp } from "../app";
+import { createApp, type App } from "../app";
 import { systemClock } from "../clock";
-import { loadConfig, type Config } from "../config";
+import { ConfigError, loadConfig, type Config } from "../config";
 import { createNeonDb } from "../db/neon";
+import { errorBody } from "../errors";
+import { loadPdfjsWith } from "../documents/parse/pdf";
+import type { Db } from "../db/types";
 import type { Services } from "../http/env";
 import { consoleLogger } from "../logger";
 import { sweepStaleDocuments } from "../pipeline/sweep";
@@ -17,22 +20,51 @@ import { sweepLostWebhooks } from "../webhooks/sweep";
 import { runDueSchedules } from "../schedules/tick";
 import { workerClientIp } from "../http/client-ip";
 
+// A module of its own (wrangler.toml [[rules]]): workerd compiles its 1.6 MB on the first PDF, not at every start.
+loadPdfjsWith(() => import("./pdfjs.mjs"));
+
 interface WorkerContext {
   waitUntil(promise: Promise<unknown>): void;
 }
 
 type IsolateServices = Omit<Services, "db"> & { config: Config & { databaseUrl: string } };
 
-// Built once per isolate: the limiter's ephemeral cache only helps if it outlives a request.
+// Built once per isolate: the limiter's ephemeral cache only helps if it outlives a request, and
+// building the app (routes, router) per request cost as much as answering a simple one.
 let isolate: IsolateServices | undefined;
+let app: App | undefined;
+
+/** What the Worker hands the app per request (Hono's `c.env`): that request's database. */
+interface RequestScope {
+  db: Db;
+}
+
+/** Settings a Worker cannot run without: it has neither PGlite nor an in-process queue to fall back to. */
+function missingSettings({ databaseUrl, qstash, signingKeys }: Config): string[] {
+  return [
+    ...(databaseUrl ? [] : ["DATABASE_URL"]),
+    ...(qstash ? [] : ["QSTASH_TOKEN"]),
+    ...(signingKeys ? [] : ["QSTASH_CURRENT_SIGNING_KEY", "QSTASH_NEXT_SIGNING_KEY"]),
+  ];
+}
+
+class MissingSettings extends ConfigError {
+  constructor(readonly missing: string[]) {
+    super(`set ${missing.join(", ")} (wrangler secret put NAME; a .dev.vars file for wrangler dev)`);
+  }
+}
+
+/** A Worker without (valid) settings says which, in the error envelope, to every caller: no stack trace. */
+function unconfigured(error: ConfigError): Response {
+  const details = error instanceof MissingSettings ? { missing: error.missing } : undefined;
+  return Response.json(errorBody("service_unavailable", `the Worker is not configured: ${error.message}`, details), { status: 503 });
+}
 
 function isolateServices(env: Record<string, unknown>): IsolateServices {
   if (isolate) return isolate;
   const config = loadConfig(env);
   const { databaseUrl, qstash, signingKeys } = config;
-  if (!databaseUrl || !qstash || !signingKeys) {
-    throw new Error("Workers need DATABASE_URL, QSTASH_TOKEN, QSTASH_CURRENT_SIGNING_KEY and QSTASH_NEXT_SIGNING_KEY");
-  }
+  if (!databaseUrl || !qstash || !signingKeys) throw new MissingSettings(missingSettings(config));
   const queue: Queue = createQstashQueue({
     token: qstash.token,
     baseUrl: qstash.url,
@@ -81,10 +113,16 @@ function closeAfterBody(response: Response, close: () => Promise<void>, ctx: Wor
 
 export default {
   async fetch(request: Request, env: Record<string, unknown>, ctx: WorkerContext): Promise<Response> {
-    const services = isolateServices(env);
+    let services: IsolateServices;
+    try {
+      services = isolateServices(env);
+    } catch (error) {
+      if (error instanceof ConfigError) return unconfigured(error);
+      throw error;
+    }
     const handle = openDb(services);
-    const app = createApp({ ...services, db: handle.db });
-    const response = await app.fetch(request, env, ctx as never);
+    app ??= createApp({ ...services, db: (c) => (c.env as RequestScope).db });
+    const response = await app.fetch(request, { db: handle.db } satisfies RequestScope, ctx as never);
     return closeAfterBody(response, () => handle.close(), ctx);
   },
 

@@ -26,7 +26,9 @@ export interface DecisionInput {
  * API and the review console both decide through here.
  */
 export async function decideReview(services: Services, caller: Caller, itemId: string, input: DecisionInput) {
-  if (input.decision !== "override" && input.value !== undefined) throw badRequest("only an override takes a value", [{ path: "value", message: "allowed only with decision 'override'" }]);
+  if (input.decision !== "override" && input.value !== undefined) {
+    throw badRequest("only an override takes a value", [{ path: "value", message: "allowed only with decision 'override'" }]);
+  }
   const { decision, reviewed } = await recordDecision(services, caller, itemId, input);
   if (reviewed) await announceReviewed(services, reviewed);
   return decision;

@@ -42,7 +42,8 @@ textarea{min-height:4rem}
 figure{margin:0 0 1rem}
 .card>h2:first-child{margin-top:0}
 @media (min-width:60rem){.grid{grid-template-columns:minmax(0,3fr) minmax(0,2fr)}}
-pre.source{white-space:pre-wrap;overflow-wrap:anywhere;font:14px/1.45 ui-monospace,Menlo,Consolas,monospace;margin:0;background:#fbfbfc;padding:.75rem;border-radius:6px}
+pre.source{white-space:pre-wrap;overflow-wrap:anywhere;font:14px/1.45 ui-monospace,Menlo,Consolas,monospace;margin:0;
+  background:#fbfbfc;padding:.75rem;border-radius:6px}
 mark{background:#ffe066;outline:2px solid #e0a800;border-radius:2px}
 svg.page{display:block;max-width:100%;height:auto;background:#fff;border:1px solid #c5cad3;border-radius:4px}
 svg.page text{font:10px ui-monospace,Menlo,Consolas,monospace;fill:#333}

@@ -10,24 +10,30 @@ import { createNeonDb } from "../../src/db/neon";
 import { makePdf } from "../support/documents";
 
 let mf: Miniflare;
+let unconfigured: Miniflare;
 let outdir: string;
 let apiKey: string;
+let files: string[];
 
 /** The Worker bundle exactly as `wrangler deploy --dry-run` builds it, run inside workerd. */
 beforeAll(async () => {
   const services = inject("services");
   outdir = mkdtempSync(join(tmpdir(), "sluice-worker-"));
   execFileSync("npx", ["wrangler", "deploy", "--dry-run", "--outdir", outdir], { stdio: "pipe", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
-  const bundle = readdirSync(outdir).find((f) => f.endsWith(".js"));
-  expect(bundle).toBeTruthy();
+  // The entry, and pdf.js beside it as a module of its own (imported on the first PDF only).
+  files = readdirSync(outdir).filter((f) => /\.m?js$/.test(f)).sort((a, b) => Number(b === "worker.js") - Number(a === "worker.js"));
+  expect(files).toEqual(["worker.js", "pdfjs.mjs"]);
+  // Listed explicitly: miniflare then loads the modules as they are, as Workers would, without scanning their imports.
+  const modules = files.map((f) => ({ type: "ESModule" as const, path: join(outdir, f), contents: readFileSync(join(outdir, f), "utf8") }));
 
   const handle = createNeonDb({ connectionString: services.databaseUrl, wsProxy: services.wsProxy, webSocketConstructor: ws });
   apiKey = (await bootstrapOrganization(handle.db, "worker test")).api_key;
   await handle.close();
 
+  // What `wrangler dev` gives a checkout with no .dev.vars: only wrangler.toml's [vars].
+  unconfigured = new Miniflare({ modules, modulesRoot: outdir, compatibilityDate: "2025-09-01", bindings: { RATE_LIMIT_REQUESTS: "600" } });
   mf = new Miniflare({
-    // Listed explicitly: miniflare then loads the bundle as is, as Workers would, without scanning its imports.
-    modules: [{ type: "ESModule", path: join(outdir, bundle!), contents: readFileSync(join(outdir, bundle!), "utf8") }],
+    modules,
     modulesRoot: outdir,
     compatibilityDate: "2025-09-01",
     bindings: {
@@ -47,6 +53,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await mf?.dispose();
+  await unconfigured?.dispose();
   if (outdir && existsSync(outdir)) rmSync(outdir, { recursive: true, force: true });
 });
 
@@ -55,6 +62,18 @@ describe("the Worker bundle in workerd", () => {
     const res = await mf.dispatchFetch("http://sluice.worker.test/healthz");
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: "ok", db: "ok" });
+  });
+
+  it("answers every route with a 503 envelope naming the missing settings when it has none, no stack trace", async () => {
+    for (const [method, path] of [["GET", "/healthz"], ["GET", "/openapi.json"], ["POST", "/v1/pipelines"], ["GET", "/no-such-path"]]) {
+      const res = await unconfigured.dispatchFetch(`http://sluice.worker.test${path}`, { method, body: method === "POST" ? "{}" : undefined });
+      expect([path, res.status, res.headers.get("content-type")]).toEqual([path, 503, "application/json"]);
+      const body = (await res.json()) as { error: { code: string; message: string; details: { missing: string[] } } };
+      expect(body.error.code).toBe("service_unavailable");
+      expect(body.error.details.missing).toEqual(["DATABASE_URL", "QSTASH_TOKEN", "QSTASH_CURRENT_SIGNING_KEY", "QSTASH_NEXT_SIGNING_KEY"]);
+      expect(body.error.message).toMatch(/^the Worker is not configured: set DATABASE_URL, QSTASH_TOKEN, /);
+      expect(body.error.message).not.toMatch(/\bat \S+ \(/);
+    }
   });
 
   it("serves the OpenAPI document, whose schema converters load inside workerd", async () => {
@@ -94,6 +113,14 @@ describe("the Worker bundle in workerd", () => {
     expect(ok.headers.get("ratelimit-limit")).toBe("1000");
     const bad = await mf.dispatchFetch("http://sluice.worker.test/v1/api-keys", { headers: { "X-API-Key": `slk_${"B".repeat(43)}` } });
     expect(bad.status).toBe(401);
+  });
+
+  it("answers concurrent requests from one app per isolate, each on its own database pool", async () => {
+    // The pool of a request closes once its body is sent; a pool shared by mistake would fail the others.
+    const list = () => mf.dispatchFetch("http://sluice.worker.test/v1/api-keys", { headers: { "X-API-Key": apiKey } });
+    const responses = await Promise.all(Array.from({ length: 8 }, list));
+    const bodies = await Promise.all(responses.map(async (res) => [res.status, ((await res.json()) as { items: unknown[] }).items.length]));
+    expect(bodies).toEqual(Array.from({ length: 8 }, () => [200, 1]));
   });
 
   it("fires a due schedule from the cron trigger's scheduled handler", async () => {

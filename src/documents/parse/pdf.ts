@@ -1,4 +1,4 @@
-import { getDocumentProxy } from "unpdf";
+import type * as Pdfjs from "unpdf/pdfjs";
 import { PermanentPhaseError, type WordBoxes } from "../model";
 import { layoutPage, type TextPiece } from "./layout";
 
@@ -22,16 +22,29 @@ function pieceOf(item: TextItem, view: number[]): TextPiece | null {
   return [piece.x, piece.y, piece.angle, piece.width, piece.size].every(Number.isFinite) ? piece : null;
 }
 
+export type PdfjsLoader = () => Promise<typeof Pdfjs>;
+
+// pdf.js is 1.6 MB of script, imported on the first PDF only: a runtime that compiles modules at
+// start-up (workerd) gets it as a module of its own through loadPdfjsWith (src/entry/worker.ts).
+let loadPdfjs: PdfjsLoader = () => import("unpdf/pdfjs");
+
+/** Where pdf.js comes from, for an entry whose runtime loads it as a separate module. */
+export function loadPdfjsWith(loader: PdfjsLoader): void {
+  loadPdfjs = loader;
+}
+
 /**
- * Layout-faithful text and word boxes per page (see ./layout.ts) from the text items of unpdf
- * (pdf.js built for edge runtimes). Only the pages in `selected` (zero-based) are read, so a page
+ * Layout-faithful text and word boxes per page (see ./layout.ts) from the text items of pdf.js
+ * (unpdf's build for edge runtimes). Only the pages in `selected` (zero-based) are read, so a page
  * range also bounds the work.
  */
 export async function parsePdf(bytes: Uint8Array, selected: (pageCount: number) => number[]) {
-  let pdf: Awaited<ReturnType<typeof getDocumentProxy>>;
+  const { getDocument } = await loadPdfjs();
+  let pdf: Pdfjs.PDFDocumentProxy;
   try {
     // pdf.js takes ownership of (detaches) the buffer it is given; the caller keeps its bytes.
-    pdf = await getDocumentProxy(bytes.slice());
+    // unpdf's defaults: no eval (Workers forbid it), system fonts rather than fetching font data.
+    pdf = await getDocument({ data: bytes.slice(), isEvalSupported: false, useSystemFonts: true }).promise;
   } catch (error) {
     const name = (error as { name?: string }).name;
     if (name === "PasswordException") throw new PermanentPhaseError("encrypted_pdf", "the PDF is encrypted");
