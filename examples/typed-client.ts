@@ -62,6 +62,9 @@ export async function fullFlow(client: SluiceClient, wait: () => Promise<void> =
     body: { decision: "approve", comment: "checked against the PDF" },
   });
   if (!decision.data) throw new Error(`decision failed: ${decision.error?.error.message}`);
+  // The parked cell kept the run `partial`; decided, the run is `completed`.
+  const reviewed = await client.GET("/v1/pipelines/{id}", { params: { path: { id } } });
+  if (!reviewed.data) throw new Error(`poll failed: ${reviewed.error?.error.message}`);
 
   const rows = await client.GET("/v1/data-products/{id}/rows", { params: { path: { id: productId }, query: { limit: 50 } } });
   if (!rows.data) throw new Error("rows failed");
@@ -73,7 +76,7 @@ export async function fullFlow(client: SluiceClient, wait: () => Promise<void> =
   if (csv.data === undefined) throw new Error("export failed");
 
   return {
-    status: run.status,
+    status: reviewed.data.status,
     recordCount: Object.keys(records.data.records).length,
     reviewedField: item.field,
     decision: decision.data.decision,

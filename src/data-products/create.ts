@@ -5,7 +5,7 @@ import type { PipelineRow } from "../db/queries/pipelines";
 import { revokeUnusedAutomaticTokens } from "../db/queries/share-tokens";
 import { badRequest } from "../errors";
 import type { Caller, Services } from "../http/env";
-import { mintShareToken } from "./share-tokens";
+import { mintShareToken, shareLinks } from "./share-tokens";
 
 export const presentDataProduct = (row: DataProductRow) => ({
   id: row.id,
@@ -46,7 +46,9 @@ export async function createDataProduct(services: Services, caller: Caller, pipe
   }
   return {
     dataProduct: { id: product.id, name: product.name, pipeline_id: product.pipeline_id, status: product.status },
-    shareToken: { data_product_id: product.id, token: token.secret },
+    shareToken: {
+      data_product_id: product.id, token: token.secret, ...shareLinks(services.config.publicUrl, token.secret), expires_at: token.row.expires_at,
+    },
     ...(reactivated && { reactivated: true, notice: REACTIVATED }),
   };
 }

@@ -8,6 +8,12 @@ const SHARE_TOKEN_SHAPE = /^shr_[A-Za-z0-9_-]{43}$/;
 
 export const looksLikeShareToken = (candidate: string) => SHARE_TOKEN_SHAPE.test(candidate);
 
+/** Where a token's public reads live: the HTML page for people and the CSV download. */
+export const shareLinks = (publicUrl: string, secret: string) => ({
+  url: `${publicUrl}/share/${secret}`,
+  csv_url: `${publicUrl}/share/${secret}.csv`,
+});
+
 export async function mintShareToken(
   db: Db, organizationId: string, dataProductId: string, expiresAt: Date | null, kind: "automatic" | "manual" = "manual",
 ) {

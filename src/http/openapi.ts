@@ -161,7 +161,8 @@ function decorate(path: string, operation: Operation) {
     responses["413"] = errorResponse("The body exceeds the size limit");
     responses["415"] = errorResponse("The body is not of a supported media type");
   }
-  if (path.includes("{")) responses["404"] = errorResponse("Unknown id, or another organization's");
+  // An operation may declare its own 404 (the share link's answers a browser with HTML).
+  if (path.includes("{")) responses["404"] ??= errorResponse("Unknown id, or another organization's");
   if (limited) responses["429"] = errorResponse("Rate limited", { "Retry-After": { $ref: "#/components/headers/Retry-After" } });
   responses["500"] = errorResponse("Unexpected failure; the body carries the request id, never details");
   for (const [status, response] of Object.entries(responses)) {
@@ -182,7 +183,8 @@ function tuplesAsPrefixItems(node: unknown): void {
     schema.prefixItems = schema.items;
     schema.items = false;
   }
-  Object.values(schema).forEach(tuplesAsPrefixItems);
+  // Examples are data, not schemas: a list example's `items` is its items.
+  for (const [key, value] of Object.entries(schema)) if (key !== "example" && key !== "examples") tuplesAsPrefixItems(value);
 }
 
 // Keyed by public URL, not by app: every app createApp builds has the same routes, and the Worker

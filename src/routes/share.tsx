@@ -9,6 +9,7 @@ import { countRows, readRows } from "../db/queries/data-products";
 import { resolveShareToken } from "../db/queries/share-tokens";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../http/env";
+import { HEADER_PARAMETERS } from "../http/openapi";
 import { applyRateLimit, clientIp } from "../http/rate-limit";
 import type { CompiledPipeline } from "../pipeline/definition";
 import { releasedItems } from "../pipeline/holdback";
@@ -57,7 +58,6 @@ function lineItemTables(fields: TableField[], rows: Array<{ label: string; cells
   }));
 }
 
-const FileParam = v.object({ file: v.string() });
 const ShareQuery = v.object(CsvQuery);
 
 /**
@@ -77,51 +77,74 @@ const csvCors: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.res.headers.set("Access-Control-Expose-Headers", "ETag, Sluice-Generation, Content-Disposition, Retry-After");
 };
 
-/** The public surface: no key, only a share token. */
-export const shareRoutes = new Hono<AppEnv>().use("/share/:file", csvCors).get("/share/:file", describeRoute({
-  summary: "Public share link: CSV download ({token}.csv) or HTML page ({token})",
-  description: "Unknown, revoked, expired or archived links answer 404: an HTML page for `Accept: text/html`, else the JSON envelope.",
+const ShareParam = v.object({
+  token: v.pipe(v.string(), v.description("the `shr_…` share token; append `.csv` (`/share/{token}.csv`) for the CSV download")),
+});
+const header = (name: string) => ({ $ref: `#/components/headers/${name}` });
+const PUBLISHED_HEADERS = { ETag: header("ETag"), "Sluice-Generation": header("Sluice-Generation"), "Last-Modified": header("Last-Modified") };
+const text = { schema: { type: "string" as const } };
+
+const getSharedDataProductRoute = describeRoute({
+  operationId: "getSharedDataProduct",
+  summary: "Public share link: HTML page ({token}) or CSV download ({token}.csv)",
+  description: "No key: the token is the only authority. `/share/{token}` is a page for people (the first rows, a download "
+    + "button); `/share/{token}.csv` streams the CSV of the last finished generation as an attachment. Unknown, revoked, "
+    + "expired or archived links answer the same 404: a small HTML page for `Accept: text/html`, else the JSON envelope. "
+    + "Rate limited per token and per client address.",
   tags: ["public"],
+  parameters: [
+    HEADER_PARAMETERS.ifNoneMatch,
+    { in: "query", name: "table", required: false, description: "CSV only: a table field, exported one row per item", schema: { type: "string" } },
+  ],
   responses: {
     200: {
-      description: "The HTML page, or the streamed CSV with Content-Disposition and ETag",
-      content: { "text/html": { schema: { type: "string" } }, "text/csv": { schema: { type: "string" } } },
+      description: "The HTML page, or the streamed CSV (with Content-Disposition)",
+      content: { "text/html": text, "text/csv": { ...text, example: "external_id,vendor,total\r\nINV-2026-0042,Acme GmbH,\r\n" } },
+      headers: PUBLISHED_HEADERS,
     },
-    304: { description: "Not modified: If-None-Match matched the ETag" },
-    404: { description: "Unknown, revoked, expired or archived link" },
+    304: { description: "Not modified: If-None-Match names the shown generation", headers: PUBLISHED_HEADERS },
+    404: {
+      description: "Unknown, revoked, expired or archived link: HTML for `Accept: text/html`, else the JSON envelope",
+      content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } }, "text/html": text },
+    },
   },
-}), valid("param", FileParam), valid("query", ShareQuery), async (c) => {
-  const { file } = c.req.valid("param");
-  const isCsv = file.endsWith(".csv");
-  const token = isCsv ? file.slice(0, -4) : file;
-  const { table: asked, status_columns: statusColumns, bom } = c.req.valid("query");
-  const table = isCsv ? asked : undefined;
-  const found = await shared(c, token);
-  if (!found) return gone(c);
-  // The table is checked before the ETag so a wrong name is a 400, never a 304.
-  const field = table === undefined ? null : tableField(found.pipeline, table);
-  if (describePublished(c, found.view)) return c.body(null, 304);
-  const { db } = c.get("services");
-  const options = { statusColumns, bom };
-  if (field) {
-    return csvResponse(c, exportCsv(itemsShape(db, found.pipeline_id, found.generation, field, options), options), `${found.name}-${field.name}`);
-  }
-  if (isCsv) {
-    return csvResponse(c, exportCsv(recordsShape(db, found.pipeline_id, found.generation, found.pipeline, options), options), found.name);
-  }
-  const fields = found.pipeline.fields as unknown as TableField[];
-  // As in the CSV: every field is a column, a table field's giving its item count (its items are listed below).
-  const header = fields.map((f) => f.name);
-  const rows = (await readRows(db, found.pipeline_id, found.generation, -1, PREVIEW_ROWS))
-    .map((r) => ({ label: r.external_id ?? String(r.ordinal + 1), cells: r.cells as Cells }));
-  const lineItems = lineItemTables(fields, rows);
-  // Held item cells count too: the legend explains every "in review" marker on the page.
-  const shown = [...rows, ...lineItems.flatMap((t) => t.items)];
-  const count = (text: string) =>
-    shown.reduce((n, r) => n + Object.values(r.cells).filter((cell) => heldLabel(cell as Cell)?.text === text).length, 0);
-  return renderPage(c, <SharePage
-    name={found.name} token={token} header={header} rows={rows} total={await countRows(db, found.pipeline_id, found.generation)}
-    updatedAt={found.view.asOf} generation={found.generation} heldCount={count("in review")} rejectedCount={count("rejected")}
-    lineItems={lineItems}
-  />);
 });
+
+/** The public surface: no key, only a share token. */
+export const shareRoutes = new Hono<AppEnv>()
+  .use("/share/:token", csvCors)
+  .get("/share/:token", getSharedDataProductRoute, valid("param", ShareParam), valid("query", ShareQuery), async (c) => {
+    const file = c.req.valid("param").token;
+    const isCsv = file.endsWith(".csv");
+    const token = isCsv ? file.slice(0, -4) : file;
+    const { table: asked, status_columns: statusColumns, bom } = c.req.valid("query");
+    const table = isCsv ? asked : undefined;
+    const found = await shared(c, token);
+    if (!found) return gone(c);
+    // The table is checked before the ETag so a wrong name is a 400, never a 304.
+    const field = table === undefined ? null : tableField(found.pipeline, table);
+    if (describePublished(c, found.view)) return c.body(null, 304);
+    const { db } = c.get("services");
+    const options = { statusColumns, bom };
+    if (field) {
+      return csvResponse(c, exportCsv(itemsShape(db, found.pipeline_id, found.generation, field, options), options), `${found.name}-${field.name}`);
+    }
+    if (isCsv) {
+      return csvResponse(c, exportCsv(recordsShape(db, found.pipeline_id, found.generation, found.pipeline, options), options), found.name);
+    }
+    const fields = found.pipeline.fields as unknown as TableField[];
+    // As in the CSV: every field is a column, a table field's giving its item count (its items are listed below).
+    const header = fields.map((f) => f.name);
+    const rows = (await readRows(db, found.pipeline_id, found.generation, -1, PREVIEW_ROWS))
+      .map((r) => ({ label: r.external_id ?? String(r.ordinal + 1), cells: r.cells as Cells }));
+    const lineItems = lineItemTables(fields, rows);
+    // Held item cells count too: the legend explains every "in review" marker on the page.
+    const shown = [...rows, ...lineItems.flatMap((t) => t.items)];
+    const count = (text: string) =>
+      shown.reduce((n, r) => n + Object.values(r.cells).filter((cell) => heldLabel(cell as Cell)?.text === text).length, 0);
+    return renderPage(c, <SharePage
+      name={found.name} token={token} header={header} rows={rows} total={await countRows(db, found.pipeline_id, found.generation)}
+      updatedAt={found.view.asOf} generation={found.generation} heldCount={count("in review")} rejectedCount={count("rejected")}
+      lineItems={lineItems}
+    />);
+  });

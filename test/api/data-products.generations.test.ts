@@ -203,6 +203,6 @@ describe("a data product never goes dark", () => {
     expect(csv.headers.get("sluice-generation")).toBe("0");
     expect(await csv.text()).toBe("invoice_number,total,issued\r\n");
     const rows = await (await t.request(`/v1/data-products/${product.dataProduct.id}/rows`)).json();
-    expect(rows).toEqual({ items: [], next_cursor: null, generation: 0, as_of: null });
+    expect(rows).toEqual({ items: [], limit: 100, next_cursor: null, generation: 0, as_of: null });
   });
 });

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../support/harness";
-import { createPipeline, invoiceDocuments, settle } from "../support/pipelines";
+import { createPipeline, invoiceDocuments, invoiceText, settle } from "../support/pipelines";
 import { createProduct, finishedRunWithParkedCell, openReviews } from "../support/products";
 
 let t: TestApp;
@@ -17,8 +17,16 @@ describe("data products", () => {
     expect(first.res.status).toBe(200);
     expect(first.body).toEqual({
       dataProduct: { id: expect.any(String), name: "Q3 invoices", pipeline_id: run.id, status: "active" },
-      shareToken: { data_product_id: first.body.dataProduct.id, token: expect.stringMatching(/^shr_[A-Za-z0-9_-]{43}$/) },
+      shareToken: {
+        data_product_id: first.body.dataProduct.id, token: expect.stringMatching(/^shr_[A-Za-z0-9_-]{43}$/), expires_at: null,
+        url: `http://sluice.test/share/${first.body.shareToken.token}`, csv_url: `http://sluice.test/share/${first.body.shareToken.token}.csv`,
+      },
     });
+    // The links in the answer are the ones that work.
+    expect((await t.request(new URL(first.body.shareToken.csv_url).pathname, { key: null })).status).toBe(200);
+    const page = await t.request(new URL(first.body.shareToken.url).pathname, { key: null, headers: { accept: "text/html" } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toContain("text/html");
     await t.request(`/v1/data-products/${first.body.dataProduct.id}`, { method: "DELETE" });
     const again = await Promise.all(Array.from({ length: 5 }, () => createProduct(t, run.id)));
     for (const r of again) {
@@ -82,6 +90,31 @@ describe("data products", () => {
     expect(rows2.items[1].fields.total).toEqual({ value: null, status: "failed", reason: "rejected_by_review" });
     const log = await (await t.request(`/v1/pipelines/${run2.id}/review-decisions`)).json();
     expect(log.items).toEqual([expect.objectContaining({ decision: "reject", field: "total", gate: "sane_total", decided_by: expect.any(String) })]);
+  });
+
+  it("pages the decision log and the review items in the one list envelope", async () => {
+    const documents = invoiceDocuments(3);
+    documents[1] = { id: "doc-1", text: invoiceText(1, 25_000) };
+    documents[2] = { id: "doc-2", text: invoiceText(2, 30_000) };
+    const { body: run } = await createPipeline(t, { documents });
+    await settle(t);
+    const id = (await createProduct(t, run.id)).body.dataProduct.id;
+    const open = await (await t.request(`/v1/data-products/${id}/reviews?status=open&limit=1`)).json();
+    expect(open).toMatchObject({ limit: 1, offset: 0, next_cursor: "o1" });
+    const rest = await (await t.request(`/v1/data-products/${id}/reviews?status=open&limit=1&cursor=${open.next_cursor}`)).json();
+    expect(rest).toMatchObject({ offset: 1, next_cursor: "o2" });
+    for (const item of [...open.items, ...rest.items]) {
+      expect((await t.request(`/v1/reviews/${item.id}/decision`, { method: "POST", json: { decision: "approve" } })).status).toBe(201);
+    }
+    const first = await (await t.request(`/v1/pipelines/${run.id}/review-decisions?limit=1`)).json();
+    expect(first).toMatchObject({ limit: 1, next_cursor: first.items[0].id });
+    const second = await (await t.request(`/v1/pipelines/${run.id}/review-decisions?limit=1&cursor=${first.next_cursor}`)).json();
+    expect(second.items[0].id).not.toBe(first.items[0].id);
+    // The old ?after= still pages the same way.
+    expect(await (await t.request(`/v1/pipelines/${run.id}/review-decisions?limit=1&after=${first.next_cursor}`)).json()).toEqual(second);
+    const last = await (await t.request(`/v1/pipelines/${run.id}/review-decisions?limit=1&cursor=${second.next_cursor}`)).json();
+    expect(last).toEqual({ items: [], limit: 1, next_cursor: null });
+    expect([...first.items, ...second.items].map((d) => d.review_item_id).sort()).toEqual([...open.items, ...rest.items].map((i) => i.id).sort());
   });
 
   it("exports RFC 4180 CSV with held-back cells empty and formulas neutralised", async () => {

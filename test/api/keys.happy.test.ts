@@ -32,6 +32,8 @@ describe("health and API keys", () => {
     expect(entry).toMatchObject({ id: body.id, prefix: body.prefix });
     expect(entry.key).toBeUndefined();
     expect(JSON.stringify(listed)).not.toContain(body.key);
+    // The one list envelope: every key in one page, so no next cursor.
+    expect(listed).toMatchObject({ limit: listed.items.length, next_cursor: null });
 
     const withNewKey = await t.request("/healthz", { key: body.key });
     expect(withNewKey.status).toBe(200);

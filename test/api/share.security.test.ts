@@ -61,7 +61,12 @@ describe("public share links", () => {
     await expect404(`/share/${revoked.shareToken.token}.csv`);
 
     const expiring = await product();
+    const before = Date.now();
     const minted = await (await t.request(`/v1/data-products/${expiring.dataProduct.id}/share-tokens`, { method: "POST", json: { expires_in: 60 } })).json();
+    // expires_in is seconds; the answer carries both public links of the new token.
+    expect(Date.parse(minted.expires_at) - before).toBeGreaterThanOrEqual(59_000);
+    expect(Date.parse(minted.expires_at) - Date.now()).toBeLessThanOrEqual(60_000);
+    expect(minted).toMatchObject({ url: `http://sluice.test/share/${minted.token}`, csv_url: `http://sluice.test/share/${minted.token}.csv`, kind: "manual" });
     expect((await t.request(`/share/${minted.token}.csv`, { key: null })).status).toBe(200);
     await t.db.updateTable("share_tokens").set({ expires_at: new Date(Date.now() - 1000) }).where("id", "=", minted.id).execute();
     await expect404(`/share/${minted.token}.csv`);
