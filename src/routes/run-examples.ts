@@ -2,9 +2,9 @@
  * Realistic answers of the run operations, for /openapi.json and /docs; the OpenAPI test checks
  * each against its schema. Taken from a real run of two invoices, one held by a gate.
  */
-const RUN_ID = "23b6c66e-2576-4f4a-9582-258253c20622";
+export const RUN_ID = "23b6c66e-2576-4f4a-9582-258253c20622";
 const EXECUTION_ID = "4106eec2-da19-497e-8c93-6b1820b4e64f";
-const DOCUMENT_ID = "6067541a-ce0d-4e33-86ad-480d4772dc3d";
+export const DOCUMENT_ID = "6067541a-ce0d-4e33-86ad-480d4772dc3d";
 const HELD_DOCUMENT_ID = "2385d599-f2a8-48ea-a9b8-f68c59cffcec";
 const CREATED = "2026-11-30T00:14:05.401Z";
 const FINISHED = "2026-11-30T00:14:07.685Z";
