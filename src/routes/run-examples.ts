@@ -99,7 +99,8 @@ export const TREE_EXAMPLE = {
 
 const provenance = (start: number, end: number) => ({ extractor: "label", page: 0, start, end });
 const label = (raw: string, start: number) => ({
-  raw, confidence: 0.9, provenance: provenance(start, start + raw.length), candidates: [{ value: raw, confidence: 0.9, provenance: provenance(start, start + raw.length) }],
+  raw, confidence: 0.9, provenance: provenance(start, start + raw.length),
+  candidates: [{ value: raw, confidence: 0.9, provenance: provenance(start, start + raw.length) }],
 });
 const completedCell = (type: string, value: unknown, meta: object) =>
   ({ value, status: "completed", type, reason: null, claimed_by: "extraction:label", resolved_by: "extraction:label", meta });
