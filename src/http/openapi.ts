@@ -182,7 +182,8 @@ function tuplesAsPrefixItems(node: unknown): void {
     schema.prefixItems = schema.items;
     schema.items = false;
   }
-  Object.values(schema).forEach(tuplesAsPrefixItems);
+  // Examples are data, not schemas: a list example's `items` is its items.
+  for (const [key, value] of Object.entries(schema)) if (key !== "example" && key !== "examples") tuplesAsPrefixItems(value);
 }
 
 // Keyed by public URL, not by app: every app createApp builds has the same routes, and the Worker

@@ -92,5 +92,3 @@ export const TEMPLATE_VERSION_EXAMPLE = {
   fields: FIELDS, phases: PHASES, context_vars: CONTEXT_VARS,
 };
 
-/** A request body worth copying: a definition with a currency field and a blocking gate. */
-export const CREATE_TEMPLATE_EXAMPLE = { name: "Invoices", description: "Supplier invoices", fields: FIELDS, phases: PHASES, context_vars: CONTEXT_VARS };

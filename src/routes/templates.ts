@@ -22,7 +22,7 @@ import { idempotent, IDEMPOTENCY_FAILURES } from "./idempotency";
 import { CREATED_RUN_EXAMPLE } from "./run-examples";
 import { RunSchema } from "./run-schemas";
 import {
-  CREATE_TEMPLATE_EXAMPLE, PUBLISHED_VERSION_EXAMPLE, PublishedVersionSchema, TEMPLATE_DETAIL_EXAMPLE, TEMPLATE_EXAMPLE, TEMPLATE_LIST_EXAMPLE,
+  PUBLISHED_VERSION_EXAMPLE, PublishedVersionSchema, TEMPLATE_DETAIL_EXAMPLE, TEMPLATE_EXAMPLE, TEMPLATE_LIST_EXAMPLE,
   TEMPLATE_VERSION_EXAMPLE, TemplateDetailSchema, TemplateListSchema, TemplateSchema, TemplateVersionSchema,
 } from "./template-schemas";
 
@@ -84,7 +84,6 @@ const createTemplateRoute = describeRoute({
   summary: "Create a template (a draft)",
   description: "A reusable definition: edit the draft, publish it as immutable versions, run a version over documents.",
   tags: ["templates"],
-  requestBody: { content: { "application/json": { example: CREATE_TEMPLATE_EXAMPLE } } },
   responses: success(201, "The template with its draft", TemplateSchema, {
     example: { ...TEMPLATE_EXAMPLE, latest_version: 0, updated_at: TEMPLATE_EXAMPLE.created_at },
   }),
