@@ -156,6 +156,8 @@ function decorate(path: string, operation: Operation) {
   if (path.startsWith("/v1/")) {
     responses["401"] = errorResponse("Missing, invalid or revoked API key");
     responses["403"] = errorResponse("The key lacks the scope this operation needs");
+    // The input guard answers bad text in any query and a malformed JSON body on every /v1 route, validated or not.
+    responses["400"] ??= errorResponse("Invalid input: details list every invalid path");
   }
   if (operation.requestBody) {
     responses["413"] = errorResponse("The body exceeds the size limit");

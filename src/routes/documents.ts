@@ -1,4 +1,4 @@
-import { describeRoute } from "hono-openapi";
+import { describeRoute, resolver } from "hono-openapi";
 import { Hono } from "hono";
 import * as v from "valibot";
 import { findDocumentContent, findPhaseOutput } from "../db/queries/documents";
@@ -7,12 +7,15 @@ import { CONTENT_FORMATS, renderJson, renderMarkdown, renderText } from "../docu
 import { badRequest, conflict, notFound } from "../errors";
 import { requireScope } from "../http/auth";
 import type { AppEnv } from "../http/env";
-import { success } from "../http/openapi";
+import { failure, success } from "../http/openapi";
+import { reply } from "../http/respond";
 import { valid } from "../http/validate";
 import type { CompiledPipeline } from "../pipeline/definition";
 import { presentPhaseCells } from "../pipeline/records";
-import type { Cells } from "../pipeline/types";
+import { PHASE_TYPES, type Cells } from "../pipeline/types";
 import { ownPipeline } from "./pipelines";
+import { DOCUMENT_ID, RECORDS_EXAMPLE, RUN_ID } from "./run-examples";
+import { CellSchema } from "./run-schemas";
 
 const ContentParams = v.object({
   id: v.pipe(v.string(), v.uuid("must be a UUID")),
@@ -29,41 +32,80 @@ const PhaseOutputSchema = v.object({
   pipeline_id: v.string(),
   document_id: v.string(),
   phase_index: v.number(),
-  phase_type: v.string(),
+  phase_type: v.picklist(PHASE_TYPES),
   generation: v.pipe(v.number(), v.description("the run generation that wrote this output (a rerun rewrites the phases it runs)")),
-  cells: v.pipe(v.record(v.string(), v.object({})), v.description("the document's cells after the phase, held values withheld as in records")),
+  cells: v.pipe(v.record(v.string(), CellSchema), v.description("the document's cells after the phase, held values withheld as in records")),
 });
 
-const getPhaseOutput = describeRoute({
+const Box = v.pipe(v.tuple([v.number(), v.number(), v.number(), v.number()]), v.description("[x0, y0, x1, y1] in points from the top-left"));
+const Span = { text: v.string(), start: v.number(), end: v.number(), bbox: v.optional(Box) };
+
+/** `?format=json`: pages → lines → words, with character spans into the page text and, on PDFs, boxes. */
+const ContentSchema = v.object({
+  document_id: v.string(),
+  mime_type: v.string(),
+  filename: v.nullable(v.string()),
+  coordinates: v.pipe(v.nullable(v.object({ unit: v.literal("pt"), origin: v.literal("top-left") })), v.description("set when words have boxes")),
+  pages: v.array(v.object({
+    page: v.pipe(v.number(), v.description("zero-based, numbered as in the source")),
+    text: v.string(),
+    lines: v.array(v.object({ ...Span, words: v.array(v.object(Span)) })),
+  })),
+  tables: v.array(v.object({ header: v.array(v.string()), rows: v.array(v.array(v.string())) })),
+});
+
+const PAGE_TEXT = "ACME Ltd\nInvoice No: INV-1\nTotal: 101.00\n";
+const word = (text: string, start: number) => ({ text, start, end: start + text.length });
+const CONTENT_EXAMPLE = {
+  document_id: DOCUMENT_ID, mime_type: "text/plain", filename: "inv-1.txt", coordinates: null, tables: [],
+  pages: [{
+    page: 0, text: PAGE_TEXT,
+    lines: [
+      { text: "ACME Ltd", start: 0, end: 8, words: [word("ACME", 0), word("Ltd", 5)] },
+      { text: "Invoice No: INV-1", start: 9, end: 26, words: [word("Invoice", 9), word("No:", 17), word("INV-1", 21)] },
+      { text: "Total: 101.00", start: 27, end: 40, words: [word("Total:", 27), word("101.00", 34)] },
+    ],
+  }],
+};
+
+const PHASE_OUTPUT_EXAMPLE = {
+  pipeline_id: RUN_ID, document_id: DOCUMENT_ID, phase_index: 2, phase_type: "resolution", generation: 1,
+  cells: RECORDS_EXAMPLE.records["inv-1"].fields,
+};
+
+const getDocumentPhaseOutputRoute = describeRoute({
+  operationId: "getDocumentPhaseOutput",
   summary: "Read a document's stored output of one phase: its cells after that phase (a non-transfer step's result_url)",
   description: "What a rerun from the next phase resumes from (a step's `checkpoint_id`). Holdback applies as in records: "
-    + "a cell parked for review or rejected shows its status and reason, never its value. 404 until the phase has stored an output.",
+    + "a cell parked for review or rejected shows its status and reason, never its value. 404 until the phase has stored an output; "
+    + "400 for a phase index the run does not have.",
   tags: ["pipelines"],
-  responses: success(200, "The phase output", PhaseOutputSchema),
+  responses: success(200, "The phase output", PhaseOutputSchema, { example: PHASE_OUTPUT_EXAMPLE }),
 });
 
-const getContent = describeRoute({
+const getDocumentContentRoute = describeRoute({
+  operationId: "getDocumentContent",
   summary: "Read a document as parsed: the text extractors see, Markdown, or pages → lines → words with boxes",
-  description: "`text`: the pages extractors search, separated by a form feed. `markdown`: headings and tables where the source "
-    + "has them (HTML, CSV), a PDF's layout text fenced page by page. `json`: pages → lines → words with character spans and, "
-    + "on PDFs, boxes `[x0, y0, x1, y1]` in points from the top-left of the page. 409 until transfer has run.",
+  description: "`text` (text/plain): the pages extractors search, separated by a form feed. `markdown` (text/markdown): headings "
+    + "and tables where the source has them (HTML, CSV), a PDF's layout text fenced page by page. `json` (application/json): "
+    + "pages → lines → words with character spans and, on PDFs, boxes `[x0, y0, x1, y1]` in points from the top-left of the page.",
   tags: ["pipelines"],
   responses: {
     200: {
       description: "The parsed document in the requested format",
       content: {
-        "text/plain": { schema: { type: "string" } },
-        "text/markdown": { schema: { type: "string" } },
-        "application/json": { schema: { type: "object" } },
+        "text/plain": { schema: { type: "string" }, example: PAGE_TEXT },
+        "text/markdown": { schema: { type: "string" }, example: "ACME Ltd\n\nInvoice No: INV-1\n\nTotal: 101.00\n" },
+        "application/json": { schema: resolver(ContentSchema), example: CONTENT_EXAMPLE },
       },
     },
-    409: { description: "The document has not been transferred (parsed) yet" },
+    ...failure(409, "The document has not been transferred (parsed) yet"),
   },
 });
 
 export const documentRoutes = new Hono<AppEnv>().get(
   "/pipelines/:id/documents/:document_id/content",
-  getContent,
+  getDocumentContentRoute,
   requireScope("read"),
   valid("param", ContentParams),
   valid("query", ContentQuery),
@@ -77,14 +119,14 @@ export const documentRoutes = new Hono<AppEnv>().get(
     if (!document.parsed) throw conflict(`the document has no parsed content yet (status '${document.status}')`);
     const parsed = document.parsed as unknown as ParsedDocument;
     const format = c.req.valid("query").format;
-    if (format === "json") return c.json({ document_id: document.id, ...renderJson(parsed) });
+    if (format === "json") return reply(c, ContentSchema, { document_id: document.id, ...renderJson(parsed) });
     const body = format === "markdown" ? renderMarkdown(parsed) : renderText(parsed);
     const type = format === "markdown" ? "text/markdown" : "text/plain";
     return c.body(body, 200, { "Content-Type": `${type}; charset=utf-8` });
   },
 ).get(
   "/pipelines/:id/documents/:document_id/phases/:phase_index",
-  getPhaseOutput,
+  getDocumentPhaseOutputRoute,
   requireScope("read"),
   valid("param", PhaseParams),
   async (c) => {
@@ -100,7 +142,7 @@ export const documentRoutes = new Hono<AppEnv>().get(
     }
     const output = await findPhaseOutput(services.db, caller.organizationId, pipeline.id, document_id, phase_index);
     if (!output) throw notFound(`phase ${phase_index} output of the document`);
-    return c.json({
+    return reply(c, PhaseOutputSchema, {
       pipeline_id: pipeline.id, document_id: output.document_id, phase_index, phase_type: phase.type,
       generation: output.generation, cells: presentPhaseCells(config, output.cells as Cells, { ...output, cells: output.current_cells }),
     });

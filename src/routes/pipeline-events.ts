@@ -6,7 +6,7 @@ import { findPipeline, listEvents } from "../db/queries/pipelines";
 import { notFound } from "../errors";
 import { requireScope } from "../http/auth";
 import type { AppEnv } from "../http/env";
-import { success } from "../http/openapi";
+import { HEADER_PARAMETERS, success } from "../http/openapi";
 import { valid } from "../http/validate";
 import { IdParam } from "./params";
 
@@ -15,7 +15,7 @@ const STREAM_SECONDS = 25;
 const POLL_MS = 500;
 
 const EventsQuery = v.object({
-  last_event_id: v.optional(v.pipe(v.string(), v.regex(/^\d{1,18}$/, "must be an event id"))),
+  last_event_id: v.optional(v.pipe(v.string(), v.regex(/^\d{1,18}$/, "must be an event id"), v.description("as the Last-Event-ID header"))),
 });
 
 /**
@@ -25,9 +25,16 @@ const EventsQuery = v.object({
 export const pipelineEventRoutes = new Hono<AppEnv>().get(
   "/pipelines/:id/events",
   describeRoute({
+    operationId: "streamPipelineEvents",
     summary: "Stream state changes as Server-Sent Events",
+    description: "Events `document.phase` (a document finished a phase) and `pipeline.finished`, each with an increasing id. "
+      + `The stream ends after the run finishes, or after ${STREAM_SECONDS} s; reconnect with Last-Event-ID to resume.`,
     tags: ["pipelines"],
-    responses: success(200, "One event per state change; resumes after Last-Event-ID", "text/event-stream"),
+    parameters: [HEADER_PARAMETERS.lastEventId],
+    responses: success(200, "One event per state change; resumes after Last-Event-ID", "text/event-stream", {
+      example: 'event: document.phase\ndata: {"step":"completed","phase":"validation","status":"complete","generation":1,'
+        + '"document_id":"6067541a-ce0d-4e33-86ad-480d4772dc3d","phase_index":3}\nid: 4\nretry: 1000\n\n',
+    }),
   }),
   requireScope("read"),
   valid("param", IdParam),

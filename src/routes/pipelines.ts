@@ -1,15 +1,14 @@
 import { describeRoute } from "hono-openapi";
 import { Hono, type Context } from "hono";
 import * as v from "valibot";
-import { sha256Hex } from "../crypto";
-import { releaseIdempotencyKey, reserveIdempotencyKey } from "../db/queries/idempotency";
 import { cancelPipeline, findPipeline, listChildren, listPipelines, listRecordDocuments, listSteps } from "../db/queries/pipelines";
 import { findExecution, listExecutionTree } from "../db/queries/executions";
-import { ApiError, badRequest, conflict, notFound } from "../errors";
+import { badRequest, conflict, notFound } from "../errors";
 import { requireScope } from "../http/auth";
 import type { AppEnv, Caller } from "../http/env";
 import { multipartBody } from "../http/multipart";
-import { multipartForm, success } from "../http/openapi";
+import { failure, HEADER_PARAMETERS, multipartForm, success } from "../http/openapi";
+import { reply } from "../http/respond";
 import { valid } from "../http/validate";
 import { announceFinish } from "../webhooks/deliver";
 import { createPipeline, CreatePipelineBody, MAX_SYNC_DOCUMENTS, type CreatePipelineInput } from "../pipeline/create";
@@ -20,29 +19,35 @@ import { rerunPipeline } from "../pipeline/rerun";
 import { runPipelineInline } from "../pipeline/sync";
 import { PHASE_TYPES } from "../pipeline/types";
 import type { Services } from "../http/env";
+import { offsetPage } from "../http/list";
+import { idempotent, IDEMPOTENCY_FAILURES } from "./idempotency";
 import { IdParam, PageQuery, withOffset } from "./params";
-import { RunSchema, TreeSchema } from "./run-schemas";
+import {
+  CREATED_RUN_EXAMPLE, CANCEL_EXAMPLE, RECORDS_EXAMPLE, RERUN_EXAMPLE, RUN_DETAIL_EXAMPLE, RUN_LIST_EXAMPLE, STEP_LIST_EXAMPLE, TREE_EXAMPLE,
+} from "./run-examples";
+import {
+  CancelSchema, RecordsSchema, RerunSchema, RunDetailSchema, RunListSchema, RunSchema, StepListSchema, TreeSchema,
+} from "./run-schemas";
 
-const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
-const IdempotencyKey = v.pipe(v.string(), v.minLength(1), v.maxLength(255), v.regex(/^[\x21-\x7e]+$/, "must be printable ASCII"));
+const BooleanFlag = v.optional(v.pipe(v.picklist(["true", "false"]), v.transform((s) => s === "true")));
 
 const ListQuery = v.object({
   status: v.optional(v.picklist(["running", "completed", "partial", "failed", "cancelled"])),
   template_id: v.optional(v.pipe(v.string(), v.uuid())),
-  root_only: v.optional(v.pipe(v.picklist(["true", "false"]), v.transform((s) => s === "true"))),
+  root_only: BooleanFlag,
   ...PageQuery.entries,
 });
 
 const RerunBody = v.strictObject({ from_phase: v.picklist(PHASE_TYPES) });
 
-const TreeQuery = v.object({
-  root_only: v.optional(v.pipe(v.picklist(["true", "false"]), v.transform((s) => s === "true"))),
-});
+const TreeQuery = v.object({ root_only: BooleanFlag });
 
+const StepId = v.pipe(v.string(), v.regex(/^\d{1,18}$/, "must be a next_cursor this list returned"));
 const StepsQuery = v.object({
   execution_id: v.optional(v.pipe(v.string(), v.uuid("must be a UUID"))),
   limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(1000)), "200"),
-  after: v.optional(v.pipe(v.string(), v.regex(/^\d{1,18}$/, "must be a step id"))),
+  cursor: v.optional(v.pipe(StepId, v.description("the `next_cursor` of the previous page"))),
+  after: v.optional(v.pipe(StepId, v.description("deprecated: the former name of `cursor`"))),
 });
 
 /** Loads a run of the caller's organization; another tenant's id is simply not found. */
@@ -52,33 +57,39 @@ export async function ownPipeline(services: Services, caller: Caller, id: string
   return pipeline;
 }
 
-/**
- * Runs `run` once per `Idempotency-Key` (24 h): a repeat with the same body replays the first
- * response, another body is a 422, a repeat while the first is still running a 409.
- */
-async function idempotent(c: Context<AppEnv>, body: CreatePipelineInput, status: 200 | 202, run: (key?: string) => Promise<object>, scope = "") {
-  const services = c.get("services");
-  const caller = c.get("caller");
-  const header = c.req.header("Idempotency-Key");
-  if (header === undefined) return c.json(await run(), status);
-  const key = v.safeParse(IdempotencyKey, header);
-  if (!key.success) throw badRequest("invalid Idempotency-Key header", [{ path: "header.idempotency-key", message: key.issues[0].message }]);
-  // The scope is part of the fingerprint: a key first used to create cannot replay as a sync run.
-  const fingerprint = await sha256Hex(scope + JSON.stringify(body));
-  const reservation = await reserveIdempotencyKey(services.db, caller.organizationId, key.output, fingerprint, IDEMPOTENCY_TTL_SECONDS);
-  if (reservation.kind === "replay") return c.json(reservation.body as object, reservation.status as typeof status);
-  if (reservation.kind === "mismatch") throw new ApiError("unprocessable", "this Idempotency-Key was used with a different request");
-  if (reservation.kind === "in_flight") throw conflict("a request with this Idempotency-Key is still in progress");
-  try {
-    return c.json(await run(key.output), status);
-  } catch (error) {
-    await releaseIdempotencyKey(services.db, caller.organizationId, key.output);
-    throw error;
-  }
-}
+const unknownTemplate = { 404: { description: "template_id names no template of this organization" } };
+
+const createPipelineRoute = describeRoute({
+  operationId: "createPipeline",
+  summary: "Create a pipeline run",
+  description: "Queues every document through the phases (202). JSON, or multipart with the files in file.0, file.1, …; "
+    + "either an inline definition (fields and phases) or a template_id (and version). Poll GET /v1/pipelines/{id} or stream its events.",
+  tags: ["pipelines"],
+  parameters: [HEADER_PARAMETERS.idempotencyKey],
+  requestBody: multipartForm,
+  responses: {
+    ...success(202, "The run, queued", RunSchema, { example: CREATED_RUN_EXAMPLE, headers: ["Idempotency-Replayed"] }),
+    ...unknownTemplate,
+    ...IDEMPOTENCY_FAILURES,
+  },
+});
 
 const create = (c: Context<AppEnv>, body: CreatePipelineInput) =>
-  idempotent(c, body, 202, (key) => createPipeline(c.get("services"), c.get("caller"), body, key));
+  idempotent(c, { schema: RunSchema, status: 202, request: body, run: (key) => createPipeline(c.get("services"), c.get("caller"), body, key) });
+
+const runPipelineSyncRoute = describeRoute({
+  operationId: "runPipelineSync",
+  summary: "Run a small pipeline inline and return its records",
+  description: `The same body as a create, at most ${MAX_SYNC_DOCUMENTS} documents; every phase runs before the answer, without retries.`,
+  tags: ["pipelines"],
+  parameters: [HEADER_PARAMETERS.idempotencyKey],
+  requestBody: multipartForm,
+  responses: {
+    ...success(200, "The finished run's records", RecordsSchema, { example: RECORDS_EXAMPLE, headers: ["Idempotency-Replayed"] }),
+    ...unknownTemplate,
+    ...IDEMPOTENCY_FAILURES,
+  },
+});
 
 async function sync(c: Context<AppEnv>, body: CreatePipelineInput) {
   if (body.documents.length > MAX_SYNC_DOCUMENTS) {
@@ -86,60 +97,132 @@ async function sync(c: Context<AppEnv>, body: CreatePipelineInput) {
       { path: "documents", message: `at most ${MAX_SYNC_DOCUMENTS} items` },
     ]);
   }
-  return idempotent(c, body, 200, (key) => runPipelineInline(c.get("services"), c.get("caller"), body, key), "sync:");
+  // The scope is part of the fingerprint: a key first used to create cannot replay as a sync run.
+  return idempotent(c, {
+    schema: RecordsSchema, status: 200, request: body, scope: "sync:",
+    run: (key) => runPipelineInline(c.get("services"), c.get("caller"), body, key),
+  });
+}
+
+const listPipelinesRoute = describeRoute({
+  operationId: "listPipelines",
+  summary: "List pipeline runs, newest first",
+  tags: ["pipelines"],
+  responses: success(200, "A page of runs with their total", RunListSchema, { example: RUN_LIST_EXAMPLE }),
+});
+
+async function list(c: Context<AppEnv>, query: v.InferOutput<typeof ListQuery>) {
+  const q = withOffset(query);
+  const { items, total } = await listPipelines(c.get("services").db, c.get("caller").organizationId, {
+    status: q.status, templateId: q.template_id, rootOnly: q.root_only, limit: q.limit, offset: q.offset,
+  });
+  return reply(c, RunListSchema, offsetPage(items.map((row) => presentPipeline(row)), { limit: q.limit, offset: q.offset, total }));
+}
+
+const getPipelineRoute = describeRoute({
+  operationId: "getPipeline",
+  summary: "Get a run: status, counts, config snapshot, steps per phase, usage",
+  tags: ["pipelines"],
+  responses: success(200, "The run with its current execution and its steps per phase", RunDetailSchema, { example: RUN_DETAIL_EXAMPLE }),
+});
+
+const getPipelineRecordsRoute = describeRoute({
+  operationId: "getPipelineRecords",
+  summary: "Get the run's records (pipe0 shape)",
+  description: "Every record carries every field of the definition. Holdback applies: a cell parked for review or rejected shows "
+    + "its status and reason, never its value; while a document is in flight its cells are queued or processing.",
+  tags: ["pipelines"],
+  responses: success(200, "{ id, status, order, field_definitions, records, errors }", RecordsSchema, { example: RECORDS_EXAMPLE }),
+});
+
+const listPipelineStepsRoute = describeRoute({
+  operationId: "listPipelineSteps",
+  summary: "List the run's phase executions, oldest first",
+  description: "One row per delivery of a phase to a document (retries included); a completed transfer names its parse in result_url.",
+  tags: ["pipelines"],
+  responses: success(200, "A page of steps", StepListSchema, { example: STEP_LIST_EXAMPLE }),
+});
+
+async function steps(c: Context<AppEnv>, id: string, q: v.InferOutput<typeof StepsQuery>) {
+  const services = c.get("services");
+  const pipeline = await ownPipeline(services, c.get("caller"), id);
+  // Postgres drivers disagree on bigint (number or string): ids are sent as strings.
+  const items = (await listSteps(services.db, pipeline.id, q.limit, q.cursor ?? q.after, q.execution_id))
+    .map((step) => ({ ...presentStep(pipeline, step), id: String(step.id) }));
+  const next = items.length === q.limit ? items[items.length - 1].id : null;
+  return reply(c, StepListSchema, { items, limit: q.limit, next_cursor: next });
+}
+
+const getPipelineTreeRoute = describeRoute({
+  operationId: "getPipelineTree",
+  summary: "The run's executions (first run, reruns, scheduled reruns) with lineage and depth",
+  tags: ["pipelines"],
+  responses: success(200, "The runs sharing this run's root (items) and its executions with lineage", TreeSchema, { example: TREE_EXAMPLE }),
+});
+
+async function tree(c: Context<AppEnv>, id: string, rootOnly: boolean) {
+  const services = c.get("services");
+  const caller = c.get("caller");
+  const pipeline = await ownPipeline(services, caller, id);
+  const current = await findExecution(services.db, pipeline.execution_id!);
+  const [runs, executions] = await Promise.all([
+    listChildren(services.db, caller.organizationId, pipeline.root_id),
+    listExecutionTree(services.db, caller.organizationId, current!.root_id, rootOnly),
+  ]);
+  return reply(c, TreeSchema, { root_id: pipeline.root_id, items: runs, execution_root_id: current!.root_id, executions: executions.map(presentExecution) });
+}
+
+const rerunPipelineRoute = describeRoute({
+  operationId: "rerunPipeline",
+  summary: "Rerun from the first phase of a type",
+  description: "Earlier phases' cells are reused; that phase and all later ones run again under a new generation. "
+    + "Every document must have finished (else 400); 400 too when the run has no phase of that type.",
+  tags: ["pipelines"],
+  responses: success(200, "How many documents run again, from which phase", RerunSchema, { example: RERUN_EXAMPLE }),
+});
+
+const cancelPipelineRoute = describeRoute({
+  operationId: "cancelPipeline",
+  summary: "Cancel every unfinished document",
+  tags: ["pipelines"],
+  responses: {
+    ...success(200, "The run's status after cancelling", CancelSchema, { example: CANCEL_EXAMPLE }),
+    ...failure(409, "The run has already finished"),
+  },
+});
+
+async function cancel(c: Context<AppEnv>, id: string) {
+  const services = c.get("services");
+  const pipeline = await ownPipeline(services, c.get("caller"), id);
+  if (pipeline.status !== "running") throw conflict(`pipeline already finished with status '${pipeline.status}'`);
+  const result = await cancelPipeline(services.db, pipeline.id);
+  if (result.finished && result.stopped > 0) await announceFinish(services, pipeline.id, pipeline.generation, pipeline.webhook_url);
+  return reply(c, CancelSchema, { id: pipeline.id, status: result.status, cancelled_documents: result.stopped });
 }
 
 export const pipelineRoutes = new Hono<AppEnv>()
-  .post("/pipelines", describeRoute({ summary: "Create a pipeline run (202); JSON or multipart (file.0, file.1, …)", tags: ["pipelines"], requestBody: multipartForm, responses: success(202, "The run, queued; an Idempotency-Key replays this response for 24 h", RunSchema) }), requireScope("write"),
+  .post("/pipelines", createPipelineRoute, requireScope("write"),
     multipartBody(CreatePipelineBody, create), valid("json", CreatePipelineBody), (c) => create(c, c.req.valid("json")))
-  .post("/pipelines/sync", describeRoute({ summary: "Run a small pipeline inline and return its records", tags: ["pipelines"], requestBody: multipartForm, responses: success(200, "The finished run with its records") }), requireScope("write"),
+  .post("/pipelines/sync", runPipelineSyncRoute, requireScope("write"),
     multipartBody(CreatePipelineBody, sync), valid("json", CreatePipelineBody), (c) => sync(c, c.req.valid("json")))
-  .get("/pipelines", describeRoute({ summary: "List pipeline runs", tags: ["pipelines"], responses: success(200, "{ items, total, limit, offset }") }), requireScope("read"), valid("query", ListQuery), async (c) => {
-    const q = withOffset(c.req.valid("query"));
-    const { items, total } = await listPipelines(c.get("services").db, c.get("caller").organizationId, {
-      status: q.status, templateId: q.template_id, rootOnly: q.root_only, limit: q.limit, offset: q.offset,
-    });
-    return c.json({ items: items.map((row) => presentPipeline(row)), total, limit: q.limit, offset: q.offset });
-  })
-  .get("/pipelines/:id", describeRoute({ summary: "Get a run: status, counts, config snapshot, usage", tags: ["pipelines"], responses: success(200, "The run with its current execution and its steps per phase", RunSchema) }), requireScope("read"), valid("param", IdParam), async (c) => {
+  .get("/pipelines", listPipelinesRoute, requireScope("read"), valid("query", ListQuery), (c) => list(c, c.req.valid("query")))
+  .get("/pipelines/:id", getPipelineRoute, requireScope("read"), valid("param", IdParam), async (c) => {
     const services = c.get("services");
     const pipeline = await ownPipeline(services, c.get("caller"), c.req.valid("param").id);
-    return c.json(presentRun(pipeline, await loadRunDetail(services.db, pipeline)));
+    return reply(c, RunDetailSchema, presentRun(pipeline, await loadRunDetail(services.db, pipeline)));
   })
-  .get("/pipelines/:id/records", describeRoute({ summary: "Get the run’s records (pipe0 shape)", tags: ["pipelines"], responses: success(200, "{ id, status, order, field_definitions, records, errors }") }), requireScope("read"), valid("param", IdParam), async (c) => {
+  .get("/pipelines/:id/records", getPipelineRecordsRoute, requireScope("read"), valid("param", IdParam), async (c) => {
     const services = c.get("services");
     const pipeline = await ownPipeline(services, c.get("caller"), c.req.valid("param").id);
-    return c.json(presentRecords(pipeline, await listRecordDocuments(services.db, pipeline.id)));
+    return reply(c, RecordsSchema, presentRecords(pipeline, await listRecordDocuments(services.db, pipeline.id)));
   })
-  .get("/pipelines/:id/steps", describeRoute({ summary: "List the run’s phase executions; a completed transfer step names its parse in result_url", tags: ["pipelines"], responses: success(200, "{ items, next_after }") }), requireScope("read"), valid("param", IdParam), valid("query", StepsQuery), async (c) => {
+  .get("/pipelines/:id/steps", listPipelineStepsRoute, requireScope("read"), valid("param", IdParam), valid("query", StepsQuery),
+    (c) => steps(c, c.req.valid("param").id, c.req.valid("query")))
+  .get("/pipelines/:id/tree", getPipelineTreeRoute, requireScope("read"), valid("param", IdParam), valid("query", TreeQuery),
+    (c) => tree(c, c.req.valid("param").id, c.req.valid("query").root_only ?? false))
+  .post("/pipelines/:id/rerun", rerunPipelineRoute, requireScope("write"), valid("param", IdParam), valid("json", RerunBody), async (c) => {
     const services = c.get("services");
     const pipeline = await ownPipeline(services, c.get("caller"), c.req.valid("param").id);
-    const q = c.req.valid("query");
-    const items = (await listSteps(services.db, pipeline.id, q.limit, q.after, q.execution_id))
-      .map((step) => presentStep(pipeline, step));
-    return c.json({ items, next_after: items.length === q.limit ? items[items.length - 1].id : null });
+    return reply(c, RerunSchema, await rerunPipeline(services, pipeline, c.req.valid("json").from_phase));
   })
-  .get("/pipelines/:id/tree", describeRoute({ summary: "The run's executions (first run, reruns, scheduled reruns) with lineage and depth", tags: ["pipelines"], responses: success(200, "The runs sharing this run's root (items) and its executions with lineage", TreeSchema) }), requireScope("read"), valid("param", IdParam), valid("query", TreeQuery), async (c) => {
-    const services = c.get("services");
-    const caller = c.get("caller");
-    const pipeline = await ownPipeline(services, caller, c.req.valid("param").id);
-    const current = await findExecution(services.db, pipeline.execution_id!);
-    const [runs, executions] = await Promise.all([
-      listChildren(services.db, caller.organizationId, pipeline.root_id),
-      listExecutionTree(services.db, caller.organizationId, current!.root_id, c.req.valid("query").root_only ?? false),
-    ]);
-    return c.json({ root_id: pipeline.root_id, items: runs, execution_root_id: current!.root_id, executions: executions.map(presentExecution) });
-  })
-  .post("/pipelines/:id/rerun", describeRoute({ summary: "Rerun from the first phase of a type", tags: ["pipelines"], responses: success(200, "{ enqueued, fromPhaseIndex }") }), requireScope("write"), valid("param", IdParam), valid("json", RerunBody), async (c) => {
-    const services = c.get("services");
-    const pipeline = await ownPipeline(services, c.get("caller"), c.req.valid("param").id);
-    return c.json(await rerunPipeline(services, pipeline, c.req.valid("json").from_phase));
-  })
-  .post("/pipelines/:id/cancel", describeRoute({ summary: "Cancel every unfinished document", tags: ["pipelines"], responses: { ...success(200, "{ id, status, cancelled_documents }"), 409: { description: "The run has already finished" } } }), requireScope("write"), valid("param", IdParam), async (c) => {
-    const services = c.get("services");
-    const pipeline = await ownPipeline(services, c.get("caller"), c.req.valid("param").id);
-    if (pipeline.status !== "running") throw conflict(`pipeline already finished with status '${pipeline.status}'`);
-    const result = await cancelPipeline(services.db, pipeline.id);
-    if (result.finished && result.stopped > 0) await announceFinish(services, pipeline.id, pipeline.generation, pipeline.webhook_url);
-    return c.json({ id: pipeline.id, status: result.status, cancelled_documents: result.stopped });
-  });
+  .post("/pipelines/:id/cancel", cancelPipelineRoute, requireScope("write"), valid("param", IdParam), (c) => cancel(c, c.req.valid("param").id));

@@ -1,8 +1,16 @@
 import * as v from "valibot";
+import { listPage } from "../http/list";
+import { AGGREGATES } from "../pipeline/definition-extraction";
+import { CELL_STATUSES, FIELD_TYPES, PHASE_TYPES, TABLE_TYPE } from "../pipeline/types";
 
-/** Response schemas of runs (for /openapi.json): Sluice's own fields plus seed 001's execution and seed 004's run fields. */
-const Timestamp = v.pipe(v.string(), v.isoTimestamp());
-const Status = v.picklist(["running", "completed", "partial", "failed", "cancelled"]);
+/**
+ * Response schemas of runs: Sluice's own fields plus seed 001's execution and seed 004's run
+ * fields. Handlers answer through `reply` with these, so they are what a client receives.
+ */
+export const Timestamp = v.pipe(v.string(), v.isoTimestamp());
+const RunStatus = v.picklist(["running", "completed", "partial", "failed", "cancelled"]);
+const DocumentStatus = v.picklist(["queued", "processing", "complete", "partial", "error", "cancelled"]);
+const Json = v.record(v.string(), v.unknown());
 
 export const ExecutionSchema = v.object({
   id: v.string(),
@@ -14,21 +22,21 @@ export const ExecutionSchema = v.object({
   triggered_by: v.picklist(["api", "rerun", "schedule", "template"]),
   trigger_ref: v.pipe(v.nullable(v.string()), v.description("schedule id, or template_id@version")),
   from_phase_index: v.number(),
-  status: Status,
+  status: RunStatus,
   error: v.nullable(v.object({ code: v.string(), message: v.string() })),
   outcome: v.nullable(v.object({ row_count: v.number(), summary: v.string() })),
-  context: v.pipe(v.nullable(v.record(v.string(), v.unknown())), v.description("caller JSON, at most 16 KB")),
-  input_config: v.record(v.string(), v.unknown()),
+  context: v.pipe(v.nullable(Json), v.description("caller JSON, at most 16 KB")),
+  input_config: Json,
   started_at: Timestamp,
   completed_at: v.nullable(Timestamp),
 });
 
 export const StepSummarySchema = v.object({
   step_index: v.number(),
-  step_type: v.picklist(["transfer", "extraction", "resolution", "validation"]),
+  step_type: v.picklist(PHASE_TYPES),
   status: v.picklist(["pending", "running", "completed", "partial", "failed", "cancelled", "skipped", "reused"]),
   lookup_key: v.nullable(v.string()),
-  result_url: v.pipe(v.nullable(v.string()), v.description("/v1/pipelines/{id}/documents/{document_id}/content?format=…")),
+  result_url: v.pipe(v.nullable(v.string()), v.description("/v1/pipelines/{id}/documents/{document_id}/content?format=…, or …/phases/{index}")),
   started_at: v.nullable(Timestamp),
   finished_at: v.nullable(Timestamp),
   error_message: v.nullable(v.string()),
@@ -37,34 +45,150 @@ export const StepSummarySchema = v.object({
   documents: v.object({ completed: v.number(), failed: v.number(), cancelled: v.number(), retrying: v.number() }),
 });
 
-export const RunSchema = v.object({
+/** A run as lists show it. */
+export const PipelineSummarySchema = v.object({
   id: v.string(),
   name: v.string(),
-  status: Status,
-  generation: v.number(),
+  status: RunStatus,
+  preview: v.pipe(v.boolean(), v.description("only a sample of the documents was processed")),
+  generation: v.pipe(v.number(), v.description("1, plus one per rerun")),
   template_id: v.nullable(v.string()),
   template_version: v.nullable(v.number()),
+  webhook_url: v.nullable(v.string()),
+  output_format: v.pipe(v.picklist(["text", "markdown", "json"]), v.description("the format the transfer steps' result_url names")),
   parent_id: v.nullable(v.string()),
   root_id: v.string(),
-  counts: v.record(v.string(), v.number()),
+  execution_id: v.nullable(v.string()),
+  cancel_requested: v.boolean(),
   created_at: Timestamp,
+  updated_at: Timestamp,
   finished_at: v.nullable(Timestamp),
-  execution_id: v.string(),
+  counts: v.pipe(
+    v.object({ total: v.number(), pending: v.number(), complete: v.number(), partial: v.number(), error: v.number(), cancelled: v.number() }),
+    v.description("documents by outcome; pending = not yet finished"),
+  ),
+});
+
+/** A run as created (202) and as every run read shows it: the summary plus seed 004's fields. */
+export const RunSchema = v.object({
+  ...PipelineSummarySchema.entries,
   pipeline_id: v.pipe(v.nullable(v.string()), v.description("seed 004: the template the run follows")),
   pipeline_version: v.nullable(v.number()),
-  steps: v.array(StepSummarySchema),
+  steps: v.pipe(v.array(StepSummarySchema), v.description("one per phase, aggregated over the run's documents")),
   started_at: Timestamp,
   completed_at: v.nullable(Timestamp),
   created: Timestamp,
-  config_snapshot: v.record(v.string(), v.unknown()),
-  input_config: v.record(v.string(), v.unknown()),
+  config_snapshot: v.pipe(Json, v.description("the compiled definition the run is pinned to")),
+  input_config: Json,
   rate_breakdown: v.object({ documents: v.number(), pages: v.number(), cells: v.number(), queue_messages: v.number() }),
   execution: v.nullable(ExecutionSchema),
 });
 
+/** `GET /v1/pipelines/{id}`: the run plus documents per state, its configuration and usage. */
+export const RunDetailSchema = v.object({
+  ...RunSchema.entries,
+  documents_by_state: v.record(DocumentStatus, v.number()),
+  config: v.pipe(Json, v.description("the compiled definition: fields and phases with their indexes")),
+  usage: v.object({ documents: v.number(), pages: v.number(), cells: v.number(), queue_messages: v.number() }),
+});
+
+export const RunListSchema = listPage(PipelineSummarySchema);
+
+/** One phase execution of one document (a row of GET …/steps). */
+export const StepSchema = v.object({
+  id: v.pipe(v.string(), v.description("increasing; the list's cursor")),
+  pipeline_id: v.string(),
+  document_id: v.string(),
+  execution_id: v.nullable(v.string()),
+  phase_index: v.number(),
+  phase_type: v.picklist(PHASE_TYPES),
+  generation: v.number(),
+  attempt: v.pipe(v.number(), v.description("0 for the first delivery, one more per retry")),
+  status: v.picklist(["completed", "failed", "retrying", "cancelled"]),
+  started_at: Timestamp,
+  finished_at: Timestamp,
+  duration_ms: v.number(),
+  error: v.nullable(v.object({ code: v.string(), message: v.string() })),
+  lookup_key: v.pipe(v.nullable(v.string()), v.description("transfer: the parse cache key")),
+  cache_hit: v.pipe(v.nullable(v.boolean()), v.description("transfer: whether a stored parse was reused")),
+  notes: v.nullable(v.array(v.object({ code: v.string(), message: v.string() }))),
+  result_url: v.pipe(v.nullable(v.string()), v.description("a completed transfer's parse: GET …/documents/{document_id}/content")),
+});
+
+export const StepListSchema = listPage(StepSchema);
+
 export const TreeSchema = v.object({
   root_id: v.string(),
-  items: v.array(v.object({ id: v.string(), name: v.string(), status: Status, parent_id: v.nullable(v.string()), created_at: Timestamp })),
+  items: v.array(v.object({ id: v.string(), name: v.string(), status: RunStatus, parent_id: v.nullable(v.string()), created_at: Timestamp })),
   execution_root_id: v.string(),
   executions: v.array(ExecutionSchema),
+});
+
+export const RerunSchema = v.object({
+  enqueued: v.pipe(v.number(), v.description("documents queued again")),
+  fromPhaseIndex: v.pipe(v.number(), v.description("the index of the first phase that runs again")),
+});
+
+export const CancelSchema = v.object({
+  id: v.string(),
+  status: RunStatus,
+  cancelled_documents: v.pipe(v.number(), v.description("documents stopped by this request")),
+});
+
+const Reason = v.object({ code: v.string(), summary: v.string(), message: v.string() });
+
+/** A field's value on a record, pipe0's cell. */
+export const CellSchema = v.object({
+  value: v.pipe(
+    v.unknown(),
+    v.description("the value once `completed` (a table field: its items, each a cell per column); null while withheld or absent"),
+  ),
+  status: v.picklist(CELL_STATUSES),
+  type: v.pipe(v.picklist([...FIELD_TYPES, TABLE_TYPE, "unknown"]), v.description("`unknown`: no phase provided a value and none will")),
+  reason: v.pipe(v.nullable(Reason), v.description("present exactly for failed, no_result and needs_review")),
+  claimed_by: v.pipe(v.nullable(v.string()), v.description("what is meant to provide the value, e.g. extraction:label")),
+  resolved_by: v.pipe(v.nullable(v.string()), v.description("what provided it: extraction:<extractor>, derived, input or review")),
+  meta: v.pipe(Json, v.description("candidates, provenance, confidence, gate verdicts…")),
+});
+
+const FieldDefinition = v.object({
+  name: v.string(),
+  type: v.picklist([...FIELD_TYPES, TABLE_TYPE]),
+  required: v.boolean(),
+  description: v.nullable(v.string()),
+  claimed_by: v.nullable(v.string()),
+  ui: v.pipe(Json, v.description("display hints: format, and pattern, currency, decimals or options by type")),
+  columns: v.optional(v.array(v.object({ name: v.string(), type: v.picklist(FIELD_TYPES), required: v.boolean() }))),
+  aggregate: v.optional(v.picklist(AGGREGATES)),
+  list: v.pipe(v.optional(v.boolean()), v.description("the value is an array of values of the field's type")),
+});
+
+const RecordSchema = v.object({
+  id: v.pipe(v.string(), v.description("the caller's document id when given, else the document's UUID")),
+  document_id: v.string(),
+  external_id: v.nullable(v.string()),
+  filename: v.nullable(v.string()),
+  status: DocumentStatus,
+  fields: v.pipe(v.record(v.string(), CellSchema), v.description("every field of the definition, by name")),
+});
+
+/** pipe0's records object (GET …/records, and the answer of POST /v1/pipelines/sync). */
+export const RecordsSchema = v.object({
+  id: v.string(),
+  status: RunStatus,
+  order: v.pipe(v.array(v.string()), v.description("record ids in document order")),
+  field_definitions: v.record(v.string(), FieldDefinition),
+  field_list: v.pipe(v.array(FieldDefinition), v.description("field_definitions in definition order")),
+  records: v.record(v.string(), RecordSchema),
+  errors: v.pipe(
+    v.array(v.object({
+      record_id: v.string(),
+      document_id: v.string(),
+      code: v.string(),
+      message: v.string(),
+      phase_index: v.optional(v.number()),
+      attempts: v.optional(v.number()),
+    })),
+    v.description("one per document that ended in error"),
+  ),
 });

@@ -9,14 +9,22 @@ import { badRequest, notFound } from "../errors";
 import { requireScope } from "../http/auth";
 import type { AppEnv } from "../http/env";
 import { multipartBody } from "../http/multipart";
-import { multipartForm, success } from "../http/openapi";
+import { offsetPage } from "../http/list";
+import { HEADER_PARAMETERS, multipartForm, success } from "../http/openapi";
+import { reply } from "../http/respond";
 import { valid } from "../http/validate";
 import { createPipeline, CreatePipelineBody, DocumentInput } from "../pipeline/create";
 import { compileDefinition, FieldsInput, PhasesInput, type DefinitionInput } from "../pipeline/definition";
 import { publishTemplate, type TemplateDefinition } from "../templates/definition";
 import { checkContextReferences, ContextVarsInput } from "../templates/context-vars";
 import { IdParam, PageQuery, withOffset } from "./params";
+import { idempotent, IDEMPOTENCY_FAILURES } from "./idempotency";
+import { CREATED_RUN_EXAMPLE } from "./run-examples";
 import { RunSchema } from "./run-schemas";
+import {
+  PUBLISHED_VERSION_EXAMPLE, PublishedVersionSchema, TEMPLATE_DETAIL_EXAMPLE, TEMPLATE_EXAMPLE, TEMPLATE_LIST_EXAMPLE,
+  TEMPLATE_VERSION_EXAMPLE, TemplateDetailSchema, TemplateListSchema, TemplateSchema, TemplateVersionSchema,
+} from "./template-schemas";
 
 const Name = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200));
 const Description = v.pipe(v.string(), v.maxLength(2000));
@@ -66,92 +74,135 @@ async function ownTemplate(c: Context<AppEnv>, id: string) {
   return row;
 }
 
+const RUN_TEMPLATE_EXAMPLE = {
+  ...CREATED_RUN_EXAMPLE, name: "run 2026-11-30T00:14:12.156Z", template_id: TEMPLATE_EXAMPLE.id, template_version: 1,
+  pipeline_id: TEMPLATE_EXAMPLE.id, pipeline_version: 1,
+};
+
+const createTemplateRoute = describeRoute({
+  operationId: "createTemplate",
+  summary: "Create a template (a draft)",
+  description: "A reusable definition: edit the draft, publish it as immutable versions, run a version over documents.",
+  tags: ["templates"],
+  responses: success(201, "The template with its draft", TemplateSchema, {
+    example: { ...TEMPLATE_EXAMPLE, latest_version: 0, updated_at: TEMPLATE_EXAMPLE.created_at },
+  }),
+});
+
+async function create(c: Context<AppEnv>, body: v.InferOutput<typeof CreateTemplateBody>) {
+  compileDefinition({ fields: body.fields, phases: body.phases });
+  checkContextReferences(body);
+  const row = await insertTemplate(c.get("services").db, {
+    organizationId: c.get("caller").organizationId, name: body.name, description: body.description ?? null,
+    draft: { fields: body.fields, phases: body.phases, ...(body.context_vars ? { context_vars: body.context_vars } : {}) },
+  });
+  return reply(c, TemplateSchema, presentTemplate(row), 201);
+}
+
+const listTemplatesRoute = describeRoute({
+  operationId: "listTemplates",
+  summary: "List templates, newest first; published=true lists published ones with their fields",
+  tags: ["templates"],
+  responses: success(200, "A page of templates with their total", TemplateListSchema, { example: TEMPLATE_LIST_EXAMPLE }),
+});
+
+async function list(c: Context<AppEnv>, query: v.InferOutput<typeof ListQuery>) {
+  const q = withOffset(query);
+  const { items, total } = await listTemplates(c.get("services").db, c.get("caller").organizationId, q);
+  const presented = items.map(({ published_definition, ...t }) => ({
+    ...t, fields: fieldSummary(published_definition), context_vars: (published_definition as TemplateDefinition | null)?.context_vars ?? [],
+  }));
+  return reply(c, TemplateListSchema, offsetPage(presented, { limit: q.limit, offset: q.offset, total }));
+}
+
+const getTemplateRoute = describeRoute({
+  operationId: "getTemplate",
+  summary: "Get a template: its draft and published versions",
+  tags: ["templates"],
+  responses: success(200, "The template and its versions", TemplateDetailSchema, { example: TEMPLATE_DETAIL_EXAMPLE }),
+});
+
+const updateTemplateDraftRoute = describeRoute({
+  operationId: "updateTemplateDraft",
+  summary: "Edit a template's draft",
+  description: "Only the fields given change; published versions never do.",
+  tags: ["templates"],
+  responses: success(200, "The template with its edited draft", TemplateSchema, { example: TEMPLATE_EXAMPLE }),
+});
+
+async function updateDraft(c: Context<AppEnv>, id: string, body: v.InferOutput<typeof PatchTemplateBody>) {
+  const row = await ownTemplate(c, id);
+  const draft = row.draft as TemplateDefinition;
+  const contextVars = body.context_vars ?? draft.context_vars;
+  const next = { fields: body.fields ?? draft.fields, phases: body.phases ?? draft.phases, ...(contextVars ? { context_vars: contextVars } : {}) };
+  compileDefinition(next);
+  checkContextReferences(next);
+  const updated = await updateTemplateDraft(c.get("services").db, c.get("caller").organizationId, row.id, {
+    name: body.name ?? row.name, description: body.description === undefined ? row.description : body.description, draft: next,
+  });
+  return reply(c, TemplateSchema, presentTemplate(updated!));
+}
+
+const publishTemplateRoute = describeRoute({
+  operationId: "publishTemplate",
+  summary: "Freeze the draft as the next immutable version",
+  tags: ["templates"],
+  responses: success(201, "The new version", PublishedVersionSchema, { example: PUBLISHED_VERSION_EXAMPLE }),
+});
+
+const getTemplateVersionRoute = describeRoute({
+  operationId: "getTemplateVersion",
+  summary: "Get one published version",
+  tags: ["templates"],
+  responses: success(200, "The version's definition", TemplateVersionSchema, { example: TEMPLATE_VERSION_EXAMPLE }),
+});
+
+const runTemplateRoute = describeRoute({
+  operationId: "runTemplate",
+  summary: "Run a template version over documents (202); JSON or multipart",
+  description: "The latest version unless `version` is given; `file_url` is a shorthand for one document.",
+  tags: ["templates"],
+  parameters: [HEADER_PARAMETERS.idempotencyKey],
+  requestBody: multipartForm,
+  responses: {
+    ...success(202, "The run, queued, with seed 004's fields", RunSchema, { example: RUN_TEMPLATE_EXAMPLE, headers: ["Idempotency-Replayed"] }),
+    ...IDEMPOTENCY_FAILURES,
+  },
+});
+
 async function runTemplate(c: Context<AppEnv>, body: v.InferOutput<typeof TemplateRunBody>) {
   const { id } = v.parse(IdParam, c.req.param()); // already checked by valid("param")
   const { file_url, documents = [], ...rest } = body;
   const all = [...documents, ...(file_url ? [{ file_url }] : [])];
   if (all.length === 0) throw badRequest("nothing to run", [{ path: "file_url", message: "give file_url, documents or files (file.0, …)" }]);
-  return c.json(await createPipeline(c.get("services"), c.get("caller"), { ...rest, template_id: id, documents: all }), 202);
+  const input = { ...rest, template_id: id, documents: all };
+  return idempotent(c, {
+    schema: RunSchema, status: 202, request: input, scope: "template:",
+    run: (key) => createPipeline(c.get("services"), c.get("caller"), input, key),
+  });
 }
 
 export const templateRoutes = new Hono<AppEnv>()
-  .post("/templates", describeRoute({
-    summary: "Create a template (a draft)",
-    tags: ["templates"],
-    responses: success(201, "The template with its draft"),
-  }), requireScope("write"), valid("json", CreateTemplateBody), async (c) => {
-    const body = c.req.valid("json");
-    compileDefinition({ fields: body.fields, phases: body.phases });
-    checkContextReferences(body);
-    const row = await insertTemplate(c.get("services").db, {
-      organizationId: c.get("caller").organizationId, name: body.name, description: body.description ?? null,
-      draft: { fields: body.fields, phases: body.phases, ...(body.context_vars ? { context_vars: body.context_vars } : {}) },
-    });
-    return c.json(presentTemplate(row), 201);
-  })
-  .get("/templates", describeRoute({
-    summary: "List templates; published=true lists published ones with their fields",
-    tags: ["templates"],
-    responses: success(200, "{ items, total, limit, offset }"),
-  }), requireScope("read"), valid("query", ListQuery), async (c) => {
-    const q = withOffset(c.req.valid("query"));
-    const { items, total } = await listTemplates(c.get("services").db, c.get("caller").organizationId, q);
-    return c.json({
-      items: items.map(({ published_definition, ...t }) => ({
-        ...t, fields: fieldSummary(published_definition), context_vars: (published_definition as TemplateDefinition | null)?.context_vars ?? [],
-      })),
-      total, limit: q.limit, offset: q.offset,
-    });
-  })
-  .get("/templates/:id", describeRoute({
-    summary: "Get a template: its draft and published versions",
-    tags: ["templates"],
-    responses: success(200, "The template and its versions"),
-  }), requireScope("read"), valid("param", IdParam), async (c) => {
+  .post("/templates", createTemplateRoute, requireScope("write"), valid("json", CreateTemplateBody), (c) => create(c, c.req.valid("json")))
+  .get("/templates", listTemplatesRoute, requireScope("read"), valid("query", ListQuery), (c) => list(c, c.req.valid("query")))
+  .get("/templates/:id", getTemplateRoute, requireScope("read"), valid("param", IdParam), async (c) => {
     const row = await ownTemplate(c, c.req.valid("param").id);
-    return c.json({ ...presentTemplate(row), versions: await listTemplateVersions(c.get("services").db, row.id) });
+    return reply(c, TemplateDetailSchema, { ...presentTemplate(row), versions: await listTemplateVersions(c.get("services").db, row.id) });
   })
-  .patch("/templates/:id", describeRoute({
-    summary: "Edit a template's draft",
-    tags: ["templates"],
-    responses: success(200, "The template with its edited draft"),
-  }), requireScope("write"), valid("param", IdParam), valid("json", PatchTemplateBody), async (c) => {
-    const row = await ownTemplate(c, c.req.valid("param").id);
-    const body = c.req.valid("json");
-    const draft = row.draft as TemplateDefinition;
-    const contextVars = body.context_vars ?? draft.context_vars;
-    const next = { fields: body.fields ?? draft.fields, phases: body.phases ?? draft.phases, ...(contextVars ? { context_vars: contextVars } : {}) };
-    compileDefinition(next);
-    checkContextReferences(next);
-    const updated = await updateTemplateDraft(c.get("services").db, c.get("caller").organizationId, row.id, {
-      name: body.name ?? row.name, description: body.description === undefined ? row.description : body.description, draft: next,
-    });
-    return c.json(presentTemplate(updated!));
-  })
-  .post("/templates/:id/publish", describeRoute({
-    summary: "Freeze the draft as the next immutable version",
-    tags: ["templates"],
-    responses: success(201, "The new version"),
-  }), requireScope("write"), valid("param", IdParam), async (c) => {
+  .patch("/templates/:id", updateTemplateDraftRoute, requireScope("write"), valid("param", IdParam), valid("json", PatchTemplateBody),
+    (c) => updateDraft(c, c.req.valid("param").id, c.req.valid("json")))
+  .post("/templates/:id/publish", publishTemplateRoute, requireScope("write"), valid("param", IdParam), async (c) => {
     const caller = c.get("caller");
-    return c.json(await publishTemplate(c.get("services"), caller.organizationId, c.req.valid("param").id, caller.keyId), 201);
+    const published = await publishTemplate(c.get("services"), caller.organizationId, c.req.valid("param").id, caller.keyId);
+    return reply(c, PublishedVersionSchema, published, 201);
   })
-  .get("/templates/:id/versions/:n", describeRoute({
-    summary: "Get one published version",
-    tags: ["templates"],
-    responses: success(200, "The version's definition"),
-  }), requireScope("read"), valid("param", VersionParam), async (c) => {
+  .get("/templates/:id/versions/:n", getTemplateVersionRoute, requireScope("read"), valid("param", VersionParam), async (c) => {
     const { id, n } = c.req.valid("param");
     const version = await findTemplateVersion(c.get("services").db, c.get("caller").organizationId, id, n);
     if (!version) throw notFound("template version");
     const { definition, compiled: _compiled, ...rest } = version;
     const { fields, phases, context_vars = [] } = definition as TemplateDefinition;
-    return c.json({ ...rest, fields, phases, context_vars });
+    return reply(c, TemplateVersionSchema, { ...rest, fields, phases, context_vars });
   })
-  .post("/templates/:id/run", describeRoute({
-    summary: "Run a template version over documents (202); JSON or multipart",
-    tags: ["templates"],
-    requestBody: multipartForm,
-    responses: success(202, "The run, queued, with seed 004's fields", RunSchema),
-  }), requireScope("write"), valid("param", IdParam),
+  .post("/templates/:id/run", runTemplateRoute, requireScope("write"), valid("param", IdParam),
     multipartBody(TemplateRunBody, runTemplate), valid("json", TemplateRunBody), (c) => runTemplate(c, c.req.valid("json")));

@@ -244,6 +244,7 @@ describe("POST /v1/pipelines/sync with an Idempotency-Key", () => {
     expect(first.status).toBe(200);
     expect(second.status).toBe(200);
     expect(await second.json()).toEqual(await first.json());
+    expect([first.headers.get("Idempotency-Replayed"), second.headers.get("Idempotency-Replayed")]).toEqual([null, "true"]);
     expect(await runs()).toBe(before + 1);
     expect((await send({ ...body, name: "other" })).status).toBe(422);
     const create = await t.request("/v1/pipelines", { method: "POST", json: body, headers: { "Idempotency-Key": "sync-1" } });

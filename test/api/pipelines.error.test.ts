@@ -67,6 +67,8 @@ describe("Idempotency-Key on create", () => {
     expect(first.res.status).toBe(202);
     expect(second.res.status).toBe(202);
     expect(second.body).toEqual(first.body);
+    expect(first.res.headers.get("Idempotency-Replayed")).toBeNull();
+    expect(second.res.headers.get("Idempotency-Replayed")).toBe("true");
     expect(await pipelineCount()).toBe(before + 1);
     await settle(t);
   });
@@ -75,6 +77,7 @@ describe("Idempotency-Key on create", () => {
     await createPipeline(t, { documents: invoiceDocuments(1) }, { "Idempotency-Key": "order-43" });
     const other = await createPipeline(t, { documents: invoiceDocuments(2) }, { "Idempotency-Key": "order-43" });
     expect(other.res.status).toBe(422);
+    expect(other.res.headers.get("Idempotency-Replayed")).toBeNull();
     await settle(t);
   });
 

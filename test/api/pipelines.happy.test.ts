@@ -67,6 +67,10 @@ describe("a pipeline run end to end", () => {
     const all = await (await t.request("/v1/pipelines?limit=1&offset=0")).json();
     expect(all.items).toHaveLength(1);
     expect(all.total).toBeGreaterThanOrEqual(2);
+    expect(all).toMatchObject({ limit: 1, offset: 0, next_cursor: "o1" });
+    const second = await (await t.request(`/v1/pipelines?limit=1&cursor=${all.next_cursor}`)).json();
+    expect(second).toMatchObject({ offset: 1 });
+    expect(second.items[0].id).not.toBe(all.items[0].id);
     const completed = await (await t.request("/v1/pipelines?status=completed&root_only=true&limit=200")).json();
     expect(completed.items.map((p: { id: string }) => p.id)).toContain(body.id);
     expect(completed.items.every((p: { status: string }) => p.status === "completed")).toBe(true);
@@ -74,8 +78,16 @@ describe("a pipeline run end to end", () => {
     const steps = await (await t.request(`/v1/pipelines/${body.id}/steps?limit=3`)).json();
     expect(steps.items).toHaveLength(3);
     expect(steps.items[0]).toMatchObject({ phase_type: "transfer", status: "completed", attempt: 0 });
-    const rest = await (await t.request(`/v1/pipelines/${body.id}/steps?after=${steps.next_after}`)).json();
+    expect(steps).toMatchObject({ limit: 3, next_cursor: steps.items[2].id });
+    const rest = await (await t.request(`/v1/pipelines/${body.id}/steps?cursor=${steps.next_cursor}`)).json();
     expect(rest.items).toHaveLength(5);
+    expect(rest.items[0].id).not.toBe(steps.items[2].id);
+    // `after`, the cursor's former name, still pages the same way.
+    expect(await (await t.request(`/v1/pipelines/${body.id}/steps?after=${steps.next_cursor}`)).json()).toEqual(rest);
+    const last = await (await t.request(`/v1/pipelines/${body.id}/steps?limit=5&cursor=${steps.next_cursor}`)).json();
+    expect(last.next_cursor).toBe(last.items[4].id);
+    const end = await (await t.request(`/v1/pipelines/${body.id}/steps?limit=5&cursor=${last.next_cursor}`)).json();
+    expect(end).toMatchObject({ items: [], next_cursor: null });
 
     const tree = await (await t.request(`/v1/pipelines/${body.id}/tree`)).json();
     expect(tree.root_id).toBe(body.id);

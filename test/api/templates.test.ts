@@ -85,6 +85,24 @@ describe("templates", () => {
     await settle(t);
   });
 
+  it("runs once per Idempotency-Key, replaying the first run with Idempotency-Replayed: true", async () => {
+    const template = await createTemplate();
+    const runs = async () => (await t.db.selectFrom("pipelines").select("id").where("template_id", "=", template.id).execute()).length;
+    const send = (json: unknown, path = `/v1/templates/${template.id}/run`) =>
+      t.request(path, { method: "POST", json, headers: { "Idempotency-Key": "template-run-1" } });
+    const body = { documents: invoiceDocuments(1) };
+    const first = await send(body);
+    const second = await send(body);
+    expect([first.status, second.status]).toEqual([202, 202]);
+    expect([first.headers.get("Idempotency-Replayed"), second.headers.get("Idempotency-Replayed")]).toEqual([null, "true"]);
+    expect(await second.json()).toEqual(await first.json());
+    expect(await runs()).toBe(1);
+    expect((await send({ documents: invoiceDocuments(2) })).status).toBe(422);
+    // The same key and run body on POST /v1/pipelines is another operation: it cannot replay the template run.
+    expect((await send({ template_id: template.id, ...body }, "/v1/pipelines")).status).toBe(422);
+    await settle(t);
+  });
+
   it("400s invalid definitions with their paths, unknown versions, and mixed or missing definitions", async () => {
     const template = await createTemplate();
     const bad = await post("/v1/templates", { name: "x", ...invoiceDefinition, fields: [{ ...invoiceDefinition.fields[0], extract: [{ type: "telepathy" }] }] });
