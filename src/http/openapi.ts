@@ -22,7 +22,7 @@ const RATE_HEADERS = {
 };
 
 /** Response headers an operation can declare by name (defined once under components.headers). */
-export type HeaderName = "ETag" | "Last-Modified" | "Sluice-Generation" | "Idempotency-Replayed" | "Location";
+export type HeaderName = "ETag" | "Last-Modified" | "Sluice-Generation" | "Idempotency-Replayed";
 
 interface SuccessOptions {
   /** A realistic body, shown in /docs and the document; the conformance tests check it against the schema. */
@@ -127,7 +127,6 @@ const components = {
       description: "`true` when this is the stored response of an earlier request with the same Idempotency-Key",
       schema: { type: "string", enum: ["true"] },
     },
-    Location: { description: "the URL of the created resource", schema: { type: "string" } },
   },
   parameters: {
     "Idempotency-Key": {

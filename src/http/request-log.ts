@@ -19,7 +19,7 @@ export const assignRequestId: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 /**
- * The route pattern (`/share/:file`), never the URL: paths carry ids and share tokens. The route
+ * The route pattern (`/share/:token`), never the URL: paths carry ids and share tokens. The route
  * that answered when a handler did; else the one the request was bound for when a middleware
  * (auth, limits, guards) answered first; null when no route matched.
  */

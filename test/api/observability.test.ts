@@ -94,7 +94,7 @@ describe("the access log", () => {
     const gone = await t.request(`/share/${token.slice(0, -2)}zz`, { key: null });
     expect(gone.status).toBe(404);
     expect(accessLines().map((l) => [l.method, l.route, l.status, l.key_id])).toEqual([
-      ["GET", "/share/:file", 200, undefined], ["GET", "/share/:file", 200, undefined], ["GET", "/share/:file", 404, undefined],
+      ["GET", "/share/:token", 200, undefined], ["GET", "/share/:token", 200, undefined], ["GET", "/share/:token", 404, undefined],
     ]);
     expect(accessLines().map((l) => l.request_id)).toEqual([csv, page, gone].map((r) => r.headers.get("x-request-id")));
     const logged = JSON.stringify(lines);
