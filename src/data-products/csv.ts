@@ -5,8 +5,8 @@ import { TABLE_TYPE, type Cell } from "../pipeline/types";
 import type { CsvColumn, CsvPart } from "../db/queries/csv-lines";
 import { publicCell } from "../pipeline/holdback";
 
-const SLICE_ROWS = 2000;
-const SLICES_AHEAD = 3;
+const SLICE_ROWS = 5000;
+const SLICES_AHEAD = 2;
 // Spreadsheets run cells that start with these as formulas (OWASP "CSV injection").
 const FORMULA_START = /^[=+\-@\t\r]/;
 const PLAIN_NUMBER = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i;

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { csvColumns, exportCsv, type ExportShape } from "../../src/data-products/csv";
 
-/** A shape whose slices are given per read, in order; every read past them is empty. */
+/** A shape of 2000-ordinal slices given per read, in order; every read past them is empty. */
 function shape(lastOrdinal: number, slices: string[]): ExportShape & { reads: number } {
   const s = {
     header: ["a", "b"],
+    ordinalsPerSlice: 2000,
     reads: 0,
     lastOrdinal: async () => lastOrdinal,
     readSlice: async () => slices[s.reads++] ?? "",
