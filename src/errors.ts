@@ -45,3 +45,8 @@ export const conflict = (message: string) => new ApiError("conflict", message);
 export function errorBody(code: ErrorCode, message: string, details?: unknown) {
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
+
+/** The envelope with the id of the request it answers, which a caller quotes when reporting a problem. */
+export function requestErrorBody(requestId: string, code: ErrorCode, message: string, details?: unknown) {
+  return { error: { ...errorBody(code, message, details).error, request_id: requestId } };
+}

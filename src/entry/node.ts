@@ -1,11 +1,12 @@
 import { serve } from "@hono/node-server";
+import { randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Duplex } from "node:stream";
 import ws from "ws";
 import { bootstrapOrganization } from "../bootstrap";
 import { loadConfig } from "../config";
-import { errorBody } from "../errors";
+import { requestErrorBody } from "../errors";
 import { migrate } from "../db/migrate";
 import { createNeonDb } from "../db/neon";
 import { createPgliteDb } from "../db/pglite";
@@ -62,11 +63,13 @@ const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
 server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
   if (!socket.writable) return void socket.destroy();
   const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
+  const requestId = randomUUID();
   const body = JSON.stringify(tooLarge
-    ? errorBody("headers_too_large", "the request line or headers are too large (Node allows 16 KB)")
-    : errorBody("bad_request", "malformed HTTP request"));
+    ? requestErrorBody(requestId, "headers_too_large", "the request line or headers are too large (Node allows 16 KB)")
+    : requestErrorBody(requestId, "bad_request", "malformed HTTP request"));
   socket.end(`HTTP/1.1 ${tooLarge ? "431 Request Header Fields Too Large" : "400 Bad Request"}\r\n` +
-    `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nx-request-id: ${requestId}\r\n` +
+    `connection: close\r\n\r\n${body}`);
 });
 
 let stopping = false;

@@ -10,7 +10,7 @@ import { createApp, type App } from "../app";
 import { systemClock } from "../clock";
 import { ConfigError, loadConfig, type Config } from "../config";
 import { createNeonDb } from "../db/neon";
-import { errorBody } from "../errors";
+import { requestErrorBody } from "../errors";
 import { loadPdfjsWith } from "../documents/parse/pdf";
 import type { Db } from "../db/types";
 import type { Services } from "../http/env";
@@ -57,7 +57,9 @@ class MissingSettings extends ConfigError {
 /** A Worker without (valid) settings says which, in the error envelope, to every caller: no stack trace. */
 function unconfigured(error: ConfigError): Response {
   const details = error instanceof MissingSettings ? { missing: error.missing } : undefined;
-  return Response.json(errorBody("service_unavailable", `the Worker is not configured: ${error.message}`, details), { status: 503 });
+  const requestId = crypto.randomUUID();
+  const body = requestErrorBody(requestId, "service_unavailable", `the Worker is not configured: ${error.message}`, details);
+  return Response.json(body, { status: 503, headers: { "X-Request-Id": requestId } });
 }
 
 function isolateServices(env: Record<string, unknown>): IsolateServices {

@@ -1,6 +1,6 @@
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { ApiError, errorBody, type ErrorCode } from "../errors";
+import { ApiError, requestErrorBody, type ErrorCode } from "../errors";
 import type { AppEnv } from "./env";
 import { routePattern } from "./request-log";
 
@@ -12,8 +12,7 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
 
 /** The envelope plus the request id, so a caller can quote any failure and we can find its log line. */
 function envelope(c: Context<AppEnv>, code: ErrorCode, message: string, details?: unknown) {
-  const { error } = errorBody(code, message, details);
-  return { error: { ...error, request_id: c.get("requestId") } };
+  return requestErrorBody(c.get("requestId"), code, message, details);
 }
 
 /** The one place errors become responses: the envelope of DESIGN.md §5, never a stack or SQL. */

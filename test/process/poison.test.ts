@@ -99,7 +99,9 @@ describe("a delivery that keeps killing its process", () => {
     // Node's own header limit answers in the envelope too.
     const long = await fetch(`http://127.0.0.1:${port}/v1/pipelines?q=${"x".repeat(100_000)}`);
     expect(long.status).toBe(431);
-    expect((await long.json()).error.code).toBe("headers_too_large");
+    const refused = await long.json();
+    expect(refused.error.code).toBe("headers_too_large");
+    expect(refused.error.request_id).toBe(long.headers.get("x-request-id"));
 
     // A second process on the same folder refuses to start instead of splitting the database.
     const second = start();

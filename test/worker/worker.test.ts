@@ -68,8 +68,9 @@ describe("the Worker bundle in workerd", () => {
     for (const [method, path] of [["GET", "/healthz"], ["GET", "/openapi.json"], ["POST", "/v1/pipelines"], ["GET", "/no-such-path"]]) {
       const res = await unconfigured.dispatchFetch(`http://sluice.worker.test${path}`, { method, body: method === "POST" ? "{}" : undefined });
       expect([path, res.status, res.headers.get("content-type")]).toEqual([path, 503, "application/json"]);
-      const body = (await res.json()) as { error: { code: string; message: string; details: { missing: string[] } } };
+      const body = (await res.json()) as { error: { code: string; message: string; request_id: string; details: { missing: string[] } } };
       expect(body.error.code).toBe("service_unavailable");
+      expect(body.error.request_id).toBe(res.headers.get("X-Request-Id"));
       expect(body.error.details.missing).toEqual(["DATABASE_URL", "QSTASH_TOKEN", "QSTASH_CURRENT_SIGNING_KEY", "QSTASH_NEXT_SIGNING_KEY"]);
       expect(body.error.message).toMatch(/^the Worker is not configured: set DATABASE_URL, QSTASH_TOKEN, /);
       expect(body.error.message).not.toMatch(/\bat \S+ \(/);
