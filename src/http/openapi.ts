@@ -175,6 +175,15 @@ function decorate(path: string, operation: Operation) {
   operation.responses = responses;
 }
 
+const API_DESCRIPTION = `Documents in, reviewed and shareable tables out.
+
+**Lists.** Every collection answers one envelope: \`{ items, limit, next_cursor }\`. Send \`next_cursor\` back as
+\`?cursor=\` for the next page; it is \`null\` on the last page. Offset-paged lists also take \`?offset=\` and say
+their \`offset\`; runs, templates, data products and schedules also give the \`total\`.
+
+**Errors.** Every error is \`{ "error": { "code", "message", "request_id", "details"? } }\`; \`request_id\` equals the
+\`X-Request-Id\` response header. A 400's \`details\` list each invalid input by its dotted path.`;
+
 /** Tuples come out of the valibot converter as draft-07 `items: [...]`; OpenAPI 3.1 (2020-12) says `prefixItems`. */
 function tuplesAsPrefixItems(node: unknown): void {
   if (Array.isArray(node)) return node.forEach(tuplesAsPrefixItems);
@@ -188,8 +197,8 @@ function tuplesAsPrefixItems(node: unknown): void {
   for (const [key, value] of Object.entries(schema)) if (key !== "example" && key !== "examples") tuplesAsPrefixItems(value);
 }
 
-// Keyed by public URL, not by app: every app createApp builds has the same routes, and the Worker
-// builds one per request, so this makes the document once per isolate rather than per request.
+// Keyed by public URL, not by app: every app createApp builds has the same routes, so this makes
+// the document once per process or isolate.
 const specs = new Map<string, Promise<Document>>();
 
 /**
@@ -205,7 +214,7 @@ export function openApiDocument(app: Hono<AppEnv>, publicUrl: string): Promise<D
       exclude: [/^\/internal\//, "/openapi.json", "/docs", /^\/review(\/|$)/, /^\/assets\//],
       documentation: {
         openapi: "3.1.0",
-        info: { title: "Sluice API", version: VERSION, description: "Documents in, reviewed and shareable tables out." },
+        info: { title: "Sluice API", version: VERSION, description: API_DESCRIPTION },
         servers: [{ url: publicUrl }],
         components: components as unknown as NonNullable<SpecOptions["documentation"]>["components"],
       },
