@@ -40,3 +40,6 @@ export function offsetPage<T>(items: T[], page: { limit: number; offset: number;
     next_cursor: more ? offsetCursor(end) : null,
   };
 }
+
+/** The envelope of a collection answered whole (API keys, share tokens, webhook deliveries): one page, no next. */
+export const wholeList = <T>(items: T[]) => ({ items, limit: items.length, next_cursor: null });

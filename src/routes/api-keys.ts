@@ -6,7 +6,7 @@ import { findApiKey, insertApiKey, listApiKeys, revokeApiKey, type ApiKeyRow } f
 import { ApiError, notFound } from "../errors";
 import { requireScope } from "../http/auth";
 import type { AppEnv } from "../http/env";
-import { listPage } from "../http/list";
+import { listPage, wholeList } from "../http/list";
 import { failure, success } from "../http/openapi";
 import { reply } from "../http/respond";
 import { valid } from "../http/validate";
@@ -107,7 +107,7 @@ export const apiKeyRoutes = new Hono<AppEnv>()
   .get("/api-keys", listApiKeysRoute, async (c) => {
     const rows = await listApiKeys(c.get("services").db, c.get("caller").organizationId);
     // One page holds them all: an organization has a handful of keys.
-    return reply(c, ApiKeyListSchema, { items: rows.map(present), limit: rows.length, next_cursor: null });
+    return reply(c, ApiKeyListSchema, wholeList(rows.map(present)));
   })
   .get("/api-keys/:id", getApiKeyRoute, valid("param", IdParam), async (c) => {
     const row = await findApiKey(c.get("services").db, c.get("caller").organizationId, c.req.valid("param").id);

@@ -18,7 +18,7 @@ import { requireScope } from "../http/auth";
 import type { AppEnv, Caller, Services } from "../http/env";
 import { failure, HEADER_PARAMETERS, success } from "../http/openapi";
 import { reply } from "../http/respond";
-import { offsetPage } from "../http/list";
+import { offsetPage, wholeList } from "../http/list";
 import { valid } from "../http/validate";
 import type { CompiledPipeline } from "../pipeline/definition";
 import { publicCell } from "../pipeline/holdback";
@@ -27,7 +27,7 @@ import {
   ArchivedDataProductSchema, CreatedDataProductSchema, CreatedShareTokenSchema, DataProductListSchema, DataProductSchema, EXAMPLES,
   RowsPageSchema, ShareTokenListSchema, ShareTokenSchema,
 } from "./data-product-schemas";
-import { IdParam, PageQuery, withOffset } from "./params";
+import { BooleanQuery, IdParam, PageQuery, withOffset } from "./params";
 import { ownPipeline } from "./pipelines";
 
 
@@ -53,10 +53,8 @@ const RowsQuery = v.object({
   cursor: v.optional(v.pipe(v.string(), v.regex(CURSOR, "must be a cursor from a previous page"), v.description("the `next_cursor` of the previous page"))),
   ...TableQuery,
 });
-/** `?flag=true|false` of an export; absent is false. */
-const Flag = v.optional(v.pipe(v.picklist(["true", "false"], "must be true or false"), v.transform((flag) => flag === "true")));
 /** What a CSV reader may ask for: one table's items, a status column after each field's, a byte order mark for Excel. */
-export const CsvQuery = { ...TableQuery, status_columns: Flag, bom: Flag };
+export const CsvQuery = { ...TableQuery, status_columns: BooleanQuery, bom: BooleanQuery };
 const ExportQuery = v.object(CsvQuery);
 const TokenParam = v.object({
   id: v.pipe(v.string(), v.uuid("must be a UUID")),
@@ -266,7 +264,7 @@ export const dataProductRoutes = new Hono<AppEnv>()
     const product = await ownProduct(services, c.get("caller"), c.req.valid("param").id);
     const items = await listShareTokens(services.db, product.id);
     // One page holds them all: automatic links nobody opened are replaced, not piled up.
-    return reply(c, ShareTokenListSchema, { items, limit: items.length, next_cursor: null });
+    return reply(c, ShareTokenListSchema, wholeList(items));
   })
   .delete("/data-products/:id/share-tokens/:token", revokeShareTokenRoute, requireScope("write"), valid("param", TokenParam), async (c) => {
     const services = c.get("services");

@@ -13,7 +13,8 @@ import { createPipeline, DocumentInput, MAX_DOCUMENTS } from "../pipeline/create
 import { ownPipeline } from "./pipelines";
 import { IdParam } from "./params";
 import { CREATED_RUN_EXAMPLE } from "./run-examples";
-import { RunSchema, Timestamp } from "./run-schemas";
+import { RunSchema } from "./run-schemas";
+import { Timestamp } from "./schema-fields";
 import { ContextInput } from "../templates/context-vars";
 
 const EvaluationSetBody = v.strictObject({

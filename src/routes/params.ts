@@ -4,6 +4,9 @@ import { offsetFromCursor } from "../http/list";
 /** Path ids are UUIDs; anything else is a 400 naming the parameter, before any query runs. */
 export const IdParam = v.object({ id: v.pipe(v.string(), v.uuid("must be a UUID")) });
 
+/** `?flag=true|false`; absent is undefined (each route says what that means). */
+export const BooleanQuery = v.optional(v.pipe(v.picklist(["true", "false"], "must be true or false"), v.transform((flag) => flag === "true")));
+
 /** Deepest offset a list pages to; past it a client should filter instead (Postgres would scan every skipped row). */
 export const MAX_OFFSET = 1_000_000;
 

@@ -21,7 +21,7 @@ import { PHASE_TYPES } from "../pipeline/types";
 import type { Services } from "../http/env";
 import { offsetPage } from "../http/list";
 import { idempotent, IDEMPOTENCY_FAILURES } from "./idempotency";
-import { IdParam, PageQuery, withOffset } from "./params";
+import { BooleanQuery, IdParam, PageQuery, withOffset } from "./params";
 import {
   CREATED_RUN_EXAMPLE, CANCEL_EXAMPLE, RECORDS_EXAMPLE, RERUN_EXAMPLE, RUN_DETAIL_EXAMPLE, RUN_LIST_EXAMPLE, STEP_LIST_EXAMPLE, TREE_EXAMPLE,
 } from "./run-examples";
@@ -29,18 +29,16 @@ import {
   CancelSchema, RecordsSchema, RerunSchema, RunDetailSchema, RunListSchema, RunSchema, StepListSchema, TreeSchema,
 } from "./run-schemas";
 
-const BooleanFlag = v.optional(v.pipe(v.picklist(["true", "false"]), v.transform((s) => s === "true")));
-
 const ListQuery = v.object({
   status: v.optional(v.picklist(["running", "completed", "partial", "failed", "cancelled"])),
   template_id: v.optional(v.pipe(v.string(), v.uuid())),
-  root_only: BooleanFlag,
+  root_only: BooleanQuery,
   ...PageQuery.entries,
 });
 
 const RerunBody = v.strictObject({ from_phase: v.picklist(PHASE_TYPES) });
 
-const TreeQuery = v.object({ root_only: BooleanFlag });
+const TreeQuery = v.object({ root_only: BooleanQuery });
 
 const StepId = v.pipe(v.string(), v.regex(/^\d{1,18}$/, "must be a next_cursor this list returned"));
 const StepsQuery = v.object({

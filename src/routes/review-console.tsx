@@ -10,8 +10,8 @@ import { renderPage } from "../web/page";
 import {
   ConsoleMessagePage, QueueClearPage, QueuesPage, ReviewItemPage, SignInPage, type ConsoleUser, type DecisionForm,
 } from "../web/review-pages";
+import { Uuid } from "./schema-fields";
 
-const Uuid = v.pipe(v.string(), v.uuid());
 const SignInForm = v.object({ key: v.pipe(v.string(), v.trim(), v.maxLength(200)) });
 const DecisionFormBody = v.object({
   csrf: v.string(),

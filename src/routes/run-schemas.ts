@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { listPage } from "../http/list";
+import { Timestamp } from "./schema-fields";
 import { AGGREGATES } from "../pipeline/definition-extraction";
 import { CELL_STATUSES, FIELD_TYPES, PHASE_TYPES, TABLE_TYPE } from "../pipeline/types";
 
@@ -7,7 +8,6 @@ import { CELL_STATUSES, FIELD_TYPES, PHASE_TYPES, TABLE_TYPE } from "../pipeline
  * Response schemas of runs: Sluice's own fields plus seed 001's execution and seed 004's run
  * fields. Handlers answer through `reply` with these, so they are what a client receives.
  */
-export const Timestamp = v.pipe(v.string(), v.isoTimestamp());
 const RunStatus = v.picklist(["running", "completed", "partial", "failed", "cancelled"]);
 const DocumentStatus = v.picklist(["queued", "processing", "complete", "partial", "error", "cancelled"]);
 const Json = v.record(v.string(), v.unknown());

@@ -1,7 +1,7 @@
 import * as v from "valibot";
 
 /**
- * Field schemas the response schemas of data products, reviews, schedules and keys share. `reply`
+ * Field schemas the routes share. `reply`
  * checks a body as it goes on the wire, so a timestamp is the ISO string a Date serializes to.
  */
 export const Timestamp = v.pipe(v.string(), v.isoTimestamp());

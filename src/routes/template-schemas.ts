@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { listPage } from "../http/list";
-import { Timestamp } from "./run-schemas";
+import { Timestamp } from "./schema-fields";
 
 /**
  * Response schemas and examples of templates. Fields, phases and context variables are shown as

@@ -17,7 +17,7 @@ import { createPipeline, CreatePipelineBody, DocumentInput } from "../pipeline/c
 import { compileDefinition, FieldsInput, PhasesInput, type DefinitionInput } from "../pipeline/definition";
 import { publishTemplate, type TemplateDefinition } from "../templates/definition";
 import { checkContextReferences, ContextVarsInput } from "../templates/context-vars";
-import { IdParam, PageQuery, withOffset } from "./params";
+import { BooleanQuery, IdParam, PageQuery, withOffset } from "./params";
 import { idempotent, IDEMPOTENCY_FAILURES } from "./idempotency";
 import { CREATED_RUN_EXAMPLE } from "./run-examples";
 import { RunSchema } from "./run-schemas";
@@ -40,7 +40,7 @@ const PatchTemplateBody = v.pipe(
   v.check((body) => Object.keys(body).length > 0, "give at least one of name, description, fields, phases, context_vars"),
 );
 const ListQuery = v.object({
-  published: v.optional(v.pipe(v.picklist(["true", "false"]), v.transform((s) => s === "true"))),
+  published: BooleanQuery,
   ...PageQuery.entries,
 });
 const VersionParam = v.object({

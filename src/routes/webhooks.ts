@@ -4,14 +4,14 @@ import * as v from "valibot";
 import { ensureWebhookSecret, listWebhookDeliveries, setWebhookSecret } from "../db/queries/webhooks";
 import { requireScope } from "../http/auth";
 import type { AppEnv } from "../http/env";
-import { listPage } from "../http/list";
+import { listPage, wholeList } from "../http/list";
 import { success } from "../http/openapi";
 import { reply } from "../http/respond";
 import { valid } from "../http/validate";
 import { newWebhookSecret } from "../webhooks/sign";
 import { IdParam } from "./params";
 import { ownPipeline } from "./pipelines";
-import { Timestamp } from "./run-schemas";
+import { Timestamp } from "./schema-fields";
 
 const SecretSchema = v.object({
   secret: v.pipe(v.string(), v.description("whsec_ and base64: verify webhook-signature with it (Standard Webhooks)")),
@@ -85,5 +85,5 @@ export const webhookRoutes = new Hono<AppEnv>()
     const services = c.get("services");
     const pipeline = await ownPipeline(services, c.get("caller"), c.req.valid("param").id);
     const items = await listWebhookDeliveries(services.db, pipeline.id);
-    return reply(c, DeliveryListSchema, { webhook_url: pipeline.webhook_url, items, limit: items.length, next_cursor: null });
+    return reply(c, DeliveryListSchema, { webhook_url: pipeline.webhook_url, ...wholeList(items) });
   });
