@@ -25,13 +25,18 @@ export async function handleDelivery(services: Services, message: QueueMessage, 
  * A throw is a failed attempt, retried as the endpoint's 500 would be.
  */
 export async function consumeDelivery(services: Services, delivery: Delivery): Promise<DeliveryReceipt> {
-  const parsed = v.safeParse(QueueMessageBody, safeJson(delivery.body));
-  if (!parsed.success) {
-    services.logger.error("undeliverable queue message", { issues: parsed.issues.map((i) => i.message) });
-    return { status: NON_RETRYABLE_STATUS, nonRetryable: true };
-  }
-  const outcome = await handleDelivery(services, parsed.output, delivery.retried);
+  const message = readQueueMessage(services, delivery.body);
+  if (!message) return { status: NON_RETRYABLE_STATUS, nonRetryable: true };
+  const outcome = await handleDelivery(services, message, delivery.retried);
   return { status: outcome.effect === "retry" ? 503 : 200, nonRetryable: false };
+}
+
+/** A delivered body as a queue message, or undefined (logged) when it can never be one. */
+export function readQueueMessage(services: Services, body: string): QueueMessage | undefined {
+  const parsed = v.safeParse(QueueMessageBody, safeJson(body));
+  if (parsed.success) return parsed.output;
+  services.logger.error("undeliverable queue message", { issues: parsed.issues.map((i) => i.message) });
+  return undefined;
 }
 
 function safeJson(text: string): unknown {

@@ -1,9 +1,8 @@
 import { Hono } from "hono";
-import * as v from "valibot";
 import { DELIVERY_HEADERS, DELIVERY_PATH, NON_RETRYABLE_STATUS } from "../adapters/queue/interface";
 import { ApiError, errorBody } from "../errors";
 import type { AppEnv } from "../http/env";
-import { handleDelivery, QueueMessageBody } from "../pipeline/deliveries";
+import { handleDelivery, readQueueMessage } from "../pipeline/deliveries";
 
 /**
  * The endpoint QStash (and the embedded queue when it is attached over HTTP) delivers to. The
@@ -17,22 +16,14 @@ export const deliveryRoutes = new Hono<AppEnv>().post(DELIVERY_PATH, async (c) =
   if (!signature || !(await services.verifier.verify(signature, rawBody))) {
     throw new ApiError("unauthorized", "delivery signature did not verify");
   }
-  const parsed = v.safeParse(QueueMessageBody, safeJson(rawBody));
-  if (!parsed.success) {
-    services.logger.error("undeliverable queue message", { issues: parsed.issues.map((i) => i.message) });
+  const message = readQueueMessage(services, rawBody);
+  if (!message) {
     c.header(DELIVERY_HEADERS.nonRetryable, "true");
     return c.json(errorBody("bad_request", "malformed queue message"), NON_RETRYABLE_STATUS as 400);
   }
   const attempt = Number(c.req.header(DELIVERY_HEADERS.retried) ?? "0") || 0;
-  const outcome = await handleDelivery(services, parsed.output, attempt);
+  const outcome = await handleDelivery(services, message, attempt);
   // Any non-2xx makes the queue redeliver later with `Upstash-Retried` one higher.
   return c.json(outcome, outcome.effect === "retry" ? 503 : 200);
 });
 
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
