@@ -13,7 +13,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { CompiledQuery, PostgresQueryCompiler, sql, type KyselyPlugin, type RootOperationNode } from "kysely";
 import { bootstrapOrganization } from "../src/bootstrap";
 import { compose } from "../src/entry/compose";
-import { consumeDelivery } from "../src/pipeline/deliveries";
+import { consumeDelivery } from "../src/deliveries/route";
 import type { Db } from "../src/db/types";
 import { benchConfig, embeddedDb, numberArg, percentile, realDb, report, round, silent, skippedRealService, type BenchDb, type Figure } from "./bench/targets";
 

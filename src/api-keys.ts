@@ -1,11 +1,11 @@
 import { randomToken, sha256Hex } from "./crypto";
-import type { Scope } from "./http/env";
 
 /** Secret API keys: `slk_` + 256 random bits, base64url. Only the SHA-256 is stored. */
 export const API_KEY_PREFIX = "slk_";
 const API_KEY_SHAPE = /^slk_[A-Za-z0-9_-]{43}$/;
 
-export const SCOPES = ["read", "write", "admin"] as const satisfies readonly Scope[];
+export const SCOPES = ["read", "write", "admin"] as const;
+export type Scope = (typeof SCOPES)[number];
 
 /** Scopes are ranked: `admin` may do what `write` may, and `write` what `read` may. */
 export function hasScope(granted: readonly Scope[], needed: Scope): boolean {

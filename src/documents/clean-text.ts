@@ -1,4 +1,4 @@
-import type { ParsedDocument } from "../pipeline/types";
+import type { ParsedDocument } from "./model";
 
 const REPLACEMENT = "\uFFFD";
 const BAD = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;

@@ -21,6 +21,11 @@ export interface Provenance {
   column?: string;
   pointer?: string;
   key?: string;
+  /** Spreadsheets: the sheet's name and the A1 reference of the cell (`"B7"`), as users cite them. */
+  sheet?: string;
+  cell?: string;
+  /** OCR pages: the mean recognition confidence (0–1) of the words the span covers. */
+  ocr_confidence?: number;
   /** A line item's index within its table field (0-based). */
   item_index?: number;
   /** The extractor's `when` entries that held for this document. */
@@ -32,6 +37,13 @@ export interface Candidate {
   value: unknown;
   confidence: number;
   provenance: Provenance;
+}
+
+/** One line item as found: the raw value of each column it has, and the text it was read from. */
+export interface ExtractedItem {
+  /** The item's source text (its row or lines); a review decision follows the item while this stays the same. */
+  text: string;
+  cells: Record<string, Candidate>;
 }
 
 /** `[x0, y0, x1, y1]` in PDF points, origin at the top-left of the displayed page, y growing downwards. */
@@ -71,30 +83,107 @@ function firstWordEndingAfter(words: WordBoxes, start: number): number {
   return low * WORD_STRIDE;
 }
 
+/**
+ * Where a structure sits in a page's text (`[start, end)` of `pages[page]`, page 0 when absent):
+ * a heading (level 1–6), a table (index into `tables`), a list, or a paragraph. Renderings
+ * (Markdown, HTML, chunks) walk marks in order and show the text between them as it is.
+ */
 export interface TextMark {
   start: number;
   end: number;
+  page?: number;
   heading?: number;
   table?: number;
+  list?: boolean;
+  paragraph?: boolean;
 }
 
+/** A spreadsheet cell's value as the sheet holds it (a date as `YYYY-MM-DD[THH:MM:SS]`), next to the text it shows. */
+export type TypedValue = string | number | boolean | null;
+
+/**
+ * A table as found in the source: an HTML/DOCX/PPTX table, a CSV, a spreadsheet's used range, or a
+ * table detected on a PDF or scanned page. `header` holds the column names as printed (a header
+ * printed over several lines joined with a space); `rows` the body cells as text.
+ */
 export interface ParsedTable {
   header: string[];
   rows: string[][];
+  /** Index into `pages` of the page the table starts on (0 when absent). */
+  page?: number;
+  /** Tables detected on a page: their box, and each body row's box, in points (see `Box`). */
+  bbox?: Box;
+  row_boxes?: Box[];
+  /** How a detected table was found: `lattice` (ruled grid), `stream` (aligned text), or the source's own markup. */
+  method?: "lattice" | "stream" | "markup";
+  /** Spreadsheets: the sheet's name and the A1 reference of the header row's first cell; body row r, column c sits at origin + (r + 1, c). */
+  sheet?: string;
+  origin?: string;
+  /** Spreadsheets: each body cell's value as the sheet holds it, parallel to `rows`. */
+  typed?: TypedValue[][];
 }
 
-/** What `transfer` leaves for later phases: text per page, plus structure where the format has it. */
+/** Where a page's text came from, and what it is. */
+export type PageSource = "text_layer" | "ocr" | "markup" | "sheet" | "slide" | "text";
+
+/** What a reader of a page needs beyond its text: its size, where its text came from, and its name. */
+export interface PageInfo {
+  source: PageSource;
+  /** Size of the displayed page in points (PDFs, scans and images at their dpi); absent without a page geometry. */
+  width?: number;
+  height?: number;
+  /** A sheet's or a slide's name. */
+  name?: string;
+  /** OCR pages: the engine, languages, dpi, the mean word confidence (0–1) and the rotation/skew applied (degrees). */
+  ocr?: { engine: string; languages: string[]; dpi: number; confidence: number; rotation?: number; skew?: number };
+}
+
+/** Text that belongs to a page but not to its body: running headers and footers, speaker notes. */
+export interface PageAside {
+  page: number;
+  kind: "header" | "footer" | "notes";
+  text: string;
+}
+
+/** A file found inside another (an e-mail's attachment): the transfer phase makes it a child document. */
+export interface EmbeddedFile {
+  filename: string | null;
+  mime_type: string | null;
+  /** Position among the container's attachments (0-based). */
+  index: number;
+  /** The file's bytes, base64 (the parse is stored as JSON). */
+  content_base64: string;
+}
+
+/**
+ * What `transfer` leaves for later phases, whatever the input format: text per page (what extractors
+ * search), and structure where the format has it. Every parser produces this one model; extractors
+ * and renderings read only it.
+ */
 export interface ParsedDocument {
   mime_type: string;
   filename: string | null;
   pages: string[];
   /** Zero-based page number in the source of each entry of `pages` (they differ under a page_range). */
   page_numbers?: number[];
+  /** One entry per entry of `pages` where the parser knows more than the text (see `PageInfo`). */
+  page_info?: PageInfo[];
   tables: ParsedTable[];
-  /** HTML only: where headings (level 1–6) and tables (index into `tables`) sit in the text of page 0. */
+  /** Where headings, tables, lists and paragraphs sit in the page texts. */
   marks?: TextMark[];
-  /** PDFs only: one entry per entry of `pages`, that page's words (see `WordBoxes`). */
+  /** PDFs and scans: one entry per entry of `pages`, that page's words (see `WordBoxes`). */
   words?: WordBoxes[];
+  /** OCR pages: one confidence (0–1) per word of `words[page]`, in the same order; an empty entry for a text-layer page. */
+  word_confidence?: number[][];
+  /**
+   * PDFs: per page, the ruling lines drawn on it (table grids), flat as `x0, y0, x1, y1` per segment
+   * in points, origin top-left; each segment horizontal or vertical.
+   */
+  rules?: number[][];
+  /** Headers, footers and speaker notes, kept apart from the page text. */
+  asides?: PageAside[];
+  /** E-mail: the message's attachments; transfer makes each a child document and stores the parse without them. */
+  attachments?: EmbeddedFile[];
   /** The parsed value for JSON inputs, for `json_pointer`. */
   json?: unknown;
   content_hash: string;

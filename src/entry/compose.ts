@@ -17,7 +17,7 @@ import type { Services } from "../http/env";
 import { permitsAddress } from "../documents/fetch";
 import type { Logger } from "../logger";
 import { nodeClientIp } from "../http/client-ip";
-import { consumeDelivery } from "../pipeline/deliveries";
+import { consumeDelivery } from "../deliveries/route";
 
 export type EmbeddedQueue = ReturnType<typeof createEmbeddedQueue>;
 

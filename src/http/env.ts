@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import type { Scope } from "../api-keys";
 import type { RequestIdVariables } from "hono/request-id";
 import type { HostResolver } from "../adapters/dns/interface";
 import type { Fetcher } from "../adapters/fetch/interface";
@@ -8,7 +9,6 @@ import type { Clock } from "../clock";
 import type { Config } from "../config";
 import type { Db } from "../db/types";
 import type { Logger } from "../logger";
-import type { ReviewSession } from "../review/session";
 
 /** Everything the app needs from the outside world; each runtime entry builds these. */
 export interface Services {
@@ -27,7 +27,16 @@ export interface Services {
   clientIp?: (c: Context) => string | undefined;
 }
 
-export type Scope = "read" | "write" | "admin";
+export type { Scope };
+
+/** A reviewer signed in to the review console with a key (see review/session.ts). */
+export interface ReviewSession {
+  id: string;
+  caller: Caller;
+  keyLabel: string;
+  /** Proves a form came from a page we rendered for this session (synchronizer token). */
+  csrfToken: string;
+}
 
 /** Who is calling: set by the auth middleware on every /v1 route. */
 export interface Caller {

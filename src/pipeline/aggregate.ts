@@ -1,6 +1,6 @@
 import type { Money } from "../documents/normalize/currency";
 import { accept, reject, type Normalized } from "../documents/normalize/result";
-import type { Aggregate } from "./definition-extraction";
+import type { Aggregate } from "../documents/extractors/options";
 import type { FieldType } from "./types";
 
 /** Sums of decimals stay exact to what documents print: 0.1 + 0.2 is 0.3. */

@@ -1,13 +1,13 @@
 import * as v from "valibot";
+import { ColumnName, MAX_COLUMNS } from "../documents/extractors/items-schema";
+import { fieldExtractionOptions, Flags, MAX_EXTRACTORS, UserPattern as Pattern } from "../documents/extractors/options";
+import { ExtractorInput, type Extractor } from "../documents/extractors/schema";
+import { FIELD_TYPES, RESERVED_NAMES, TABLE_TYPE } from "../documents/field-types";
 import { CURRENCY_CODES } from "../documents/normalize/currency-codes";
-import { ColumnName, ItemTableOptions, JsonColumns, MAX_COLUMNS, RowCountRule, RowsExtractorInput, TableChoice } from "./items-schema";
 import { checkDateFormat } from "../documents/normalize/dates";
 import { DATE_LANGUAGES } from "../documents/normalize/months";
-import {
-  ConstantExtractorInput, fieldExtractionOptions, MAX_EXTRACTORS, textExtractorOptions, WhenInput,
-} from "./definition-extraction";
-import { MAX_PATTERN_LENGTH, Pattern as LinearPattern } from "../documents/pattern";
-import { FIELD_TYPES, RESERVED_NAMES, TABLE_TYPE } from "./types";
+
+export { ExtractorInput, type Extractor };
 
 /** Limits of one definition (documented in the README). */
 export const MAX_FIELDS = 100;
@@ -16,58 +16,9 @@ export const MAX_GATES = 50;
 export const MAX_RULES = 100;
 export const MAX_LOOKUP_ENTRIES = 10_000;
 
-/** A user pattern is RE2 syntax (linear time): the message carries RE2's reason when it cannot take it. */
-const Pattern = v.pipe(
-  v.string(), v.minLength(1), v.maxLength(MAX_PATTERN_LENGTH),
-  v.rawCheck(({ dataset, addIssue }) => {
-    const reason = dataset.typed ? LinearPattern.check(dataset.value) : undefined;
-    if (reason) addIssue({ message: reason });
-  }),
-);
-const Flags = v.pipe(v.string(), v.regex(/^(?!.*(.).*\1)[imsu]*$/, "use only the flags i, m, s and u, each at most once"));
 const IsoDate = v.pipe(v.string(), v.isoDate("must be a date as YYYY-MM-DD"));
 const FieldRef = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
-const Index = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000));
 const Expression = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(2000));
-
-export const ExtractorInput = v.variant("type", [
-  v.strictObject({
-    type: v.literal("label"),
-    labels: v.pipe(v.array(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100))), v.minLength(1), v.maxLength(20)),
-    ...textExtractorOptions,
-  }),
-  v.strictObject({
-    type: v.literal("regex"),
-    pattern: Pattern,
-    flags: v.optional(Flags),
-    group: v.optional(v.union([
-      v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(99)),
-      v.pipe(v.string(), v.regex(/^[A-Za-z_$][\w$]*$/, "must be a group name")),
-    ])),
-    ...textExtractorOptions,
-  }),
-  v.strictObject({
-    type: v.literal("table"),
-    column: v.optional(v.union([v.pipe(v.string(), v.minLength(1), v.maxLength(200)), Index])),
-    row: v.optional(v.union([Index, v.strictObject({ column: v.union([v.pipe(v.string(), v.minLength(1)), Index]), equals: v.string() })])),
-    table: v.optional(TableChoice),
-    ...ItemTableOptions,
-    when: v.optional(WhenInput),
-  }),
-  v.strictObject({ ...RowsExtractorInput.entries, when: v.optional(WhenInput) }),
-  v.strictObject({
-    type: v.literal("json_pointer"),
-    pointer: v.pipe(v.string(), v.maxLength(1000), v.regex(/^(\/.*)?$/, "must be a JSON pointer: empty or starting with /")),
-    columns: JsonColumns,
-    when: v.optional(WhenInput),
-  }),
-  v.strictObject({
-    type: v.literal("metadata"),
-    key: v.picklist(["filename", "mime_type", "page_count", "content_hash"]),
-    when: v.optional(WhenInput),
-  }),
-  ConstantExtractorInput,
-]);
 
 export const ResolveInput = v.strictObject({
   policy: v.optional(v.picklist(["first", "highest_confidence", "agree"])),
@@ -116,6 +67,14 @@ export const FieldInput = v.strictObject({
 });
 
 const field = { field: FieldRef };
+
+/** How many items a table field holds: `{min?, max?}`. */
+const RowCountRule = v.strictObject({
+  rule: v.literal("row_count"),
+  ...field,
+  min: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  max: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+});
 const bound = v.union([v.number(), IsoDate]);
 
 export const RuleInput = v.variant("rule", [
@@ -147,7 +106,6 @@ export const PhaseInput = v.variant("type", [
 export const FieldsInput = v.pipe(v.array(FieldInput), v.minLength(1), v.maxLength(MAX_FIELDS));
 export const PhasesInput = v.pipe(v.array(PhaseInput), v.minLength(1), v.maxLength(MAX_PHASES));
 
-export type Extractor = v.InferOutput<typeof ExtractorInput>;
 export type Column = v.InferOutput<typeof ColumnInput>;
 export type ResolveOptions = v.InferOutput<typeof ResolveInput>;
 export type FieldDefinition = v.InferOutput<typeof FieldInput>;

@@ -1,6 +1,6 @@
 import { Pattern } from "../documents/pattern";
 import { badRequest, type IssueDetail } from "../errors";
-import type { Aggregate, PreprocessStep } from "./definition-extraction";
+import type { Aggregate, PreprocessStep } from "../documents/extractors/options";
 import type { Extractor, FieldDefinition, Gate, PhaseDefinition, ResolveOptions, Rule } from "./definition-schema";
 import { parseExpression } from "./expressions";
 import { checkItemRule, compileColumns, splitColumnRef, type CompiledColumn, type OptionTypes } from "./items-definition";

@@ -1,4 +1,5 @@
-import { MAX_ITEMS, runItemExtractor, type ExtractedItem } from "../documents/extractors/items";
+import { MAX_ITEMS, runItemExtractor } from "../documents/extractors/items";
+import type { ExtractedItem } from "../documents/model";
 import { completed, heldByReview, reason, unresolved } from "./cells";
 import type { CompiledField } from "./definition";
 import type { CompiledColumn } from "./items-definition";

@@ -8,13 +8,8 @@ import type { Candidate, Provenance } from "../documents/model";
 
 export { PermanentPhaseError, type Candidate, type ParsedDocument, type ParsedTable, type Provenance } from "../documents/model";
 
-export const FIELD_TYPES = ["string", "number", "integer", "boolean", "date", "currency", "enum", "json"] as const;
-export type FieldType = (typeof FIELD_TYPES)[number];
-/** A field of this type holds line items: many rows per document, each column a cell of a scalar type. */
-export const TABLE_TYPE = "table";
-export type FieldKind = FieldType | typeof TABLE_TYPE;
-/** Field and column names become keys of plain objects (records, items, expression input): these would reach the prototype. */
-export const RESERVED_NAMES: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
+export { FIELD_TYPES, RESERVED_NAMES, TABLE_TYPE, type FieldKind, type FieldType } from "../documents/field-types";
+import type { FieldKind } from "../documents/field-types";
 
 export const PHASE_TYPES = ["transfer", "extraction", "resolution", "validation"] as const;
 export type PhaseType = (typeof PHASE_TYPES)[number];

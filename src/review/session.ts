@@ -4,18 +4,12 @@ import { hasScope, looksLikeApiKey } from "../api-keys";
 import { base64url, randomToken, sha256Hex } from "../crypto";
 import { findActiveKey } from "../db/queries/api-keys";
 import { findLiveSession, insertReviewSession, revokeReviewSession } from "../db/queries/review-sessions";
-import type { AppEnv, Caller } from "../http/env";
+import type { AppEnv, ReviewSession } from "../http/env";
 
 export const SESSION_COOKIE = "sluice_review";
 const SESSION_SECONDS = 8 * 60 * 60;
 
-export interface ReviewSession {
-  id: string;
-  caller: Caller;
-  keyLabel: string;
-  /** Proves a form came from a page we rendered for this session (synchronizer token). */
-  csrfToken: string;
-}
+export type { ReviewSession };
 
 /** Browsers keep Secure cookies off plain HTTP, except on localhost where development happens. */
 const onLocalhost = (c: Context) => ["localhost", "127.0.0.1", "[::1]"].includes(new URL(c.req.url).hostname);

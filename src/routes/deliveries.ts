@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { DELIVERY_HEADERS, DELIVERY_PATH, NON_RETRYABLE_STATUS } from "../adapters/queue/interface";
 import { ApiError, errorBody } from "../errors";
 import type { AppEnv } from "../http/env";
-import { handleDelivery, readQueueMessage } from "../pipeline/deliveries";
+import { handleDelivery, readQueueMessage } from "../deliveries/route";
 
 /**
  * The endpoint QStash (and the embedded queue when it is attached over HTTP) delivers to. The

@@ -1,7 +1,7 @@
 import * as v from "valibot";
 import { listPage } from "../http/list";
 import { Timestamp } from "./schema-fields";
-import { AGGREGATES } from "../pipeline/definition-extraction";
+import { AGGREGATES } from "../documents/extractors/options";
 import { CELL_STATUSES, FIELD_TYPES, PHASE_TYPES, TABLE_TYPE } from "../pipeline/types";
 
 /**

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Queue, QueueMessage } from "../../src/adapters/queue/interface";
 import { signDelivery } from "../../src/adapters/queue/signature";
 import { createApp } from "../../src/app";
-import { consumeDelivery } from "../../src/pipeline/deliveries";
+import { consumeDelivery } from "../../src/deliveries/route";
 import { advanceDocument } from "../../src/pipeline/engine";
 import type { PhaseMessage } from "../../src/pipeline/messages";
 import { sweepStaleDocuments } from "../../src/pipeline/sweep";

@@ -1,4 +1,4 @@
-import type { Scope } from "../../http/env";
+import type { Scope } from "../../api-keys";
 import type { Db } from "../types";
 
 export interface ApiKeyRow {

@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { Scope } from "../../http/env";
+import type { Scope } from "../../api-keys";
 import type { Db } from "../types";
 
 export async function insertReviewSession(db: Db, s: { organizationId: string; apiKeyId: string; tokenHash: string; expiresAt: Date }) {

@@ -1,11 +1,11 @@
-import type { Extractor } from "../../pipeline/definition-schema";
+import type { FieldType } from "../field-types";
 import { spanBox, type Candidate, type ParsedDocument, type Provenance } from "../model";
-import type { FieldType } from "../../pipeline/types";
 import { originalSpan, prepareText, type PreprocessStep } from "../preprocess";
 import { extractJsonPointer } from "./json-pointer";
 import { extractLabel } from "./label";
 import { extractMetadata } from "./metadata";
 import { extractRegex } from "./regex";
+import type { Extractor } from "./schema";
 import { regionSegments, selectedPages, whenMatches } from "./scope";
 import { extractTable } from "./table";
 

@@ -1,7 +1,6 @@
-import type { TableChoiceInput } from "../../pipeline/items-schema";
-import type { Candidate, ParsedDocument, Provenance } from "../model";
+import type { Candidate, ExtractedItem, ParsedDocument, Provenance } from "../model";
 import { Pattern } from "../pattern";
-import type { ExtractedItem } from "./items";
+import type { TableChoiceInput } from "./items-schema";
 import { documentLines } from "./text-lines";
 import { headerLine, markdownHeaders, readTextTable } from "./text-table";
 

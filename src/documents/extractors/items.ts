@@ -1,5 +1,5 @@
-import type { Extractor } from "../../pipeline/definition-schema";
-import { spanBox, type Candidate, type ParsedDocument } from "../model";
+import { spanBox, type Candidate, type ExtractedItem, type ParsedDocument } from "../model";
+import type { Extractor } from "./schema";
 import { resolvePointer } from "./json-pointer";
 import { extractItemTable } from "./item-table";
 import { extractRows } from "./rows";
@@ -7,13 +7,6 @@ import { whenMatches } from "./scope";
 
 /** At most this many items per field and document; more fail the cell rather than silently dropping any. */
 export const MAX_ITEMS = 50_000;
-
-/** One line item as found: the raw value of each column it has, and the text it was read from. */
-export interface ExtractedItem {
-  /** The item's source text (its row or lines); a review decision follows the item while this stays the same. */
-  text: string;
-  cells: Record<string, Candidate>;
-}
 
 /** The items of a JSON array of objects: `columns` maps each column to a key (or a pointer inside the item). */
 function extractJsonItems(parsed: ParsedDocument, pointer: string, columns: Record<string, string>): ExtractedItem[] {

@@ -1,4 +1,15 @@
+import * as v from "valibot";
 import type { Candidate, ParsedDocument } from "../model";
+import { JsonColumns } from "./items-schema";
+import { WhenInput } from "./options";
+
+/** A value by RFC 6901 pointer; with `columns`, the pointer names an array of objects whose items are line items. */
+export const JsonPointerExtractorInput = v.strictObject({
+  type: v.literal("json_pointer"),
+  pointer: v.pipe(v.string(), v.maxLength(1000), v.regex(/^(\/.*)?$/, "must be a JSON pointer: empty or starting with /")),
+  columns: JsonColumns,
+  when: v.optional(WhenInput),
+});
 
 /** RFC 6901: `/a/0/b~1c` walks object keys and array indices; `~1` is `/`, `~0` is `~`. */
 export function resolvePointer(document: unknown, pointer: string): unknown {

@@ -1,7 +1,15 @@
+import * as v from "valibot";
 import type { Candidate, ParsedDocument } from "../model";
-import type { FieldType } from "../../pipeline/types";
+import type { FieldType } from "../field-types";
 import { DATE_TOKEN } from "../normalize/dates";
 import { NUMBER_TOKEN } from "../normalize/numbers";
+import { textExtractorOptions } from "./options";
+
+export const LabelExtractorInput = v.strictObject({
+  type: v.literal("label"),
+  labels: v.pipe(v.array(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100))), v.minLength(1), v.maxLength(20)),
+  ...textExtractorOptions,
+});
 
 /** Confidence by where the value sat: right after a label opening its line, after one mid-line, or on the next line. */
 const CONFIDENCE = { lineStart: 0.9, midLine: 0.8, nextLine: 0.7 };

@@ -1,6 +1,11 @@
+import * as v from "valibot";
 import type { Candidate, ParsedDocument } from "../model";
+import { WhenInput } from "./options";
 
-export type MetadataKey = "filename" | "mime_type" | "page_count" | "content_hash";
+export const METADATA_KEYS = ["filename", "mime_type", "page_count", "content_hash"] as const;
+export type MetadataKey = (typeof METADATA_KEYS)[number];
+
+export const MetadataExtractorInput = v.strictObject({ type: v.literal("metadata"), key: v.picklist(METADATA_KEYS), when: v.optional(WhenInput) });
 
 /** Facts about the document itself rather than its text. */
 export function extractMetadata(parsed: ParsedDocument, key: MetadataKey): Candidate[] {

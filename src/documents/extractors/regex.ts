@@ -1,5 +1,18 @@
+import * as v from "valibot";
 import type { Candidate, ParsedDocument } from "../model";
 import { Pattern } from "../pattern";
+import { Flags, textExtractorOptions, UserPattern } from "./options";
+
+export const RegexExtractorInput = v.strictObject({
+  type: v.literal("regex"),
+  pattern: UserPattern,
+  flags: v.optional(Flags),
+  group: v.optional(v.union([
+    v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(99)),
+    v.pipe(v.string(), v.regex(/^[A-Za-z_$][\w$]*$/, "must be a group name")),
+  ])),
+  ...textExtractorOptions,
+});
 
 const MAX_MATCHES = 100;
 

@@ -1,8 +1,23 @@
-import type { RowsExtractor } from "../../pipeline/items-schema";
-import type { Candidate, ParsedDocument } from "../model";
+import * as v from "valibot";
+import type { Candidate, ExtractedItem, ParsedDocument } from "../model";
 import { Pattern } from "../pattern";
-import type { ExtractedItem } from "./items";
+import { ItemPattern } from "./items-schema";
+import { WhenInput } from "./options";
 import { documentLines, type TextLine } from "./text-lines";
+
+export const MAX_LINE_PATTERNS = 10;
+
+/** Line items from the lines of a region: one item per line a `line` pattern matches, its named groups the columns. */
+export const RowsExtractorInput = v.strictObject({
+  type: v.literal("rows"),
+  start: v.optional(ItemPattern),
+  end: v.optional(ItemPattern),
+  line: v.union([ItemPattern, v.pipe(v.array(ItemPattern), v.minLength(1), v.maxLength(MAX_LINE_PATTERNS))]),
+  continuation: v.optional(ItemPattern),
+  when: v.optional(WhenInput),
+});
+
+export type RowsExtractor = v.InferOutput<typeof RowsExtractorInput>;
 
 /**
  * The lines between the first `start` match and the next `end` match (the lines holding them

@@ -1,4 +1,17 @@
+import * as v from "valibot";
 import type { Candidate, ParsedDocument, ParsedTable } from "../model";
+import { Index, ItemTableOptions, TableChoice } from "./items-schema";
+import { WhenInput } from "./options";
+
+/** One cell of a table (`column`, `row`), or with `columns` every body row as a line item. */
+export const TableExtractorInput = v.strictObject({
+  type: v.literal("table"),
+  column: v.optional(v.union([v.pipe(v.string(), v.minLength(1), v.maxLength(200)), Index])),
+  row: v.optional(v.union([Index, v.strictObject({ column: v.union([v.pipe(v.string(), v.minLength(1)), Index]), equals: v.string() })])),
+  table: v.optional(TableChoice),
+  ...ItemTableOptions,
+  when: v.optional(WhenInput),
+});
 
 type ColumnRef = string | number;
 

@@ -1,4 +1,4 @@
-import type { FieldType } from "../../pipeline/types";
+import type { FieldType } from "../field-types";
 import { parseBoolean, type BooleanOptions } from "./booleans";
 import { parseCurrency, type CurrencyOptions } from "./currency";
 import { parseDate, type DateOptions } from "./dates";

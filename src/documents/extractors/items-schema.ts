@@ -1,14 +1,13 @@
 import * as v from "valibot";
-import { Pattern } from "../documents/pattern";
-import { FIELD_TYPES, RESERVED_NAMES } from "./types";
+import { RESERVED_NAMES } from "../field-types";
+import { Pattern } from "../pattern";
 
 /**
- * The input shapes of line items (a field of `type: "table"`): its columns and the extractors that
- * yield many items per document. Kept apart from definition-schema.ts, which only wires them in.
+ * The input shapes the line-item extractors share (a field of `type: "table"`): column names, which
+ * table, and patterns checked by the engine that will run them.
  */
 
 export const MAX_COLUMNS = 50;
-export const MAX_LINE_PATTERNS = 10;
 
 /** A user pattern, checked by the engine that will run it (RE2, linear time). */
 export const ItemPattern = v.pipe(
@@ -22,7 +21,7 @@ export const ColumnName = v.pipe(
   v.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "must start with a letter or _ and hold only letters, digits and _ (at most 64)"),
   v.check((name) => !RESERVED_NAMES.has(name), "is a reserved name (__proto__, constructor and prototype are)"),
 );
-const Index = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000));
+export const Index = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000));
 const HeaderRef = v.union([v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200)), Index]);
 
 /** Which table of the document: an index, or the first whose header row holds every text. */
@@ -39,23 +38,7 @@ export const ItemTableOptions = {
   skip: v.optional(ItemPattern),
 };
 
-export const RowsExtractorInput = v.strictObject({
-  type: v.literal("rows"),
-  start: v.optional(ItemPattern),
-  end: v.optional(ItemPattern),
-  line: v.union([ItemPattern, v.pipe(v.array(ItemPattern), v.minLength(1), v.maxLength(MAX_LINE_PATTERNS))]),
-  continuation: v.optional(ItemPattern),
-});
-
 /** `json_pointer` for line items: the pointer names an array of objects; `columns` maps column → key. */
 export const JsonColumns = v.optional(v.record(ColumnName, v.pipe(v.string(), v.minLength(1), v.maxLength(200))));
 
-export const RowCountRule = v.strictObject({
-  rule: v.literal("row_count"),
-  field: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
-  min: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
-  max: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
-});
-
-export type RowsExtractor = v.InferOutput<typeof RowsExtractorInput>;
 export type TableChoiceInput = v.InferOutput<typeof TableChoice>;

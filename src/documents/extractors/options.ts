@@ -1,9 +1,9 @@
 import * as v from "valibot";
-import { MAX_PATTERN_LENGTH, Pattern } from "../documents/pattern";
+import { MAX_PATTERN_LENGTH, Pattern } from "../pattern";
 
 /**
- * Schemas of the extraction options real templates need (issue 12): `when` (which documents an
- * extractor serves), regions (`after`/`before`/`pages`), `preprocess` and many-match aggregation.
+ * Schemas of the options extractors share: `when` (which documents an extractor serves), regions
+ * (`after`/`before`/`pages`), `preprocess`, and a field's many-match aggregation.
  * Every pattern here is compiled by `Pattern` (RE2), so a 400 names the exact reason and path.
  */
 
@@ -21,6 +21,9 @@ export const UserPattern = v.pipe(
     if (problem) addIssue({ message: problem });
   }),
 );
+
+/** Regex flags a user may give: each of i, m, s and u at most once. */
+export const Flags = v.pipe(v.string(), v.regex(/^(?!.*(.).*\1)[imsu]*$/, "use only the flags i, m, s and u, each at most once"));
 
 /** A string is a case-insensitive literal keyword; `{ pattern }` is a pattern. */
 const Condition = v.union(
@@ -69,12 +72,6 @@ export const fieldExtractionOptions = {
   aggregate: v.optional(v.picklist(AGGREGATES)),
   separator: v.optional(v.pipe(v.string(), v.maxLength(20))),
 };
-
-export const ConstantExtractorInput = v.strictObject({
-  type: v.literal("constant"),
-  value: v.pipe(v.unknown(), v.check((value) => value !== undefined && value !== null, "give the value to yield")),
-  when: v.optional(WhenInput),
-});
 
 export type When = v.InferOutput<typeof WhenInput>;
 export type PreprocessStep = v.InferOutput<typeof Step>;

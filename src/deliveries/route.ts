@@ -1,9 +1,15 @@
 import * as v from "valibot";
 import { NON_RETRYABLE_STATUS, type Delivery, type DeliveryReceipt } from "../adapters/queue/interface";
 import type { Services } from "../http/env";
+import { advanceDocument } from "../pipeline/engine";
+import { PhaseMessageBody } from "../pipeline/messages";
 import { deliverWebhook, WebhookMessageBody } from "../webhooks/deliver";
-import { advanceDocument } from "./engine";
-import { PhaseMessageBody } from "./messages";
+
+/**
+ * Routing of queue deliveries: every message kind the queue carries (a document's next phase, a
+ * webhook attempt) is read here and handed to the domain code that owns it. Both transports use it:
+ * the signed HTTP endpoint (routes/deliveries.ts) and the embedded queue's in-process consumer.
+ */
 
 /** Every message the queue carries; each names its kind so one endpoint can route them. */
 export const QueueMessageBody = v.variant("type", [PhaseMessageBody, WebhookMessageBody]);

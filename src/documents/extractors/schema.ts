@@ -1,0 +1,28 @@
+import * as v from "valibot";
+import { JsonPointerExtractorInput } from "./json-pointer";
+import { LabelExtractorInput } from "./label";
+import { MetadataExtractorInput } from "./metadata";
+import { WhenInput } from "./options";
+import { RegexExtractorInput } from "./regex";
+import { RowsExtractorInput } from "./rows";
+import { TableExtractorInput } from "./table";
+
+/** A fixed value, typically behind `when` (one definition, many issuers). */
+export const ConstantExtractorInput = v.strictObject({
+  type: v.literal("constant"),
+  value: v.pipe(v.unknown(), v.check((value) => value !== undefined && value !== null, "give the value to yield")),
+  when: v.optional(WhenInput),
+});
+
+/** Every extractor a field's waterfall may hold; each one's schema lives beside its code. */
+export const ExtractorInput = v.variant("type", [
+  LabelExtractorInput,
+  RegexExtractorInput,
+  TableExtractorInput,
+  RowsExtractorInput,
+  JsonPointerExtractorInput,
+  MetadataExtractorInput,
+  ConstantExtractorInput,
+]);
+
+export type Extractor = v.InferOutput<typeof ExtractorInput>;
