@@ -45,6 +45,12 @@ interface Run {
 
 /** Pieces that touch (closer than this fraction of the font size either way) are one word, split by the producer. */
 const JOIN_GAP = 0.15;
+/**
+ * A gap between two pieces of at least this many font sizes is a column gap, never one space: twice a
+ * space's width (Helvetica's is 0.28), more than a justified line stretches a word space. Readers of
+ * layout text (a label's value ends at its column) use the same measure.
+ */
+export const COLUMN_GAP = 0.6;
 /** Baselines within this fraction of the smaller font size are one line. */
 const ROW_TOLERANCE = 0.45;
 /** A gap between baselines above this many font sizes leaves one blank line (a block boundary). */
@@ -144,8 +150,8 @@ function layoutGroup(runs: Run[], offset: number, words: number[]): string {
       const target = Math.min(MAX_COLUMN, Math.round((run.x0 - left) / column));
       if (previous) {
         const gap = run.x0 - previous.x1;
-        // A gap of two columns or more stays at least two spaces, so a column break never reads as a word break.
-        const least = gap >= 2 * column ? 2 : 1;
+        // A column gap stays at least two spaces, so a column break never reads as a word break.
+        const least = gap >= Math.min(2 * column, COLUMN_GAP * Math.max(run.size, previous.size)) ? 2 : 1;
         // Only pieces that touch are one word; pieces that overlap are different texts drawn over each other.
         const touching = Math.abs(gap) < JOIN_GAP * Math.min(run.size, previous.size);
         if (!touching) line += " ".repeat(Math.max(target - line.length, least));
