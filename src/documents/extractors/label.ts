@@ -104,9 +104,14 @@ export function extractLabel(parsed: ParsedDocument, labels: string[], type: Fie
   const pattern = labelPattern(labels);
   const own = new Set(labels.map((l) => l.toLowerCase()));
   const otherLabels = (context.otherLabels ?? []).filter((l) => !own.has(l.toLowerCase()));
-  const others = otherLabels.length ? new RegExp(`^(?:${labelPattern(otherLabels).source})`, "iu") : null;
+  const otherPattern = otherLabels.length ? labelPattern(otherLabels) : null;
+  const others = otherPattern ? new RegExp(`^(?:${otherPattern.source})`, "iu") : null;
   parsed.pages.forEach((text, page) => {
+    // Where another field's longer label holds this one ("Client" in "N° client"), this label is not printed.
+    const longer = otherPattern ? [...text.matchAll(otherPattern)].map((o) => [o.index, o.index + o[0].trimEnd().length]) : [];
     for (const m of text.matchAll(pattern)) {
+      const end = m.index + m[0].trimEnd().length;
+      if (longer.some(([from, to]) => from <= m.index && to >= end && to - from > end - m.index)) continue;
       const match = { page, start: m.index, labelEnd: m.index + m[0].trimEnd().length };
       const found = valueOf(parsed, match, type, others);
       if (found) candidates.push({ value: found[0].value, confidence: found[1], provenance: { extractor: "label", page, start: found[0].start, end: found[0].end } });
