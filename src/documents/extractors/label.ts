@@ -76,14 +76,16 @@ function valueOf(parsed: ParsedDocument, match: Match, type: FieldType, others: 
     const opensLine = text.slice(lineStart, match.start).trim() === "";
     if (found) return [found, opensLine ? CONFIDENCE.lineStart : CONFIDENCE.midLine];
   }
-  const below = valueBelow(parsed, match, lineStart, lineEnd, first ?? null);
+  const below = valueBelow(parsed, match, lineStart, lineEnd, first ?? null, others);
   if (!below || isLabel(text.slice(below.start, below.end), others, true)) return null;
   const found = capture(text, below, type);
   return found ? [found, CONFIDENCE.nextLine] : null;
 }
 
 /** The segment of the next non-empty line (one blank line may sit between) under the label's column. */
-function valueBelow(parsed: ParsedDocument, match: Match, lineStart: number, lineEnd: number, next: Segment | null): Segment | null {
+function valueBelow(
+  parsed: ParsedDocument, match: Match, lineStart: number, lineEnd: number, next: Segment | null, others: RegExp | null,
+): Segment | null {
   const text = parsed.pages[match.page];
   if (lineEnd >= text.length) return null;
   const m = /^[ \t]*\n?([^\n]*)/.exec(text.slice(lineEnd + 1))!;
@@ -95,7 +97,15 @@ function valueBelow(parsed: ParsedDocument, match: Match, lineStart: number, lin
   const left = previous ? previous.x1 : -Infinity;
   const right = next ? next.x0 : Infinity;
   const inColumn = below.filter((s) => s.x1 > left && s.x0 < right);
-  return inColumn.find((s) => s.x1 >= x0 && s.x0 <= x1) ?? (inColumn.length === 1 ? inColumn[0] : null);
+  const found = inColumn.find((s) => s.x1 >= x0 && s.x0 <= x1) ?? (inColumn.length === 1 ? inColumn[0] : null);
+  // Text right after a label on its own line (`Total:      1.234,50`) is that label's value, not one for the label above.
+  const before = found ? below[below.indexOf(found) - 1] : undefined;
+  return before && endsLabel(text.slice(before.start, before.end), others) ? null : found;
+}
+
+/** Text that ends with a label: a colon, or another field's label. */
+function endsLabel(text: string, others: RegExp | null): boolean {
+  return /[:：]$/u.test(text) || (others !== null && others.test(text) && others.exec(text)![0].trimEnd().length === text.length);
 }
 
 /** The value next to one of several labels: on its line up to its column's end, or below it in its column (see valueOf). */
