@@ -4,6 +4,7 @@ import type { FieldType } from "../field-types";
 import { DATE_TOKEN } from "../normalize/dates";
 import { NUMBER_TOKEN } from "../normalize/numbers";
 import { extentOf, isColumnGap, segmentsOf, type Segment } from "./columns";
+import { looksLikeLabel } from "./label-words";
 import { textExtractorOptions } from "./options";
 
 export const LabelExtractorInput = v.strictObject({
@@ -12,8 +13,8 @@ export const LabelExtractorInput = v.strictObject({
   ...textExtractorOptions,
 });
 
-/** Confidence by where the value sat: right after a label opening its line, after one mid-line, or below the label. */
-const CONFIDENCE = { lineStart: 0.9, midLine: 0.8, nextLine: 0.7 };
+/** Confidence by where the value sat: after a label opening its line or column, after one inside a phrase, or below the label. */
+const CONFIDENCE = { opensColumn: 0.9, inPhrase: 0.8, nextLine: 0.7, belowPhrase: 0.6 };
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -71,15 +72,17 @@ function valueOf(parsed: ParsedDocument, match: Match, type: FieldType, others: 
   const lineEnd = newline < 0 ? text.length : newline;
   const [first] = segmentsOf(parsed, match.page, match.labelEnd, lineEnd);
   const ownColumn = first ? isColumnGap(parsed, match.page, match.labelEnd, first.start) : false;
-  if (first && !isLabel(text.slice(first.start, first.end), others, ownColumn)) {
-    const found = capture(text, first, type);
-    const opensLine = text.slice(lineStart, match.start).trim() === "";
-    if (found) return [found, opensLine ? CONFIDENCE.lineStart : CONFIDENCE.midLine];
-  }
+  const onLine = first && !isLabel(text.slice(first.start, first.end), others, ownColumn) ? capture(text, first, type) : null;
+  const before = text.slice(lineStart, match.start);
+  const opensColumn = before.trim() === "" || isColumnGap(parsed, match.page, lineStart + before.trimEnd().length, match.start);
+  // A column of its own that reads as a label ("Invoice Date" after "Invoice No") yields to a value below, if there is one.
+  const yields = onLine && ownColumn && looksLikeLabel(text.slice(first!.start, first!.end));
+  if (onLine && !yields) return [onLine, opensColumn ? CONFIDENCE.opensColumn : CONFIDENCE.inPhrase];
   const below = valueBelow(parsed, match, lineStart, lineEnd, first ?? null, others);
-  if (!below || isLabel(text.slice(below.start, below.end), others, true)) return null;
-  const found = capture(text, below, type);
-  return found ? [found, CONFIDENCE.nextLine] : null;
+  const belowText = below ? text.slice(below.start, below.end) : "";
+  const found = below && !isLabel(belowText, others, true) && !looksLikeLabel(belowText) ? capture(text, below, type) : null;
+  if (found) return [found, opensColumn ? CONFIDENCE.nextLine : CONFIDENCE.belowPhrase];
+  return onLine ? [onLine, CONFIDENCE.inPhrase] : null;
 }
 
 /** The segment of the next non-empty line (one blank line may sit between) under the label's column. */
@@ -127,5 +130,7 @@ export function extractLabel(parsed: ParsedDocument, labels: string[], type: Fie
       if (found) candidates.push({ value: found[0].value, confidence: found[1], provenance: { extractor: "label", page, start: found[0].start, end: found[0].end } });
     }
   });
-  return candidates;
+  // A label inside a phrase ("Client" in "N° client:") is likelier part of a longer label: its value comes after the others.
+  const inPhrase = (c: Candidate) => (c.confidence === CONFIDENCE.inPhrase || c.confidence === CONFIDENCE.belowPhrase ? 1 : 0);
+  return candidates.sort((a, b) => inPhrase(a) - inPhrase(b));
 }
