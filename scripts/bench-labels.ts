@@ -1,6 +1,7 @@
 /**
  * `npm run bench:labels`: label blocks (two- and three-column `Label: value` rows, values below a row
  * of labels, right-aligned values; German, French, Dutch, US and UK English; column gaps 25–70 pt)
+ * (and the same, values centred below labels with colons, labels without colons at a tab stop)
  * and dates in every convention, drawn with pdf-lib, through the real PDF parser and the engine's
  * extraction and resolution. Prints label accuracy and silent-wrong values for the PDF text as parsed,
  * next to the same drawings read by `pdftotext -layout` (poppler) in the same run where it is
@@ -41,6 +42,12 @@ const started = performance.now();
 const ours: FieldScore[] = [];
 for (const [i, fixture] of fixtures.entries()) ours.push(...(await scoreFields(fixture.fields, await parsedPdf(pdfs[i], fixture.id))));
 const seconds = (performance.now() - started) / 1000;
+// The same values with a definition that names one field only: no other field's labels to tell a label row from values.
+const alone: FieldScore[] = [];
+for (const [i, fixture] of fixtures.entries()) {
+  const parsed = await parsedPdf(pdfs[i], fixture.id);
+  for (const field of fixture.fields) alone.push(...(await scoreFields([field], parsed)));
+}
 const poppler: FieldScore[] = [];
 let havePoppler = true;
 for (const [i, fixture] of fixtures.entries()) {
@@ -62,6 +69,8 @@ const rows: Array<Figure | [string, string | number]> = [
   { metric: "label values right, PDF as parsed", value: a.right, unit: "values", ...reference },
   ["label accuracy, PDF as parsed", `${((100 * a.right) / a.total).toFixed(1)} %`],
   ["label values silently wrong, PDF as parsed", a.wrong],
+  ["label accuracy, one field per definition (no other labels known)", `${((100 * tally(alone).right) / a.total).toFixed(1)} %`],
+  ["label values silently wrong, one field per definition", tally(alone).wrong],
   havePoppler ? ["label values silently wrong, pdftotext -layout text", b.wrong] : ["pdftotext -layout reference", "skipped: pdftotext not installed"],
   [`date cases: ${dates.length} conventions and evidence`, ""],
   ["dates right (released right, or held where nothing decides)", dates.filter((d) => d.right).length],

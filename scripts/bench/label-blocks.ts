@@ -35,7 +35,7 @@ const LANGUAGES: Language[] = [
     expected: ["GB-20931", "2024-04-03", 40417, "2024-05-18", "Harbour View Hotels Ltd", "Spring Menu 2"] },
 ];
 
-export const LABEL_LAYOUTS = ["inline-2col", "inline-3col", "below", "right-aligned"] as const;
+export const LABEL_LAYOUTS = ["inline-2col", "inline-3col", "below", "below-centred", "right-aligned", "aligned-no-colon"] as const;
 const SIZE = 10;
 const LINE = 16;
 
@@ -55,17 +55,33 @@ function inline(fonts: Fonts, language: Language, columns: number, gap: number, 
   return placed;
 }
 
-/** Rows of three labels (bold, no colon), each value on the line below its label. */
-function below(fonts: Fonts, language: Language, gap: number, top: number): Placed[] {
+/** Rows of three labels (bold; no colon, or one when `centred`), each value on the line below: left-aligned, or centred under it. */
+function below(fonts: Fonts, language: Language, gap: number, top: number, centred = false): Placed[] {
   const placed: Placed[] = [];
   for (let row = 0; row < 2; row++) {
     let x = 40;
     for (let c = 0; c < 3; c++) {
       const i = row * 3 + c;
       const y = top - row * 3 * LINE;
-      placed.push({ text: language.labels[i], x, y, bold: true }, { text: language.values[i], x, y: y - LINE });
-      x += Math.max(width(fonts, language.labels[i], true), width(fonts, language.values[i])) + gap;
+      const label = centred ? `${language.labels[i]}:` : language.labels[i];
+      const wide = Math.max(width(fonts, label, true), width(fonts, language.values[i]));
+      const at = (text: string, bold = false) => (centred ? x + (wide - width(fonts, text, bold)) / 2 : x);
+      placed.push({ text: label, x: at(label, true), y, bold: true }, { text: language.values[i], x: at(language.values[i]), y: y - LINE });
+      x += wide + gap;
     }
+  }
+  return placed;
+}
+
+/** Two columns of labels without a colon, each value left-aligned at a tab stop after the longest label of its column. */
+function alignedNoColon(fonts: Fonts, language: Language, gap: number, top: number): Placed[] {
+  const placed: Placed[] = [];
+  let x = 40;
+  for (let c = 0; c < 2; c++) {
+    const mine = language.labels.map((l, i) => i).filter((i) => i % 2 === c);
+    const tab = x + Math.max(...mine.map((i) => width(fonts, language.labels[i]))) + 20;
+    mine.forEach((i, r) => placed.push({ text: language.labels[i], x, y: top - r * LINE }, { text: language.values[i], x: tab, y: top - r * LINE }));
+    x = tab + Math.max(...mine.map((i) => width(fonts, language.values[i]))) + gap;
   }
   return placed;
 }
@@ -97,7 +113,8 @@ export async function labelFixtures(gaps: number[] = [25, 40, 70]): Promise<Labe
       for (const gap of gaps) {
         const top = 700;
         const block = layout === "inline-2col" ? inline(f, language, 2, gap, top) : layout === "inline-3col" ? inline(f, language, 3, gap, top)
-          : layout === "below" ? below(f, language, gap, top) : rightAligned(f, language, gap, top);
+          : layout === "below" ? below(f, language, gap, top) : layout === "below-centred" ? below(f, language, gap, top, true)
+            : layout === "aligned-no-colon" ? alignedNoColon(f, language, gap, top) : rightAligned(f, language, gap, top);
         const right = Math.max(...block.map((p) => p.x + width(f, p.text, p.bold)));
         const drawn = [{ text: "Northwind Trading", x: 40, y: 780, bold: true }, ...block, { text: "Thank you for your order.", x: 40, y: 560 }];
         const fields = language.labels.map((label, i): LabelField =>
