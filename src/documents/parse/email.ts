@@ -42,7 +42,7 @@ function messageDocument(message: Message): ParsedMessage {
   const html = message.html ? parseHtml(message.html) : null;
   const body = html ? html.text : (message.text ?? "").replace(/\r\n/g, "\n").trim();
   const offset = head.length + 2;
-  const marks = (html?.marks ?? []).map((mark) => ({ ...mark, start: mark.start + offset, end: mark.end + offset }));
+  const marks = (html?.marks ?? []).map((mark) => ({ ...mark, page: 0, start: mark.start + offset, end: mark.end + offset }));
   return {
     text: `${head}\n\n${body}`,
     tables: (html?.tables ?? []).map((table) => ({ ...table, page: 0, method: "markup" as const })),
