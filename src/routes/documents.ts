@@ -115,7 +115,7 @@ const getDocumentContentRoute = describeRoute({
         "text/plain": { schema: { type: "string" }, example: PAGE_TEXT },
         "text/markdown": { schema: { type: "string" }, example: "ACME Ltd\n\nInvoice No: INV-1\n\nTotal: 101.00\n" },
         "application/json": { schema: resolver(v.union([ContentSchema, ChunksSchema])), example: CONTENT_EXAMPLE },
-        "text/html": { schema: { type: "string" } },
+        "text/html": { schema: { type: "string" }, example: "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">…</head>\n<body>\n<section data-page=\"1\">\n<p>ACME Ltd</p></section>\n</body></html>\n" },
       },
     },
     ...failure(409, "The document has not been transferred (parsed) yet"),
