@@ -1,4 +1,5 @@
 import type { Candidate, ExtractedItem, ParsedDocument, Provenance } from "../model";
+import { sheetCell } from "../cell-ref";
 import { Pattern } from "../pattern";
 import type { TableChoiceInput } from "./items-schema";
 import { documentLines } from "./text-lines";
@@ -47,7 +48,7 @@ function textGrid(parsed: ParsedDocument, lines: ReturnType<typeof documentLines
 /** Which table: an index (HTML/CSV tables, then Markdown ones), the first whose header holds given texts, or by the column headers. */
 function chooseGrid(parsed: ParsedDocument, spec: Spec): Grid | null {
   const structured = parsed.tables.map((t, i): Grid => ({
-    index: i, header: t.header, rows: t.rows.map((cells) => ({ cells, text: cells.join("\t").trim(), page: 0 })),
+    index: i, header: t.header, rows: t.rows.map((cells) => ({ cells, text: cells.join("\t").trim(), page: t.page ?? 0 })),
   }));
   const { lines } = documentLines(parsed.pages);
   const markdown = () => markdownHeaders(lines).map((at, i) => textGrid(parsed, lines, at, structured.length + i));
@@ -91,7 +92,8 @@ export function extractItemTable(parsed: ParsedDocument, spec: Spec): ExtractedI
       const span = row.spans?.[at];
       const provenance: Provenance = {
         extractor: "table", page: row.page, row: r, column: grid.header[at],
-        ...(grid.index !== null ? { table: grid.index } : {}), ...(span ? { start: span[0], end: span[1] } : {}),
+        ...(grid.index !== null ? { table: grid.index, ...sheetCell(parsed.tables[grid.index], r, at) } : {}),
+        ...(span ? { start: span[0], end: span[1] } : {}),
       };
       cells[name] = { value, confidence: 0.95, provenance };
     }

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { sheetCell } from "../cell-ref";
 import type { Candidate, ParsedDocument, ParsedTable } from "../model";
 import { Index, ItemTableOptions, TableChoice } from "./items-schema";
 import { WhenInput } from "./options";
@@ -44,5 +45,7 @@ export function extractTable(
   const row = rowIndex(table, spec.row);
   const value = column >= 0 && row >= 0 ? table.rows[row][column]?.trim() : undefined;
   if (!value) return [];
-  return [{ value, confidence: 0.95, provenance: { extractor: "table", page: 0, table: tableIndex, row, column: table.header[column] } }];
+  return [{ value, confidence: 0.95, provenance: {
+    extractor: "table", page: table.page ?? 0, table: tableIndex, row, column: table.header[column], ...sheetCell(table, row, column),
+  } }];
 }

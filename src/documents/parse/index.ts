@@ -3,13 +3,14 @@ import { detectFormat, MIME_OF, utf16Encoding, type FormatHints } from "../detec
 import { selectPages, type PageRange } from "../page-range";
 import { csvTable } from "./csv";
 import { parseHtml } from "./html";
+import { parseOffice } from "./office";
 import { parsePdf } from "./pdf";
 
 /**
  * Names what the parsers produce; part of the parse cache key, so a parse stored by an older parser
  * (plain PDF text without word boxes, HTML without marks) is never reused as if it were current.
  */
-export const PARSER_VERSION = 2;
+export const PARSER_VERSION = 3;
 
 export interface ParseOptions extends FormatHints {
   pageRange: PageRange | null;
@@ -65,6 +66,9 @@ export async function parseBytes(bytes: Uint8Array, options: ParseOptions): Prom
       throw new PermanentPhaseError("no_text", "the PDF has no text layer on the selected pages (scanned? OCR is not supported)");
     }
     return { ...base, pages, page_numbers: pageNumbers, words, tables: [] };
+  }
+  if (format === "docx" || format === "pptx" || format === "xlsx" || format === "eml" || format === "msg") {
+    return { ...base, ...(await parseOffice(format, bytes, (count) => keptPages(count, options))) };
   }
   if (format === "html") {
     keptPages(1, options);
