@@ -188,7 +188,7 @@ export async function commitPhase(db: Db, c: PhaseCommit): Promise<CommitResult>
       where id = ${c.documentId} and phase_index = ${c.phaseIndex} and generation = ${c.generation}
         and status in ('queued', 'processing')
       returning id, pipeline_id, ordinal, external_id, organization_id, depth
-    ), ${childrenSql(c, kidsJson, made)}, version as (
+    ), version as (
       insert into document_versions (pipeline_id, generation, ordinal, document_id, external_id, status, cells)
       select pipeline_id, ${c.generation}, ordinal, id, external_id, ${status}, ${cells}::jsonb
       from doc where ${terminal} = 1 and ${row}
@@ -223,7 +223,7 @@ export async function commitPhase(db: Db, c: PhaseCommit): Promise<CommitResult>
         updated_at = now()
       from doc where p.id = doc.pipeline_id
       returning ${CLOSING_COLUMNS}, p.published_generation, p.last_ordinal
-    ), before as (
+    ), ${childrenSql(c, kidsJson, made)}, before as (
       select published_generation from pipelines where id = (select pipeline_id from doc)
     ), pruned as (
       delete from document_versions v using pipe, before

@@ -121,11 +121,17 @@ export async function listEvents(db: Db, pipelineId: string, afterId: number, li
     .orderBy("id").limit(limit).execute();
 }
 
+/**
+ * The run's current documents in order: its inputs, and the child documents its last transfers made
+ * (a child left over from an earlier split or mail keeps an older generation and is not current).
+ */
 export async function listRecordDocuments(db: Db, pipelineId: string) {
   return db
     .selectFrom("documents")
-    .select(["id", "ordinal", "external_id", "filename", "status", "cells", "error", "expected"])
+    .select(["id", "ordinal", "external_id", "filename", "status", "cells", "error", "expected",
+      "parent_document_id", "attachment", "part", "split_count"])
     .where("pipeline_id", "=", pipelineId)
+    .where(sql<boolean>`parent_document_id is null or generation = (select p.generation from pipelines p where p.id = ${pipelineId})`)
     .orderBy("ordinal")
     .execute();
 }

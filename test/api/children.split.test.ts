@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { drawPdf, type Drawn, type DrawnPage } from "../support/pdf-layouts";
+import { startTestApp, type TestApp } from "../support/harness";
+import { settle } from "../support/pipelines";
+
+/**
+ * A 12-page stack of 5 invoices drawn at coordinates (two columns: the customer on the left, the
+ * invoice's facts on the right), with every rule the split has: an identifier repeated on a
+ * continuation page, "Page k of n" counters, a blank separator page, and a continuation page that
+ * carries nothing but its text.
+ */
+interface StackedInvoice {
+  number: string;
+  customer: string;
+  date: string;
+  total: string;
+  pages: number;
+  /** How its continuation pages say they belong: the identifier again, a page counter, or nothing. */
+  continued: "identifier" | "counter" | "nothing";
+}
+
+const invoices: StackedInvoice[] = [
+  { number: "INV-1001", customer: "Ana Lima", date: "2024-03-01", total: "120.50", pages: 2, continued: "identifier" },
+  { number: "INV-1002", customer: "Bruno Costa", date: "2024-03-02", total: "1,980.00", pages: 3, continued: "counter" },
+  { number: "INV-1003", customer: "Chloé Martin", date: "2024-03-03", total: "45.00", pages: 2, continued: "counter" },
+  { number: "INV-1004", customer: "Dieter Maier", date: "2024-03-04", total: "310.10", pages: 2, continued: "nothing" },
+  { number: "INV-1005", customer: "Eva Novák", date: "2024-03-05", total: "77.70", pages: 2, continued: "nothing" },
+];
+const BLANK_BEFORE = 3; // a blank separator page sits before the fourth invoice
+
+function invoicePages(inv: StackedInvoice): DrawnPage[] {
+  return Array.from({ length: inv.pages }, (_, k) => {
+    const items: Drawn[] = [{ text: `Line items of ${inv.customer.split(" ")[0]}, sheet ${k + 1}`, x: 50, y: 600 }];
+    if (k === 0) {
+      items.push(
+        { text: "ACME Supplies GmbH", x: 50, y: 790, size: 14, bold: true },
+        { text: `Bill to: ${inv.customer}`, x: 50, y: 760 },
+        { text: `Invoice No: ${inv.number}`, x: 330, y: 740 },
+        { text: "Kundennr. 4711", x: 50, y: 720 },
+        { text: `Date: ${inv.date}`, x: 330, y: 700 },
+      );
+    } else if (inv.continued === "identifier") {
+      items.push({ text: `Invoice No: ${inv.number} (continued)`, x: 330, y: 790 });
+    }
+    if (inv.continued === "counter") items.push({ text: `Page ${k + 1} of ${inv.pages}`, x: 500, y: 40, right: true });
+    if (k === inv.pages - 1) items.push({ text: "Total:", x: 330, y: 200 }, { text: inv.total, x: 540, y: 200, right: true });
+    return { items };
+  });
+}
+
+async function stackPdf() {
+  const pages = invoices.flatMap((inv, i) => [...(i === BLANK_BEFORE ? [{ items: [] }] : []), ...invoicePages(inv)]);
+  expect(pages).toHaveLength(12);
+  return drawPdf(pages);
+}
+
+const fields = [
+  { name: "number", type: "string", required: true, extract: [{ type: "label", labels: ["Invoice No"] }] },
+  { name: "customer", type: "string", extract: [{ type: "label", labels: ["Bill to"] }] },
+  { name: "date", type: "date", extract: [{ type: "label", labels: ["Date"] }] },
+  { name: "total", type: "number", required: true, extract: [{ type: "label", labels: ["Total"] }] },
+];
+const split = { types: [{ name: "invoice", when: { any: ["Invoice No"] }, identifier: String.raw`Invoice No:\s*(INV-\d+)` }] };
+const phases = [{ type: "transfer", split }, { type: "extraction" }, { type: "resolution" }];
+
+let t: TestApp;
+let pdf: Uint8Array;
+beforeAll(async () => {
+  pdf = await stackPdf();
+  t = await startTestApp({ logger: { info() {}, debug() {}, warn: (...a: unknown[]) => console.log('WARN', JSON.stringify(a)), error: (...a: unknown[]) => console.log('ERR', JSON.stringify(a)) } as never });
+});
+afterAll(() => t.close());
+
+type Part = { index: number; type: string | null; pages: [number, number]; identifier: string | null; split_reason: string };
+type RecordsBody = {
+  order: string[];
+  records: Record<string, { document_id: string; parent_document_id?: string; part?: Part; fields: Record<string, { value: unknown }> }>;
+  split_documents: Array<{ document_id: string; external_id: string | null; children: string[] }>;
+};
+
+async function runStack(extra: Record<string, unknown> = {}) {
+  const res = await t.request("/v1/pipelines", {
+    method: "POST",
+    json: { name: "stack", fields, phases, documents: [{ id: "stack", content_base64: Buffer.from(pdf).toString("base64"), filename: "stack.pdf" }], ...extra },
+  });
+  expect(res.status).toBe(202);
+  const { id } = await res.json();
+  await settle(t);
+  return id as string;
+}
+
+const records = async (id: string) => (await (await t.request(`/v1/pipelines/${id}/records`)).json()) as RecordsBody;
+
+const expectedPages = (() => {
+  let page = 0;
+  return invoices.map((inv, i) => {
+    if (i === BLANK_BEFORE) page++;
+    const range = [page, page + inv.pages - 1];
+    page += inv.pages;
+    return range;
+  });
+})();
+
+describe("split: a stacked PDF becomes one child document per invoice", () => {
+  it("finds every part with its pages and reads every field of each", async () => {
+    const id = await runStack();
+    const body = await records(id);
+    console.log(JSON.stringify(body).slice(0, 3000), JSON.stringify(await (await t.request(`/v1/pipelines/${id}/steps`)).json()).slice(0, 3000));
+    expect(body.split_documents).toHaveLength(1);
+    expect(body.split_documents[0].external_id).toBe("stack");
+    const parts = body.order.map((key) => body.records[key]);
+    expect(parts.map((r) => r.part?.pages)).toEqual(expectedPages);
+    expect(parts.map((r) => r.part?.identifier)).toEqual(invoices.map((inv) => inv.number));
+    expect(parts.map((r) => r.part?.split_reason)).toEqual(["first_page", "identifier", "identifier", "blank_page", "identifier"]);
+    expect(parts.every((r) => r.parent_document_id === body.split_documents[0].document_id && r.part?.type === "invoice")).toBe(true);
+    expect(body.split_documents[0].children).toEqual(body.order);
+    expect(parts.map((r) => r.fields.number.value)).toEqual(invoices.map((inv) => inv.number));
+    expect(parts.map((r) => r.fields.customer.value)).toEqual(invoices.map((inv) => inv.customer));
+    expect(parts.map((r) => r.fields.date.value)).toEqual(invoices.map((inv) => inv.date));
+    expect(parts.map((r) => r.fields.total.value)).toEqual(invoices.map((inv) => Number(inv.total.replace(",", ""))));
+
+    const run = await (await t.request(`/v1/pipelines/${id}`)).json();
+    expect(run.status).toBe("completed");
+  });
+});
