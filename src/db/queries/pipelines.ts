@@ -131,7 +131,7 @@ export async function listRecordDocuments(db: Db, pipelineId: string) {
     .select(["id", "ordinal", "external_id", "filename", "status", "cells", "error", "expected",
       "parent_document_id", "attachment", "part", "split_count"])
     .where("pipeline_id", "=", pipelineId)
-    .where(sql<boolean>`parent_document_id is null or generation = (select p.generation from pipelines p where p.id = ${pipelineId})`)
+    .where(sql<boolean>`(parent_document_id is null or generation = (select p.generation from pipelines p where p.id = ${pipelineId}))`)
     .orderBy("ordinal")
     .execute();
 }
