@@ -83,11 +83,9 @@ type RecordsBody = {
   split_documents: Array<{ document_id: string; external_id: string | null; children: string[] }>;
 };
 
-async function runStack(extra: Record<string, unknown> = {}) {
-  const res = await t.request("/v1/pipelines", {
-    method: "POST",
-    json: { name: "stack", fields, phases, documents: [{ id: "stack", content_base64: Buffer.from(pdf).toString("base64"), filename: "stack.pdf" }], ...extra },
-  });
+async function runStack(extra: Record<string, unknown> = {}, document: Record<string, unknown> = {}) {
+  const stack = { id: "stack", content_base64: Buffer.from(pdf).toString("base64"), filename: "stack.pdf", ...document };
+  const res = await t.request("/v1/pipelines", { method: "POST", json: { name: "stack", fields, phases, documents: [stack], ...extra } });
   expect(res.status).toBe(202);
   const { id } = await res.json();
   await settle(t);
@@ -125,6 +123,18 @@ describe("split: a stacked PDF becomes one child document per invoice", () => {
 
     const run = await (await t.request(`/v1/pipelines/${id}`)).json();
     expect(run.status).toBe("completed");
+  });
+
+  it("evaluates each part against the values expected for it, by identifier or by index", async () => {
+    const expected_parts = [
+      { identifier: "INV-1002", expected: { total: 1980 } },
+      { index: 0, expected: { number: "INV-1001", total: 999 } },
+    ];
+    const id = await runStack({ run_evals: true }, { expected_parts });
+    const evaluation = await (await t.request(`/v1/pipelines/${id}/evaluation`)).json();
+    expect(evaluation).toMatchObject({ documents_evaluated: 2, fields: { total: { compared: 2, correct: 1 }, number: { compared: 1, correct: 1 } } });
+    const wrong = evaluation.documents.find((d: { differences: unknown[] }) => d.differences.length > 0);
+    expect(wrong.differences).toEqual([{ field: "total", expected: 999, actual: 120.5, status: "completed", silent: true }]);
   });
 });
 
