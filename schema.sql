@@ -400,3 +400,21 @@ CREATE TABLE IF NOT EXISTS evaluations (
 );
 CREATE INDEX IF NOT EXISTS evaluations_pipeline ON evaluations (pipeline_id, created_at DESC);
 CREATE INDEX IF NOT EXISTS evaluations_template ON evaluations (template_id, created_at DESC) WHERE template_id IS NOT NULL;
+
+-- Child documents: each attachment of a parsed document and each part of a split stacked file is a
+-- document of the same run, made by its parent's transfer commit. (parent, child_key) names a child
+-- across reruns (`attachment:<index>`, `part:<index>`), so a re-split updates it in place and the
+-- decisions on it survive while its content hash stays. A child is current while its generation is
+-- the run's; one its parent's last transfer no longer made keeps an older generation and is hidden.
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS parent_document_id uuid REFERENCES documents(id);
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS child_key text;
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS depth integer NOT NULL DEFAULT 0;
+-- `{filename, mime_type, index}` for an attachment; `{type, pages, identifier, split_reason}` for a part.
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS attachment jsonb;
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS part jsonb;
+-- A split parent: how many parts it was cut into. It is no row of the data product; its parts are.
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS split_count integer;
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS content_hash text;
+CREATE UNIQUE INDEX IF NOT EXISTS documents_child_key ON documents (parent_document_id, child_key) WHERE parent_document_id IS NOT NULL;
+-- Children take ordinals after the run's inputs, from this counter (the run row's lock serialises it).
+ALTER TABLE pipelines ADD COLUMN IF NOT EXISTS last_ordinal integer;

@@ -55,6 +55,7 @@ export interface PipelinesTable {
   root_id: string;
   generation: ColumnType<number, number | undefined, number>;
   document_count: number;
+  last_ordinal: number | null;
   pending_count: number;
   complete_count: Generated<number>;
   partial_count: Generated<number>;
@@ -129,6 +130,14 @@ export interface DocumentsTable {
   /** Expected values by field name, for evaluations. */
   expected: Json | null;
   phase_starts: ColumnType<number, number | undefined, number>;
+  /** Child documents (see schema.sql): the parent, the child's name under it, its nesting depth. */
+  parent_document_id: string | null;
+  child_key: string | null;
+  depth: ColumnType<number, number | undefined, number>;
+  attachment: Json | null;
+  part: Json | null;
+  split_count: number | null;
+  content_hash: string | null;
 }
 
 export interface DocumentPhasesTable {

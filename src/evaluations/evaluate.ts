@@ -13,7 +13,7 @@ export const wantsEvaluation = (options: unknown) => (options as { run_evals?: b
  * current execution, compared with the latest evaluation of an earlier version of its template.
  */
 export async function evaluateRun(db: Db, run: PipelineRow) {
-  const score = scoreRun(run.config as unknown as CompiledPipeline, await evaluatedDocuments(db, run.id));
+  const score = scoreRun(run.config as unknown as CompiledPipeline, withPartExpectations(await evaluatedDocuments(db, run.id)));
   const previous = run.template_id && run.template_version
     ? await findPreviousVersionEvaluation(db, run.organization_id, run.template_id, run.template_version)
     : undefined;
@@ -22,6 +22,23 @@ export async function evaluateRun(db: Db, run: PipelineRow) {
   await insertEvaluation(db, {
     organizationId: run.organization_id, pipelineId: run.id, executionId: run.execution_id!,
     templateId: run.template_id, templateVersion: run.template_version, result: { ...score, comparison },
+  });
+}
+
+type PartExpectation = { index?: number; identifier?: string; expected: Record<string, unknown> };
+
+/**
+ * A split document is not scored (its parts are): each part takes the expected values its parent
+ * names for it, by identifier first, else by index.
+ */
+export function withPartExpectations(documents: Awaited<ReturnType<typeof evaluatedDocuments>>) {
+  return documents.filter((d) => d.split_count == null).map((d) => {
+    const part = d.part as { index: number; identifier: string | null } | null;
+    const parts = (d.parent_expected as { $parts?: PartExpectation[] } | null)?.$parts;
+    if (!part || !parts || d.expected) return d;
+    const match = parts.find((p) => p.identifier !== undefined && p.identifier === part.identifier)
+      ?? parts.find((p) => p.identifier === undefined && p.index === part.index);
+    return { ...d, expected: match?.expected ?? null };
   });
 }
 

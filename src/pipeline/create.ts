@@ -32,7 +32,20 @@ export const DocumentInput = v.strictObject({
   mime_type: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(255))),
   /** Expected values by field name: what an evaluation compares the run's released values with. */
   expected: v.optional(v.record(v.string(), v.unknown())),
+  /** A stacked file's expected values per part, named by the part's index (0-based) or its identifier. */
+  expected_parts: v.optional(v.pipe(
+    v.array(v.strictObject({
+      index: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+      identifier: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(200))),
+      expected: v.record(v.string(), v.unknown()),
+    })),
+    v.maxLength(1000),
+  )),
 });
+
+/** Expected values as stored: a stacked file's per-part values ride along under `$parts` (no field name starts with `$`). */
+const storedExpected = (d: v.InferOutput<typeof DocumentInput>) =>
+  d.expected_parts ? { ...d.expected, $parts: d.expected_parts } : d.expected ?? null;
 
 export const CreatePipelineBody = v.strictObject({
   name: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200))),
@@ -95,7 +108,7 @@ async function documentsOf(input: CreatePipelineInput, config: Config) {
     if (unsupported) throw new ApiError("unsupported_media_type", `documents.${i}: ${unsupported}`, [{ path: `documents.${i}`, message: unsupported }]);
     const hints = { filename: d.filename ?? null, mimeType: d.mime_type ?? null };
     const cacheKey = bytes ? parseCacheKey(await sha256Hex(bytes), hints, input.page_range ?? null) : null;
-    documents.push({ externalId: d.id ?? null, ...hints, source, cacheKey, expected: d.expected ?? null });
+    documents.push({ externalId: d.id ?? null, ...hints, source, cacheKey, expected: storedExpected(d) });
   }
   if (problems.length > 0) throw badRequest("invalid documents", problems);
   return documents;

@@ -6,6 +6,7 @@ import { FIELD_TYPES, RESERVED_NAMES, TABLE_TYPE } from "../documents/field-type
 import { CURRENCY_CODES } from "../documents/normalize/currency-codes";
 import { checkDateFormat } from "../documents/normalize/dates";
 import { DATE_LANGUAGES } from "../documents/normalize/months";
+import { SplitInput } from "../documents/split";
 
 export { ExtractorInput, type Extractor };
 
@@ -98,7 +99,7 @@ export const GateInput = v.strictObject({
 });
 
 export const PhaseInput = v.variant("type", [
-  v.strictObject({ type: v.literal("transfer") }),
+  v.strictObject({ type: v.literal("transfer"), split: v.optional(SplitInput) }),
   v.strictObject({ type: v.literal("extraction") }),
   v.strictObject({ type: v.literal("resolution") }),
   v.strictObject({ type: v.literal("validation"), gates: v.pipe(v.array(GateInput), v.minLength(1), v.maxLength(MAX_GATES)) }),

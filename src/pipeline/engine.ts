@@ -1,7 +1,8 @@
 import { commitPhase, loadDelivery, recordRetry, type DeliveryState, type Outcome } from "../db/queries/deliveries";
 import { findCachedParse } from "../db/queries/parse-cache";
 import type { Services } from "../http/env";
-import type { CompiledPipeline } from "./definition";
+import { childrenOf, type ChildrenResult } from "./children";
+import { initialCells, type CompiledPipeline } from "./definition";
 import { announceFinish } from "../webhooks/deliver";
 import { findPipeline } from "../db/queries/pipelines";
 import { evaluateFinishedRun, wantsEvaluation } from "../evaluations/evaluate";
@@ -22,6 +23,8 @@ export type DeliveryOutcome =
 interface PhaseResult {
   cells: Cells;
   parsed?: ParsedDocument;
+  /** Transfer: the child documents the parse made (attachments, split parts). */
+  children?: ChildrenResult;
   cache?: { lookupKey: string; cacheHit: boolean };
   notes?: unknown;
 }
@@ -43,11 +46,14 @@ async function runPhase(services: Services, pipeline: CompiledPipeline, phaseInd
   if (phase.type === "transfer") {
     const input: TransferInput = {
       source: state.source as DocumentSource, filename: state.filename, mimeType: state.mime_type,
-      pageRange: state.options?.page_range ?? null, skipCache: state.options?.skip_cache ?? false,
+      // The run's page_range is about its inputs, not the files attached to them.
+      pageRange: state.parent_document_id ? null : state.options?.page_range ?? null, skipCache: state.options?.skip_cache ?? false,
       cacheKey: state.cache_key, cached: state.cached_parse as ParsedDocument | null,
     };
-    const { parsed, lookupKey, cacheHit, notes } = await runTransfer(input, transferDeps(services, state.organization_id));
-    return { cells: state.cells as Cells, parsed, cache: { lookupKey, cacheHit }, notes };
+    const transferred = await runTransfer(input, transferDeps(services, state.organization_id));
+    const children = await childrenOf(transferred.parsed, phase.split, state.depth ?? 0);
+    const { lookupKey, cacheHit, notes } = transferred;
+    return { cells: state.cells as Cells, parsed: children.parsed, children, cache: { lookupKey, cacheHit }, notes };
   }
   const ctx: PhaseContext = {
     pipeline,
@@ -153,12 +159,16 @@ export async function advanceDocument(services: Services, message: PhaseMessage,
     return fail(services, state, message, { attempt, startedAt, reason, attempts: attempt + 1 });
   }
 
-  const next = message.phase_index + 1;
+  // A split document is done at transfer: its parts are the documents that run the later phases.
+  const split = result.children?.splitCount != null;
+  const next = split ? pipeline.phases.length : message.phase_index + 1;
   const last = next >= pipeline.phases.length;
-  const outcome = last ? documentOutcome(pipeline, result.cells) : null;
+  const outcome = split ? "complete" : last ? documentOutcome(pipeline, result.cells) : null;
+  const children = result.children?.children ?? [];
   const done = await commitPhase(db, {
     ...base, nextPhaseIndex: next, outcome, cells: result.cells, parsed: result.parsed, pageCount: result.parsed?.pages.length,
-    cacheKey: result.cache?.lookupKey, snapshot: true, published: last ? 0 : 1,
+    cacheKey: result.cache?.lookupKey, snapshot: true, published: (last ? 0 : 1) + children.length, row: !split,
+    children: result.children && { documents: children, cells: initialCells(pipeline), splitCount: result.children.splitCount },
     step: {
       phaseType: phase.type, attempt, status: "completed", startedAt, finishedAt: clock.now(),
       lookupKey: result.cache?.lookupKey, cacheHit: result.cache?.cacheHit, notes: result.notes,
@@ -166,6 +176,10 @@ export async function advanceDocument(services: Services, message: PhaseMessage,
   });
   if (!done.advanced) return { effect: "none", reason: "raced: another delivery advanced this document first" };
   await announceIfFinished(services, state, done.finished);
+  for (const child of done.children) {
+    await publishPhase(services, { pipeline_id: state.pipeline_id, document_id: child.id, phase_index: child.phase_index, generation: message.generation })
+      .catch((error) => services.logger.warn("publish failed; the sweep will recover", { document_id: child.id, error: String(error) }));
+  }
   if (!last) {
     // A lost publish is not fatal: the sweep re-publishes documents that stop moving.
     await publishPhase(services, { pipeline_id: state.pipeline_id, document_id: state.id, phase_index: next, generation: message.generation })

@@ -13,6 +13,11 @@ interface RecordDocument {
   status: string;
   cells: unknown;
   error: unknown;
+  /** Child documents: see schema.sql. Absent on documents read without their lineage. */
+  parent_document_id?: string | null;
+  attachment?: unknown;
+  part?: unknown;
+  split_count?: number | null;
 }
 
 /** A value no phase provided and none will: seed 003 types such a cell `unknown`. */
@@ -72,6 +77,20 @@ interface PresentedRecord {
   filename: string | null;
   status: string;
   fields: Record<string, ReturnType<typeof presentCell>>;
+  parent_document_id?: string;
+  attachment?: unknown;
+  part?: unknown;
+  children?: string[];
+}
+
+/** A child document's lineage as its record shows it. */
+function lineage(doc: RecordDocument, children: string[] | undefined) {
+  return {
+    ...(doc.parent_document_id ? { parent_document_id: doc.parent_document_id } : {}),
+    ...(doc.attachment ? { attachment: doc.attachment } : {}),
+    ...(doc.part ? { part: doc.part } : {}),
+    ...(children ? { children } : {}),
+  };
 }
 
 /** A record's key: the caller's document id when given (unique within a run), else the document's UUID. */
@@ -84,12 +103,20 @@ export const recordKey = (doc: { id: string; external_id: string | null }) => do
 export function presentRecords(pipeline: PipelineRow, documents: RecordDocument[]) {
   const config = pipeline.config as unknown as CompiledPipeline;
   const records: Record<string, PresentedRecord> = {};
+  const childrenOf = new Map<string, RecordDocument[]>();
+  for (const doc of documents) {
+    if (doc.parent_document_id) childrenOf.set(doc.parent_document_id, [...(childrenOf.get(doc.parent_document_id) ?? []), doc]);
+  }
+  // A split document is no record: its parts are.
+  const split = documents.filter((d) => d.split_count != null);
+  documents = documents.filter((d) => d.split_count == null);
   for (const doc of documents) {
     const cells = doc.cells as Cells;
     const fields: PresentedRecord["fields"] = {};
     for (const field of config.fields) fields[field.name] = presentCell(truthfulCell(cells[field.name], doc), field);
     const key = recordKey(doc);
-    records[key] = { id: key, document_id: doc.id, external_id: doc.external_id, filename: doc.filename, status: doc.status, fields };
+    const children = childrenOf.get(doc.id)?.map((c) => c.id);
+    records[key] = { id: key, document_id: doc.id, external_id: doc.external_id, filename: doc.filename, status: doc.status, fields, ...lineage(doc, children) };
   }
   const definitions = config.fields.map(definitionOf);
   return {
@@ -99,6 +126,10 @@ export function presentRecords(pipeline: PipelineRow, documents: RecordDocument[
     field_definitions: Object.fromEntries(definitions.map((d) => [d.name, d])),
     field_list: definitions,
     records,
+    split_documents: split.map((d) => ({
+      document_id: d.id, external_id: d.external_id, filename: d.filename, status: d.status,
+      children: (childrenOf.get(d.id) ?? []).map(recordKey),
+    })),
     errors: documents
       .filter((d) => d.status === "error")
       .map((d) => ({ record_id: recordKey(d), document_id: d.id, ...(d.error as Record<string, unknown>) })),

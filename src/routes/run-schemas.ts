@@ -171,6 +171,21 @@ const RecordSchema = v.object({
   filename: v.nullable(v.string()),
   status: DocumentStatus,
   fields: v.pipe(v.record(v.string(), CellSchema), v.description("every field of the definition, by name")),
+  parent_document_id: v.optional(v.pipe(v.string(), v.description("a child document's parent: the mail it was attached to, the stacked file it was split from"))),
+  attachment: v.optional(v.object({ filename: v.nullable(v.string()), mime_type: v.nullable(v.string()), index: v.number() })),
+  part: v.optional(v.pipe(v.object({
+    index: v.number(), type: v.nullable(v.string()), pages: v.tuple([v.number(), v.number()]), identifier: v.nullable(v.string()),
+    split_reason: v.picklist(["first_page", "identifier", "page_counter", "blank_page", "when"]),
+  }), v.description("a part of a split file: its type, first and last source page (zero-based), identifier and the rule that started it"))),
+  children: v.optional(v.pipe(v.array(v.string()), v.description("the document ids of this document's attachments"))),
+});
+
+const SplitDocumentSchema = v.object({
+  document_id: v.string(),
+  external_id: v.nullable(v.string()),
+  filename: v.nullable(v.string()),
+  status: DocumentStatus,
+  children: v.pipe(v.array(v.string()), v.description("the record ids of its parts, in page order")),
 });
 
 /** pipe0's records object (GET …/records, and the answer of POST /v1/pipelines/sync). */
@@ -181,6 +196,7 @@ export const RecordsSchema = v.object({
   field_definitions: v.record(v.string(), FieldDefinition),
   field_list: v.pipe(v.array(FieldDefinition), v.description("field_definitions in definition order")),
   records: v.record(v.string(), RecordSchema),
+  split_documents: v.pipe(v.array(SplitDocumentSchema), v.description("documents split into parts: no record of their own, their parts are the records")),
   errors: v.pipe(
     v.array(v.object({
       record_id: v.string(),

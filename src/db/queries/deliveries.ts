@@ -33,6 +33,9 @@ export interface DeliveryState {
   }>;
   /** Starts of this phase, this one included, that have not finished; null when the message is not the expected one. */
   phase_starts: number | null;
+  /** Child documents: the parent (null for an input of the run) and the nesting depth (0 for an input). */
+  parent_document_id: string | null;
+  depth: number;
 }
 
 /**
@@ -52,7 +55,7 @@ export async function loadDelivery(db: Db, documentId: string, expected: { phase
     )
     select (select phase_starts from started) as phase_starts, d.id, d.pipeline_id, d.status, d.phase_index, d.generation,
            case when p.config->'phases'->d.phase_index->>'type' = 'transfer' then d.source end as source,
-           d.filename, d.mime_type, d.cells,
+           d.filename, d.mime_type, d.cells, d.parent_document_id, d.depth,
            case p.config->'phases'->d.phase_index->>'type' when 'transfer' then null when 'extraction' then d.parsed
                 else d.parsed - 'words' end as parsed,
            p.config, p.cancel_requested, d.organization_id, p.options, d.cache_key, p.webhook_url, p.execution_id,
@@ -101,6 +104,10 @@ export interface PhaseCommit {
   snapshot: boolean;
   /** Queue messages this commit implies (the next phase's message). */
   published: number;
+  /** Transfer: the child documents the parse made (inserted, or reset when a rerun makes them again), their first cells, and the split's part count. */
+  children?: { documents: ChildDocumentRow[]; cells: unknown; splitCount: number | null };
+  /** Whether a terminal commit writes the document's row for readers (a split parent has none: its parts are the rows). */
+  row?: boolean;
   step: {
     phaseType: string;
     attempt: number;
@@ -114,8 +121,16 @@ export interface PhaseCommit {
   };
 }
 
+/** A child document as the transfer commit writes it (see `ChildDocument` in src/pipeline/children.ts). */
+export interface ChildDocumentRow {
+  key: string; filename: string | null; mime_type: string | null; source: unknown; parsed: unknown; page_count: number | null;
+  phase_index: number; attachment: unknown; part: unknown; content_hash: string;
+}
+
 export interface CommitResult {
   advanced: boolean;
+  /** The child documents inserted or reset, to publish. */
+  children: Array<{ id: string; phase_index: number }>;
   pipelineStatus: PipelineStatus | null;
   finished: boolean;
 }
@@ -159,19 +174,24 @@ export async function commitPhase(db: Db, c: PhaseCommit): Promise<CommitResult>
   const finalStatus = finalStatusSql(complete, error, cancelled);
   // Serialised once, though the statement sends it three times.
   const cells = json(c.cells);
-  const result = await sql<{ advanced: number; pipeline_status: PipelineStatus | null; pending: number | null }>`
+  const kids = c.children?.documents ?? [];
+  const made = kids.length;
+  const kidsJson = JSON.stringify(kids.map((k, ord) => ({ ...k, ord })));
+  const transfer = c.children !== undefined;
+  const row = c.row ?? true;
+  const result = await sql<{ advanced: number; children: CommitResult["children"] | string; pipeline_status: PipelineStatus | null; pending: number | null }>`
     with doc as (
       update documents set phase_index = ${c.nextPhaseIndex}, status = ${status}, cells = ${cells}::jsonb,
         parsed = coalesce(${json(c.parsed)}::jsonb, parsed), page_count = coalesce(${c.pageCount ?? null}::int, page_count),
         error = ${json(c.error)}::jsonb, updated_at = now(), swept_at = null, cache_key = coalesce(${c.cacheKey ?? null}, cache_key),
-        phase_starts = 0
+        phase_starts = 0, split_count = case when ${transfer} then ${c.children?.splitCount ?? null}::int else split_count end
       where id = ${c.documentId} and phase_index = ${c.phaseIndex} and generation = ${c.generation}
         and status in ('queued', 'processing')
-      returning id, pipeline_id, ordinal, external_id
+      returning id, pipeline_id, ordinal, external_id, organization_id, depth
     ), version as (
       insert into document_versions (pipeline_id, generation, ordinal, document_id, external_id, status, cells)
       select pipeline_id, ${c.generation}, ordinal, id, external_id, ${status}, ${cells}::jsonb
-      from doc where ${terminal} = 1
+      from doc where ${terminal} = 1 and ${row}
       on conflict (pipeline_id, generation, ordinal) do update set status = excluded.status, cells = excluded.cells
     ), snapshot as (
       insert into document_phases (document_id, phase_index, generation, cells)
@@ -190,17 +210,20 @@ export async function commitPhase(db: Db, c: PhaseCommit): Promise<CommitResult>
     ), pipe as (
       update pipelines p set
         queue_messages = queue_messages + ${c.published},
-        pending_count = pending_count - ${terminal},
+        pending_count = pending_count + ${made} - ${terminal}, document_count = document_count + ${made},
         complete_count = ${complete}, partial_count = partial_count + ${is("partial")},
         error_count = ${error}, cancelled_count = ${cancelled},
-        status = case when status = 'running' and pending_count - ${terminal} = 0
+        status = case when status = 'running' and pending_count + ${made} - ${terminal} = 0
                       then ${finalStatus} else status end,
-        finished_at = case when status = 'running' and pending_count - ${terminal} = 0 then now() else finished_at end,
-        ${publishOnFinish(sql`p.status = 'running' and p.pending_count - ${terminal} = 0`, finalStatus)},
+        finished_at = case when status = 'running' and pending_count + ${made} - ${terminal} = 0 then now() else finished_at end,
+        ${publishOnFinish(sql`p.status = 'running' and p.pending_count + ${made} - ${terminal} = 0`, finalStatus)},
+        last_ordinal = case when ${made} > 0
+          then coalesce(p.last_ordinal, (select max(o.ordinal) from documents o where o.pipeline_id = p.id)) + ${made}
+          else p.last_ordinal end,
         updated_at = now()
       from doc where p.id = doc.pipeline_id
-      returning ${CLOSING_COLUMNS}, p.published_generation
-    ), before as (
+      returning ${CLOSING_COLUMNS}, p.published_generation, p.last_ordinal
+    ), ${childrenSql(c, kidsJson, made)}, before as (
       select published_generation from pipelines where id = (select pipeline_id from doc)
     ), pruned as (
       delete from document_versions v using pipe, before
@@ -217,14 +240,46 @@ export async function commitPhase(db: Db, c: PhaseCommit): Promise<CommitResult>
       from pipe where pipe.pending_count = 0 and ${terminal} = 1
     )
     select (select count(*) from doc)::int as advanced,
+           (select coalesce(jsonb_agg(jsonb_build_object('id', id, 'phase_index', phase_index)), '[]'::jsonb) from kids) as children,
            (select status from pipe) as pipeline_status,
            (select pending_count from pipe) as pending`.execute(db);
-  const row = result.rows[0];
+  const first = result.rows[0];
   return {
-    advanced: Number(row?.advanced ?? 0) > 0,
-    pipelineStatus: row?.pipeline_status ?? null,
-    finished: terminal === 1 && row?.pending === 0,
+    advanced: Number(first?.advanced ?? 0) > 0,
+    children: typeof first?.children === "string" ? JSON.parse(first.children) : first?.children ?? [],
+    pipelineStatus: first?.pipeline_status ?? null,
+    finished: terminal === 1 && first?.pending === 0,
   };
+}
+
+/**
+ * The transfer commit's child documents: inserted after the run's inputs (ordinals from the run's
+ * counter, taken under the run row's lock), or, made again by a rerun, reset in place under the
+ * new generation. A child whose content changed loses the reviewer decisions taken on the old one.
+ */
+function childrenSql(c: PhaseCommit, kidsJson: string, made: number) {
+  return sql`old_kids as (
+      select id, child_key, content_hash from documents where parent_document_id = ${c.documentId} and ${made} > 0
+    ), forgotten as (
+      delete from review_decisions r
+      using old_kids o, doc, jsonb_to_recordset(${kidsJson}::jsonb) as k(key text, content_hash text)
+      where r.document_id = o.id and o.child_key = k.key and o.content_hash is distinct from k.content_hash
+    ), kids as (
+      insert into documents (pipeline_id, organization_id, ordinal, parent_document_id, child_key, depth, filename, mime_type,
+                             source, status, phase_index, generation, cells, parsed, page_count, attachment, part, content_hash)
+      select doc.pipeline_id, doc.organization_id, pipe.last_ordinal - ${made} + 1 + k.ord, doc.id, k.key, doc.depth + 1,
+             k.filename, k.mime_type, k.source, 'queued', k.phase_index, ${c.generation}, ${json(c.children?.cells)}::jsonb,
+             k.parsed, k.page_count, k.attachment, k.part, k.content_hash
+      from doc cross join pipe cross join jsonb_to_recordset(${kidsJson}::jsonb) as k(
+        key text, filename text, mime_type text, source jsonb, parsed jsonb, page_count int, phase_index int,
+        attachment jsonb, part jsonb, content_hash text, ord int)
+      on conflict (parent_document_id, child_key) where parent_document_id is not null do update set
+        filename = excluded.filename, mime_type = excluded.mime_type, source = excluded.source, status = 'queued',
+        phase_index = excluded.phase_index, generation = excluded.generation, cells = excluded.cells, parsed = excluded.parsed,
+        page_count = excluded.page_count, attachment = excluded.attachment, part = excluded.part, depth = excluded.depth,
+        content_hash = excluded.content_hash, error = null, updated_at = now(), swept_at = null, phase_starts = 0
+      returning id, phase_index
+    )`;
 }
 
 /** A failed attempt that will be retried leaves a trace, and its start is no crash: it is taken back. */

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Db } from "../types";
 
 export async function findEvaluation(db: Db, pipelineId: string) {
@@ -12,9 +13,13 @@ export async function findPreviousVersionEvaluation(db: Db, organizationId: stri
     .orderBy("template_version", "desc").orderBy("created_at", "desc").limit(1).executeTakeFirst();
 }
 
+/** The run's current documents with their expected values; a split document's parts take theirs from its `$parts`. */
 export async function evaluatedDocuments(db: Db, pipelineId: string) {
-  return db.selectFrom("documents").select(["id", "external_id", "cells", "expected"])
-    .where("pipeline_id", "=", pipelineId).orderBy("ordinal").execute();
+  return db.selectFrom("documents as d").leftJoin("documents as parent", "parent.id", "d.parent_document_id")
+    .select(["d.id", "d.external_id", "d.cells", "d.expected", "d.part", "d.split_count", "parent.expected as parent_expected"])
+    .where("d.pipeline_id", "=", pipelineId)
+    .where(sql<boolean>`(d.parent_document_id is null or d.generation = (select p.generation from pipelines p where p.id = ${pipelineId}))`)
+    .orderBy("d.ordinal").execute();
 }
 
 /** One evaluation per execution: a repeated finish (or a lazy read racing it) keeps the first. */

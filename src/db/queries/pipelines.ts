@@ -62,11 +62,16 @@ export async function findPipeline(db: Db, organizationId: string, id: string) {
 
 export type PipelineRow = NonNullable<Awaited<ReturnType<typeof findPipeline>>>;
 
+/** A run's current documents: its inputs, and the children its last transfers made (older ones are left behind). */
+const isCurrent = (pipelineId: string) =>
+  sql<boolean>`(parent_document_id is null or generation = (select p.generation from pipelines p where p.id = ${pipelineId}))`;
+
 export async function documentStats(db: Db, pipelineId: string) {
   const rows = await db
     .selectFrom("documents")
     .select(["status", (eb) => eb.fn.countAll<string>().as("n"), (eb) => eb.fn.sum<string | null>("page_count").as("pages")])
     .where("pipeline_id", "=", pipelineId)
+    .where(isCurrent(pipelineId))
     .groupBy("status")
     .execute();
   const counts: Record<DocumentStatus, number> = { queued: 0, processing: 0, complete: 0, partial: 0, error: 0, cancelled: 0 };
@@ -121,11 +126,17 @@ export async function listEvents(db: Db, pipelineId: string, afterId: number, li
     .orderBy("id").limit(limit).execute();
 }
 
+/**
+ * The run's current documents in order: its inputs, and the child documents its last transfers made
+ * (a child left over from an earlier split or mail keeps an older generation and is not current).
+ */
 export async function listRecordDocuments(db: Db, pipelineId: string) {
   return db
     .selectFrom("documents")
-    .select(["id", "ordinal", "external_id", "filename", "status", "cells", "error", "expected"])
+    .select(["id", "ordinal", "external_id", "filename", "status", "cells", "error", "expected",
+      "parent_document_id", "attachment", "part", "split_count"])
     .where("pipeline_id", "=", pipelineId)
+    .where(isCurrent(pipelineId))
     .orderBy("ordinal")
     .execute();
 }

@@ -61,11 +61,11 @@ export async function parseBytes(bytes: Uint8Array, options: ParseOptions): Prom
   const format = detectFormat(bytes, decoded, options);
   const base = { mime_type: MIME_OF[format], filename: options.filename ?? null };
   if (format === "pdf") {
-    const { pages, words, pageNumbers } = await parsePdf(bytes, (count) => keptPages(count, options));
-    if (pages.every((page) => page.trim() === "")) {
+    const { pages, words, pageNumbers, attachments } = await parsePdf(bytes, (count) => keptPages(count, options));
+    if (attachments.length === 0 && pages.every((page) => page.trim() === "")) {
       throw new PermanentPhaseError("no_text", "the PDF has no text layer on the selected pages (scanned? OCR is not supported)");
     }
-    return { ...base, pages, page_numbers: pageNumbers, words, tables: [] };
+    return { ...base, pages, page_numbers: pageNumbers, words, tables: [], ...(attachments.length ? { attachments } : {}) };
   }
   if (format === "docx" || format === "pptx" || format === "xlsx" || format === "eml" || format === "msg") {
     return { ...base, ...(await parseOffice(format, bytes, (count) => keptPages(count, options))) };

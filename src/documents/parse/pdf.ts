@@ -1,5 +1,6 @@
 import type * as Pdfjs from "unpdf/pdfjs";
-import { PermanentPhaseError, type WordBoxes } from "../model";
+import { base64 } from "../../crypto";
+import { PermanentPhaseError, type EmbeddedFile, type WordBoxes } from "../model";
 import { layoutPage, type TextPiece } from "./layout";
 
 interface TextItem {
@@ -33,6 +34,14 @@ export function loadPdfjsWith(loader: PdfjsLoader): void {
   loadPdfjs = loader;
 }
 
+/** The files embedded in the PDF (attachments, a ZUGFeRD invoice's XML): each becomes a child document. */
+async function embeddedFiles(pdf: Pdfjs.PDFDocumentProxy): Promise<EmbeddedFile[]> {
+  const found = ((await pdf.getAttachments()) ?? {}) as Record<string, { filename: string; content: Uint8Array }>;
+  return Object.values(found).map((file, index) => ({
+    filename: file.filename || null, mime_type: null, index, content_base64: base64(file.content),
+  }));
+}
+
 /**
  * Layout-faithful text and word boxes per page (see ./layout.ts) from the text items of pdf.js
  * (unpdf's build for edge runtimes). Only the pages in `selected` (zero-based) are read, so a page
@@ -63,7 +72,7 @@ export async function parsePdf(bytes: Uint8Array, selected: (pageCount: number) 
       pages.push(layout.text);
       words.push(layout.words);
     }
-    return { pages, words, pageNumbers, pageCount: pdf.numPages };
+    return { pages, words, pageNumbers, pageCount: pdf.numPages, attachments: await embeddedFiles(pdf) };
   } finally {
     await pdf.destroy();
   }

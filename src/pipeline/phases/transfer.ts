@@ -93,14 +93,16 @@ async function sourceBytes(input: TransferInput, deps: TransferDeps) {
 export async function runTransfer(input: TransferInput, deps: TransferDeps): Promise<TransferResult> {
   // A stored parse is shared by content; the name is this document's own.
   const reuse = (parsed: ParsedDocument, lookupKey: string, filename: string | null) => ({ parsed: { ...parsed, filename }, lookupKey, cacheHit: true });
-  if (input.cached && input.cacheKey && !input.skipCache && input.source.kind !== "url") return reuse(input.cached, input.cacheKey, input.filename);
+  // A stored parse that had attachments gave their bytes to its children: it cannot make them again.
+  const reusable = (parsed: ParsedDocument | null): parsed is ParsedDocument => Boolean(parsed && !parsed.attachments?.length);
+  if (reusable(input.cached) && input.cacheKey && !input.skipCache && input.source.kind !== "url") return reuse(input.cached, input.cacheKey, input.filename);
   const { bytes, hints } = await sourceBytes(input, deps);
   const contentHash = await sha256Hex(bytes);
   // Inline content was keyed at creation; a URL's may have changed since (a rerun, a schedule), so it is keyed anew.
   const lookupKey = (input.source.kind !== "url" && input.cacheKey) || parseCacheKey(contentHash, hints, input.pageRange);
   if (!input.skipCache && input.source.kind === "url") {
     const cached = await deps.findCachedParse(lookupKey);
-    if (cached) return reuse(cached, lookupKey, hints.filename);
+    if (reusable(cached)) return reuse(cached, lookupKey, hints.filename);
   }
   const range = input.pageRange ? parsePageRange(input.pageRange) : null;
   if (typeof range === "string") throw new PermanentPhaseError("invalid_page_range", range);
