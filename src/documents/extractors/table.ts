@@ -1,7 +1,7 @@
 import * as v from "valibot";
 import type { Candidate, ParsedDocument, ParsedTable } from "../model";
 import { Index, ItemTableOptions, TableChoice } from "./items-schema";
-import { WhenInput } from "./options";
+import { Pages, UserPattern, WhenInput } from "./options";
 
 /** One cell of a table (`column`, `row`), or with `columns` every body row as a line item. */
 export const TableExtractorInput = v.strictObject({
@@ -10,6 +10,9 @@ export const TableExtractorInput = v.strictObject({
   row: v.optional(v.union([Index, v.strictObject({ column: v.union([v.pipe(v.string(), v.minLength(1)), Index]), equals: v.string() })])),
   table: v.optional(TableChoice),
   ...ItemTableOptions,
+  after: v.optional(UserPattern),
+  before: v.optional(UserPattern),
+  pages: v.optional(Pages),
   when: v.optional(WhenInput),
 });
 
