@@ -4,6 +4,20 @@
  * Kept apart from the text reading so either can change alone.
  */
 
+// pdf.js 5 builds the operator list's font data with ArrayBuffer#transferToFixedLength, which Node
+// only has from 22: without it the list stops at the first text. A copy gives the same bytes.
+if (!("transferToFixedLength" in ArrayBuffer.prototype)) {
+  Object.defineProperty(ArrayBuffer.prototype, "transferToFixedLength", {
+    configurable: true,
+    writable: true,
+    value(this: ArrayBuffer, length = this.byteLength) {
+      const copy = new ArrayBuffer(length);
+      new Uint8Array(copy).set(new Uint8Array(this, 0, Math.min(length, this.byteLength)));
+      return copy;
+    },
+  });
+}
+
 /** What this module needs of a pdf.js page. */
 export interface RulesSource {
   getOperatorList(): Promise<{ fnArray: number[]; argsArray: unknown[] }>;
