@@ -3,13 +3,15 @@ import { detectFormat, MIME_OF, utf16Encoding, type FormatHints } from "../detec
 import { selectPages, type PageRange } from "../page-range";
 import { csvTable } from "./csv";
 import { parseHtml } from "./html";
+import { detectTables } from "../tables/detect";
 import { parsePdf } from "./pdf";
 
 /**
  * Names what the parsers produce; part of the parse cache key, so a parse stored by an older parser
- * (plain PDF text without word boxes, HTML without marks) is never reused as if it were current.
+ * (plain PDF text without word boxes, HTML without marks, PDFs without their tables) is never
+ * reused as if it were current.
  */
-export const PARSER_VERSION = 2;
+export const PARSER_VERSION = 3;
 
 export interface ParseOptions extends FormatHints {
   pageRange: PageRange | null;
@@ -60,11 +62,12 @@ export async function parseBytes(bytes: Uint8Array, options: ParseOptions): Prom
   const format = detectFormat(bytes, decoded, options);
   const base = { mime_type: MIME_OF[format], filename: options.filename ?? null };
   if (format === "pdf") {
-    const { pages, words, pageNumbers } = await parsePdf(bytes, (count) => keptPages(count, options));
+    const { pages, words, rules, pageNumbers } = await parsePdf(bytes, (count) => keptPages(count, options));
     if (pages.every((page) => page.trim() === "")) {
       throw new PermanentPhaseError("no_text", "the PDF has no text layer on the selected pages (scanned? OCR is not supported)");
     }
-    return { ...base, pages, page_numbers: pageNumbers, words, tables: [] };
+    const hasRules = rules.some((page) => page.length > 0);
+    return { ...base, pages, page_numbers: pageNumbers, words, ...(hasRules ? { rules } : {}), tables: detectTables(pages, words, rules) };
   }
   if (format === "html") {
     keptPages(1, options);

@@ -25,6 +25,8 @@ const WORD_SPACE = 0.4;
 const NARROW = 1;
 /** Lines whose single run of text is wider than this share of the table are not used for the gaps. */
 const SPANNING = 0.4;
+/** A header word hits a column when this share of its width lies over the column. */
+const HIT = 0.2;
 
 const overlap = (a: { x0: number; x1: number }, b: { x0: number; x1: number }) => Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
 
@@ -46,6 +48,40 @@ function bodyRanges(body: PageLine[], left: number, right: number): Array<{ x0: 
   return ranges;
 }
 
+/** Header runs are split at gaps wider than this many font sizes (a word space is ~0.3). */
+const HEADER_GAP = 0.5;
+
+/**
+ * A body range under two header runs of one line is two columns set too close for their words
+ * to show a gap (or whose word boxes the text layer only estimates): split it at the widest gap
+ * between its words that lies between the two headers.
+ */
+function splitUnderHeaders(ranges: Range[], header: PageLine[], body: PageLine[]): Range[] {
+  const runs = header.map((line) => segments(line, HEADER_GAP).map((w) => ({ x0: w[0].x0, x1: w[w.length - 1].x1 })));
+  return ranges.flatMap((range) => {
+    const over = runs.map((line) => line.filter((run) => overlap(range, run) > HIT * (run.x1 - run.x0))).find((line) => line.length > 1);
+    if (!over) return [range];
+    const spans = body.flatMap((l) => l.words).filter((w) => overlap(range, w) > 0).sort((a, b) => a.x0 - b.x0);
+    const parts: Range[] = [];
+    for (const w of spans) {
+      const last = parts[parts.length - 1];
+      if (last && w.x0 <= last.x1) last.x1 = Math.max(last.x1, w.x1);
+      else parts.push({ x0: w.x0, x1: w.x1 });
+    }
+    const cuts = over.slice(1).flatMap((right, i) => {
+      const left = over[i];
+      const gaps = parts.slice(1).map((p, j) => ({ at: j + 1, x0: parts[j].x1, x1: p.x0 })).filter((g) => g.x0 >= left.x0 && g.x1 <= right.x1);
+      const widest = gaps.sort((a, b) => b.x1 - b.x0 - (a.x1 - a.x0))[0];
+      return widest ? [widest.at] : [];
+    });
+    if (cuts.length === 0) return [range];
+    const bounds = [0, ...cuts, parts.length];
+    return bounds.slice(1).map((end, k) => ({ x0: parts[bounds[k]].x0, x1: parts[end - 1].x1 }));
+  });
+}
+
+type Range = { x0: number; x1: number };
+
 interface Placed {
   word: PageWord;
   line: number;
@@ -61,7 +97,7 @@ export function tableColumns(header: PageLine[], body: PageLine[], fixed: FixedC
   const left = Math.min(...all.map((l) => l.x0));
   const right = Math.max(...all.map((l) => l.x1));
   const size = body.length ? body[body.length >> 1].size : header[0].size;
-  let ranges = body.length ? bodyRanges(body, left, right) : [];
+  let ranges = body.length ? splitUnderHeaders(bodyRanges(body, left, right), header, body) : [];
   const headerWords: Placed[] = header.flatMap((line, i) => line.words.map((word) => ({ word, line: i })));
   // A header over no data (an empty column) is a column of its own.
   for (const run of header.flatMap((line) => segments(line))) {
@@ -74,7 +110,8 @@ export function tableColumns(header: PageLine[], body: PageLine[], fixed: FixedC
   const merge = new Set<number>();
   const lowest = (c: number, below: number) => headerWords.some((p) => p.line > below && bestColumn(ranges, p.word) === c);
   for (const { word, line } of headerWords) {
-    const hit = ranges.map((r, c) => (overlap(r, word) > 0 ? c : -1)).filter((c) => c >= 0);
+    // A header word grazing a neighbouring column (a centred header over narrow numbers) does not hit it.
+    const hit = ranges.map((r, c) => (overlap(r, word) > HIT * (word.x1 - word.x0) ? c : -1)).filter((c) => c >= 0);
     if (hit.length > 1 && hit.every((c) => lowest(c, line))) {
       for (const c of hit) groups[c].push(word.text);
       continue;

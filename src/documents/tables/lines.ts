@@ -2,7 +2,7 @@
  * The geometry tables are read from: a page's words (text, span in the page text, box) grouped
  * into the text lines of the page, and each line cut into segments at gaps wider than a word space.
  */
-import { WORD_STRIDE, type Box, type ParsedDocument } from "../model";
+import { WORD_STRIDE, type Box, type ParsedDocument, type WordBoxes } from "../model";
 
 export interface PageWord {
   text: string;
@@ -39,11 +39,14 @@ const cache = new WeakMap<ParsedDocument, PageLine[][]>();
 export function pageLines(parsed: ParsedDocument): PageLine[][] {
   let found = cache.get(parsed);
   if (!found) {
-    found = parsed.pages.map((text, page) => linesOf(text, parsed.words?.[page] ?? [], page));
+    found = linesOfPages(parsed.pages, parsed.words);
     cache.set(parsed, found);
   }
   return found;
 }
+
+export const linesOfPages = (pages: string[], words: WordBoxes[] | undefined) =>
+  pages.map((text, page) => linesOf(text, words?.[page] ?? [], page));
 
 function linesOf(text: string, flat: number[], page: number): PageLine[] {
   const lines: PageLine[] = [];
@@ -82,13 +85,13 @@ function lineOf(page: number, index: number, text: string, words: PageWord[]): P
   };
 }
 
-/** The words of a line in runs separated by gaps of at least CELL_GAP font sizes. */
-export function segments(line: PageLine): PageWord[][] {
+/** The words of a line in runs separated by gaps of at least `gap` font sizes. */
+export function segments(line: PageLine, gap = CELL_GAP): PageWord[][] {
   const out: PageWord[][] = [];
   for (const word of line.words) {
     const last = out[out.length - 1];
     const previous = last?.[last.length - 1];
-    if (previous && word.x0 - previous.x1 < CELL_GAP * line.size) last.push(word);
+    if (previous && word.x0 - previous.x1 < gap * line.size) last.push(word);
     else out.push([word]);
   }
   return out;

@@ -61,7 +61,8 @@ export function tableRows(columns: Column[], body: PageLine[], continuation: Con
   const grid = body.map((line) => cellsOf(columns, line));
   const numeric = numericColumns(grid, columns.length);
   const filled = grid.map((cells) => cells.filter(Boolean).length);
-  const usual = median(filled, 1);
+  // Wrapped lines may outnumber rows: with number columns, a line without numbers may wrap.
+  const usual = numeric.some(Boolean) ? Infinity : median(filled, 1);
   const wraps = grid.map((cells, i) => filled[i] < usual && cells.every((cell, c) => !cell || !numeric[c]));
   const pitches = body.flatMap((line, i) => (i > 0 && !wraps[i] && !wraps[i - 1] && body[i - 1].page === line.page ? [line.y0 - body[i - 1].y0] : []));
   const pitch = pitches.length ? median(pitches, 0) : 0;

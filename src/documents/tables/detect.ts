@@ -1,0 +1,80 @@
+/**
+ * Tables found on PDF pages without any definition, for `content?format=markdown|json` and for
+ * `table: N` by position: ruled grids, then runs of lines whose text stands in aligned cells.
+ */
+import type { ParsedTable, WordBoxes } from "../model";
+import { tableColumns } from "./columns";
+import { latticeTables, type FoundTable } from "./lattice";
+import { linesOfPages, median, segments, type PageLine } from "./lines";
+import { tableRows } from "./rows";
+
+/** Fewest lines (header included) with two or more cells that make a borderless table. */
+const MIN_LINES = 3;
+/** Lines further apart than this many font sizes do not belong to one table. */
+const MAX_LEADING = 1.6;
+/** Cells of a table are short: a median above this many words is text set in columns. */
+const MAX_CELL_WORDS = 6;
+/** Share of body rows that must fill two or more columns. */
+const MIN_FILLED = 0.6;
+const NUMERIC = /^[-+(]?[$€£]?\d[\d.,'\s]*%?\)?$/;
+
+/** Runs of consecutive lines with two or more cells, close together; a one-cell line between two such lines stays in. */
+function runs(lines: PageLine[]): Array<[number, number]> {
+  const multi = lines.map((l) => segments(l).length >= 2);
+  const close = (i: number) => i > 0 && lines[i].y0 - lines[i - 1].y1 < MAX_LEADING * lines[i].size;
+  const out: Array<[number, number]> = [];
+  let from = -1;
+  for (let i = 0; i <= lines.length; i++) {
+    const inside = i < lines.length && from >= 0 && close(i) && (multi[i] || (i + 1 < lines.length && multi[i + 1] && close(i + 1)));
+    if (inside) continue;
+    if (from >= 0 && i - from >= MIN_LINES) out.push([from, i]);
+    from = i < lines.length && multi[i] ? i : -1;
+  }
+  return out;
+}
+
+function streamTable(lines: PageLine[], [from, to]: [number, number]): FoundTable | null {
+  const first = lines[from];
+  const hasHeader = !segments(first).some((run) => run.every((w) => NUMERIC.test(w.text)));
+  const header = hasHeader ? [first] : [];
+  const body = lines.slice(hasHeader ? from + 1 : from, to);
+  const columns = tableColumns(header, body);
+  if (columns.length < 2) return null;
+  const rows = tableRows(columns, body, undefined);
+  const records = rows.filter((r) => !r.section);
+  const filled = records.filter((r) => r.cells.filter(Boolean).length >= 2).length;
+  const words = records.flatMap((r) => r.cells.flatMap((c) => (c ? [c.words.length] : [])));
+  if (records.length < 2 || filled < MIN_FILLED * records.length || median(words, 0) > MAX_CELL_WORDS) return null;
+  const all = lines.slice(from, to);
+  return {
+    page: first.page, header: columns.map((c) => c.header), rows, method: "stream", columns, lines: [from, to],
+    bbox: [Math.min(...all.map((l) => l.x0)), first.y0, Math.max(...all.map((l) => l.x1)), Math.max(...all.map((l) => l.y1))],
+  };
+}
+
+/** The tables of one page's lines: ruled ones, then borderless ones outside them, top to bottom. */
+export function pageTables(lines: PageLine[], rules: number[] | undefined): FoundTable[] {
+  if (lines.length === 0) return [];
+  const ruled = latticeTables(lines[0].page, rules, lines);
+  const free = lines.map((l, i) => !ruled.some((t) => i >= t.lines[0] && i < t.lines[1]));
+  const stream = runs(lines)
+    .filter(([from, to]) => free.slice(from, to).every(Boolean))
+    .map((run) => streamTable(lines, run))
+    .filter((t) => t !== null);
+  return [...ruled, ...stream].sort((a, b) => a.bbox[1] - b.bbox[1]);
+}
+
+/** A found table as the document model keeps it: texts, page, boxes and how it was found. */
+export const parsedTable = (table: FoundTable): ParsedTable => ({
+  header: table.header,
+  rows: table.rows.map((row) => row.cells.map((c) => c?.text ?? "")),
+  page: table.page,
+  bbox: table.bbox,
+  row_boxes: table.rows.map((r) => r.box),
+  method: table.method,
+});
+
+/** Every table found on the pages of a PDF (page texts, word boxes, rules). */
+export function detectTables(pages: string[], words: WordBoxes[], rules: number[][]): ParsedTable[] {
+  return linesOfPages(pages, words).flatMap((lines, page) => pageTables(lines, rules[page]).map(parsedTable));
+}
