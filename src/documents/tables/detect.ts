@@ -17,15 +17,25 @@ const MAX_CELL_WORDS = 6;
 /** Share of body rows that must fill two or more columns. */
 const MIN_FILLED = 0.6;
 const NUMERIC = /^[-+(]?[$€£]?\d[\d.,'\s]*%?\)?$/;
+const MAX_HEADER_LINES = 3;
+/** Lines of wrapped text a table row may carry below its first. */
+const WRAP_LINES = 3;
+/** Header lines stacked over one another are closer than this many font sizes. */
+const HEADER_LEADING = 0.9;
 
-/** Runs of consecutive lines with two or more cells, close together; a one-cell line between two such lines stays in. */
+/** Runs of consecutive lines with two or more cells, close together, with the wrapped lines between them. */
 function runs(lines: PageLine[]): Array<[number, number]> {
   const multi = lines.map((l) => segments(l).length >= 2);
   const close = (i: number) => i > 0 && lines[i].y0 - lines[i - 1].y1 < MAX_LEADING * lines[i].size;
+  /** Line i has cells, or wrapped text the table resumes after within WRAP_LINES close lines. */
+  const resumes = (i: number) => {
+    for (let j = i; j < Math.min(lines.length, i + WRAP_LINES + 1) && (j === i || close(j)); j++) if (multi[j]) return true;
+    return false;
+  };
   const out: Array<[number, number]> = [];
   let from = -1;
   for (let i = 0; i <= lines.length; i++) {
-    const inside = i < lines.length && from >= 0 && close(i) && (multi[i] || (i + 1 < lines.length && multi[i + 1] && close(i + 1)));
+    const inside = i < lines.length && from >= 0 && close(i) && resumes(i);
     if (inside) continue;
     if (from >= 0 && i - from >= MIN_LINES) out.push([from, i]);
     from = i < lines.length && multi[i] ? i : -1;
@@ -33,11 +43,27 @@ function runs(lines: PageLine[]): Array<[number, number]> {
   return out;
 }
 
-function streamTable(lines: PageLine[], [from, to]: [number, number]): FoundTable | null {
+const wordy = (line: PageLine) => !segments(line).some((run) => run.every((w) => NUMERIC.test(w.text)));
+const leading = (lines: PageLine[], i: number) => (i > 0 ? lines[i].y0 - lines[i - 1].y1 : Infinity);
+
+/**
+ * The header block of a run starting at `from`: its first line when it holds no numbers, with the
+ * lines stacked tight above it and below it (closer to each other than to the body) that hold none.
+ */
+function headerRange(lines: PageLine[], from: number, to: number): [number, number] {
+  if (!wordy(lines[from])) return [from, from];
+  let top = from;
+  while (top > 0 && from - top < MAX_HEADER_LINES - 1 && wordy(lines[top - 1]) && leading(lines, top) < HEADER_LEADING * lines[top].size) top--;
+  let end = from + 1;
+  while (end < to - 2 && end - top < MAX_HEADER_LINES && wordy(lines[end]) && leading(lines, end) < leading(lines, end + 1) - 0.5) end++;
+  return [top, end];
+}
+
+function streamTable(lines: PageLine[], [start, to]: [number, number]): FoundTable | null {
+  const [from, bodyFrom] = headerRange(lines, start, to);
   const first = lines[from];
-  const hasHeader = !segments(first).some((run) => run.every((w) => NUMERIC.test(w.text)));
-  const header = hasHeader ? [first] : [];
-  const body = lines.slice(hasHeader ? from + 1 : from, to);
+  const header = lines.slice(from, bodyFrom);
+  const body = lines.slice(bodyFrom, to);
   const columns = tableColumns(header, body);
   if (columns.length < 2) return null;
   const rows = tableRows(columns, body, undefined);
