@@ -9,6 +9,7 @@ import { columnRef, type FixedColumn } from "../tables/columns";
 import { latticeTables, type FoundTable } from "../tables/lattice";
 import { normalized, pageLines, wordBox, type PageLine } from "../tables/lines";
 import type { FoundCell } from "../tables/rows";
+import { pageTables } from "../tables/detect";
 import { streamTables } from "../tables/stream";
 import type { ItemColumnsInput, TableChoiceInput } from "./items-schema";
 import { regionSegments, selectedPages } from "./scope";
@@ -66,7 +67,10 @@ function ruledTables(parsed: ParsedDocument, pages: PageLine[][], texts: string[
   return found;
 }
 
-/** The chosen table: the Nth (`table: N`, 0-based) whose header holds the texts, ruled tables read first on a page. */
+/**
+ * The chosen table: the Nth (`table: N`, 0-based) whose header holds the texts, ruled or not, in
+ * page order; with columns by position only, the Nth table found on the pages (as content lists them).
+ */
 function chooseTable(parsed: ParsedDocument, spec: PdfTableSpec, columns: ColumnSpec[]): FoundTable | null {
   const named = columns.filter((c) => c.x0 === undefined && c.x1 === undefined).flatMap((c) => (typeof c.ref === "string" ? [c.ref] : []));
   const texts = typeof spec.table === "object" ? spec.table.header_contains : named;
@@ -74,7 +78,8 @@ function chooseTable(parsed: ParsedDocument, spec: PdfTableSpec, columns: Column
   const pages = regionLines(parsed, spec);
   const ruled = ruledTables(parsed, pages, texts);
   const outside = pages.map((lines) => lines.filter((l) => !ruled.some((t) => t.page === l.page && l.index >= t.lines[0] && l.index < t.lines[1])));
-  const stream = texts.length === 0 ? [] : streamTables(outside, {
+  if (texts.length === 0) return pages.flatMap((lines) => (lines.length ? pageTables(lines, parsed.rules?.[lines[0].page]) : []))[nth] ?? null;
+  const stream = streamTables(outside, {
     texts, headerLines: spec.header_lines, end: spec.end ? Pattern.compile(spec.end) : null, continuation: spec.continuation, fixed: columns,
   }, nth + 1);
   const all = [...ruled, ...stream].sort((a, b) => a.page - b.page || a.bbox[1] - b.bbox[1]);

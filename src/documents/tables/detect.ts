@@ -73,7 +73,7 @@ function streamTable(lines: PageLine[], [start, to]: [number, number]): FoundTab
   if (records.length < 2 || filled < MIN_FILLED * records.length || median(words, 0) > MAX_CELL_WORDS) return null;
   const all = lines.slice(from, to);
   return {
-    page: first.page, header: columns.map((c) => c.header), rows, method: "stream", columns, lines: [from, to],
+    page: first.page, header: columns.map((c) => c.header), rows, method: "stream", columns, lines: [first.index, lines[to - 1].index + 1],
     bbox: [Math.min(...all.map((l) => l.x0)), first.y0, Math.max(...all.map((l) => l.x1)), Math.max(...all.map((l) => l.y1))],
   };
 }
@@ -82,7 +82,7 @@ function streamTable(lines: PageLine[], [start, to]: [number, number]): FoundTab
 export function pageTables(lines: PageLine[], rules: number[] | undefined): FoundTable[] {
   if (lines.length === 0) return [];
   const ruled = latticeTables(lines[0].page, rules, lines);
-  const free = lines.map((l, i) => !ruled.some((t) => i >= t.lines[0] && i < t.lines[1]));
+  const free = lines.map((l) => !ruled.some((t) => l.index >= t.lines[0] && l.index < t.lines[1]));
   const stream = runs(lines)
     .filter(([from, to]) => free.slice(from, to).every(Boolean))
     .map((run) => streamTable(lines, run))

@@ -15,7 +15,7 @@ export interface FoundTable {
   bbox: Box;
   method: "lattice" | "stream";
   columns: Column[];
-  /** Lines of the page (indices) the table covers, header included. */
+  /** The text lines of its page the table covers, `[from, to)` (PageLine.index), header included. */
   lines: [number, number];
 }
 
@@ -88,7 +88,7 @@ function gridTable(page: number, grid: { h: Rule[]; v: Rule[] }, lines: PageLine
   }
   const words = new Map<string, PageWord[]>();
   const inside: number[] = [];
-  lines.forEach((line, i) => {
+  lines.forEach((line) => {
     for (const word of line.words) {
       const [x, y] = [(word.x0 + word.x1) / 2, (word.y0 + word.y1) / 2];
       const c = xs.findIndex((_, j) => j < columns && x >= xs[j] && x < xs[j + 1]);
@@ -96,7 +96,7 @@ function gridTable(page: number, grid: { h: Rule[]; v: Rule[] }, lines: PageLine
       if (c < 0 || r < 0) continue;
       const key = owner[r][c].join(",");
       words.set(key, [...(words.get(key) ?? []), word]);
-      if (inside[inside.length - 1] !== i) inside.push(i);
+      if (inside[inside.length - 1] !== line.index) inside.push(line.index);
     }
   });
   if (inside.length === 0) return null;

@@ -103,6 +103,6 @@ function tableOf(header: PageLine[], body: PageLine[], spec: StreamSpec, block: 
   return {
     page: block.page, header: columns.map((c) => c.header), rows, method: "stream", columns,
     bbox: [Math.min(...all.map((l) => l.x0)), header[0].y0, Math.max(...all.map((l) => l.x1)), Math.max(...all.map((l) => l.y1))],
-    lines: [block.from, block.to + body.filter((l) => l.page === block.page).length],
+    lines: [header[0].index, Math.max(...all.map((l) => l.index)) + 1],
   };
 }
