@@ -35,7 +35,7 @@ function tableWithHeader(parsed: ParsedDocument, texts: string[]): number {
   return parsed.tables.findIndex((t) => texts.every((text) => t.header.join(" ").toLowerCase().includes(text.toLowerCase())));
 }
 
-/** One column of a parsed table (CSV today; HTML tables too), one row per document. */
+/** One column of a parsed table (CSV, HTML, a table found on a PDF page), one row per document. */
 export function extractTable(
   parsed: ParsedDocument,
   spec: { column: ColumnRef; row?: number | { column: ColumnRef; equals: string }; table?: number | { header_contains: string[] } },
@@ -47,5 +47,7 @@ export function extractTable(
   const row = rowIndex(table, spec.row);
   const value = column >= 0 && row >= 0 ? table.rows[row][column]?.trim() : undefined;
   if (!value) return [];
-  return [{ value, confidence: 0.95, provenance: { extractor: "table", page: 0, table: tableIndex, row, column: table.header[column] } }];
+  const bbox = table.row_boxes?.[row];
+  const provenance = { extractor: "table", page: table.page ?? 0, table: tableIndex, row, column: table.header[column], ...(bbox ? { bbox } : {}) };
+  return [{ value, confidence: 0.95, provenance }];
 }
