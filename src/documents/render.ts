@@ -2,7 +2,9 @@
  * The parsed document made readable, to write and debug patterns against: the text extractors see,
  * a Markdown rendering, or pages → lines → words with their boxes.
  */
-import { unionBox, WORD_STRIDE, type Box, type ParsedDocument, type ParsedTable } from "./model";
+import { unionBox, WORD_STRIDE, type Box, type ParsedDocument } from "./model";
+import { fenced, markdownTable, pdfMarkdown, tablesJson } from "./render-tables";
+
 
 export const CONTENT_FORMATS = ["text", "markdown", "json", "html", "chunks"] as const;
 export type ContentFormat = (typeof CONTENT_FORMATS)[number];
@@ -58,23 +60,8 @@ export function renderJson(parsed: ParsedDocument) {
       }
       return { page: parsed.page_numbers?.[index] ?? index, text, lines };
     }),
-    tables: parsed.tables,
+    tables: tablesJson(parsed),
   };
-}
-
-const cell = (text: string) => text.replace(/\s+/g, " ").replace(/[|\\]/g, "\\$&").trim();
-
-export function markdownTable(table: ParsedTable): string {
-  const width = Math.max(table.header.length, ...table.rows.map((r) => r.length), 1);
-  const row = (cells: string[]) => `| ${Array.from({ length: width }, (_, i) => cell(cells[i] ?? "")).join(" | ")} |`;
-  return [row(table.header), `|${" --- |".repeat(width)}`, ...table.rows.map(row)].join("\n");
-}
-
-/** A fence longer than any run of backticks in the text, so the text cannot close it. */
-function fenced(text: string, info = ""): string {
-  const longest = Math.max(2, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length));
-  const fence = "`".repeat(longest + 1);
-  return `${fence}${info}\n${text}\n${fence}`;
 }
 
 /** A page's text with its marked headings as `#` lines and its marked tables as Markdown tables. */
@@ -109,8 +96,9 @@ function pagedMarkdown(parsed: ParsedDocument): string {
 }
 
 /**
- * Markdown: HTML keeps its headings and tables, CSV is one table, JSON a fenced block; a PDF's layout
- * text is fenced page by page so its columns stay aligned; plain text and Markdown are as written.
+ * Markdown: HTML keeps its headings and tables, CSV is one table, JSON a fenced block; a PDF's
+ * tables are Markdown tables in place and the rest of its layout text is fenced page by page so its
+ * columns stay aligned; plain text and Markdown are as written.
  */
 export function renderMarkdown(parsed: ParsedDocument): string {
   const mime = parsed.mime_type;
@@ -120,9 +108,6 @@ export function renderMarkdown(parsed: ParsedDocument): string {
   }
   if (mime === "text/csv" && parsed.tables.length > 0) return markdownTable(parsed.tables[0]);
   if (mime === "application/json") return fenced(JSON.stringify(parsed.json, null, 2), "json");
-  if (mime === "application/pdf") {
-    const page = (text: string, i: number) => `## Page ${(parsed.page_numbers?.[i] ?? i) + 1}\n\n${fenced(text, "text")}`;
-    return parsed.pages.map(page).join("\n\n");
-  }
+  if (mime === "application/pdf") return pdfMarkdown(parsed);
   return parsed.pages.join("\n\n---\n\n");
 }

@@ -53,7 +53,14 @@ const ContentSchema = v.object({
     text: v.string(),
     lines: v.array(v.object({ ...Span, words: v.array(v.object(Span)) })),
   })),
-  tables: v.array(v.object({ header: v.array(v.string()), rows: v.array(v.array(v.string())) })),
+  tables: v.array(v.object({
+    header: v.array(v.string()),
+    rows: v.array(v.array(v.string())),
+    page: v.optional(v.pipe(v.number(), v.description("PDFs: the page the table starts on, zero-based, as in the source"))),
+    bbox: v.optional(Box),
+    row_boxes: v.optional(v.array(Box)),
+    method: v.optional(v.pipe(v.picklist(["lattice", "stream", "markup"]), v.description("lattice: a ruled grid; stream: aligned text"))),
+  })),
 });
 
 /** `?format=chunks`: retrieval blocks of bounded size. */
@@ -102,8 +109,10 @@ const getDocumentContentRoute = describeRoute({
   operationId: "getDocumentContent",
   summary: "Read a document as parsed: the text extractors see, Markdown, or pages → lines → words with boxes",
   description: "`text` (text/plain): the pages extractors search, separated by a form feed. `markdown` (text/markdown): headings "
-    + "and tables where the source has them (HTML, CSV), a PDF's layout text fenced page by page. `json` (application/json): "
-    + "pages → lines → words with character spans and, on PDFs, boxes `[x0, y0, x1, y1]` in points from the top-left of the page. "
+    + "and tables where the source has them (HTML, CSV, Office), a PDF's tables found on its pages as Markdown tables in place and "
+    + "its other layout text fenced page by page. `json` (application/json): pages → lines → words with character spans and, on "
+    + "PDFs, boxes `[x0, y0, x1, y1]` in points from the top-left of the page; `tables` lists the tables found, on PDFs with "
+    + "their page, box and how they were found. "
     + "`html` (text/html): a sanitised page per document built from the parse (escaped text, no scripts, styles, images or links; "
     + "a policy that loads nothing). `chunks` (application/json): headings, paragraphs, lists and tables in reading order, "
     + `each at most ${CHUNK_CHARS} characters (a longer paragraph is cut with ${CHUNK_OVERLAP} characters of overlap, a table between rows with its header).`,

@@ -1,15 +1,12 @@
 import type { Candidate, ExtractedItem, ParsedDocument, Provenance } from "../model";
 import { sheetCell } from "../cell-ref";
 import { Pattern } from "../pattern";
-import type { TableChoiceInput } from "./items-schema";
+import type { ItemColumnsInput } from "./items-schema";
+import { extractPdfTable, type PdfTableSpec } from "./pdf-table";
 import { documentLines } from "./text-lines";
 import { headerLine, markdownHeaders, readTextTable } from "./text-table";
 
-interface Spec {
-  table?: TableChoiceInput;
-  columns: Record<string, string | number>;
-  skip?: string;
-}
+type Spec = Omit<PdfTableSpec, "columns"> & { columns: Record<string, string | number> };
 
 interface GridRow {
   cells: Array<string | undefined>;
@@ -74,7 +71,15 @@ function columnIndex(header: string[], ref: string | number): number {
  * Line items from a table: every body row is an item; empty rows, repeats of the header row (a
  * table continued over pages) and rows matching `skip` (subtotals) are not.
  */
-export function extractItemTable(parsed: ParsedDocument, spec: Spec): ExtractedItem[] {
+export function extractItemTable(parsed: ParsedDocument, spec: PdfTableSpec): ExtractedItem[] {
+  if (parsed.words?.some((page) => page.length > 0)) return extractPdfTable(parsed, spec);
+  return extractTextTable(parsed, { ...spec, columns: headerRefs(spec.columns) });
+}
+
+const headerRefs = (columns: ItemColumnsInput) =>
+  (Array.isArray(columns) ? Object.fromEntries(columns.map((c) => [c.name, c.header ?? c.name])) : columns);
+
+function extractTextTable(parsed: ParsedDocument, spec: Spec): ExtractedItem[] {
   const grid = chooseGrid(parsed, spec);
   if (!grid) return [];
   const skip = spec.skip ? Pattern.compile(spec.skip) : null;

@@ -4,11 +4,13 @@ import { selectPages, type PageRange } from "../page-range";
 import { csvTable } from "./csv";
 import { parseHtml } from "./html";
 import { parseOffice } from "./office";
+import { detectTables } from "../tables/detect";
 import { parsePdf } from "./pdf";
 
 /**
  * Names what the parsers produce; part of the parse cache key, so a parse stored by an older parser
- * (plain PDF text without word boxes, HTML without marks) is never reused as if it were current.
+ * (plain PDF text without word boxes, HTML without marks, PDFs without their tables) is never
+ * reused as if it were current.
  */
 export const PARSER_VERSION = 3;
 
@@ -61,11 +63,15 @@ export async function parseBytes(bytes: Uint8Array, options: ParseOptions): Prom
   const format = detectFormat(bytes, decoded, options);
   const base = { mime_type: MIME_OF[format], filename: options.filename ?? null };
   if (format === "pdf") {
-    const { pages, words, pageNumbers, attachments } = await parsePdf(bytes, (count) => keptPages(count, options));
+    const { pages, words, rules, pageNumbers, attachments } = await parsePdf(bytes, (count) => keptPages(count, options));
     if (attachments.length === 0 && pages.every((page) => page.trim() === "")) {
       throw new PermanentPhaseError("no_text", "the PDF has no text layer on the selected pages (scanned? OCR is not supported)");
     }
-    return { ...base, pages, page_numbers: pageNumbers, words, tables: [], ...(attachments.length ? { attachments } : {}) };
+    const hasRules = rules.some((page) => page.length > 0);
+    return {
+      ...base, pages, page_numbers: pageNumbers, words, ...(hasRules ? { rules } : {}), tables: detectTables(pages, words, rules),
+      ...(attachments.length ? { attachments } : {}),
+    };
   }
   if (format === "docx" || format === "pptx" || format === "xlsx" || format === "eml" || format === "msg") {
     return { ...base, ...(await parseOffice(format, bytes, (count) => keptPages(count, options))) };

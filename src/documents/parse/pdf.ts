@@ -2,6 +2,7 @@ import type * as Pdfjs from "unpdf/pdfjs";
 import { base64 } from "../../crypto";
 import { PermanentPhaseError, type EmbeddedFile, type WordBoxes } from "../model";
 import { layoutPage, type TextPiece } from "./layout";
+import { pageRules } from "./pdf-rules";
 
 interface TextItem {
   str?: string;
@@ -63,6 +64,7 @@ export async function parsePdf(bytes: Uint8Array, selected: (pageCount: number) 
     const pageNumbers = selected(pdf.numPages);
     const pages: string[] = [];
     const words: WordBoxes[] = [];
+    const rules: number[][] = [];
     for (const index of pageNumbers) {
       const page = await pdf.getPage(index + 1);
       const view = page.getViewport({ scale: 1 }).transform;
@@ -71,8 +73,9 @@ export async function parsePdf(bytes: Uint8Array, selected: (pageCount: number) 
       const layout = layoutPage(pieces);
       pages.push(layout.text);
       words.push(layout.words);
+      rules.push(await pageRules(page, view));
     }
-    return { pages, words, pageNumbers, pageCount: pdf.numPages, attachments: await embeddedFiles(pdf) };
+    return { pages, words, rules, pageNumbers, pageCount: pdf.numPages, attachments: await embeddedFiles(pdf) };
   } finally {
     await pdf.destroy();
   }
