@@ -1,6 +1,6 @@
 import { documentBlocks, type Block } from "./blocks";
 import { spanBox, type Box, type ParsedDocument } from "./model";
-import { markdownTable } from "./render";
+import { markdownTable } from "./render-tables";
 
 /** Characters a chunk holds at most; a longer paragraph is cut at a blank or line end before it. */
 export const CHUNK_CHARS = 2000;
