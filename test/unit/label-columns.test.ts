@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { DATE_CASES, labelFixtures } from "../../scripts/bench/label-blocks";
 import { scoreDateCase, scoreLabelFixture } from "../../scripts/bench/label-scoring";
 import { runInvoice } from "../../scripts/bench/invoice-scoring";
+import { runExtractor } from "../../src/documents/extractors";
 import { extractLabel } from "../../src/documents/extractors/label";
 import type { ParsedDocument } from "../../src/documents/model";
 import { normalizeValue } from "../../src/documents/normalize";
@@ -47,6 +48,12 @@ describe("a value ends where its column ends, on layout text", () => {
     expect(values(parsed, "Ordernummer")).toEqual(["12572103"]);
     expect(values(parsed, "Totaal", "number")).toEqual(["1.234,50"]);
     expect(values(parsed, "Klant")).toEqual([]);
+  });
+
+  it("ranks a label inside a phrase after one opening its line, but `all` keeps document order", () => {
+    const parsed = text(["Grand Total: 120.00\nTotal: 100.00\n"]);
+    expect(values(parsed, "Total", "number")).toEqual(["100.00", "120.00"]);
+    expect(runExtractor({ type: "label", labels: ["Total"], all: true }, parsed, "number").map((c) => c.value)).toEqual(["120.00", "100.00"]);
   });
 
   it("keeps a longer label of another field for that field (Total vs Total Due)", () => {

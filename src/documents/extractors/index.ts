@@ -24,6 +24,8 @@ export function runExtractor(
   if (matched === null) return [];
   const isText = extractor.type === "label" || extractor.type === "regex";
   const found = isText ? extractText(extractor, parsed, type, fieldSteps, context) : extract(extractor, parsed, type, context);
+  // `all` takes every match in document order; otherwise the extractor's order (a label's likeliest first) stands.
+  if (isText && extractor.all) found.sort((a, b) => a.provenance.page - b.provenance.page || (a.provenance.start ?? 0) - (b.provenance.start ?? 0));
   return found.map((c) => ({ ...c, provenance: { ...located(c.provenance, parsed), ...(matched ? { when: matched } : {}) } }));
 }
 

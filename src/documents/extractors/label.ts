@@ -125,8 +125,7 @@ export function extractLabel(parsed: ParsedDocument, labels: string[], type: Fie
     for (const m of text.matchAll(pattern)) {
       const end = m.index + m[0].trimEnd().length;
       if (longer.some(([from, to]) => from <= m.index && to >= end && to - from > end - m.index)) continue;
-      const match = { page, start: m.index, labelEnd: m.index + m[0].trimEnd().length };
-      const found = valueOf(parsed, match, type, others);
+      const found = valueOf(parsed, { page, start: m.index, labelEnd: end }, type, others);
       if (found) candidates.push({ value: found[0].value, confidence: found[1], provenance: { extractor: "label", page, start: found[0].start, end: found[0].end } });
     }
   });

@@ -8,12 +8,12 @@ import { completed, heldByReview, reason, unresolved } from "../cells";
 import type { CompiledField } from "../definition";
 import { deriveFields } from "../derived";
 import { columnField, mapItemCells } from "../items";
-import type { Candidate, Cell, Cells, FieldType } from "../types";
+import type { Candidate, Cell, Cells, FieldType, Verdict } from "../types";
 import type { PhaseContext } from "./context";
 
 type Resolved = { ok: true; value: unknown; candidate: Candidate; note?: string } | { ok: false; message: string; code?: string };
 /** What the document says beyond one value: the order it writes dates in (undefined without a parsed document). */
-type DocumentFacts = { readonly dates: DateEvidence | undefined };
+type DocumentFacts = { readonly dates: DateEvidence | undefined; phaseIndex: number };
 
 /** A lookup table maps a raw text (case and spacing ignored) to a value; strict tables refuse unknown texts. */
 function lookedUp(field: CompiledField, raw: unknown): { ok: true; value: unknown } | { ok: false; message: string } {
@@ -81,9 +81,12 @@ function resolveCell(field: CompiledField, cell: Cell, facts: DocumentFacts): Ce
   const candidates = cell.meta.candidates ?? [{ value: cell.value, confidence: cell.meta.confidence ?? 1, provenance: cell.meta.provenance! }];
   const chosen = aggregated(field, cell, candidates, facts);
   if (!chosen.ok && chosen.code === AMBIGUOUS_DATE) {
-    // Held, never guessed: a reviewer gives the date (an override); the value stays null until then.
+    // Held, never guessed: a blocking verdict of its own puts it in the review queue, where a reviewer
+    // gives the date (an override); the value stays null until then.
     const why = reason(AMBIGUOUS_DATE, "the date reads two ways", chosen.message);
-    return { ...cell, value: null, status: "needs_review", resolved_by: null, reason: why, meta: { ...cell.meta, raw: cell.value } };
+    const verdict: Verdict = { gate: AMBIGUOUS_DATE, rule: "date", mode: "blocking", passed: false, phase_index: facts.phaseIndex, message: chosen.message };
+    const verdicts = [...(cell.meta.verdicts ?? []).filter((v) => v.gate !== AMBIGUOUS_DATE), verdict];
+    return { ...cell, value: null, status: "needs_review", resolved_by: null, reason: why, meta: { ...cell.meta, raw: cell.value, verdicts } };
   }
   if (!chosen.ok) {
     const code = chosen.message.startsWith("candidates disagree") ? "candidates_disagree" : "invalid_value";
@@ -111,7 +114,7 @@ export async function runResolution(ctx: PhaseContext): Promise<Cells> {
   const cells: Cells = { ...ctx.cells };
   const pages = ctx.parsed?.pages;
   // Read on first use only: most documents have no ambiguous date.
-  const facts: DocumentFacts = { get dates() { return pages ? dateEvidence(pages) : undefined; } };
+  const facts: DocumentFacts = { get dates() { return pages ? dateEvidence(pages) : undefined; }, phaseIndex: ctx.phaseIndex };
   for (const field of ctx.pipeline.fields) {
     const cell = cells[field.name];
     if (field.expression || heldByReview(cell) || cell.status !== "completed") continue;
