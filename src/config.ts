@@ -96,6 +96,10 @@ function fromEnv(e: Env): Config {
     if (!a !== !b) throw new ConfigError(`set both or neither of ${names}`);
     return a && b ? make(a, b) : undefined;
   };
+  // The sweep must not take a document still being parsed for a stuck one (and count it as a crash).
+  if (e.PARSE_TIMEOUT_MS >= e.SWEEP_STALE_SECONDS * 1000) {
+    throw new ConfigError(`PARSE_TIMEOUT_MS (${e.PARSE_TIMEOUT_MS}) must be below SWEEP_STALE_SECONDS (${e.SWEEP_STALE_SECONDS} s)`);
+  }
   return {
     port: e.PORT,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),

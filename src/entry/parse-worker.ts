@@ -15,3 +15,4 @@ parentPort!.on("message", async ({ bytes, options }) => {
     parentPort!.postMessage({ ok: false, code, message: error instanceof Error ? error.message : String(error) });
   }
 });
+parentPort!.postMessage({ ready: true });

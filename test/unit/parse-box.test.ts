@@ -13,7 +13,7 @@ import { createThreadParseBox } from "../../src/adapters/parse/threads";
 const dir = mkdtempSync(join(tmpdir(), "sluice-box-"));
 function entry(name: string, onMessage: string) {
   const file = join(dir, `${name}.mjs`);
-  writeFileSync(file, `import { parentPort } from "node:worker_threads";\nparentPort.on("message", ({ bytes }) => { ${onMessage} });\n`);
+  writeFileSync(file, `import { parentPort } from "node:worker_threads";\nparentPort.on("message", ({ bytes }) => { ${onMessage} });\nparentPort.postMessage({ ready: true });\n`);
   return pathToFileURL(file);
 }
 const echo = `parentPort.postMessage({ ok: true, parsed: { pages: [new TextDecoder().decode(bytes)] } });`;

@@ -19,7 +19,12 @@ type Reply = { ok: true; parsed: ParsedBytes } | { ok: false; code?: string; mes
 interface Slot {
   worker: Worker;
   served: number;
+  /** Settles once the entry has loaded (it says `{ ready: true }`): the deadline counts parsing, not start-up. */
+  ready: Promise<void>;
 }
+
+/** A thread that has not loaded its entry by then is broken, not hostile: a retryable error. */
+const STARTUP_MS = 30_000;
 
 /** A thread is replaced after this many parses, so what a parse leaves behind in its heap is returned. */
 const PARSES_PER_THREAD = 20;
@@ -42,7 +47,7 @@ export function createThreadParseBox(options: ThreadBoxOptions): ParseBox & { cl
       stderr: false,
     });
     worker.unref();
-    return { worker, served: 0 };
+    return { worker, served: 0, ready: started(worker) };
   };
 
   const release = (slot: Slot | null) => {
@@ -59,6 +64,7 @@ export function createThreadParseBox(options: ThreadBoxOptions): ParseBox & { cl
     slot.served++;
     let reusable = false;
     try {
+      await slot.ready;
       const reply = await run(slot.worker, bytes, parseOptions, options);
       reusable = true;
       if (reply.ok) return reply.parsed;
@@ -73,6 +79,23 @@ export function createThreadParseBox(options: ThreadBoxOptions): ParseBox & { cl
     close: async () => {
       await Promise.all(idle.splice(0).map((slot) => slot.worker.terminate()));
     },
+  });
+}
+
+function started(worker: Worker): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the parse thread did not start within ${STARTUP_MS} ms`)), STARTUP_MS);
+    worker.ref(); // a thread starting for a parse keeps the process alive, as the parse does
+    const settle = (error?: Error) => {
+      clearTimeout(timer);
+      worker.unref();
+      worker.off("message", onMessage).off("error", settle).off("exit", onExit);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onMessage = (message: { ready?: boolean }) => message?.ready && settle();
+    const onExit = (code: number) => settle(new Error(`the parse thread exited (code ${code}) while starting`));
+    worker.on("message", onMessage).on("error", settle).on("exit", onExit);
   });
 }
 
