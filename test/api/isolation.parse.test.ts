@@ -22,6 +22,7 @@ async function hostile(bytes: Uint8Array, meta: { filename: string; mime_type?: 
   const stop = watchService(t);
   const { errors } = await runOne(t, bytes, meta);
   const watched = await stop();
+  expect(watched.failures).toBe(0);
   expect(watched.worstHealthMs).toBeLessThan(HEALTH_BOUND_MS);
   expect(watched.rssGrowthMb).toBeLessThan(RSS_BOUND_MB);
   expect(errors).toHaveLength(1);
