@@ -12,6 +12,7 @@ import { runExtraction } from "./phases/extraction";
 import { runResolution } from "./phases/resolution";
 import { runTransfer, type DocumentSource, type TransferDeps, type TransferInput } from "./phases/transfer";
 import { runValidation } from "./phases/validation";
+import { checkCellsSize } from "./cell-size";
 import { PermanentPhaseError, type Cells, type ParsedDocument } from "./types";
 
 export type DeliveryOutcome =
@@ -177,6 +178,7 @@ async function commitResult(
   const phase = pipeline.phases[message.phase_index];
   const base = { documentId: state.id, executionId: state.execution_id, phaseIndex: message.phase_index, generation: message.generation, parsed: undefined };
   const result = await runPhase(services, pipeline, message.phase_index, state);
+  checkCellsSize(result.cells);
   const next = message.phase_index + 1;
   const last = next >= pipeline.phases.length;
   const outcome = last ? documentOutcome(pipeline, result.cells) : null;
