@@ -13,6 +13,7 @@ import { createNeonDb } from "../db/neon";
 import { requestErrorBody } from "../errors";
 import { loadPdfjsWith } from "../documents/parse/pdf";
 import { loadXlsxWith } from "../documents/parse/xlsx";
+import { directParse } from "../documents/parse/box";
 import type { Db } from "../db/types";
 import type { Services } from "../http/env";
 import { consoleLogger } from "../logger";
@@ -95,6 +96,8 @@ function isolateServices(env: Record<string, unknown>): IsolateServices {
     resolver: createDohResolver(),
     fetcher: platformFetcher,
     clientIp: workerClientIp,
+    // The isolate is the box: workerd ends a request past its CPU time or 128 MB (README §Limits).
+    parse: directParse,
   };
   return isolate;
 }
