@@ -1,8 +1,9 @@
+import { imageFormat, imageProblem, readImageHeader } from "./image-header";
 import { PermanentPhaseError } from "./model";
 import { parseCsv, sniffDelimiter } from "./parse/csv";
 
 /** Formats the transfer phase parses; detection trusts content (magic bytes) over names. */
-export type DocumentFormat = "pdf" | "html" | "text" | "markdown" | "csv" | "json";
+export type DocumentFormat = "pdf" | "html" | "text" | "markdown" | "csv" | "json" | "image";
 
 // Maps, not objects: a name like "x.constructor" must not find a prototype member.
 const BY_EXTENSION = new Map<string, DocumentFormat>(Object.entries({
@@ -15,6 +16,7 @@ const BY_MIME = new Map<string, DocumentFormat>(Object.entries({
 
 export const MIME_OF: Record<DocumentFormat, string> = {
   pdf: "application/pdf", html: "text/html", text: "text/plain", markdown: "text/markdown", csv: "text/csv", json: "application/json",
+  image: "image/png", // the header's own type replaces it (see parseBytes)
 };
 
 export interface FormatHints {
@@ -30,10 +32,9 @@ export const utf16Encoding = (bytes: Uint8Array) => (starts(bytes, 0xff, 0xfe) ?
 /** Why bytes can never be parsed (images, archives, other binaries), or null. Cheap enough to run at upload. */
 export function unsupportedReason(bytes: Uint8Array): string | null {
   if (isPdf(bytes) || utf16Encoding(bytes)) return null;
-  if (starts(bytes, 0x89, 0x50, 0x4e, 0x47) || starts(bytes, 0xff, 0xd8, 0xff) || starts(bytes, 0x47, 0x49, 0x46, 0x38) ||
-    starts(bytes, 0x52, 0x49, 0x46, 0x46) || starts(bytes, 0x49, 0x49, 0x2a, 0x00) || starts(bytes, 0x4d, 0x4d, 0x00, 0x2a)) {
-    return "images are not supported (no OCR)";
-  }
+  // PNG, JPEG, WEBP and TIFF are read by OCR; their header must promise a size the reader accepts.
+  if (imageFormat(bytes)) return imageProblem(readImageHeader(bytes));
+  if (starts(bytes, 0x47, 0x49, 0x46, 0x38) || starts(bytes, 0x52, 0x49, 0x46, 0x46)) return "GIF and other RIFF images are not supported (PNG, JPEG, WEBP or TIFF are)";
   if (starts(bytes, 0x50, 0x4b, 0x03, 0x04) || starts(bytes, 0x1f, 0x8b) || starts(bytes, 0xd0, 0xcf, 0x11, 0xe0)) {
     return "archives and office files are not supported";
   }
@@ -77,6 +78,7 @@ function isJson(text: string): boolean {
  */
 export function detectFormat(bytes: Uint8Array, text: () => string, hints: FormatHints): DocumentFormat {
   if (isPdf(bytes)) return "pdf";
+  if (imageFormat(bytes)) return "image";
   const reason = unsupportedReason(bytes);
   if (reason) throw new PermanentPhaseError("unsupported_format", reason);
   const head = text().slice(0, 1024).trimStart().toLowerCase();

@@ -18,6 +18,8 @@ import { permitsAddress } from "../documents/fetch";
 import type { Logger } from "../logger";
 import { nodeClientIp } from "../http/client-ip";
 import { consumeDelivery } from "../deliveries/route";
+import type { PageReader } from "../adapters/ocr/interface";
+import { createThreadReader } from "../adapters/ocr/threads";
 
 export type EmbeddedQueue = ReturnType<typeof createEmbeddedQueue>;
 
@@ -36,7 +38,7 @@ export interface Composition {
 export function compose(
   config: Config,
   handle: DbHandle,
-  options: { logger: Logger; resolver?: HostResolver; clock?: Clock; limiterPrefix?: string },
+  options: { logger: Logger; resolver?: HostResolver; clock?: Clock; limiterPrefix?: string; reader?: PageReader },
 ): Composition {
   const clock = options.clock ?? systemClock;
   const destinationUrl = `${config.publicUrl}${DELIVERY_PATH}`;
@@ -84,6 +86,8 @@ export function compose(
     resolver,
     fetcher: createNodeFetcher(resolver, permitsAddress(config.documents.fetchAllowHosts)),
     clientIp: nodeClientIp(config.trustProxy),
+    // Threads start on the first scanned page, not here.
+    reader: options.reader ?? createThreadReader({ workers: config.ocr.workers, timeoutMs: config.ocr.pageTimeoutMs }),
   };
   const app = createApp(services);
   // In this process the queue hands messages straight to the handler; only QStash's arrive over HTTP.
@@ -94,6 +98,7 @@ export function compose(
     embeddedQueue,
     close: async () => {
       await embeddedQueue?.close();
+      await services.reader?.close();
       await handle.close();
     },
   };

@@ -93,6 +93,8 @@ function isolateServices(env: Record<string, unknown>): IsolateServices {
     resolver: createDohResolver(),
     fetcher: platformFetcher,
     clientIp: workerClientIp,
+    // No threads or canvas here: scanned pages go to the Node reader (README §OCR at the edge).
+    readerMissing: "set READER_URL to a Node deployment of Sluice that reads scans",
   };
   return isolate;
 }

@@ -10,7 +10,7 @@ import { documentOutcome } from "./outcome";
 import type { PhaseContext } from "./phases/context";
 import { runExtraction } from "./phases/extraction";
 import { runResolution } from "./phases/resolution";
-import { runTransfer, type DocumentSource, type TransferDeps, type TransferInput } from "./phases/transfer";
+import { ocrOptions, runTransfer, type DocumentSource, type TransferDeps, type TransferInput } from "./phases/transfer";
 import { runValidation } from "./phases/validation";
 import { PermanentPhaseError, type Cells, type ParsedDocument } from "./types";
 
@@ -34,6 +34,8 @@ function transferDeps(services: Services, organizationId: string): TransferDeps 
       maxBytes: documents.maxFileBytes, maxRedirects: documents.fetchMaxRedirects,
     },
     maxPages: documents.maxPages,
+    reader: services.reader ?? null,
+    readerMissing: services.readerMissing ?? "OCR runs on the Node deployment",
     findCachedParse: async (key) => (await findCachedParse(services.db, organizationId, key)) as ParsedDocument | null,
   };
 }
@@ -45,6 +47,7 @@ async function runPhase(services: Services, pipeline: CompiledPipeline, phaseInd
       source: state.source as DocumentSource, filename: state.filename, mimeType: state.mime_type,
       pageRange: state.options?.page_range ?? null, skipCache: state.options?.skip_cache ?? false,
       cacheKey: state.cache_key, cached: state.cached_parse as ParsedDocument | null,
+      ocr: ocrOptions(pipeline, state.options?.ocr),
     };
     const { parsed, lookupKey, cacheHit, notes } = await runTransfer(input, transferDeps(services, state.organization_id));
     return { cells: state.cells as Cells, parsed, cache: { lookupKey, cacheHit }, notes };

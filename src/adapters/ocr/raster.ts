@@ -39,7 +39,8 @@ function fromRgba(rgba: Uint8Array | Uint8ClampedArray, width: number, height: n
   return canvas;
 }
 
-function tiffFrame(bytes: Uint8Array, page: number): Canvas {
+function tiffFrame(data: Uint8Array, page: number): Canvas {
+  const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const frames = UTIF.decode(bytes);
   const frame = frames[page];
   if (!frame) throw invalid(`the TIFF has no page ${page}`);

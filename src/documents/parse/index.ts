@@ -1,5 +1,6 @@
 import { PermanentPhaseError, type ParsedDocument } from "../model";
 import { detectFormat, MIME_OF, utf16Encoding, type FormatHints } from "../detect";
+import { imageProblem, readImageHeader } from "../image-header";
 import { selectPages, type PageRange } from "../page-range";
 import { csvTable } from "./csv";
 import { parseHtml } from "./html";
@@ -9,7 +10,7 @@ import { parsePdf } from "./pdf";
  * Names what the parsers produce; part of the parse cache key, so a parse stored by an older parser
  * (plain PDF text without word boxes, HTML without marks) is never reused as if it were current.
  */
-export const PARSER_VERSION = 2;
+export const PARSER_VERSION = 3;
 
 export interface ParseOptions extends FormatHints {
   pageRange: PageRange | null;
@@ -49,6 +50,18 @@ function keptPages(pageCount: number, options: ParseOptions): number[] {
   return pages;
 }
 
+/** An image's pages (TIFF frames, else one), blank until OCR reads them (./ocr.ts). */
+function imageDocument(bytes: Uint8Array, filename: string | null, options: ParseOptions): Omit<ParsedDocument, "content_hash"> {
+  const header = readImageHeader(bytes);
+  const problem = imageProblem(header, options.maxPages);
+  if (problem) throw new PermanentPhaseError(header ? "image_too_large" : "invalid_image", problem);
+  const kept = keptPages(header!.pages, options);
+  return {
+    mime_type: `image/${header!.format}`, filename, pages: kept.map(() => ""), page_numbers: kept,
+    page_info: kept.map(() => ({ source: "ocr" as const })), tables: [],
+  };
+}
+
 /**
  * Parses bytes to text with page boundaries: PDF pages, form feeds in text, one page for HTML,
  * CSV and JSON (which also keep their table or value). Only the pages in `pageRange` are kept;
@@ -60,12 +73,12 @@ export async function parseBytes(bytes: Uint8Array, options: ParseOptions): Prom
   const format = detectFormat(bytes, decoded, options);
   const base = { mime_type: MIME_OF[format], filename: options.filename ?? null };
   if (format === "pdf") {
-    const { pages, words, pageNumbers } = await parsePdf(bytes, (count) => keptPages(count, options));
-    if (pages.every((page) => page.trim() === "")) {
-      throw new PermanentPhaseError("no_text", "the PDF has no text layer on the selected pages (scanned? OCR is not supported)");
-    }
-    return { ...base, pages, page_numbers: pageNumbers, words, tables: [] };
+    const { pages, words, sizes, pageNumbers } = await parsePdf(bytes, (count) => keptPages(count, options));
+    // Pages without a usable text layer are read by OCR after this (./ocr.ts), which also ends a textless document.
+    const page_info = sizes.map((size) => ({ source: "text_layer" as const, ...size }));
+    return { ...base, pages, page_numbers: pageNumbers, words, page_info, tables: [] };
   }
+  if (format === "image") return imageDocument(bytes, base.filename, options);
   if (format === "html") {
     keptPages(1, options);
     const html = parseHtml(decoded());

@@ -54,16 +54,19 @@ export async function parsePdf(bytes: Uint8Array, selected: (pageCount: number) 
     const pageNumbers = selected(pdf.numPages);
     const pages: string[] = [];
     const words: WordBoxes[] = [];
+    const sizes: Array<{ width: number; height: number }> = [];
     for (const index of pageNumbers) {
       const page = await pdf.getPage(index + 1);
-      const view = page.getViewport({ scale: 1 }).transform;
+      const viewport = page.getViewport({ scale: 1 });
+      const view = viewport.transform;
+      sizes.push({ width: Math.round(viewport.width * 10) / 10, height: Math.round(viewport.height * 10) / 10 });
       const content = await page.getTextContent();
       const pieces = (content.items as TextItem[]).map((item) => pieceOf(item, view)).filter((p) => p !== null);
       const layout = layoutPage(pieces);
       pages.push(layout.text);
       words.push(layout.words);
     }
-    return { pages, words, pageNumbers, pageCount: pdf.numPages };
+    return { pages, words, sizes, pageNumbers, pageCount: pdf.numPages };
   } finally {
     await pdf.destroy();
   }

@@ -2,6 +2,10 @@ import { sha256Hex } from "../../crypto";
 import { fetchDocument, type FetchPolicy } from "../../documents/fetch";
 import { parsePageRange } from "../../documents/page-range";
 import { PARSER_VERSION, parseBytes } from "../../documents/parse";
+import { DEFAULT_OCR, readScannedPages, type OcrOptions } from "../../documents/parse/ocr";
+import type { PageReader } from "../../adapters/ocr/interface";
+import type { CompiledPipeline } from "../definition";
+import type { OcrSettings } from "../definition-schema";
 import { PermanentPhaseError, type ParsedDocument } from "../types";
 import { replaceUnstorableText } from "../../documents/clean-text";
 
@@ -17,12 +21,23 @@ export interface TransferInput {
   /** The document's cache key when known at creation, and the stored parse the delivery read found for it. */
   cacheKey: string | null;
   cached: ParsedDocument | null;
+  ocr: OcrOptions;
 }
 
 export interface TransferDeps {
   fetchPolicy: FetchPolicy;
   maxPages: number;
   findCachedParse(cacheKey: string): Promise<ParsedDocument | null>;
+  /** Reads scanned pages; null where the runtime has none (the Worker), and `readerMissing` says what to set. */
+  reader: PageReader | null;
+  readerMissing: string;
+}
+
+/** The run's OCR options over its transfer phase's, over the defaults. */
+export function ocrOptions(pipeline: CompiledPipeline, run: OcrSettings | undefined): OcrOptions {
+  const phase = pipeline.phases.find((p) => p.type === "transfer");
+  const fromPhase = phase?.type === "transfer" ? phase.ocr : undefined;
+  return { ...DEFAULT_OCR, ...fromPhase, ...run };
 }
 
 export interface TransferResult {
@@ -37,9 +52,12 @@ export interface TransferResult {
  * What makes two parses interchangeable: the same bytes, read the same way (the declared type,
  * with its charset, and the name can decide format and decoding), limited to the same pages, by the same parser.
  */
-export function parseCacheKey(contentHash: string, hints: { filename: string | null; mimeType: string | null }, pageRange: string | null) {
+export function parseCacheKey(
+  contentHash: string, hints: { filename: string | null; mimeType: string | null }, pageRange: string | null, ocr: OcrOptions,
+) {
   const extension = hints.filename?.includes(".") ? hints.filename.split(".").pop()!.toLowerCase() : "";
-  return `${contentHash}|${hints.mimeType?.replace(/\s+/g, "").toLowerCase() ?? ""}|${extension}|${pageRange ?? "all"}|p${PARSER_VERSION}`;
+  const reading = `${ocr.mode}:${ocr.languages.join("+")}:${ocr.dpi}`;
+  return `${contentHash}|${hints.mimeType?.replace(/\s+/g, "").toLowerCase() ?? ""}|${extension}|${pageRange ?? "all"}|${reading}|p${PARSER_VERSION}`;
 }
 
 export function decodeBase64(data: string): Uint8Array {
@@ -97,14 +115,17 @@ export async function runTransfer(input: TransferInput, deps: TransferDeps): Pro
   const { bytes, hints } = await sourceBytes(input, deps);
   const contentHash = await sha256Hex(bytes);
   // Inline content was keyed at creation; a URL's may have changed since (a rerun, a schedule), so it is keyed anew.
-  const lookupKey = (input.source.kind !== "url" && input.cacheKey) || parseCacheKey(contentHash, hints, input.pageRange);
+  const lookupKey = (input.source.kind !== "url" && input.cacheKey) || parseCacheKey(contentHash, hints, input.pageRange, input.ocr);
   if (!input.skipCache && input.source.kind === "url") {
     const cached = await deps.findCachedParse(lookupKey);
     if (cached) return reuse(cached, lookupKey, hints.filename);
   }
   const range = input.pageRange ? parsePageRange(input.pageRange) : null;
   if (typeof range === "string") throw new PermanentPhaseError("invalid_page_range", range);
-  const parsed: ParsedDocument = { ...(await parseBytes(bytes, { ...hints, pageRange: range, maxPages: deps.maxPages })), content_hash: contentHash };
+  const text = await parseBytes(bytes, { ...hints, pageRange: range, maxPages: deps.maxPages });
+  const kind = text.mime_type === "application/pdf" ? "pdf" : text.mime_type.startsWith("image/") ? "image" : null;
+  const read = kind ? await readScannedPages(text, { kind, bytes }, input.ocr, deps.reader, deps.readerMissing) : text;
+  const parsed: ParsedDocument = { ...read, content_hash: contentHash };
   const replaced = replaceUnstorableText(parsed);
   const notes = replaced > 0
     ? [{ code: "text_replaced", message: `${replaced} NUL or lone-surrogate character(s) in the document were replaced with U+FFFD` }]
