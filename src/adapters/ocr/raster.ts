@@ -133,7 +133,7 @@ async function pdfRaster({ bytes, page: index, dpi }: OcrRequest): Promise<Raste
     const page = await pdf.getPage(index + 1);
     const { width, height } = page.getViewport({ scale: 1 });
     const name = page.rotate === 0 ? await soleImage(page, OPS, width, height) : null;
-    const image = name ? (page.objs.get(name) as PdfImage) : null;
+    const image = name ? await new Promise<PdfImage>((resolve) => page.objs.get(name, resolve)) : null;
     const extracted = image && imageCanvas(image);
     if (extracted) return { canvas: extracted, width, height, dpi: Math.round((extracted.width * 72) / width), raster: "extracted" };
     const used = renderDpi(width, height, dpi);

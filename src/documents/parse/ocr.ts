@@ -47,6 +47,15 @@ function confidences(page: OcrPage, words: number[]): number[] {
   return result;
 }
 
+/**
+ * Below this mean word confidence a page is taken to hold no text: what tesseract "reads" in noise, a
+ * photo or a blank page's grain scores 0.2–0.35, while degraded real text keeps above 0.6.
+ */
+const READABLE_CONFIDENCE = 0.45;
+
+const unreadable = (page: OcrPage) =>
+  page.words.reduce((sum, w) => sum + w.confidence, 0) / (page.words.length || 1) < READABLE_CONFIDENCE;
+
 export interface ScanSource {
   kind: "image" | "pdf";
   bytes: Uint8Array;
@@ -85,7 +94,7 @@ export async function readScannedPages<T extends Omit<ParsedDocument, "content_h
     } catch (error) {
       throw describe(error, page);
     }
-    const layout = layoutPage(piecesOf(read));
+    const layout = layoutPage(piecesOf(unreadable(read) ? { ...read, words: [] } : read));
     pages[index] = layout.text;
     words[index] = layout.words;
     confidence[index] = confidences(read, layout.words);
