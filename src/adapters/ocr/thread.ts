@@ -62,12 +62,28 @@ async function recognise(worker: Tesseract, raster: Raster, turns: number): Prom
 const UPRIGHT_CONFIDENCE = 0.7;
 const UPRIGHT_CHARACTERS = 12;
 
+/** No dark pixel in a sample of every 3rd row and column: nothing to read (and no tesseract to start). */
+function isBlank(raster: Raster): boolean {
+  const { width, height } = raster.canvas;
+  const data = raster.canvas.getContext("2d").getImageData(0, 0, width, height).data;
+  for (let y = 0; y < height; y += 3) {
+    for (let x = 0; x < width; x += 3) {
+      const p = (y * width + x) * 4;
+      if (data[p] + data[p + 1] + data[p + 2] < 384) return false;
+    }
+  }
+  return true;
+}
+
 async function read(request: OcrRequest): Promise<OcrPage> {
   const raster = await rasterise(request);
+  const page = { width: raster.width, height: raster.height, dpi: raster.dpi, rotation: 0, skew: 0, raster: raster.raster };
+  if (isBlank(raster)) return { ...page, words: [] };
   const worker = await tesseract(request.languages);
   let best = { turns: 0, ...(await recognise(worker, raster, 0)) };
   const mean = best.words.reduce((s, w) => s + w.confidence, 0) / (best.words.length || 1);
-  if (mean < UPRIGHT_CONFIDENCE || best.score < UPRIGHT_CHARACTERS) {
+  // A blank page finds nothing whichever way up; one that reads poorly may be sideways.
+  if (best.words.length > 0 && (mean < UPRIGHT_CONFIDENCE || best.score < UPRIGHT_CHARACTERS)) {
     for (const turns of [1, 3, 2]) {
       const tried = { turns, ...(await recognise(worker, raster, turns)) };
       if (tried.score > best.score * 1.5 + 1) best = tried;
