@@ -27,7 +27,9 @@ function threadScript(): { script: URL | string; eval: boolean } {
   const built = new URL("./ocr-thread.mjs", import.meta.url);
   if (existsSync(fileURLToPath(built))) return { script: built, eval: false };
   const source = JSON.stringify(new URL("./thread.ts", import.meta.url).href);
-  return { script: `import("tsx/esm/api").then(({ register }) => { register(); return import(${source}); })`, eval: true };
+  // Named by path: an eval'd thread resolves packages from the working folder, which may be anywhere.
+  const tsx = JSON.stringify(import.meta.resolve("tsx/esm/api"));
+  return { script: `import(${tsx}).then(({ register }) => { register(); return import(${source}); })`, eval: true };
 }
 
 const tesseractVersion = (): string => createRequire(import.meta.url)("tesseract.js/package.json").version;
