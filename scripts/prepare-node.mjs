@@ -1,7 +1,8 @@
 /**
  * Run before `npm start` (prestart) and after `npm install` (postinstall), in plain Node so it
  * costs no TypeScript compile itself. Makes the two things that dominated start-up happen once:
- *   - dist/entry/node.mjs: the Node entry bundled by esbuild (packages stay external), rebuilt
+ *   - dist/entry/node.mjs: the Node entry bundled by esbuild (packages stay external), with the OCR
+ *     thread's scripts beside it (ocr-thread.mjs, tesseract-worker.cjs), rebuilt
  *     only when a file under src/ or package.json is newer, so `npm start` skips tsx's compile;
  *   - dist/pglite-template-<version>.tar: a freshly initialised PGlite data folder with schema.sql
  *     applied (rebuilt when schema.sql is newer), which a new data folder is loaded from instead of
@@ -9,7 +10,7 @@
  */
 import { build } from "esbuild";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -30,11 +31,12 @@ const sourcesChanged = () =>
   statSync(bundle).mtimeMs < Math.max(newest(join(root, "src")), statSync(join(root, "package.json")).mtimeMs);
 
 if (sourcesChanged()) {
-  await build({
-    // The parse box's thread entry goes next to the Node entry (src/entry/compose.ts finds it there).
-    entryPoints: [join(root, "src/entry/node.ts"), join(root, "src/entry/parse-worker.ts")], outdir: join(root, "dist/entry"), bundle: true, platform: "node", format: "esm",
-    target: "node20", packages: "external", sourcemap: "linked", logLevel: "warning",
-  });
+  const common = { bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", sourcemap: "linked", logLevel: "warning" };
+  // The parse box's thread entry goes next to the Node entry (src/entry/compose.ts finds it there).
+  await build({ ...common, entryPoints: [join(root, "src/entry/node.ts"), join(root, "src/entry/parse-worker.ts")], outdir: join(root, "dist/entry") });
+  // The OCR threads' scripts sit next to the entry, where src/adapters/ocr/threads.ts looks for them.
+  await build({ ...common, entryPoints: [join(root, "src/adapters/ocr/thread.ts")], outfile: join(root, "dist/entry/ocr-thread.mjs") });
+  copyFileSync(join(root, "src/adapters/ocr/tesseract-worker.cjs"), join(root, "dist/entry/tesseract-worker.cjs"));
 }
 
 // Named by PGlite's version: a data folder from another version would not open. Same name in src/db/pglite.ts.

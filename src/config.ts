@@ -40,6 +40,9 @@ const ConfigSchema = v.object({
   FETCH_MAX_REDIRECTS: int(5, 0),
   FETCH_ALLOW_HOSTS: v.optional(v.string(), ""),
   TRUST_PROXY: v.optional(v.string(), ""),
+  OCR_WORKERS: int(1, 1),
+  OCR_PAGE_TIMEOUT_MS: int(120_000, 1000),
+  READER_URL: v.optional(v.pipe(v.string(), v.url("must be a URL"))),
   SESSION_SECRET: v.optional(v.pipe(v.string(), v.minLength(32, "must be at least 32 characters"))),
 });
 
@@ -64,6 +67,8 @@ export interface Config {
   sweep: { intervalSeconds: number; staleSeconds: number };
   /** Signs review console cookies; without SESSION_SECRET a per-process secret (sessions end at restart). */
   sessionSecret: string;
+  /** OCR threads on Node, the time limit per page, and (Worker) the Node deployment that reads scans. */
+  ocr: { workers: number; pageTimeoutMs: number; readerUrl?: string };
   documents: {
     maxFileBytes: number;
     maxPages: number;
@@ -124,6 +129,7 @@ function fromEnv(e: Env): Config {
     maxPhaseCrashes: e.MAX_PHASE_CRASHES,
     sweep: { intervalSeconds: e.SWEEP_INTERVAL_SECONDS, staleSeconds: e.SWEEP_STALE_SECONDS },
     sessionSecret: e.SESSION_SECRET ?? randomToken("", 32),
+    ocr: { workers: e.OCR_WORKERS, pageTimeoutMs: e.OCR_PAGE_TIMEOUT_MS, readerUrl: e.READER_URL?.replace(/\/+$/, "") },
     documents: {
       maxFileBytes: e.MAX_FILE_BYTES,
       maxPages: e.MAX_PAGES,

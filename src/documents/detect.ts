@@ -1,10 +1,11 @@
+import { imageFormat, imageProblem, readImageHeader } from "./image-header";
 import { PermanentPhaseError } from "./model";
 import { parseCsv, sniffDelimiter } from "./parse/csv";
 import { compoundKind, isCompoundFile, officeKind, type OfficeKind } from "./parse/ooxml";
 import { isZip, ZipArchive } from "./parse/zip";
 
 /** Formats the transfer phase parses; detection trusts content (magic bytes) over names. */
-export type DocumentFormat = "pdf" | "html" | "text" | "markdown" | "csv" | "json" | OfficeKind | "eml" | "msg";
+export type DocumentFormat = "pdf" | "html" | "text" | "markdown" | "csv" | "json" | OfficeKind | "eml" | "msg" | "image";
 
 // Maps, not objects: a name like "x.constructor" must not find a prototype member.
 const BY_EXTENSION = new Map<string, DocumentFormat>(Object.entries({
@@ -25,6 +26,7 @@ export const MIME_OF: Record<DocumentFormat, string> = {
   pptx: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
   xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
   eml: "message/rfc822", msg: "application/vnd.ms-outlook",
+  image: "image/png", // the header's own type replaces it (see parseBytes)
 };
 
 export interface FormatHints {
@@ -40,10 +42,9 @@ export const utf16Encoding = (bytes: Uint8Array) => (starts(bytes, 0xff, 0xfe) ?
 /** Why bytes can never be parsed (images, archives, other binaries), or null. Cheap enough to run at upload. */
 export function unsupportedReason(bytes: Uint8Array): string | null {
   if (isPdf(bytes) || utf16Encoding(bytes)) return null;
-  if (starts(bytes, 0x89, 0x50, 0x4e, 0x47) || starts(bytes, 0xff, 0xd8, 0xff) || starts(bytes, 0x47, 0x49, 0x46, 0x38) ||
-    starts(bytes, 0x52, 0x49, 0x46, 0x46) || starts(bytes, 0x49, 0x49, 0x2a, 0x00) || starts(bytes, 0x4d, 0x4d, 0x00, 0x2a)) {
-    return "images are not supported (no OCR)";
-  }
+  // PNG, JPEG, WEBP and TIFF are read by OCR; their header must promise a size the reader accepts.
+  if (imageFormat(bytes)) return imageProblem(readImageHeader(bytes));
+  if (starts(bytes, 0x47, 0x49, 0x46, 0x38) || starts(bytes, 0x52, 0x49, 0x46, 0x46)) return "GIF and other RIFF images are not supported (PNG, JPEG, WEBP or TIFF are)";
   if (isZip(bytes)) return zipReason(bytes);
   if (isCompoundFile(bytes)) return compoundKind(bytes) === "legacy" ? "legacy binary Office files (.doc, .xls, .ppt) are not supported" : null;
   if (starts(bytes, 0x1f, 0x8b)) return "archives are not supported";
@@ -132,6 +133,7 @@ function isJson(text: string): boolean {
  */
 export function detectFormat(bytes: Uint8Array, text: () => string, hints: FormatHints): DocumentFormat {
   if (isPdf(bytes)) return "pdf";
+  if (imageFormat(bytes)) return "image";
   const binary = binaryFormat(bytes);
   if (binary) return binary;
   const reason = unsupportedReason(bytes);

@@ -68,6 +68,18 @@ export function spanBox(words: WordBoxes, start: number, end: number): Box | nul
   return box;
 }
 
+/** OCR pages: the mean confidence of the words that overlap `[start, end)`, or null if none does. */
+export function spanConfidence(words: WordBoxes, confidence: number[], start: number, end: number): number | null {
+  let sum = 0;
+  let count = 0;
+  for (let i = firstWordEndingAfter(words, start); i < words.length && words[i] < end; i += WORD_STRIDE) {
+    if (words[i + 1] <= start) continue;
+    sum += confidence[i / WORD_STRIDE] ?? 0;
+    count += 1;
+  }
+  return count > 0 ? Math.round((sum / count) * 1000) / 1000 : null;
+}
+
 export const unionBox = (a: Box, b: Box): Box =>
   [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])];
 

@@ -20,6 +20,8 @@ import { nodeClientIp } from "../http/client-ip";
 import { consumeDelivery } from "../deliveries/route";
 import { createThreadParseBox } from "../adapters/parse/threads";
 import { parseWorkerEntry } from "./parse-worker-entry";
+import type { PageReader } from "../adapters/ocr/interface";
+import { createThreadReader } from "../adapters/ocr/threads";
 
 let parseEntry: URL | undefined;
 
@@ -40,7 +42,7 @@ export interface Composition {
 export function compose(
   config: Config,
   handle: DbHandle,
-  options: { logger: Logger; resolver?: HostResolver; clock?: Clock; limiterPrefix?: string },
+  options: { logger: Logger; resolver?: HostResolver; clock?: Clock; limiterPrefix?: string; reader?: PageReader },
 ): Composition {
   const clock = options.clock ?? systemClock;
   const destinationUrl = `${config.publicUrl}${DELIVERY_PATH}`;
@@ -90,6 +92,8 @@ export function compose(
     fetcher: createNodeFetcher(resolver, permitsAddress(config.documents.fetchAllowHosts)),
     clientIp: nodeClientIp(config.trustProxy),
     parse,
+    // Threads start on the first scanned page, not here.
+    reader: options.reader ?? createThreadReader({ workers: config.ocr.workers, timeoutMs: config.ocr.pageTimeoutMs }),
   };
   const app = createApp(services);
   // In this process the queue hands messages straight to the handler; only QStash's arrive over HTTP.
@@ -101,6 +105,7 @@ export function compose(
     close: async () => {
       await embeddedQueue?.close();
       await parse.close();
+      await services.reader?.close();
       await handle.close();
     },
   };

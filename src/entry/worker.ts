@@ -98,6 +98,8 @@ function isolateServices(env: Record<string, unknown>): IsolateServices {
     clientIp: workerClientIp,
     // The isolate is the box: workerd ends a request past its CPU time or 128 MB (README §Limits).
     parse: directParse,
+    // No threads or canvas here: scanned pages go to the Node reader (README §OCR at the edge).
+    readerMissing: "set READER_URL to a Node deployment of Sluice that reads scans",
   };
   return isolate;
 }

@@ -10,6 +10,7 @@ import type { Config } from "../config";
 import type { Db } from "../db/types";
 import type { Logger } from "../logger";
 import type { ParseBox } from "../documents/parse/box";
+import type { PageReader } from "../adapters/ocr/interface";
 
 /** Everything the app needs from the outside world; each runtime entry builds these. */
 export interface Services {
@@ -28,6 +29,10 @@ export interface Services {
   parse: ParseBox;
   /** The client's address where the runtime knows it (Node: the socket); used for per-IP limits. */
   clientIp?: (c: Context) => string | undefined;
+  /** Reads scanned pages (Node: worker threads); absent on the Worker. */
+  reader?: PageReader;
+  /** Why there is no reader, naming the setting that would give one (the Worker: READER_URL). */
+  readerMissing?: string;
 }
 
 export type { Scope };

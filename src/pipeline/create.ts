@@ -11,8 +11,9 @@ import { CONTENT_FORMATS } from "../documents/render";
 import { ApiError, badRequest, type IssueDetail } from "../errors";
 import type { Caller, Services } from "../http/env";
 import { compileDefinition, FieldsInput, initialCells, PhasesInput, type CompiledPipeline } from "./definition";
+import { OcrInput } from "./definition-schema";
 import { publishPhase } from "./messages";
-import { inlineBytes, parseCacheKey, type DocumentSource } from "./phases/transfer";
+import { inlineBytes, ocrOptions, parseCacheKey, type DocumentSource } from "./phases/transfer";
 import { templateDefinition } from "../templates/definition";
 import { ContextInput, resolveContext } from "../templates/context-vars";
 import { insertRootExecution } from "../db/queries/executions";
@@ -61,6 +62,8 @@ export const CreatePipelineBody = v.strictObject({
     v.check((r) => typeof parsePageRange(r) !== "string", 'must look like "0,2-4" (zero-based pages and ranges)'),
   )),
   skip_cache: v.optional(v.boolean()),
+  /** How scanned pages are read; over the template's or definition's transfer phase `ocr`. */
+  ocr: v.optional(OcrInput),
   /** The format the transfer steps' `result_url` names (GET …/documents/{id}/content). */
   output_format: v.optional(v.picklist(CONTENT_FORMATS)),
   webhook_url: v.optional(v.pipe(v.string(), v.maxLength(2048), v.url("must be a URL"))),
@@ -76,7 +79,8 @@ export type CreatePipelineInput = v.InferOutput<typeof CreatePipelineBody>;
  * Checks each document's source (exactly one of text, content_base64, file_url), refuses content
  * that can never be parsed with a 415 up front, and keys inline content for the parse cache.
  */
-async function documentsOf(input: CreatePipelineInput, config: Config) {
+async function documentsOf(input: CreatePipelineInput, config: Config, pipeline: CompiledPipeline) {
+  const ocr = ocrOptions(pipeline, input.ocr);
   if (input.documents.length > MAX_DOCUMENTS) {
     throw new ApiError("payload_too_large", `a run takes at most ${MAX_DOCUMENTS} documents; got ${input.documents.length}`, [
       { path: "documents", message: `at most ${MAX_DOCUMENTS} items` },
@@ -107,7 +111,7 @@ async function documentsOf(input: CreatePipelineInput, config: Config) {
     const unsupported = bytes && unsupportedReason(bytes);
     if (unsupported) throw new ApiError("unsupported_media_type", `documents.${i}: ${unsupported}`, [{ path: `documents.${i}`, message: unsupported }]);
     const hints = { filename: d.filename ?? null, mimeType: d.mime_type ?? null };
-    const cacheKey = bytes ? parseCacheKey(await sha256Hex(bytes), hints, input.page_range ?? null) : null;
+    const cacheKey = bytes ? parseCacheKey(await sha256Hex(bytes), hints, input.page_range ?? null, ocr) : null;
     documents.push({ externalId: d.id ?? null, ...hints, source, cacheKey, expected: storedExpected(d) });
   }
   if (problems.length > 0) throw badRequest("invalid documents", problems);
@@ -173,7 +177,7 @@ export async function createPipeline(services: Services, caller: Caller, input: 
   const pipeline = compiled ?? compileDefinition(definition);
   const webhookUrl = webhookUrlOf(input, services.config);
   const sample = previewSample(input.preview);
-  const documents = (await documentsOf(input, services.config)).slice(0, sample ?? undefined);
+  const documents = (await documentsOf(input, services.config, pipeline)).slice(0, sample ?? undefined);
   const id = crypto.randomUUID();
   const { response, documentIds } = await services.db.transaction().execute(async (trx) => {
     const { row, documentIds } = await insertPipeline(trx, {
@@ -182,7 +186,7 @@ export async function createPipeline(services: Services, caller: Caller, input: 
       templateId, templateVersion, webhookUrl,
       options: {
         ...(sample !== null ? { sample } : {}), ...(input.page_range ? { page_range: input.page_range } : {}),
-        ...(input.skip_cache ? { skip_cache: true } : {}), ...(input.run_evals ? { run_evals: true } : {}),
+        ...(input.skip_cache ? { skip_cache: true } : {}), ...(input.ocr ? { ocr: input.ocr } : {}), ...(input.run_evals ? { run_evals: true } : {}),
         ...(input.output_format ? { output_format: input.output_format } : {}),
         ...(context && Object.keys(context).length > 0 ? { context } : {}),
       },

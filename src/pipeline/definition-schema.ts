@@ -7,6 +7,8 @@ import { CURRENCY_CODES } from "../documents/normalize/currency-codes";
 import { checkDateFormat } from "../documents/normalize/dates";
 import { DATE_LANGUAGES } from "../documents/normalize/months";
 import { SplitInput } from "../documents/split";
+import { OCR_LANGUAGES } from "../adapters/ocr/interface";
+import { OCR_DPI } from "../documents/parse/ocr";
 
 export { ExtractorInput, type Extractor };
 
@@ -98,8 +100,16 @@ export const GateInput = v.strictObject({
   rules: v.pipe(v.array(RuleInput), v.minLength(1), v.maxLength(MAX_RULES)),
 });
 
+/** How scanned pages are read (README §OCR): on the transfer phase of a definition, or on a run (which wins). */
+export const OcrInput = v.strictObject({
+  mode: v.optional(v.picklist(["auto", "always", "never"])),
+  languages: v.optional(v.pipe(v.array(v.picklist(OCR_LANGUAGES)), v.minLength(1), v.maxLength(4),
+    v.check((list) => new Set(list).size === list.length, "must not repeat a language"))),
+  dpi: v.optional(v.pipe(v.number(), v.integer(), v.minValue(OCR_DPI.min), v.maxValue(OCR_DPI.max))),
+});
+
 export const PhaseInput = v.variant("type", [
-  v.strictObject({ type: v.literal("transfer"), split: v.optional(SplitInput) }),
+  v.strictObject({ type: v.literal("transfer"), split: v.optional(SplitInput), ocr: v.optional(OcrInput) }),
   v.strictObject({ type: v.literal("extraction") }),
   v.strictObject({ type: v.literal("resolution") }),
   v.strictObject({ type: v.literal("validation"), gates: v.pipe(v.array(GateInput), v.minLength(1), v.maxLength(MAX_GATES)) }),
@@ -114,3 +124,4 @@ export type FieldDefinition = v.InferOutput<typeof FieldInput>;
 export type Rule = v.InferOutput<typeof RuleInput>;
 export type Gate = v.InferOutput<typeof GateInput>;
 export type PhaseDefinition = v.InferOutput<typeof PhaseInput>;
+export type OcrSettings = v.InferOutput<typeof OcrInput>;

@@ -2,7 +2,7 @@ import { Pattern } from "../documents/pattern";
 import type { SplitSpec } from "../documents/split";
 import { badRequest, type IssueDetail } from "../errors";
 import type { Aggregate, PreprocessStep } from "../documents/extractors/options";
-import type { Extractor, FieldDefinition, Gate, PhaseDefinition, ResolveOptions, Rule } from "./definition-schema";
+import type { Extractor, FieldDefinition, Gate, OcrSettings, PhaseDefinition, ResolveOptions, Rule } from "./definition-schema";
 import { parseExpression } from "./expressions";
 import { checkItemRule, compileColumns, splitColumnRef, type CompiledColumn, type OptionTypes } from "./items-definition";
 import type { Cells, FieldKind, FieldType, PhaseType } from "./types";
@@ -28,8 +28,8 @@ export interface CompiledField {
 }
 
 export type CompiledPhase =
-  | { index: number; type: "transfer"; split?: SplitSpec }
   | { index: number; type: "extraction" | "resolution" }
+  | { index: number; type: "transfer"; split?: SplitSpec; ocr?: OcrSettings }
   | { index: number; type: "validation"; gates: Gate[] };
 
 /** The immutable snapshot a run pins: what every phase of every document follows. */
@@ -179,7 +179,9 @@ function compilePhases(phases: PhaseDefinition[], fields: CompiledField[], probl
     }
     if (phase.type === "extraction") extracted = true;
     if (phase.type === "resolution" && !extracted) problems.push({ path: `${path}.type`, message: "resolution needs an extraction phase before it" });
-    if (phase.type === "transfer") return phase.split ? { index, type: phase.type, split: phase.split } : { index, type: phase.type };
+    if (phase.type === "transfer") {
+      return { index, type: phase.type, ...(phase.split ? { split: phase.split } : {}), ...(phase.ocr ? { ocr: phase.ocr } : {}) };
+    }
     if (phase.type !== "validation") return { index, type: phase.type };
     phase.gates.forEach((gate, g) => {
       if (gateIds.has(gate.id)) problems.push({ path: `${path}.gates.${g}.id`, message: `duplicate gate id '${gate.id}'` });

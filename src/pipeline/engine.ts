@@ -11,7 +11,7 @@ import { documentOutcome } from "./outcome";
 import type { PhaseContext } from "./phases/context";
 import { runExtraction } from "./phases/extraction";
 import { runResolution } from "./phases/resolution";
-import { runTransfer, type DocumentSource, type TransferDeps, type TransferInput } from "./phases/transfer";
+import { ocrOptions, runTransfer, type DocumentSource, type TransferDeps, type TransferInput } from "./phases/transfer";
 import { runValidation } from "./phases/validation";
 import { checkCellsSize } from "./cell-size";
 import { PermanentPhaseError, type Cells, type ParsedDocument } from "./types";
@@ -40,6 +40,8 @@ function transferDeps(services: Services, organizationId: string): TransferDeps 
     maxPages: documents.maxPages,
     parseLimits: documents.parseLimits,
     parse: services.parse,
+    reader: services.reader ?? null,
+    readerMissing: services.readerMissing ?? "OCR runs on the Node deployment",
     findCachedParse: async (key) => (await findCachedParse(services.db, organizationId, key)) as ParsedDocument | null,
   };
 }
@@ -52,6 +54,7 @@ async function runPhase(services: Services, pipeline: CompiledPipeline, phaseInd
       // The run's page_range is about its inputs, not the files attached to them.
       pageRange: state.parent_document_id ? null : state.options?.page_range ?? null, skipCache: state.options?.skip_cache ?? false,
       cacheKey: state.cache_key, cached: state.cached_parse as ParsedDocument | null,
+      ocr: ocrOptions(pipeline, state.options?.ocr),
     };
     const transferred = await runTransfer(input, transferDeps(services, state.organization_id));
     const children = await childrenOf(transferred.parsed, phase.split, state.depth ?? 0);

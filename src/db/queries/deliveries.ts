@@ -1,3 +1,4 @@
+import type { OcrSettings } from "../../pipeline/definition-schema";
 import { sql } from "kysely";
 import type { DocumentStatus, Db, PipelineStatus } from "../types";
 import { closeExecutionSql, CLOSING_COLUMNS } from "./executions";
@@ -21,7 +22,7 @@ export interface DeliveryState {
   /** The execution this delivery belongs to: its steps are filed under it. */
   execution_id: string | null;
   /** The run's options: `page_range`, `skip_cache`, preview `sample`. */
-  options: { page_range?: string; skip_cache?: boolean; run_evals?: boolean; context?: Record<string, unknown> };
+  options: { page_range?: string; skip_cache?: boolean; run_evals?: boolean; context?: Record<string, unknown>; ocr?: OcrSettings };
   cache_key: string | null;
   /** A stored parse of the same content, looked up only when transfer is next and the cache is on. */
   cached_parse: unknown;

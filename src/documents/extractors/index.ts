@@ -8,6 +8,7 @@ import { extractRegex } from "./regex";
 import type { Extractor } from "./schema";
 import { regionSegments, selectedPages, whenMatches } from "./scope";
 import { extractTable } from "./table";
+import { ocrProvenance, ocrWeighted } from "./ocr-confidence";
 
 type TextExtractor = Extract<Extractor, { type: "label" | "regex" }>;
 
@@ -26,15 +27,16 @@ export function runExtractor(
   const found = isText ? extractText(extractor, parsed, type, fieldSteps, context) : extract(extractor, parsed, type, context);
   // `all` takes every match in document order; otherwise the extractor's order (a label's likeliest first) stands.
   if (isText && extractor.all) found.sort((a, b) => a.provenance.page - b.provenance.page || (a.provenance.start ?? 0) - (b.provenance.start ?? 0));
-  return found.map((c) => ({ ...c, provenance: { ...located(c.provenance, parsed), ...(matched ? { when: matched } : {}) } }));
+  return found.map((c) => ocrWeighted({ ...c, provenance: { ...located(c.provenance, parsed), ...(matched ? { when: matched } : {}) } }));
 }
+
 
 /** Provenance as a reader of the source sees it: the source's page number, and the box when the parse kept word boxes. */
 function located(provenance: Provenance, parsed: ParsedDocument): Provenance {
   const { page, start, end } = provenance;
   const words = parsed.words?.[page];
   const bbox = words && start !== undefined && end !== undefined ? spanBox(words, start, end) : null;
-  return { ...provenance, page: parsed.page_numbers?.[page] ?? page, ...(bbox ? { bbox } : {}) };
+  return { ...provenance, page: parsed.page_numbers?.[page] ?? page, ...(bbox ? { bbox } : {}), ...ocrProvenance(parsed, page, start, end) };
 }
 
 function extract(extractor: Extractor, parsed: ParsedDocument, type: FieldType, context: LabelContext): Candidate[] {

@@ -4,6 +4,7 @@ import { resolvePointer } from "./json-pointer";
 import { extractItemTable } from "./item-table";
 import { extractRows } from "./rows";
 import { whenMatches } from "./scope";
+import { ocrProvenance, ocrWeighted } from "./ocr-confidence";
 
 /** At most this many items per field and document; more fail the cell rather than silently dropping any. */
 export const MAX_ITEMS = 50_000;
@@ -39,7 +40,9 @@ export function runItemExtractor(extractor: Extractor, parsed: ParsedDocument, f
       const { page, start, end } = candidate.provenance;
       const words = parsed.words?.[page];
       const bbox = candidate.provenance.bbox ?? (words && start !== undefined && end !== undefined ? spanBox(words, start, end) : null);
-      candidate.provenance = { ...candidate.provenance, page: numbers?.[page] ?? page, item_index: index, ...(bbox ? { bbox } : {}) };
+      const ocr = ocrProvenance(parsed, page, start, end);
+      candidate.provenance = { ...candidate.provenance, page: numbers?.[page] ?? page, item_index: index, ...(bbox ? { bbox } : {}), ...ocr };
+      candidate.confidence = ocrWeighted(candidate).confidence;
     }
   });
   return items;

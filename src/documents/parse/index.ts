@@ -1,5 +1,6 @@
 import { PermanentPhaseError, type ParsedDocument } from "../model";
 import { detectFormat, MIME_OF, utf16Encoding, type FormatHints } from "../detect";
+import { imageProblem, readImageHeader } from "../image-header";
 import { selectPages, type PageRange } from "../page-range";
 import { csvTable } from "./csv";
 import { parseHtml } from "./html";
@@ -55,6 +56,18 @@ function keptPages(pageCount: number, options: ParseOptions): number[] {
   return pages;
 }
 
+/** An image's pages (TIFF frames, else one), blank until OCR reads them (./ocr.ts). */
+function imageDocument(bytes: Uint8Array, filename: string | null, options: ParseOptions): Omit<ParsedDocument, "content_hash"> {
+  const header = readImageHeader(bytes);
+  const problem = imageProblem(header, options.maxPages);
+  if (problem) throw new PermanentPhaseError(header ? "image_too_large" : "invalid_image", problem);
+  const kept = keptPages(header!.pages, options);
+  return {
+    mime_type: `image/${header!.format}`, filename, pages: kept.map(() => ""), page_numbers: kept,
+    page_info: kept.map(() => ({ source: "ocr" as const })), tables: [],
+  };
+}
+
 /**
  * The one entry every format is parsed through (and what a parse box runs: ./box.ts). An error a
  * parser did not foresee is still the same for the same bytes, so it ends the document
@@ -82,19 +95,19 @@ async function parseFormat(bytes: Uint8Array, options: ParseOptions): Promise<Om
   const format = detectFormat(bytes, decoded, options);
   const base = { mime_type: MIME_OF[format], filename: options.filename ?? null };
   if (format === "pdf") {
-    const { pages, words, rules, pageNumbers, attachments } = await parsePdf(bytes, (count) => keptPages(count, options), limits);
-    if (attachments.length === 0 && pages.every((page) => page.trim() === "")) {
-      throw new PermanentPhaseError("no_text", "the PDF has no text layer on the selected pages (scanned? OCR is not supported)");
-    }
+    const { pages, words, sizes, rules, pageNumbers, attachments } = await parsePdf(bytes, (count) => keptPages(count, options), limits);
+    // Pages without a usable text layer are read by OCR after this (./ocr.ts), which also ends a textless document.
+    const page_info = sizes.map((size) => ({ source: "text_layer" as const, ...size }));
     const hasRules = rules.some((page) => page.length > 0);
     return {
-      ...base, pages, page_numbers: pageNumbers, words, ...(hasRules ? { rules } : {}), tables: detectTables(pages, words, rules),
+      ...base, pages, page_numbers: pageNumbers, words, page_info, ...(hasRules ? { rules } : {}), tables: detectTables(pages, words, rules),
       ...(attachments.length ? { attachments } : {}),
     };
   }
   if (format === "docx" || format === "pptx" || format === "xlsx" || format === "eml" || format === "msg") {
     return { ...base, ...(await parseOffice(format, bytes, (count) => keptPages(count, options))) };
   }
+  if (format === "image") return imageDocument(bytes, base.filename, options);
   if (format === "html") {
     keptPages(1, options);
     const html = parseHtml(decoded());

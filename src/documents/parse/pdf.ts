@@ -68,9 +68,11 @@ export async function parsePdf(bytes: Uint8Array, selected: (pageCount: number) 
     const pages: string[] = [];
     const words: WordBoxes[] = [];
     const rules: number[][] = [];
+    const sizes: Array<{ width: number; height: number }> = [];
     const counted = wordCounter(limits.maxWords);
     for (const index of pageNumbers) {
       const page = await readPage(pdf, index);
+      sizes.push(page.size);
       counted(page.items.length); // before the layout, which costs more per item than reading it
       const layout = layoutPage(page.items.map((item) => pieceOf(item, page.view)).filter((p) => p !== null));
       counted(layout.words.length / WORD_STRIDE - page.items.length);
@@ -78,7 +80,7 @@ export async function parsePdf(bytes: Uint8Array, selected: (pageCount: number) 
       words.push(layout.words);
       rules.push(page.rules);
     }
-    return { pages, words, rules, pageNumbers, pageCount: pdf.numPages, attachments: await embeddedFiles(pdf) };
+    return { pages, words, sizes, rules, pageNumbers, pageCount: pdf.numPages, attachments: await embeddedFiles(pdf) };
   } finally {
     await pdf.destroy();
   }
@@ -97,11 +99,13 @@ function wordCounter(max: number) {
 async function readPage(pdf: Pdfjs.PDFDocumentProxy, index: number) {
   try {
     const page = await pdf.getPage(index + 1);
-    const view = page.getViewport({ scale: 1 }).transform;
+    const viewport = page.getViewport({ scale: 1 });
+    const view = viewport.transform;
+    const size = { width: Math.round(viewport.width * 10) / 10, height: Math.round(viewport.height * 10) / 10 };
     const items = (await page.getTextContent()).items as TextItem[];
     const rules = await pageRules(page, view);
     page.cleanup(); // drops the page's fonts and operator lists: a long document's pages do not pile up
-    return { view, items, rules };
+    return { view, size, items, rules };
   } catch (error) {
     throw new PermanentPhaseError("invalid_pdf", `page ${index + 1} of the PDF could not be read: ${(error as Error).message}`);
   }

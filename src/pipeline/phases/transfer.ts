@@ -4,6 +4,10 @@ import { parsePageRange } from "../../documents/page-range";
 import { PARSER_VERSION } from "../../documents/parse";
 import type { ParseBox } from "../../documents/parse/box";
 import type { ParseLimits } from "../../documents/parse/limits";
+import { DEFAULT_OCR, readScannedPages, type OcrOptions } from "../../documents/parse/ocr";
+import type { PageReader } from "../../adapters/ocr/interface";
+import type { CompiledPipeline } from "../definition";
+import type { OcrSettings } from "../definition-schema";
 import { PermanentPhaseError, type ParsedDocument } from "../types";
 import { replaceUnstorableText } from "../../documents/clean-text";
 
@@ -19,6 +23,7 @@ export interface TransferInput {
   /** The document's cache key when known at creation, and the stored parse the delivery read found for it. */
   cacheKey: string | null;
   cached: ParsedDocument | null;
+  ocr: OcrOptions;
 }
 
 export interface TransferDeps {
@@ -27,6 +32,16 @@ export interface TransferDeps {
   parseLimits: ParseLimits;
   parse: ParseBox;
   findCachedParse(cacheKey: string): Promise<ParsedDocument | null>;
+  /** Reads scanned pages; null where the runtime has none (the Worker), and `readerMissing` says what to set. */
+  reader: PageReader | null;
+  readerMissing: string;
+}
+
+/** The run's OCR options over its transfer phase's, over the defaults. */
+export function ocrOptions(pipeline: CompiledPipeline, run: OcrSettings | undefined): OcrOptions {
+  const phase = pipeline.phases.find((p) => p.type === "transfer");
+  const fromPhase = phase?.type === "transfer" ? phase.ocr : undefined;
+  return { ...DEFAULT_OCR, ...fromPhase, ...run };
 }
 
 export interface TransferResult {
@@ -41,9 +56,12 @@ export interface TransferResult {
  * What makes two parses interchangeable: the same bytes, read the same way (the declared type,
  * with its charset, and the name can decide format and decoding), limited to the same pages, by the same parser.
  */
-export function parseCacheKey(contentHash: string, hints: { filename: string | null; mimeType: string | null }, pageRange: string | null) {
+export function parseCacheKey(
+  contentHash: string, hints: { filename: string | null; mimeType: string | null }, pageRange: string | null, ocr: OcrOptions,
+) {
   const extension = hints.filename?.includes(".") ? hints.filename.split(".").pop()!.toLowerCase() : "";
-  return `${contentHash}|${hints.mimeType?.replace(/\s+/g, "").toLowerCase() ?? ""}|${extension}|${pageRange ?? "all"}|p${PARSER_VERSION}`;
+  const reading = `${ocr.mode}:${ocr.languages.join("+")}:${ocr.dpi}`;
+  return `${contentHash}|${hints.mimeType?.replace(/\s+/g, "").toLowerCase() ?? ""}|${extension}|${pageRange ?? "all"}|${reading}|p${PARSER_VERSION}`;
 }
 
 export function decodeBase64(data: string): Uint8Array {
@@ -103,14 +121,17 @@ export async function runTransfer(input: TransferInput, deps: TransferDeps): Pro
   const { bytes, hints } = await sourceBytes(input, deps);
   const contentHash = await sha256Hex(bytes);
   // Inline content was keyed at creation; a URL's may have changed since (a rerun, a schedule), so it is keyed anew.
-  const lookupKey = (input.source.kind !== "url" && input.cacheKey) || parseCacheKey(contentHash, hints, input.pageRange);
+  const lookupKey = (input.source.kind !== "url" && input.cacheKey) || parseCacheKey(contentHash, hints, input.pageRange, input.ocr);
   if (!input.skipCache && input.source.kind === "url") {
     const cached = await deps.findCachedParse(lookupKey);
     if (reusable(cached)) return reuse(cached, lookupKey, hints.filename);
   }
   const range = input.pageRange ? parsePageRange(input.pageRange) : null;
   if (typeof range === "string") throw new PermanentPhaseError("invalid_page_range", range);
-  const parsed: ParsedDocument = { ...(await deps.parse(bytes, { ...hints, pageRange: range, maxPages: deps.maxPages, limits: deps.parseLimits })), content_hash: contentHash };
+  const text = await deps.parse(bytes, { ...hints, pageRange: range, maxPages: deps.maxPages, limits: deps.parseLimits });
+  const kind = text.mime_type === "application/pdf" ? "pdf" : text.mime_type.startsWith("image/") ? "image" : null;
+  const read = kind ? await readScannedPages(text, { kind, bytes }, input.ocr, deps.reader, deps.readerMissing) : text;
+  const parsed: ParsedDocument = { ...read, content_hash: contentHash };
   const replaced = replaceUnstorableText(parsed);
   const notes = replaced > 0
     ? [{ code: "text_replaced", message: `${replaced} NUL or lone-surrogate character(s) in the document were replaced with U+FFFD` }]
