@@ -400,3 +400,17 @@ CREATE TABLE IF NOT EXISTS evaluations (
 );
 CREATE INDEX IF NOT EXISTS evaluations_pipeline ON evaluations (pipeline_id, created_at DESC);
 CREATE INDEX IF NOT EXISTS evaluations_template ON evaluations (template_id, created_at DESC) WHERE template_id IS NOT NULL;
+
+-- Model answers of `llm` extractors, reused by (content hash, pages sent, fields and instructions, model):
+-- a rerun or a duplicate document costs nothing. The answer text only; never the key or the request.
+CREATE TABLE IF NOT EXISTS llm_answers (
+  organization_id  uuid        NOT NULL REFERENCES organizations(id),
+  key              text        NOT NULL,
+  model            text        NOT NULL,
+  content          text        NOT NULL,
+  created_at       timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (organization_id, key)
+);
+-- seed 001's observability of an execution: model usage and cost summed when it finishes.
+ALTER TABLE executions ADD COLUMN IF NOT EXISTS observability jsonb;
+CREATE INDEX IF NOT EXISTS steps_execution_llm ON steps (execution_id) WHERE notes->>'tool_name' = 'llm';

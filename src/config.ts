@@ -4,6 +4,7 @@ import * as v from "valibot";
 const int = (fallback: number, min = 0) =>
   v.optional(v.pipe(v.string(), v.transform(Number), v.integer(), v.minValue(min)), String(fallback));
 const optionalString = v.optional(v.pipe(v.string(), v.nonEmpty()));
+const price = v.optional(v.pipe(v.string(), v.transform(Number), v.number("must be a number"), v.minValue(0)), "0");
 
 /** Every environment variable Sluice reads, with its default (README §Configuration mirrors this). */
 const ConfigSchema = v.object({
@@ -33,6 +34,15 @@ const ConfigSchema = v.object({
   FETCH_MAX_REDIRECTS: int(5, 0),
   FETCH_ALLOW_HOSTS: v.optional(v.string(), ""),
   TRUST_PROXY: v.optional(v.string(), ""),
+  LLM_BASE_URL: v.optional(v.pipe(v.string(), v.url("must be a URL")), "https://api.openai.com/v1"),
+  LLM_API_KEY: optionalString,
+  LLM_MODEL: v.optional(v.pipe(v.string(), v.nonEmpty()), "gpt-4o-mini"),
+  LLM_PRICE_INPUT: price,
+  LLM_PRICE_OUTPUT: price,
+  LLM_PRICE_CACHED: price,
+  LLM_TIMEOUT_MS: int(60_000, 100),
+  LLM_CONCURRENCY: int(4, 1),
+  LLM_MAX_OUTPUT_TOKENS: int(4096, 16),
   SESSION_SECRET: v.optional(v.pipe(v.string(), v.minLength(32, "must be at least 32 characters"))),
 });
 
@@ -57,6 +67,8 @@ export interface Config {
   sweep: { intervalSeconds: number; staleSeconds: number };
   /** Signs review console cookies; without SESSION_SECRET a per-process secret (sessions end at restart). */
   sessionSecret: string;
+  /** Present when LLM_API_KEY is set: the OpenAI-compatible endpoint `llm` extractors call. */
+  llm?: LlmConfig;
   documents: {
     maxFileBytes: number;
     maxPages: number;
@@ -65,6 +77,18 @@ export interface Config {
     /** Hosts a URL fetch may reach although they are private (e.g. 127.0.0.1 for tests); empty in production. */
     fetchAllowHosts: ReadonlySet<string>;
   };
+}
+
+export interface LlmConfig {
+  baseUrl: string;
+  apiKey: string;
+  model: string;
+  /** Per million tokens; cached input tokens at their own price. */
+  prices: { input: number; output: number; cached: number };
+  timeoutMs: number;
+  /** Model calls in flight per organization in one process. */
+  concurrency: number;
+  maxOutputTokens: number;
 }
 
 export class ConfigError extends Error {}
@@ -108,6 +132,13 @@ function fromEnv(e: Env): Config {
     maxPhaseCrashes: e.MAX_PHASE_CRASHES,
     sweep: { intervalSeconds: e.SWEEP_INTERVAL_SECONDS, staleSeconds: e.SWEEP_STALE_SECONDS },
     sessionSecret: e.SESSION_SECRET ?? randomToken("", 32),
+    llm: e.LLM_API_KEY
+      ? {
+        baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY, model: e.LLM_MODEL,
+        prices: { input: e.LLM_PRICE_INPUT, output: e.LLM_PRICE_OUTPUT, cached: e.LLM_PRICE_CACHED },
+        timeoutMs: e.LLM_TIMEOUT_MS, concurrency: e.LLM_CONCURRENCY, maxOutputTokens: e.LLM_MAX_OUTPUT_TOKENS,
+      }
+      : undefined,
     documents: {
       maxFileBytes: e.MAX_FILE_BYTES,
       maxPages: e.MAX_PAGES,

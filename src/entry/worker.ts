@@ -19,6 +19,7 @@ import { sweepStaleDocuments } from "../pipeline/sweep";
 import { sweepLostWebhooks } from "../webhooks/sweep";
 import { runDueSchedules } from "../schedules/tick";
 import { workerClientIp } from "../http/client-ip";
+import { llmProviders } from "../adapters/llm/from-config";
 
 // A module of its own (wrangler.toml [[rules]]): workerd compiles its 1.6 MB on the first PDF, not at every start.
 loadPdfjsWith(() => import("./pdfjs.mjs"));
@@ -93,6 +94,7 @@ function isolateServices(env: Record<string, unknown>): IsolateServices {
     resolver: createDohResolver(),
     fetcher: platformFetcher,
     clientIp: workerClientIp,
+    llm: llmProviders(config.llm),
   };
   return isolate;
 }

@@ -3,6 +3,7 @@ import type { Scope } from "../api-keys";
 import type { RequestIdVariables } from "hono/request-id";
 import type { HostResolver } from "../adapters/dns/interface";
 import type { Fetcher } from "../adapters/fetch/interface";
+import type { LlmProviders } from "../adapters/llm/per-organization";
 import type { DeliveryVerifier, Queue } from "../adapters/queue/interface";
 import type { RateLimiter } from "../adapters/ratelimit/interface";
 import type { Clock } from "../clock";
@@ -23,6 +24,8 @@ export interface Services {
   resolver: HostResolver;
   /** HTTP for URLs callers give (`file_url`): never follows redirects; on Node it pins the checked address. */
   fetcher: Fetcher;
+  /** The model `llm` extractors call, limited per organization; absent without LLM_API_KEY. */
+  llm?: LlmProviders;
   /** The client's address where the runtime knows it (Node: the socket); used for per-IP limits. */
   clientIp?: (c: Context) => string | undefined;
 }

@@ -6,6 +6,8 @@ import { announceFinish } from "../webhooks/deliver";
 import { findPipeline } from "../db/queries/pipelines";
 import { evaluateFinishedRun, wantsEvaluation } from "../evaluations/evaluate";
 import { publishPhase, type PhaseMessage } from "./messages";
+import { ModelRetryLater, readWithModel } from "./model-pass";
+import { modelRun, readsWithModel } from "./model-run";
 import { documentOutcome } from "./outcome";
 import type { PhaseContext } from "./phases/context";
 import { runExtraction } from "./phases/extraction";
@@ -17,7 +19,7 @@ import { PermanentPhaseError, type Cells, type ParsedDocument } from "./types";
 export type DeliveryOutcome =
   | { effect: "advanced"; document_id: string; phase_index: number; outcome: Outcome | null; pipeline_finished: boolean }
   | { effect: "none"; reason: string }
-  | { effect: "retry"; reason: string };
+  | { effect: "retry"; reason: string; retryAfterSeconds?: number };
 
 interface PhaseResult {
   cells: Cells;
@@ -38,7 +40,7 @@ function transferDeps(services: Services, organizationId: string): TransferDeps 
   };
 }
 
-async function runPhase(services: Services, pipeline: CompiledPipeline, phaseIndex: number, state: DeliveryState): Promise<PhaseResult> {
+async function runPhase(services: Services, pipeline: CompiledPipeline, phaseIndex: number, state: DeliveryState, attempt: number): Promise<PhaseResult> {
   const phase = pipeline.phases[phaseIndex];
   if (phase.type === "transfer") {
     const input: TransferInput = {
@@ -58,6 +60,9 @@ async function runPhase(services: Services, pipeline: CompiledPipeline, phaseInd
     decisions: state.decisions,
     context: state.options?.context,
   };
+  if (phase.type === "extraction" && readsWithModel(pipeline)) {
+    return readWithModel(ctx, await runExtraction(ctx), modelRun(services, state, attempt));
+  }
   const run = { extraction: runExtraction, resolution: runResolution, validation: runValidation }[phase.type];
   return { cells: await run(ctx) };
 }
@@ -138,7 +143,7 @@ export async function advanceDocument(services: Services, message: PhaseMessage,
 
   let result: PhaseResult;
   try {
-    result = await runPhase(services, pipeline, message.phase_index, state);
+    result = await runPhase(services, pipeline, message.phase_index, state, attempt);
   } catch (error) {
     const reason = describe(error);
     const finishedAt = clock.now();
@@ -148,7 +153,9 @@ export async function advanceDocument(services: Services, message: PhaseMessage,
         phaseIndex: message.phase_index, phaseType: phase.type, generation: message.generation,
         attempt, startedAt, finishedAt, error: reason,
       });
-      return { effect: "retry", reason: reason.message };
+      // A model server's Retry-After becomes the queue's delay before the next delivery (never a sleep here).
+      const after = error instanceof ModelRetryLater ? { retryAfterSeconds: error.retryAfterSeconds } : {};
+      return { effect: "retry", reason: reason.message, ...after };
     }
     return fail(services, state, message, { attempt, startedAt, reason, attempts: attempt + 1 });
   }

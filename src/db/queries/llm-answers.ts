@@ -1,0 +1,31 @@
+import { sql, type RawBuilder } from "kysely";
+import type { Db } from "../types";
+
+export async function findLlmAnswer(db: Db, organizationId: string, key: string) {
+  const result = await sql<{ content: string; model: string }>`
+    select content, model from llm_answers where organization_id = ${organizationId} and key = ${key}`.execute(db);
+  return result.rows[0] ?? null;
+}
+
+export async function storeLlmAnswer(db: Db, organizationId: string, key: string, answer: { content: string; model: string }) {
+  await sql`
+    insert into llm_answers (organization_id, key, model, content) values (${organizationId}, ${key}, ${answer.model}, ${answer.content})
+    on conflict (organization_id, key) do update set content = excluded.content, model = excluded.model, created_at = now()`.execute(db);
+}
+
+/**
+ * seed 001's `observability`, summed over an execution's model steps; `current` is the notes of a step
+ * the same statement inserts (a statement does not see its own inserts), or null.
+ */
+export const usageSumSql = (executionId: RawBuilder<unknown>, current: string | null = null) => sql`
+  (select jsonb_build_object(
+     'input_tokens', coalesce(sum((s.notes->'usage'->>'input_tokens')::bigint), 0),
+     'output_tokens', coalesce(sum((s.notes->'usage'->>'output_tokens')::bigint), 0),
+     'cached_input_tokens', coalesce(sum((s.notes->'usage'->>'cached_input_tokens')::bigint), 0),
+     'cache_write_tokens', coalesce(sum((s.notes->'usage'->>'cache_write_tokens')::bigint), 0),
+     'total_cost', coalesce(sum((s.notes->>'cost')::numeric), 0)::float8,
+     'calls', count(*) filter (where not (s.notes->>'cache_hit')::boolean),
+     'models', coalesce(jsonb_agg(distinct s.notes->>'model'), '[]'::jsonb),
+     'provider', max(s.notes->>'provider'))
+   from (select notes from steps where execution_id = ${executionId} and notes->>'tool_name' = 'llm'
+         union all select ${current}::jsonb where ${current}::jsonb->>'tool_name' = 'llm') s)`;
