@@ -413,4 +413,6 @@ CREATE TABLE IF NOT EXISTS llm_answers (
 );
 -- seed 001's observability of an execution: model usage and cost summed when it finishes.
 ALTER TABLE executions ADD COLUMN IF NOT EXISTS observability jsonb;
-CREATE INDEX IF NOT EXISTS steps_execution_llm ON steps (execution_id) WHERE notes->>'tool_name' = 'llm';
+-- An extraction step's model calls: tool_name, model, usage, cost, cache_hit, and the bounded request/answer per call.
+ALTER TABLE steps ADD COLUMN IF NOT EXISTS llm jsonb;
+CREATE INDEX IF NOT EXISTS steps_execution_llm ON steps (execution_id) WHERE llm IS NOT NULL;

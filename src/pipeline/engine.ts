@@ -6,7 +6,7 @@ import { announceFinish } from "../webhooks/deliver";
 import { findPipeline } from "../db/queries/pipelines";
 import { evaluateFinishedRun, wantsEvaluation } from "../evaluations/evaluate";
 import { publishPhase, type PhaseMessage } from "./messages";
-import { ModelRetryLater, readWithModel } from "./model-pass";
+import { ModelRetryLater, readWithModel, type ModelPassResult } from "./model-pass";
 import { modelRun, readsWithModel } from "./model-run";
 import { documentOutcome } from "./outcome";
 import type { PhaseContext } from "./phases/context";
@@ -26,6 +26,7 @@ interface PhaseResult {
   parsed?: ParsedDocument;
   cache?: { lookupKey: string; cacheHit: boolean };
   notes?: unknown;
+  llm?: ModelPassResult["notes"];
 }
 
 function transferDeps(services: Services, organizationId: string): TransferDeps {
@@ -61,7 +62,8 @@ async function runPhase(services: Services, pipeline: CompiledPipeline, phaseInd
     context: state.options?.context,
   };
   if (phase.type === "extraction" && readsWithModel(pipeline)) {
-    return readWithModel(ctx, await runExtraction(ctx), modelRun(services, state, attempt));
+    const { cells, notes } = await readWithModel(ctx, await runExtraction(ctx), modelRun(services, state, attempt));
+    return { cells, llm: notes };
   }
   const run = { extraction: runExtraction, resolution: runResolution, validation: runValidation }[phase.type];
   return { cells: await run(ctx) };
@@ -168,7 +170,7 @@ export async function advanceDocument(services: Services, message: PhaseMessage,
     cacheKey: result.cache?.lookupKey, snapshot: true, published: last ? 0 : 1,
     step: {
       phaseType: phase.type, attempt, status: "completed", startedAt, finishedAt: clock.now(),
-      lookupKey: result.cache?.lookupKey, cacheHit: result.cache?.cacheHit, notes: result.notes,
+      lookupKey: result.cache?.lookupKey, cacheHit: result.cache?.cacheHit ?? result.llm?.cache_hit, notes: result.notes, llm: result.llm,
     },
   });
   if (!done.advanced) return { effect: "none", reason: "raced: another delivery advanced this document first" };

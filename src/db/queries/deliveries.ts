@@ -73,8 +73,8 @@ export async function loadDelivery(db: Db, documentId: string, expected: { phase
               from unnest(p.unique_fields) as f(name))
            else '{}'::jsonb end as uniqueness,
            case when p.config->'phases'->d.phase_index->>'type' = 'extraction' and p.options ? 'max_cost' then
-             (select coalesce(sum((s.notes->>'cost')::numeric), 0)::float8 from steps s
-              where s.execution_id = p.execution_id and s.notes->>'tool_name' = 'llm')
+             (select coalesce(sum((s.llm->>'cost')::numeric), 0)::float8 from steps s
+              where s.execution_id = p.execution_id and s.llm is not null)
            end as llm_spent,
            case when p.config->'phases'->d.phase_index->>'type' = 'validation' then
              (select coalesce(jsonb_agg(jsonb_build_object('field', r.field, 'gate', r.gate, 'decision', r.decision, 'value', r.value,
@@ -117,6 +117,8 @@ export interface PhaseCommit {
     lookupKey?: string | null;
     cacheHit?: boolean | null;
     notes?: unknown;
+    /** An extraction step's model calls (tool_name, model, usage, cost, request and answer). */
+    llm?: unknown;
   };
 }
 
@@ -187,11 +189,11 @@ export async function commitPhase(db: Db, c: PhaseCommit): Promise<CommitResult>
     ), step as (
       insert into steps (pipeline_id, document_id, phase_index, phase_type, generation, attempt, status,
                          started_at, finished_at, duration_ms, error, lookup_key, cache_hit, notes,
-                         execution_id)
+                         execution_id, llm)
       select pipeline_id, id, ${c.phaseIndex}, ${c.step.phaseType}, ${c.generation}, ${c.step.attempt}, ${c.step.status},
              ${c.step.startedAt}, ${c.step.finishedAt}, ${durationMs}, ${json(c.step.error)}::jsonb,
              ${c.step.lookupKey ?? null}, ${c.step.cacheHit ?? null}, ${json(c.step.notes)}::jsonb,
-             ${c.executionId}::uuid
+             ${c.executionId}::uuid, ${json(c.step.llm)}::jsonb
       from doc
     ), pipe as (
       update pipelines p set
@@ -212,7 +214,7 @@ export async function commitPhase(db: Db, c: PhaseCommit): Promise<CommitResult>
       delete from document_versions v using pipe, before
       where v.pipeline_id = pipe.id and pipe.published_generation <> before.published_generation
         and v.generation < before.published_generation
-    ), execution as (${closeExecutionSql(sql`pipe`, sql`${terminal} = 1`, json(c.step.notes))}
+    ), execution as (${closeExecutionSql(sql`pipe`, sql`${terminal} = 1`, json(c.step.llm))}
     ), events as (
       insert into pipeline_events (pipeline_id, type, data)
       select doc.pipeline_id, 'document.phase', jsonb_build_object(

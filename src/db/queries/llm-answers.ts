@@ -19,13 +19,13 @@ export async function storeLlmAnswer(db: Db, organizationId: string, key: string
  */
 export const usageSumSql = (executionId: RawBuilder<unknown>, current: string | null = null) => sql`
   (select jsonb_build_object(
-     'input_tokens', coalesce(sum((s.notes->'usage'->>'input_tokens')::bigint), 0),
-     'output_tokens', coalesce(sum((s.notes->'usage'->>'output_tokens')::bigint), 0),
-     'cached_input_tokens', coalesce(sum((s.notes->'usage'->>'cached_input_tokens')::bigint), 0),
-     'cache_write_tokens', coalesce(sum((s.notes->'usage'->>'cache_write_tokens')::bigint), 0),
-     'total_cost', coalesce(sum((s.notes->>'cost')::numeric), 0)::float8,
-     'calls', count(*) filter (where not (s.notes->>'cache_hit')::boolean),
-     'models', coalesce(jsonb_agg(distinct s.notes->>'model'), '[]'::jsonb),
-     'provider', max(s.notes->>'provider'))
-   from (select notes from steps where execution_id = ${executionId} and notes->>'tool_name' = 'llm'
-         union all select ${current}::jsonb where ${current}::jsonb->>'tool_name' = 'llm') s)`;
+     'input_tokens', coalesce(sum((s.llm->'usage'->>'input_tokens')::bigint), 0),
+     'output_tokens', coalesce(sum((s.llm->'usage'->>'output_tokens')::bigint), 0),
+     'cached_input_tokens', coalesce(sum((s.llm->'usage'->>'cached_input_tokens')::bigint), 0),
+     'cache_write_tokens', coalesce(sum((s.llm->'usage'->>'cache_write_tokens')::bigint), 0),
+     'total_cost', coalesce(sum((s.llm->>'cost')::numeric), 0)::float8,
+     'calls', coalesce(sum(jsonb_array_length(s.llm->'calls')) filter (where not (s.llm->>'cache_hit')::boolean), 0),
+     'model_id', max(s.llm->>'model'),
+     'provider', max(s.llm->>'provider'))
+   from (select llm from steps where execution_id = ${executionId} and llm is not null
+         union all select ${current}::jsonb where ${current}::jsonb is not null) s)`;
