@@ -29,3 +29,9 @@ export const usageSumSql = (executionId: RawBuilder<unknown>, current: string | 
      'provider', max(s.llm->>'provider'))
    from (select llm from steps where execution_id = ${executionId} and llm is not null
          union all select ${current}::jsonb where ${current}::jsonb is not null) s)`;
+
+/** The execution's model usage so far (GET /v1/pipelines/{id} while it runs). */
+export async function executionUsage(db: Db, executionId: string) {
+  const result = await sql<{ usage: unknown }>`select ${usageSumSql(sql`${executionId}::uuid`)} as usage`.execute(db);
+  return result.rows[0]?.usage ?? null;
+}
