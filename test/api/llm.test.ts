@@ -155,6 +155,26 @@ describe("llm extractor: nothing ungrounded is released", () => {
   });
 });
 
+describe("llm extractor: evaluations", () => {
+  it("shows per field how often the model gave the value, and its silent errors (0: grounding held the wrong one)", async () => {
+    // doc "r" has a printed Grand total (rules); "m" only an "Amount payable" line the model reads; "w" gets a wrong model value.
+    llm.script((request) => (request.body.messages[1].content.includes("Wrong Co")
+      ? { content: answer({ ...good, total: { value: "1,999.00", quote: "Amount payable EUR 1,250.00" } }) }
+      : { content: answer(good) }));
+    const documents = [
+      { id: "r", text: `Grand total: EUR 1,250.00\n${invoice()}`, expected: { total: 1250 } },
+      { id: "m", text: invoice(), expected: { total: 1250 } },
+      { id: "w", text: `Wrong Co\n${invoice()}`, expected: { total: 1250 } },
+    ];
+    const res = await t.request("/v1/pipelines", { method: "POST", json: { ...definition, documents, run_evals: true } });
+    const created = await res.json();
+    await settle(t);
+    const evaluation = await (await t.request(`/v1/pipelines/${created.id}/evaluation`)).json();
+    expect(evaluation.fields.total).toMatchObject({ compared: 3, correct: 2, from_model: 1, from_rules: 1, model_share: 0.5, model_silent_errors: 0, silent_errors: 0 });
+    expect(evaluation.model_silent_errors).toBe(0);
+  });
+});
+
 describe("llm extractor: failures", () => {
   it("waits out a 429 through the queue's retry with its Retry-After while the API answers", async () => {
     llm.script([{ status: 429, headers: { "retry-after": "1" }, raw: '{"error":"slow down"}' }, { content: answer(good) }]);
