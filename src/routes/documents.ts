@@ -75,6 +75,7 @@ const CONTENT_EXAMPLE = {
 const PHASE_OUTPUT_EXAMPLE = {
   pipeline_id: RUN_ID, document_id: DOCUMENT_ID, phase_index: 2, phase_type: "resolution", generation: 1,
   cells: RECORDS_EXAMPLE.records["inv-1"].fields,
+  llm: null,
 };
 
 const getDocumentPhaseOutputRoute = describeRoute({
