@@ -55,12 +55,17 @@ const run: ModelRun = {
   maxCost: null, spent: 0, skipCache: true, finalAttempt: true, maxOutputTokens: 1024,
 };
 
+const noResult = () => Object.fromEntries(Object.entries(initialCells(pipeline))
+  .map(([k, c]) => [k, { ...c, status: "no_result" as const, reason: { code: "not_found", summary: "", message: "" } }]));
+// One pass before timing: module loading, JIT and the first connection are not per-document costs.
+await readWithModel({ pipeline, phaseIndex: 1, parsed: parsed[0], cells: noResult(), uniqueness: {}, decisions: [] }, noResult(), run);
+
 let passMs = 0;
 let grounded = 0;
 let requestBytes = 0;
 for (const doc of parsed) {
   // The cells as the deterministic extractors leave them when nothing matched (the model pass reads those).
-  const cells = Object.fromEntries(Object.entries(initialCells(pipeline)).map(([k, c]) => [k, { ...c, status: "no_result" as const, reason: { code: "not_found", summary: "", message: "" } }]));
+  const cells = noResult();
   const ctx: PhaseContext = { pipeline, phaseIndex: 1, parsed: doc, cells, uniqueness: {}, decisions: [] };
   const started = performance.now();
   const result = await readWithModel(ctx, cells, run);
