@@ -418,3 +418,18 @@ ALTER TABLE documents ADD COLUMN IF NOT EXISTS content_hash text;
 CREATE UNIQUE INDEX IF NOT EXISTS documents_child_key ON documents (parent_document_id, child_key) WHERE parent_document_id IS NOT NULL;
 -- Children take ordinals after the run's inputs, from this counter (the run row's lock serialises it).
 ALTER TABLE pipelines ADD COLUMN IF NOT EXISTS last_ordinal integer;
+-- Model answers of `llm` extractors, reused by (content hash, pages sent, fields and instructions, model):
+-- a rerun or a duplicate document costs nothing. The answer text only; never the key or the request.
+CREATE TABLE IF NOT EXISTS llm_answers (
+  organization_id  uuid        NOT NULL REFERENCES organizations(id),
+  key              text        NOT NULL,
+  model            text        NOT NULL,
+  content          text        NOT NULL,
+  created_at       timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (organization_id, key)
+);
+-- seed 001's observability of an execution: model usage and cost summed when it finishes.
+ALTER TABLE executions ADD COLUMN IF NOT EXISTS observability jsonb;
+-- An extraction step's model calls: tool_name, model, usage, cost, cache_hit, and the bounded request/answer per call.
+ALTER TABLE steps ADD COLUMN IF NOT EXISTS llm jsonb;
+CREATE INDEX IF NOT EXISTS steps_execution_llm ON steps (execution_id) WHERE llm IS NOT NULL;

@@ -5,6 +5,7 @@ import type { ParseLimits } from "./documents/parse/limits";
 const int = (fallback: number, min = 0) =>
   v.optional(v.pipe(v.string(), v.transform(Number), v.integer(), v.minValue(min)), String(fallback));
 const optionalString = v.optional(v.pipe(v.string(), v.nonEmpty()));
+const price = v.optional(v.pipe(v.string(), v.transform(Number), v.number("must be a number"), v.minValue(0)), "0");
 
 /** Every environment variable Sluice reads, with its default (README §Configuration mirrors this). */
 const ConfigSchema = v.object({
@@ -43,6 +44,15 @@ const ConfigSchema = v.object({
   OCR_WORKERS: int(1, 1),
   OCR_PAGE_TIMEOUT_MS: int(120_000, 1000),
   READER_URL: v.optional(v.pipe(v.string(), v.url("must be a URL"))),
+  LLM_BASE_URL: v.optional(v.pipe(v.string(), v.url("must be a URL")), "https://api.openai.com/v1"),
+  LLM_API_KEY: optionalString,
+  LLM_MODEL: v.optional(v.pipe(v.string(), v.nonEmpty()), "gpt-4o-mini"),
+  LLM_PRICE_INPUT: price,
+  LLM_PRICE_OUTPUT: price,
+  LLM_PRICE_CACHED: price,
+  LLM_TIMEOUT_MS: int(60_000, 100),
+  LLM_CONCURRENCY: int(4, 1),
+  LLM_MAX_OUTPUT_TOKENS: int(4096, 16),
   SESSION_SECRET: v.optional(v.pipe(v.string(), v.minLength(32, "must be at least 32 characters"))),
 });
 
@@ -69,6 +79,8 @@ export interface Config {
   sessionSecret: string;
   /** OCR threads on Node, the time limit per page, and (Worker) the Node deployment that reads scans. */
   ocr: { workers: number; pageTimeoutMs: number; readerUrl?: string };
+  /** Present when LLM_API_KEY is set: the OpenAI-compatible endpoint `llm` extractors call. */
+  llm?: LlmConfig;
   documents: {
     maxFileBytes: number;
     maxPages: number;
@@ -81,6 +93,18 @@ export interface Config {
     /** Hosts a URL fetch may reach although they are private (e.g. 127.0.0.1 for tests); empty in production. */
     fetchAllowHosts: ReadonlySet<string>;
   };
+}
+
+export interface LlmConfig {
+  baseUrl: string;
+  apiKey: string;
+  model: string;
+  /** Per million tokens; cached input tokens at their own price. */
+  prices: { input: number; output: number; cached: number };
+  timeoutMs: number;
+  /** Model calls in flight per organization in one process. */
+  concurrency: number;
+  maxOutputTokens: number;
 }
 
 export class ConfigError extends Error {}
@@ -130,6 +154,13 @@ function fromEnv(e: Env): Config {
     sweep: { intervalSeconds: e.SWEEP_INTERVAL_SECONDS, staleSeconds: e.SWEEP_STALE_SECONDS },
     sessionSecret: e.SESSION_SECRET ?? randomToken("", 32),
     ocr: { workers: e.OCR_WORKERS, pageTimeoutMs: e.OCR_PAGE_TIMEOUT_MS, readerUrl: e.READER_URL?.replace(/\/+$/, "") },
+    llm: e.LLM_API_KEY
+      ? {
+        baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY, model: e.LLM_MODEL,
+        prices: { input: e.LLM_PRICE_INPUT, output: e.LLM_PRICE_OUTPUT, cached: e.LLM_PRICE_CACHED },
+        timeoutMs: e.LLM_TIMEOUT_MS, concurrency: e.LLM_CONCURRENCY, maxOutputTokens: e.LLM_MAX_OUTPUT_TOKENS,
+      }
+      : undefined,
     documents: {
       maxFileBytes: e.MAX_FILE_BYTES,
       maxPages: e.MAX_PAGES,

@@ -94,6 +94,8 @@ export interface ExecutionsTable {
   input_config: Json;
   started_at: Generated<Date>;
   completed_at: Timestamp | null;
+  /** Model usage summed by the statement that finished the execution (see llm-answers.ts). */
+  observability: Json | null;
 }
 
 export interface EvaluationsTable {
@@ -177,6 +179,8 @@ export interface StepsTable {
   execution_id: string | null;
   /** What the step says beyond its status, e.g. `text_replaced`. */
   notes: Json | null;
+  /** An extraction step's model calls: tool_name, model, usage, cost, cache_hit, calls with request and answer. */
+  llm: Json | null;
 }
 
 export interface PipelineEventsTable {

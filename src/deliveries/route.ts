@@ -34,7 +34,9 @@ export async function consumeDelivery(services: Services, delivery: Delivery): P
   const message = readQueueMessage(services, delivery.body);
   if (!message) return { status: NON_RETRYABLE_STATUS, nonRetryable: true };
   const outcome = await handleDelivery(services, message, delivery.retried);
-  return { status: outcome.effect === "retry" ? 503 : 200, nonRetryable: false };
+  if (outcome.effect !== "retry") return { status: 200, nonRetryable: false };
+  const after = outcome.retryAfterSeconds;
+  return { status: 503, nonRetryable: false, ...(after !== undefined ? { retryAfterSeconds: after } : {}) };
 }
 
 /** A delivered body as a queue message, or undefined (logged) when it can never be one. */

@@ -2,6 +2,7 @@ import { createEmbeddedQueue } from "../adapters/queue/embedded";
 import type { HostResolver } from "../adapters/dns/interface";
 import { nodeResolver } from "../adapters/dns/node";
 import { createNodeFetcher } from "../adapters/fetch/node";
+import { llmProviders } from "../adapters/llm/from-config";
 import type { DeliveryVerifier, Queue } from "../adapters/queue/interface";
 import { DELIVERY_PATH } from "../adapters/queue/interface";
 import { createQstashQueue, createQstashVerifier } from "../adapters/queue/qstash";
@@ -94,6 +95,7 @@ export function compose(
     parse,
     // Threads start on the first scanned page, not here.
     reader: options.reader ?? createThreadReader({ workers: config.ocr.workers, timeoutMs: config.ocr.pageTimeoutMs }),
+    llm: llmProviders(config.llm),
   };
   const app = createApp(services);
   // In this process the queue hands messages straight to the handler; only QStash's arrive over HTTP.

@@ -21,6 +21,7 @@ import { sweepStaleDocuments } from "../pipeline/sweep";
 import { sweepLostWebhooks } from "../webhooks/sweep";
 import { runDueSchedules } from "../schedules/tick";
 import { workerClientIp } from "../http/client-ip";
+import { llmProviders } from "../adapters/llm/from-config";
 
 // A module of its own (wrangler.toml [[rules]]): workerd compiles its 1.6 MB on the first PDF, not at every start.
 loadPdfjsWith(() => import("./pdfjs.mjs"));
@@ -100,6 +101,7 @@ function isolateServices(env: Record<string, unknown>): IsolateServices {
     parse: directParse,
     // No threads or canvas here: scanned pages go to the Node reader (README §OCR at the edge).
     readerMissing: "set READER_URL to a Node deployment of Sluice that reads scans",
+    llm: llmProviders(config.llm),
   };
   return isolate;
 }

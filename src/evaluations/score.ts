@@ -24,12 +24,20 @@ export interface FieldScore {
   correct: number;
   accuracy: number | null;
   silent_errors: number;
+  /** Compared values released from a model's grounded answer, and from the deterministic extractors. */
+  from_model: number;
+  from_rules: number;
+  /** from_model / (from_model + from_rules), null when neither released a value. */
+  model_share: number | null;
+  /** Silent errors among the model's values: what grounding exists to keep at 0. */
+  model_silent_errors: number;
 }
 
 export interface Score {
   documents_evaluated: number;
   accuracy: number | null;
   silent_errors: number;
+  model_silent_errors: number;
   fields: Record<string, FieldScore>;
   documents: Array<{ record_id: string; document_id: string; compared: number; correct: number; differences: Difference[] }>;
 }
@@ -69,9 +77,14 @@ export function scoreRun(config: CompiledPipeline, documents: EvaluatedDocument[
       if (!(field.name in expected)) continue;
       const cell = cells[field.name];
       const actual = releasedValue(cell);
-      const score = (fields[field.name] ??= { compared: 0, correct: 0, accuracy: null, silent_errors: 0 });
+      const score = (fields[field.name] ??= {
+        compared: 0, correct: 0, accuracy: null, silent_errors: 0, from_model: 0, from_rules: 0, model_share: null, model_silent_errors: 0,
+      });
       score.compared++;
       entry.compared++;
+      const fromModel = cell.resolved_by === "extraction:llm";
+      if (fromModel) score.from_model++;
+      else if (cell.resolved_by?.startsWith("extraction:")) score.from_rules++;
       if (sameValue(expected[field.name], actual)) {
         score.correct++;
         entry.correct++;
@@ -79,17 +92,22 @@ export function scoreRun(config: CompiledPipeline, documents: EvaluatedDocument[
       }
       const silent = cell.status === "completed" && actual !== null;
       if (silent) score.silent_errors++;
+      if (silent && fromModel) score.model_silent_errors++;
       entry.differences.push({ field: field.name, expected: expected[field.name], actual, status: cell.status, silent });
     }
     perDocument.push(entry);
   }
-  for (const score of Object.values(fields)) score.accuracy = ratio(score.correct, score.compared);
+  for (const score of Object.values(fields)) {
+    score.accuracy = ratio(score.correct, score.compared);
+    score.model_share = ratio(score.from_model, score.from_model + score.from_rules);
+  }
   const compared = perDocument.reduce((n, d) => n + d.compared, 0);
   const correct = perDocument.reduce((n, d) => n + d.correct, 0);
   return {
     documents_evaluated: perDocument.length,
     accuracy: ratio(correct, compared),
     silent_errors: Object.values(fields).reduce((n, f) => n + f.silent_errors, 0),
+    model_silent_errors: Object.values(fields).reduce((n, f) => n + f.model_silent_errors, 0),
     fields,
     documents: perDocument,
   };

@@ -3,6 +3,7 @@ import type { Scope } from "../api-keys";
 import type { RequestIdVariables } from "hono/request-id";
 import type { HostResolver } from "../adapters/dns/interface";
 import type { Fetcher } from "../adapters/fetch/interface";
+import type { LlmProviders } from "../adapters/llm/per-organization";
 import type { DeliveryVerifier, Queue } from "../adapters/queue/interface";
 import type { RateLimiter } from "../adapters/ratelimit/interface";
 import type { Clock } from "../clock";
@@ -27,6 +28,8 @@ export interface Services {
   fetcher: Fetcher;
   /** Where documents are parsed: a worker thread with limits on Node, the isolate itself on Workers. */
   parse: ParseBox;
+  /** The model `llm` extractors call, limited per organization; absent without LLM_API_KEY. */
+  llm?: LlmProviders;
   /** The client's address where the runtime knows it (Node: the socket); used for per-IP limits. */
   clientIp?: (c: Context) => string | undefined;
   /** Reads scanned pages (Node: worker threads); absent on the Worker. */

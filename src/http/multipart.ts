@@ -8,7 +8,7 @@ import { badText, inspectJson } from "./input-guard";
 import { issueDetails } from "./validate";
 
 /** Form fields that carry JSON, and those that carry a boolean, as Datalab's run endpoint takes them. */
-const JSON_FIELDS = new Set(["fields", "phases", "documents", "preview", "version", "context"]);
+const JSON_FIELDS = new Set(["fields", "phases", "documents", "preview", "version", "context", "max_cost"]);
 const BOOLEAN_FIELDS = new Set(["skip_cache", "run_evals"]);
 
 function fieldValue(key: string, value: string): unknown {

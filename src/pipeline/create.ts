@@ -12,6 +12,7 @@ import { ApiError, badRequest, type IssueDetail } from "../errors";
 import type { Caller, Services } from "../http/env";
 import { compileDefinition, FieldsInput, initialCells, PhasesInput, type CompiledPipeline } from "./definition";
 import { OcrInput } from "./definition-schema";
+import { requireModel } from "./model-run";
 import { publishPhase } from "./messages";
 import { inlineBytes, ocrOptions, parseCacheKey, type DocumentSource } from "./phases/transfer";
 import { templateDefinition } from "../templates/definition";
@@ -64,6 +65,8 @@ export const CreatePipelineBody = v.strictObject({
   skip_cache: v.optional(v.boolean()),
   /** How scanned pages are read; over the template's or definition's transfer phase `ocr`. */
   ocr: v.optional(OcrInput),
+  /** Most this run may spend on model calls (in the currency of LLM_PRICE_*); fields not reached end `budget_exceeded`. */
+  max_cost: v.optional(v.pipe(v.number(), v.minValue(0))),
   /** The format the transfer steps' `result_url` names (GET …/documents/{id}/content). */
   output_format: v.optional(v.picklist(CONTENT_FORMATS)),
   webhook_url: v.optional(v.pipe(v.string(), v.maxLength(2048), v.url("must be a URL"))),
@@ -175,6 +178,7 @@ function inputConfigOf(input: CreatePipelineInput): Record<string, unknown> {
 export async function createPipeline(services: Services, caller: Caller, input: CreatePipelineInput, idempotencyKey?: string) {
   const { definition, compiled, templateId, templateVersion, context } = await definitionOf(services, caller, input);
   const pipeline = compiled ?? compileDefinition(definition);
+  requireModel(pipeline, services.config);
   const webhookUrl = webhookUrlOf(input, services.config);
   const sample = previewSample(input.preview);
   const documents = (await documentsOf(input, services.config, pipeline)).slice(0, sample ?? undefined);
@@ -187,6 +191,7 @@ export async function createPipeline(services: Services, caller: Caller, input: 
       options: {
         ...(sample !== null ? { sample } : {}), ...(input.page_range ? { page_range: input.page_range } : {}),
         ...(input.skip_cache ? { skip_cache: true } : {}), ...(input.ocr ? { ocr: input.ocr } : {}), ...(input.run_evals ? { run_evals: true } : {}),
+        ...(input.max_cost !== undefined ? { max_cost: input.max_cost } : {}),
         ...(input.output_format ? { output_format: input.output_format } : {}),
         ...(context && Object.keys(context).length > 0 ? { context } : {}),
       },

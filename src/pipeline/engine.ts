@@ -7,6 +7,8 @@ import { announceFinish } from "../webhooks/deliver";
 import { findPipeline } from "../db/queries/pipelines";
 import { evaluateFinishedRun, wantsEvaluation } from "../evaluations/evaluate";
 import { publishPhase, type PhaseMessage } from "./messages";
+import { ModelRetryLater, readWithModel, type ModelPassResult } from "./model-pass";
+import { modelRun, readsWithModel } from "./model-run";
 import { documentOutcome } from "./outcome";
 import type { PhaseContext } from "./phases/context";
 import { runExtraction } from "./phases/extraction";
@@ -19,7 +21,7 @@ import { PermanentPhaseError, type Cells, type ParsedDocument } from "./types";
 export type DeliveryOutcome =
   | { effect: "advanced"; document_id: string; phase_index: number; outcome: Outcome | null; pipeline_finished: boolean }
   | { effect: "none"; reason: string }
-  | { effect: "retry"; reason: string };
+  | { effect: "retry"; reason: string; retryAfterSeconds?: number };
 
 interface PhaseResult {
   cells: Cells;
@@ -28,6 +30,7 @@ interface PhaseResult {
   children?: ChildrenResult;
   cache?: { lookupKey: string; cacheHit: boolean };
   notes?: unknown;
+  llm?: ModelPassResult["notes"];
 }
 
 function transferDeps(services: Services, organizationId: string): TransferDeps {
@@ -46,7 +49,7 @@ function transferDeps(services: Services, organizationId: string): TransferDeps 
   };
 }
 
-async function runPhase(services: Services, pipeline: CompiledPipeline, phaseIndex: number, state: DeliveryState): Promise<PhaseResult> {
+async function runPhase(services: Services, pipeline: CompiledPipeline, phaseIndex: number, state: DeliveryState, attempt: number): Promise<PhaseResult> {
   const phase = pipeline.phases[phaseIndex];
   if (phase.type === "transfer") {
     const input: TransferInput = {
@@ -70,6 +73,10 @@ async function runPhase(services: Services, pipeline: CompiledPipeline, phaseInd
     decisions: state.decisions,
     context: state.options?.context,
   };
+  if (phase.type === "extraction" && readsWithModel(pipeline)) {
+    const { cells, notes } = await readWithModel(ctx, await runExtraction(ctx), modelRun(services, state, attempt));
+    return { cells, llm: notes };
+  }
   const run = { extraction: runExtraction, resolution: runResolution, validation: runValidation }[phase.type];
   return { cells: await run(ctx) };
 }
@@ -158,7 +165,9 @@ export async function advanceDocument(services: Services, message: PhaseMessage,
         phaseIndex: message.phase_index, phaseType: phase.type, generation: message.generation,
         attempt, startedAt, finishedAt: clock.now(), error: reason,
       });
-      return { effect: "retry", reason: reason.message };
+      // A model server's Retry-After becomes the queue's delay before the next delivery (never a sleep here).
+      const after = error instanceof ModelRetryLater ? { retryAfterSeconds: error.retryAfterSeconds } : {};
+      return { effect: "retry", reason: reason.message, ...after };
     }
     return fail(services, state, message, { attempt, startedAt, reason, attempts: attempt + 1 });
   };
@@ -190,7 +199,7 @@ async function commitResult(
 ) {
   const phase = pipeline.phases[message.phase_index];
   const base = { documentId: state.id, executionId: state.execution_id, phaseIndex: message.phase_index, generation: message.generation, parsed: undefined };
-  const result = await runPhase(services, pipeline, message.phase_index, state);
+  const result = await runPhase(services, pipeline, message.phase_index, state, attempt);
   checkCellsSize(result.cells);
   // A split document is done at transfer: its parts are the documents that run the later phases.
   const split = result.children?.splitCount != null;
@@ -204,7 +213,7 @@ async function commitResult(
     children: result.children && { documents: children, cells: initialCells(pipeline), splitCount: result.children.splitCount },
     step: {
       phaseType: phase.type, attempt, status: "completed", startedAt, finishedAt: services.clock.now(),
-      lookupKey: result.cache?.lookupKey, cacheHit: result.cache?.cacheHit, notes: result.notes,
+      lookupKey: result.cache?.lookupKey, cacheHit: result.cache?.cacheHit ?? result.llm?.cache_hit, notes: result.notes, llm: result.llm,
     },
   });
   return { done, outcome, last, next };

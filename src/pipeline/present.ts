@@ -1,6 +1,7 @@
 import type { PipelineRow } from "../db/queries/pipelines";
 import type { DocumentStatus } from "../db/types";
 import type { CompiledPipeline } from "./definition";
+import { presentStepLlm } from "./observability";
 
 /** The format a run's `result_url`s name: its `output_format`, plain text unless it chose another. */
 export const outputFormat = (row: Pick<PipelineRow, "options">) =>
@@ -22,8 +23,8 @@ export function resultUrl(row: Pick<PipelineRow, "id" | "options">, step: StepRo
 }
 
 /** A step as listed, with its `result_url`. */
-export const presentStep = <S extends StepRow>(row: Pick<PipelineRow, "id" | "options">, step: S) =>
-  ({ ...step, result_url: resultUrl(row, step) });
+export const presentStep = <S extends StepRow & { llm?: unknown }>(row: Pick<PipelineRow, "id" | "options">, step: S) =>
+  ({ ...step, llm: presentStepLlm(step.llm), result_url: resultUrl(row, step) });
 
 export interface DocumentStats {
   counts: Record<DocumentStatus, number>;

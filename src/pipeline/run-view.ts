@@ -1,7 +1,9 @@
 import { findExecution, phaseStepSummary, storedCheckpoints, type ExecutionRow } from "../db/queries/executions";
 import { firstDocumentPhases } from "../db/queries/documents";
 import { documentStats, type PipelineRow } from "../db/queries/pipelines";
+import { executionUsage } from "../db/queries/llm-answers";
 import type { Db } from "../db/types";
+import { presentObservability } from "./observability";
 import type { CompiledPipeline } from "./definition";
 import { phaseOutputPath, presentPipeline, resultUrl, type DocumentStats } from "./present";
 
@@ -20,6 +22,8 @@ export interface PhaseSummary {
 
 export interface RunDetail {
   stats: DocumentStats;
+  /** The current execution's model usage so far. */
+  usage: unknown;
   execution: ExecutionRow;
   phases: PhaseSummary[];
   /** Per phase index with a stored output: the newest generation that wrote it. */
@@ -33,7 +37,7 @@ export const presentExecution = (e: ExecutionRow) => ({
   id: e.id, pipeline_id: e.pipeline_id, parent_id: e.parent_id, root_id: e.root_id, depth: e.depth,
   generation: e.generation, triggered_by: e.triggered_by, trigger_ref: e.trigger_ref, from_phase_index: e.from_phase_index,
   status: e.status, error: e.error, outcome: e.outcome, context: e.context, input_config: e.input_config,
-  started_at: e.started_at, completed_at: e.completed_at,
+  started_at: e.started_at, completed_at: e.completed_at, observability: presentObservability(e.observability),
 });
 
 const checkpointId = (pipelineId: string, phaseIndex: number, generation: number) => `${pipelineId}/phases/${phaseIndex}@${generation}`;
@@ -122,16 +126,17 @@ export const presentCreatedRun = (row: PipelineRow, execution: ExecutionRow) => 
 export const presentRun = (row: PipelineRow, detail: RunDetail) => ({
   ...presentPipeline(row, detail.stats),
   ...seedFields(row, detail.execution, detail),
+  observability: presentObservability(detail.usage)!,
 });
 
 /** Everything `presentRun` shows beyond the run row, read concurrently. */
 export async function loadRunDetail(db: Db, row: PipelineRow): Promise<RunDetail> {
-  const [stats, execution, phases, checkpoints, first] = await Promise.all([
+  const [stats, execution, phases, checkpoints, first, usage] = await Promise.all([
     documentStats(db, row.id), findExecution(db, row.execution_id!), phaseStepSummary(db, row.id, row.execution_id!),
-    storedCheckpoints(db, row.id), firstDocumentPhases(db, row.id),
+    storedCheckpoints(db, row.id), firstDocumentPhases(db, row.id), executionUsage(db, row.execution_id!),
   ]);
   return {
-    stats, execution: execution!, phases,
+    stats, usage, execution: execution!, phases,
     checkpoints: new Map(checkpoints.map((c) => [c.phase_index, c.generation])), firstDocument: first,
   };
 }

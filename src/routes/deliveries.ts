@@ -23,7 +23,8 @@ export const deliveryRoutes = new Hono<AppEnv>().post(DELIVERY_PATH, async (c) =
   }
   const attempt = Number(c.req.header(DELIVERY_HEADERS.retried) ?? "0") || 0;
   const outcome = await handleDelivery(services, message, attempt);
-  // Any non-2xx makes the queue redeliver later with `Upstash-Retried` one higher.
+  // Any non-2xx makes the queue redeliver later with `Upstash-Retried` one higher; Retry-After sets when.
+  if (outcome.effect === "retry" && outcome.retryAfterSeconds !== undefined) c.header("Retry-After", String(outcome.retryAfterSeconds));
   return c.json(outcome, outcome.effect === "retry" ? 503 : 200);
 });
 

@@ -17,7 +17,7 @@ import { presentPhaseCells } from "../pipeline/records";
 import { PHASE_TYPES, type Cells } from "../pipeline/types";
 import { ownPipeline } from "./pipelines";
 import { DOCUMENT_ID, RECORDS_EXAMPLE, RUN_ID } from "./run-examples";
-import { CellSchema } from "./run-schemas";
+import { CellSchema, StepLlmSchema } from "./run-schemas";
 
 const ContentParams = v.object({
   id: v.pipe(v.string(), v.uuid("must be a UUID")),
@@ -37,6 +37,10 @@ const PhaseOutputSchema = v.object({
   phase_type: v.picklist(PHASE_TYPES),
   generation: v.pipe(v.number(), v.description("the run generation that wrote this output (a rerun rewrites the phases it runs)")),
   cells: v.pipe(v.record(v.string(), CellSchema), v.description("the document's cells after the phase, held values withheld as in records")),
+  llm: v.pipe(
+    v.nullable(v.object({ ...StepLlmSchema.entries, calls: v.array(v.record(v.string(), v.unknown())) })),
+    v.description("extraction: the model calls with their request and answer (bounded; no secrets), for audit"),
+  ),
 });
 
 const Box = v.pipe(v.tuple([v.number(), v.number(), v.number(), v.number()]), v.description("[x0, y0, x1, y1] in points from the top-left"));
@@ -93,6 +97,7 @@ const CONTENT_EXAMPLE = {
 const PHASE_OUTPUT_EXAMPLE = {
   pipeline_id: RUN_ID, document_id: DOCUMENT_ID, phase_index: 2, phase_type: "resolution", generation: 1,
   cells: RECORDS_EXAMPLE.records["inv-1"].fields,
+  llm: null,
 };
 
 const getDocumentPhaseOutputRoute = describeRoute({
@@ -177,6 +182,7 @@ export const documentRoutes = new Hono<AppEnv>().get(
     return reply(c, PhaseOutputSchema, {
       pipeline_id: pipeline.id, document_id: output.document_id, phase_index, phase_type: phase.type,
       generation: output.generation, cells: presentPhaseCells(config, output.cells as Cells, { ...output, cells: output.current_cells }),
+      llm: (output.llm ?? null) as v.InferOutput<typeof PhaseOutputSchema>["llm"],
     });
   },
 );

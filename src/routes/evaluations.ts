@@ -32,6 +32,10 @@ const FieldScore = v.object({
   correct: v.number(),
   accuracy: v.pipe(v.nullable(v.number()), v.description("correct / compared, null when nothing was compared")),
   silent_errors: v.pipe(v.number(), v.description("wrong values released past every gate: nobody was asked to look at them")),
+  from_model: v.optional(v.pipe(v.number(), v.description("compared values released from a model's grounded answer (extraction:llm)"))),
+  from_rules: v.optional(v.pipe(v.number(), v.description("compared values released by the deterministic extractors"))),
+  model_share: v.optional(v.pipe(v.nullable(v.number()), v.description("from_model / (from_model + from_rules)"))),
+  model_silent_errors: v.optional(v.pipe(v.number(), v.description("silent errors among the model's values; grounding keeps it at 0"))),
 });
 const Difference = v.object({ field: v.string(), expected: v.unknown(), actual: v.unknown(), status: v.string(), silent: v.boolean() });
 const EvaluationSchema = v.object({
@@ -43,6 +47,7 @@ const EvaluationSchema = v.object({
   documents_evaluated: v.optional(v.number()),
   accuracy: v.optional(v.nullable(v.number())),
   silent_errors: v.optional(v.number()),
+  model_silent_errors: v.optional(v.number()),
   fields: v.optional(v.record(v.string(), FieldScore)),
   documents: v.optional(v.array(v.object({
     record_id: v.string(), document_id: v.string(), compared: v.number(), correct: v.number(), differences: v.array(Difference),

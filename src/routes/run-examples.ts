@@ -46,7 +46,13 @@ const CONFIG = {
 const EXECUTION = {
   id: EXECUTION_ID, pipeline_id: RUN_ID, parent_id: null, root_id: EXECUTION_ID, depth: 0, generation: 1, triggered_by: "api",
   trigger_ref: null, from_phase_index: 0, status: "running", error: null, outcome: null, context: null,
-  input_config: { name: "March invoices" }, started_at: CREATED, completed_at: null,
+  input_config: { name: "March invoices" }, started_at: CREATED, completed_at: null, observability: null,
+};
+
+/** A finished execution whose llm extractors made two model calls. */
+const OBSERVABILITY = {
+  provider: "openai-compatible", model_id: "gpt-4o-mini", calls: 2,
+  usage: { input_tokens: 2412, output_tokens: 188, cached_input_tokens: 0, cache_write_tokens: 0, total_cost: 0.000475 },
 };
 
 export const RUN_SUMMARY_EXAMPLE = {
@@ -74,7 +80,9 @@ export const RUN_DETAIL_EXAMPLE = {
   execution: {
     ...EXECUTION, status: "partial", completed_at: FINISHED,
     outcome: { summary: "2 of 2 documents processed: 1 complete, 1 partial, 0 error, 0 cancelled", row_count: 2 },
+    observability: OBSERVABILITY,
   },
+  observability: OBSERVABILITY,
 };
 
 export const RUN_LIST_EXAMPLE = { items: [RUN_SUMMARY_EXAMPLE], total: 1, limit: 50, offset: 0, next_cursor: null };
@@ -84,7 +92,7 @@ export const STEP_LIST_EXAMPLE = {
     id: "1", pipeline_id: RUN_ID, document_id: DOCUMENT_ID, execution_id: EXECUTION_ID, phase_index: 0, phase_type: "transfer",
     generation: 1, attempt: 0, status: "completed", started_at: "2026-11-30T00:14:05.791Z", finished_at: "2026-11-30T00:14:05.925Z",
     duration_ms: 134, error: null, lookup_key: "8011a971ee68ed4136ac3e146a7ac8d0e1cead993d67fe2bd027a7e14751ab35|||all|p2",
-    cache_hit: false, notes: null, result_url: `/v1/pipelines/${RUN_ID}/documents/${DOCUMENT_ID}/content?format=text`,
+    cache_hit: false, notes: null, llm: null, result_url: `/v1/pipelines/${RUN_ID}/documents/${DOCUMENT_ID}/content?format=text`,
   }],
   limit: 1,
   next_cursor: "1",

@@ -13,6 +13,29 @@ const RunStatus = v.picklist(["running", "completed", "partial", "failed", "canc
 const DocumentStatus = v.picklist(["queued", "processing", "complete", "partial", "error", "cancelled"]);
 const Json = v.record(v.string(), v.unknown());
 
+const TokenUsage = {
+  input_tokens: v.number(), output_tokens: v.number(), cached_input_tokens: v.number(), cache_write_tokens: v.number(),
+};
+
+/** seed 001's observability: the model and its usage summed over the execution's model calls. */
+export const ObservabilitySchema = v.pipe(v.object({
+  provider: v.pipe(v.nullable(v.string()), v.description("openai-compatible; null when no model was called")),
+  model_id: v.nullable(v.string()),
+  calls: v.pipe(v.number(), v.description("model calls made (cached answers are not calls)")),
+  usage: v.object({ ...TokenUsage, total_cost: v.pipe(v.number(), v.description("in the currency of LLM_PRICE_*")) }),
+}), v.description("model usage of llm extractors; null on executions still running or finished before it was recorded"));
+
+/** An extraction step's model figures (the request and answer are in the phase output). */
+export const StepLlmSchema = v.object({
+  tool_name: v.literal("llm"),
+  provider: v.string(),
+  model: v.string(),
+  cache_hit: v.boolean(),
+  usage: v.object(TokenUsage),
+  cost: v.number(),
+  duration_ms: v.number(),
+});
+
 export const ExecutionSchema = v.object({
   id: v.string(),
   pipeline_id: v.string(),
@@ -30,6 +53,7 @@ export const ExecutionSchema = v.object({
   input_config: Json,
   started_at: Timestamp,
   completed_at: v.nullable(Timestamp),
+  observability: v.nullable(ObservabilitySchema),
 });
 
 export const StepSummarySchema = v.object({
@@ -91,6 +115,7 @@ export const RunDetailSchema = v.object({
   documents_by_state: v.record(DocumentStatus, v.number()),
   config: v.pipe(Json, v.description("the compiled definition: fields and phases with their indexes")),
   usage: v.object({ documents: v.number(), pages: v.number(), cells: v.number(), queue_messages: v.number() }),
+  observability: v.pipe(ObservabilitySchema, v.description("model usage of the current execution so far")),
 });
 
 export const RunListSchema = listPage(PipelineSummarySchema);
@@ -113,6 +138,7 @@ export const StepSchema = v.object({
   lookup_key: v.pipe(v.nullable(v.string()), v.description("transfer: the parse cache key")),
   cache_hit: v.pipe(v.nullable(v.boolean()), v.description("transfer: whether a stored parse was reused")),
   notes: v.nullable(v.array(v.object({ code: v.string(), message: v.string() }))),
+  llm: v.pipe(v.nullable(StepLlmSchema), v.description("extraction: the model calls of llm extractors")),
   result_url: v.pipe(v.nullable(v.string()), v.description("a completed transfer's parse: GET …/documents/{document_id}/content")),
 });
 

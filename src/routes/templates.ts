@@ -14,6 +14,7 @@ import { HEADER_PARAMETERS, multipartForm, success } from "../http/openapi";
 import { reply } from "../http/respond";
 import { valid } from "../http/validate";
 import { createPipeline, CreatePipelineBody, DocumentInput } from "../pipeline/create";
+import { requireModel } from "../pipeline/model-run";
 import { compileDefinition, FieldsInput, PhasesInput, type DefinitionInput } from "../pipeline/definition";
 import { publishTemplate, type TemplateDefinition } from "../templates/definition";
 import { checkContextReferences, ContextVarsInput } from "../templates/context-vars";
@@ -90,7 +91,7 @@ const createTemplateRoute = describeRoute({
 });
 
 async function create(c: Context<AppEnv>, body: v.InferOutput<typeof CreateTemplateBody>) {
-  compileDefinition({ fields: body.fields, phases: body.phases });
+  requireModel(compileDefinition({ fields: body.fields, phases: body.phases }), c.get("services").config);
   checkContextReferences(body);
   const row = await insertTemplate(c.get("services").db, {
     organizationId: c.get("caller").organizationId, name: body.name, description: body.description ?? null,

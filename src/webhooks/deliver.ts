@@ -54,7 +54,7 @@ async function post(services: Services, url: string, headers: Record<string, str
   return res.status;
 }
 
-export type WebhookOutcome = { effect: "delivered" | "failed" | "none"; reason?: string } | { effect: "retry"; reason: string };
+export type WebhookOutcome = { effect: "delivered" | "failed" | "none"; reason?: string } | { effect: "retry"; reason: string; retryAfterSeconds?: number };
 
 /**
  * POSTs the event, signed per Standard Webhooks with the organization's secret. The id is

@@ -39,7 +39,7 @@ describe("scoreRun and compareScores", () => {
       doc("d4", cell(1, "completed"), cell("x", "completed"), null),
     ]);
     expect(score).toMatchObject({ documents_evaluated: 3, silent_errors: 1, accuracy: 0.5 });
-    expect(score.fields).toEqual({ a: { compared: 3, correct: 1, accuracy: 0.3333, silent_errors: 1 }, b: { compared: 1, correct: 1, accuracy: 1, silent_errors: 0 } });
+    expect(score.fields).toMatchObject({ a: { compared: 3, correct: 1, accuracy: 0.3333, silent_errors: 1 }, b: { compared: 1, correct: 1, accuracy: 1, silent_errors: 0 } });
     expect(score.documents[2].differences).toEqual([{ field: "a", expected: 9, actual: null, status: "needs_review", silent: false }]);
 
     const better = scoreRun(config, [

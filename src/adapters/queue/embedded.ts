@@ -116,6 +116,7 @@ export function createEmbeddedQueue(options: EmbeddedQueueOptions): EmbeddedQueu
   /** Every outcome is a completion, a scheduled retry or a logged failure. */
   async function attempt(consumer: Consume, job: Delivery): Promise<void> {
     let failure: string;
+    let retryAfterSeconds: number | undefined;
     try {
       const receipt = await consumer(job);
       if (receipt.status >= 200 && receipt.status < 300) {
@@ -128,6 +129,7 @@ export function createEmbeddedQueue(options: EmbeddedQueueOptions): EmbeddedQueu
         return;
       }
       failure = `status ${receipt.status}`;
+      retryAfterSeconds = receipt.retryAfterSeconds;
     } catch (error) {
       failure = error instanceof Error ? error.message : String(error);
     }
@@ -136,7 +138,7 @@ export function createEmbeddedQueue(options: EmbeddedQueueOptions): EmbeddedQueu
       logger.error("queue message failed after all retries", { messageId: job.messageId, retried: job.retried, failure });
       return;
     }
-    const waitMs = backoffMs(job.retried);
+    const waitMs = retryAfterSeconds === undefined ? backoffMs(job.retried) : retryAfterSeconds * 1000;
     logger.warn("queue delivery failed, retrying", { messageId: job.messageId, retried: job.retried, failure, waitMs });
     schedule({ ...job, retried: job.retried + 1 }, waitMs);
   }
@@ -146,7 +148,11 @@ export function createEmbeddedQueue(options: EmbeddedQueueOptions): EmbeddedQueu
     const response = await deliver(await buildRequest(job));
     // Only the status matters; cancelling frees the body if the transport is a real fetch.
     await response.body?.cancel().catch(() => undefined);
-    return { status: response.status, nonRetryable: response.headers.get(DELIVERY_HEADERS.nonRetryable) === "true" };
+    const after = Number(response.headers.get("retry-after") ?? "");
+    return {
+      status: response.status, nonRetryable: response.headers.get(DELIVERY_HEADERS.nonRetryable) === "true",
+      ...(response.headers.has("retry-after") && Number.isFinite(after) ? { retryAfterSeconds: after } : {}),
+    };
   };
 
   async function buildRequest(job: Delivery): Promise<Request> {

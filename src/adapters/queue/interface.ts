@@ -27,6 +27,8 @@ export interface Delivery {
 export interface DeliveryReceipt {
   status: number;
   nonRetryable: boolean;
+  /** The consumer's `Retry-After`: wait this long before the next attempt instead of the backoff (QStash honours the header). */
+  retryAfterSeconds?: number;
 }
 
 /** Verifies an `Upstash-Signature` against the raw body before anything parses it. */

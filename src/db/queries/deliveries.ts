@@ -21,8 +21,10 @@ export interface DeliveryState {
   webhook_url: string | null;
   /** The execution this delivery belongs to: its steps are filed under it. */
   execution_id: string | null;
-  /** The run's options: `page_range`, `skip_cache`, preview `sample`. */
-  options: { page_range?: string; skip_cache?: boolean; run_evals?: boolean; context?: Record<string, unknown>; ocr?: OcrSettings };
+  /** The run's options: `page_range`, `skip_cache`, preview `sample`, `ocr`, `max_cost` of model calls. */
+  options: { page_range?: string; skip_cache?: boolean; run_evals?: boolean; context?: Record<string, unknown>; ocr?: OcrSettings; max_cost?: number };
+  /** What this execution's model calls cost so far; read only for an extraction phase of a run with `max_cost`. */
+  llm_spent: number | null;
   cache_key: string | null;
   /** A stored parse of the same content, looked up only when transfer is next and the cache is on. */
   cached_parse: unknown;
@@ -74,6 +76,10 @@ export async function loadDelivery(db: Db, documentId: string, expected: { phase
                   and d.cells->f.name->'value' <> 'null'::jsonb)), '{}'::jsonb)
               from unnest(p.unique_fields) as f(name))
            else '{}'::jsonb end as uniqueness,
+           case when p.config->'phases'->d.phase_index->>'type' = 'extraction' and p.options ? 'max_cost' then
+             (select coalesce(sum((s.llm->>'cost')::numeric), 0)::float8 from steps s
+              where s.execution_id = p.execution_id and s.llm is not null)
+           end as llm_spent,
            case when p.config->'phases'->d.phase_index->>'type' = 'validation' then
              (select coalesce(jsonb_agg(jsonb_build_object('field', r.field, 'gate', r.gate, 'decision', r.decision, 'value', r.value,
                 'item_index', r.item_index, 'column', r.item_column, 'item_text', r.item_text)), '[]'::jsonb)
@@ -119,6 +125,8 @@ export interface PhaseCommit {
     lookupKey?: string | null;
     cacheHit?: boolean | null;
     notes?: unknown;
+    /** An extraction step's model calls (tool_name, model, usage, cost, request and answer). */
+    llm?: unknown;
   };
 }
 
@@ -202,11 +210,11 @@ export async function commitPhase(db: Db, c: PhaseCommit): Promise<CommitResult>
     ), step as (
       insert into steps (pipeline_id, document_id, phase_index, phase_type, generation, attempt, status,
                          started_at, finished_at, duration_ms, error, lookup_key, cache_hit, notes,
-                         execution_id)
+                         execution_id, llm)
       select pipeline_id, id, ${c.phaseIndex}, ${c.step.phaseType}, ${c.generation}, ${c.step.attempt}, ${c.step.status},
              ${c.step.startedAt}, ${c.step.finishedAt}, ${durationMs}, ${json(c.step.error)}::jsonb,
              ${c.step.lookupKey ?? null}, ${c.step.cacheHit ?? null}, ${json(c.step.notes)}::jsonb,
-             ${c.executionId}::uuid
+             ${c.executionId}::uuid, ${json(c.step.llm)}::jsonb
       from doc
     ), pipe as (
       update pipelines p set
@@ -230,7 +238,7 @@ export async function commitPhase(db: Db, c: PhaseCommit): Promise<CommitResult>
       delete from document_versions v using pipe, before
       where v.pipeline_id = pipe.id and pipe.published_generation <> before.published_generation
         and v.generation < before.published_generation
-    ), execution as (${closeExecutionSql(sql`pipe`, sql`${terminal} = 1`)}
+    ), execution as (${closeExecutionSql(sql`pipe`, sql`${terminal} = 1`, json(c.step.llm))}
     ), events as (
       insert into pipeline_events (pipeline_id, type, data)
       select doc.pipeline_id, 'document.phase', jsonb_build_object(

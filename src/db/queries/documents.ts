@@ -11,6 +11,11 @@ export async function findDocumentContent(db: Db, organizationId: string, pipeli
 export async function findPhaseOutput(db: Db, organizationId: string, pipelineId: string, documentId: string, phaseIndex: number) {
   return db.selectFrom("document_phases as s").innerJoin("documents as d", "d.id", "s.document_id")
     .select(["s.document_id", "s.phase_index", "s.generation", "s.cells", "d.status", "d.error", "d.cells as current_cells"])
+    // The model calls of the step that wrote this output: readable here for audit, not in step lists.
+    .select((eb) => eb.selectFrom("steps as t").select("t.llm")
+      .whereRef("t.document_id", "=", "s.document_id").whereRef("t.phase_index", "=", "s.phase_index")
+      .whereRef("t.generation", "=", "s.generation").where("t.status", "=", "completed")
+      .orderBy("t.id", "desc").limit(1).as("llm"))
     .where("d.organization_id", "=", organizationId).where("d.pipeline_id", "=", pipelineId)
     .where("s.document_id", "=", documentId).where("s.phase_index", "=", phaseIndex)
     .executeTakeFirst();

@@ -1,5 +1,6 @@
 import { sql, type RawBuilder, type Transaction } from "kysely";
 import type { Database, Db, TriggeredBy } from "../types";
+import { usageSumSql } from "./llm-answers";
 
 export interface NewExecution {
   id: string;
@@ -57,8 +58,9 @@ export async function insertChildExecution(trx: Transaction<Database>, c: ChildE
  * A CTE body that closes the run's current execution when `finished` holds, copying the run's
  * final status; used inside the statements that already detect the finish (no extra round trip).
  */
-export const closeExecutionSql = (pipe: RawBuilder<unknown>, when: RawBuilder<unknown>) => sql`
+export const closeExecutionSql = (pipe: RawBuilder<unknown>, when: RawBuilder<unknown>, currentNotes: string | null = null) => sql`
   update executions e set status = ${pipe}.status, completed_at = now(),
+    observability = ${usageSumSql(sql`e.id`, currentNotes)},
     error = case when ${pipe}.status = 'failed'
                  then jsonb_build_object('code', 'all_documents_failed', 'message', 'every document ended in error') end,
     outcome = jsonb_build_object(

@@ -32,7 +32,7 @@ export function runExtractor(
 
 
 /** Provenance as a reader of the source sees it: the source's page number, and the box when the parse kept word boxes. */
-function located(provenance: Provenance, parsed: ParsedDocument): Provenance {
+export function located(provenance: Provenance, parsed: ParsedDocument): Provenance {
   const { page, start, end } = provenance;
   const words = parsed.words?.[page];
   const bbox = words && start !== undefined && end !== undefined ? spanBox(words, start, end) : null;
@@ -47,6 +47,7 @@ function extract(extractor: Extractor, parsed: ParsedDocument, type: FieldType, 
     case "json_pointer": return extractJsonPointer(parsed, extractor.pointer);
     case "metadata": return extractMetadata(parsed, extractor.key);
     case "rows": return []; // line items only: see ./items.ts
+    case "llm": return []; // one model call per document reads these fields: see pipeline/model-pass.ts
     case "constant": return [{ value: extractor.value, confidence: 1, provenance: { extractor: "constant", page: 0 } }];
   }
 }

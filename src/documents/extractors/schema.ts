@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { JsonPointerExtractorInput } from "./json-pointer";
 import { LabelExtractorInput } from "./label";
+import { LlmExtractorInput } from "./llm";
 import { MetadataExtractorInput } from "./metadata";
 import { WhenInput } from "./options";
 import { RegexExtractorInput } from "./regex";
@@ -23,6 +24,7 @@ export const ExtractorInput = v.variant("type", [
   JsonPointerExtractorInput,
   MetadataExtractorInput,
   ConstantExtractorInput,
+  LlmExtractorInput,
 ]);
 
 export type Extractor = v.InferOutput<typeof ExtractorInput>;
