@@ -30,6 +30,8 @@ export interface PageLine {
 
 /** A gap this many font sizes wide between two words of a line separates two cells (a word space is ~0.3). */
 export const CELL_GAP = 0.8;
+/** Header words further apart than this many font sizes are separate headers (a word space is ~0.3). */
+export const HEADER_GAP = 0.5;
 
 export const wordBox = (w: PageWord): Box => [w.x0, w.y0, w.x1, w.y1];
 
