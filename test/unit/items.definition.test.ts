@@ -60,6 +60,8 @@ describe("table field definitions", () => {
     ]);
     expect(problems([lines([{ type: "table", columns: [{ name: "amount", x0: 460, x1: 400 }] }])])).toEqual(["0.extract.0.columns.0: x0 must lie left of x1"]);
     expect(problems([lines([{ ...table, header_lines: 4 }])])[0]).toMatch(/^0\.extract\.0\.header_lines: /);
+    expect(problems([{ name: "total", type: "number", extract: [{ type: "table", column: "Total", pages: "0", fill_down: ["x"] }] }], [{ rule: "required", field: "total" }]))
+      .toEqual(["fields.0.extract.0.fill_down: fill_down applies to line items (a field of type table)", "fields.0.extract.0.pages: pages applies to line items (a field of type table)"]);
   });
 
   it("refuses columns on scalar fields, rows on scalar fields, and patterns RE2 cannot run", () => {
