@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { runExtractor } from "../../src/documents/extractors";
 import { runItemExtractor } from "../../src/documents/extractors/items";
 import type { ParsedDocument } from "../../src/documents/model";
 import { parseBytes } from "../../src/documents/parse";
@@ -59,6 +60,15 @@ describe("tables on PDF pages, read with the definition a user writes from the R
     const unjoined = values(items({ ...c.extractor, continuation: false }, parsed));
     expect(unjoined.map((row) => row.pos)).toEqual(c.truth.map((row) => row.pos));
     expect(unjoined.some((row, i) => row.description !== c.truth[i].description)).toBe(c.truth.some((row) => row.description.split(" ").length > 6));
+  });
+
+  it("a scalar field's table extractor reads one cell of a table found on a PDF page, with its page and row box", async () => {
+    const c = await CASES[1](seeded(9));
+    const parsed = await parse(c.pdf);
+    const unique = c.truth.filter((row) => c.truth.filter((other) => other.article === row.article).length === 1).pop()!;
+    const [found] = runExtractor({ type: "table", column: "Amount", row: { column: "Article", equals: unique.article } } as Extractor, parsed, "string");
+    expect(found).toMatchObject({ value: unique.amount, provenance: { extractor: "table", page: 0, column: "Amount" } });
+    expect(found.provenance.bbox).toHaveLength(4);
   });
 
   it("section rows (one cell across the table) become a column when the definition names it, else are skipped", async () => {
