@@ -94,3 +94,23 @@ describe("tables on PDF pages, read with the definition a user writes from the R
     expect(values(items(spec, parsed))).toEqual(truth.map(({ county, votes }) => ({ county, votes })));
   });
 });
+
+describe("header blocks", () => {
+  it("reads a header hyphenated over two lines as one name, and header_lines takes a fixed count", async () => {
+    const s = await sheet();
+    const truth: Array<Record<string, string>> = [];
+    s.text("Quan-", 300, 760, "right", true);
+    s.text("tity", 300, 749, "right", true);
+    s.text("Product", 50, 749, "left", true);
+    for (let i = 0; i < 4; i++) {
+      const row = { product: `Item ${String.fromCharCode(65 + i)}`, qty: String(10 * (i + 1)) };
+      s.text(row.product, 50, 730 - i * 13);
+      s.text(row.qty, 300, 730 - i * 13, "right");
+      truth.push(row);
+    }
+    const parsed = await parse(await s.pdf.save());
+    expect(parsed.tables[0].header).toEqual(["Product", "Quantity"]);
+    expect(values(items({ type: "table", columns: { product: "Product", qty: "Quantity" } }, parsed))).toEqual(truth);
+    expect(values(items({ type: "table", header_lines: 2, columns: { product: "Product", qty: 1 } }, parsed))).toEqual(truth);
+  });
+});

@@ -3,7 +3,7 @@
  * or two or three lines close together whose words, stacked over a column, spell them
  * (`Cycle` over `Name` is "Cycle Name").
  */
-import { normalized, segments, type PageLine } from "./lines";
+import { normalized, segments, stackedName, type PageLine } from "./lines";
 
 export interface HeaderBlock {
   page: number;
@@ -27,13 +27,14 @@ function stackedTexts(lines: PageLine[]): string[] {
     if (stack) stack.push(run);
     else stacks.push([run]);
   }
-  return stacks.map((s) => normalized(s.sort((a, b) => a.order - b.order || a.x0 - b.x0).map((r) => r.text).join(" ")));
+  return stacks.map((s) => normalized(stackedName(s.sort((a, b) => a.order - b.order || a.x0 - b.x0).map((r) => r.text))));
 }
 
 function holds(lines: PageLine[], wanted: string[]): boolean {
-  const joined = normalized(lines.map((l) => l.text).join(" "));
-  if (!wanted.every((w) => w.split(" ").every((token) => joined.includes(token)))) return false;
-  if (lines.length === 1) return wanted.every((w) => joined.includes(w));
+  if (lines.length === 1) {
+    const text = normalized(lines[0].text);
+    return wanted.every((w) => text.includes(w));
+  }
   const texts = [...lines.map((l) => normalized(l.text)), ...stackedTexts(lines)];
   return wanted.every((w) => texts.some((t) => t.includes(w)));
 }

@@ -100,6 +100,8 @@ export function segments(line: PageLine, gap = CELL_GAP): PageWord[][] {
 }
 
 export const joinWords = (words: PageWord[]) => words.map((w) => w.text).join(" ");
+/** Header words stacked over a column, read as one name: a word hyphenated at a line end (`Quan-` / `tity`) is whole again. */
+export const stackedName = (texts: string[]) => texts.join(" ").replace(/(\p{Ll})- (\p{Ll})/gu, "$1$2");
 export const normalized = (text: string) => text.replace(/\s+/g, " ").trim().toLowerCase();
 export const median = (values: number[], fallback: number) => {
   if (values.length === 0) return fallback;
