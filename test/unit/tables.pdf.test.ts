@@ -113,4 +113,15 @@ describe("header blocks", () => {
     expect(values(items({ type: "table", columns: { product: "Product", qty: "Quantity" } }, parsed))).toEqual(truth);
     expect(values(items({ type: "table", header_lines: 2, columns: { product: "Product", qty: 1 } }, parsed))).toEqual(truth);
   });
+
+  it("a sentence naming the columns is not their header", async () => {
+    const s = await sheet();
+    s.text("Please check the Code, Product and Stock of every line below before signing.", 50, 780);
+    for (const [t, x, a] of [["Code", 50, "left"], ["Product", 120, "left"], ["Stock", 400, "right"]] as const) s.text(t, x, 750, a, true);
+    s.text("A100", 50, 736);
+    s.text("Hinge", 120, 736);
+    s.text("12", 400, 736, "right");
+    const found = values(items({ type: "table", columns: { code: "Code", product: "Product", stock: "Stock" } }, await parse(await s.pdf.save())));
+    expect(found).toEqual([{ code: "A100", product: "Hinge", stock: "12" }]);
+  });
 });

@@ -3,7 +3,7 @@
  * or two or three lines close together whose words, stacked over a column, spell them
  * (`Cycle` over `Name` is "Cycle Name").
  */
-import { normalized, segments, stackedName, type PageLine } from "./lines";
+import { HEADER_GAP, normalized, segments, stackedName, type PageLine } from "./lines";
 
 export interface HeaderBlock {
   page: number;
@@ -32,8 +32,9 @@ function stackedTexts(lines: PageLine[]): string[] {
 
 function holds(lines: PageLine[], wanted: string[]): boolean {
   if (lines.length === 1) {
+    // A sentence naming the columns is not their header: a header line has its texts in separate cells.
     const text = normalized(lines[0].text);
-    return wanted.every((w) => text.includes(w));
+    return wanted.every((w) => text.includes(w)) && (wanted.length < 2 || segments(lines[0], HEADER_GAP).length > 1);
   }
   const texts = [...lines.map((l) => normalized(l.text)), ...stackedTexts(lines)];
   return wanted.every((w) => texts.some((t) => t.includes(w)));
