@@ -36,6 +36,9 @@ function holds(lines: PageLine[], wanted: string[]): boolean {
     const text = normalized(lines[0].text);
     return wanted.every((w) => text.includes(w)) && (wanted.length < 2 || segments(lines[0], HEADER_GAP).length > 1);
   }
+  // Cheap test first: each word's start is somewhere in the block (a hyphenated word keeps its start).
+  const joined = normalized(lines.map((l) => l.text).join(" "));
+  if (!wanted.every((w) => w.split(" ").every((token) => joined.includes(token.slice(0, 3))))) return false;
   const texts = [...lines.map((l) => normalized(l.text)), ...stackedTexts(lines)];
   return wanted.every((w) => texts.some((t) => t.includes(w)));
 }
