@@ -22,6 +22,9 @@ export function splitColumnRef(ref: string): { field: string; column: string | n
 
 const namedGroups = (source: string) => Pattern.compile(source).groupNames;
 
+/** `table` options that shape line items; a scalar field's `table` picks one cell and takes none of them. */
+const ITEM_ONLY = ["header_lines", "end", "continuation", "fill_down", "section", "after", "before", "pages"] as const;
+
 function checkItemExtractor(extractor: Extractor, columns: Set<string>, path: string, problems: IssueDetail[]) {
   const unknown = (name: string, at: string) => problems.push({ path: at, message: `'${name}' is not a column of this table` });
   if (extractor.type === "table") {
@@ -71,6 +74,11 @@ export function compileColumns(
       }
       if ((extractor.type === "table" || extractor.type === "json_pointer") && extractor.columns) {
         problems.push({ path: `${at}.columns`, message: "columns apply to a field of type table" });
+      }
+      if (extractor.type === "table") {
+        for (const option of ITEM_ONLY) {
+          if (extractor[option] !== undefined) problems.push({ path: `${at}.${option}`, message: `${option} applies to line items (a field of type table)` });
+        }
       }
     });
     return null;

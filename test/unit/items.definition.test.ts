@@ -51,6 +51,19 @@ describe("table field definitions", () => {
     ]);
   });
 
+  it("takes placed columns and the page-table options, naming unknown columns and bad boundaries", () => {
+    const table = { type: "table", columns: [{ name: "description", header: "Item" }, { name: "amount", x0: 400, x1: 460 }] };
+    expect(problems([lines([{ ...table, header_lines: 2, end: "^Total", continuation: true, fill_down: ["description"], section: "description", after: "Items", pages: "0-2" }])])).toEqual([]);
+    expect(problems([lines([{ ...table, fill_down: ["county"], section: "region" }])])).toEqual([
+      "fields.0.extract.0.fill_down: 'county' is not a column of this table",
+      "fields.0.extract.0.section: 'region' is not a column of this table",
+    ]);
+    expect(problems([lines([{ type: "table", columns: [{ name: "amount", x0: 460, x1: 400 }] }])])).toEqual(["0.extract.0.columns.0: x0 must lie left of x1"]);
+    expect(problems([lines([{ ...table, header_lines: 4 }])])[0]).toMatch(/^0\.extract\.0\.header_lines: /);
+    expect(problems([{ name: "total", type: "number", extract: [{ type: "table", column: "Total", pages: "0", fill_down: ["x"] }] }], [{ rule: "required", field: "total" }]))
+      .toEqual(["fields.0.extract.0.fill_down: fill_down applies to line items (a field of type table)", "fields.0.extract.0.pages: pages applies to line items (a field of type table)"]);
+  });
+
   it("refuses columns on scalar fields, rows on scalar fields, and patterns RE2 cannot run", () => {
     expect(problems([{ name: "total", type: "number", columns: [{ name: "a", type: "string" }], extract: [{ type: "rows", line: "(?P<a>x)" }] }], [{ rule: "required", field: "total" }]))
       .toEqual(["fields.0.columns: only a field of type table has columns", "fields.0.extract.0.type: rows yields line items; use it on a field of type table"]);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { runExtractor } from "../../src/documents/extractors";
 import { runItemExtractor } from "../../src/documents/extractors/items";
 import type { ParsedDocument } from "../../src/documents/model";
 import { parseBytes } from "../../src/documents/parse";
@@ -61,6 +62,15 @@ describe("tables on PDF pages, read with the definition a user writes from the R
     expect(unjoined.some((row, i) => row.description !== c.truth[i].description)).toBe(c.truth.some((row) => row.description.split(" ").length > 6));
   });
 
+  it("a scalar field's table extractor reads one cell of a table found on a PDF page, with its page and row box", async () => {
+    const c = await CASES[1](seeded(9));
+    const parsed = await parse(c.pdf);
+    const unique = c.truth.filter((row) => c.truth.filter((other) => other.article === row.article).length === 1).pop()!;
+    const [found] = runExtractor({ type: "table", column: "Amount", row: { column: "Article", equals: unique.article } } as Extractor, parsed, "string");
+    expect(found).toMatchObject({ value: unique.amount, provenance: { extractor: "table", page: 0, column: "Amount" } });
+    expect(found.provenance.bbox).toHaveLength(4);
+  });
+
   it("section rows (one cell across the table) become a column when the definition names it, else are skipped", async () => {
     const s = await sheet();
     let y = 760;
@@ -82,5 +92,36 @@ describe("tables on PDF pages, read with the definition a user writes from the R
     const spec = { type: "table", columns: { county: "County", votes: "Votes" } };
     expect(values(items({ ...spec, section: "party" }, parsed))).toEqual(truth);
     expect(values(items(spec, parsed))).toEqual(truth.map(({ county, votes }) => ({ county, votes })));
+  });
+});
+
+describe("header blocks", () => {
+  it("reads a header hyphenated over two lines as one name, and header_lines takes a fixed count", async () => {
+    const s = await sheet();
+    const truth: Array<Record<string, string>> = [];
+    s.text("Quan-", 300, 760, "right", true);
+    s.text("tity", 300, 749, "right", true);
+    s.text("Product", 50, 749, "left", true);
+    for (let i = 0; i < 4; i++) {
+      const row = { product: `Item ${String.fromCharCode(65 + i)}`, qty: String(10 * (i + 1)) };
+      s.text(row.product, 50, 730 - i * 13);
+      s.text(row.qty, 300, 730 - i * 13, "right");
+      truth.push(row);
+    }
+    const parsed = await parse(await s.pdf.save());
+    expect(parsed.tables[0].header).toEqual(["Product", "Quantity"]);
+    expect(values(items({ type: "table", columns: { product: "Product", qty: "Quantity" } }, parsed))).toEqual(truth);
+    expect(values(items({ type: "table", header_lines: 2, columns: { product: "Product", qty: 1 } }, parsed))).toEqual(truth);
+  });
+
+  it("a sentence naming the columns is not their header", async () => {
+    const s = await sheet();
+    s.text("Please check the Code, Product and Stock of every line below before signing.", 50, 780);
+    for (const [t, x, a] of [["Code", 50, "left"], ["Product", 120, "left"], ["Stock", 400, "right"]] as const) s.text(t, x, 750, a, true);
+    s.text("A100", 50, 736);
+    s.text("Hinge", 120, 736);
+    s.text("12", 400, 736, "right");
+    const found = values(items({ type: "table", columns: { code: "Code", product: "Product", stock: "Stock" } }, await parse(await s.pdf.save())));
+    expect(found).toEqual([{ code: "A100", product: "Hinge", stock: "12" }]);
   });
 });

@@ -3,7 +3,7 @@
  * (stretches no row writes into are the gaps), then the header's words assigned to those columns,
  * stacked header words joined top to bottom, a word spanning sub-headed columns prefixed to each.
  */
-import { normalized, segments, type PageLine, type PageWord } from "./lines";
+import { HEADER_GAP, normalized, segments, stackedName, type PageLine, type PageWord } from "./lines";
 
 export interface Column {
   x0: number;
@@ -48,8 +48,6 @@ function bodyRanges(body: PageLine[], left: number, right: number): Array<{ x0: 
   return ranges;
 }
 
-/** Header runs are split at gaps wider than this many font sizes (a word space is ~0.3). */
-const HEADER_GAP = 0.5;
 
 /**
  * A body range under two header runs of one line is two columns set too close for their words
@@ -122,7 +120,7 @@ export function tableColumns(header: PageLine[], body: PageLine[], fixed: FixedC
   }
   let columns: Column[] = [];
   ranges.forEach((range, c) => {
-    const header = [...groups[c], ...names[c]].join(" ");
+    const header = stackedName([...groups[c], ...names[c]]);
     const last = columns[columns.length - 1];
     if (merge.has(c) && last) Object.assign(last, { x1: Math.max(last.x1, range.x1), header: [last.header, header].filter(Boolean).join(" ") });
     else columns.push({ ...range, header });

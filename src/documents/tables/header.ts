@@ -3,7 +3,7 @@
  * or two or three lines close together whose words, stacked over a column, spell them
  * (`Cycle` over `Name` is "Cycle Name").
  */
-import { normalized, segments, type PageLine } from "./lines";
+import { HEADER_GAP, normalized, segments, stackedName, type PageLine } from "./lines";
 
 export interface HeaderBlock {
   page: number;
@@ -27,13 +27,18 @@ function stackedTexts(lines: PageLine[]): string[] {
     if (stack) stack.push(run);
     else stacks.push([run]);
   }
-  return stacks.map((s) => normalized(s.sort((a, b) => a.order - b.order || a.x0 - b.x0).map((r) => r.text).join(" ")));
+  return stacks.map((s) => normalized(stackedName(s.sort((a, b) => a.order - b.order || a.x0 - b.x0).map((r) => r.text))));
 }
 
 function holds(lines: PageLine[], wanted: string[]): boolean {
+  if (lines.length === 1) {
+    // A sentence naming the columns is not their header: a header line has its texts in separate cells.
+    const text = normalized(lines[0].text);
+    return wanted.every((w) => text.includes(w)) && (wanted.length < 2 || segments(lines[0], HEADER_GAP).length > 1);
+  }
+  // Cheap test first: each word's start is somewhere in the block (a hyphenated word keeps its start).
   const joined = normalized(lines.map((l) => l.text).join(" "));
-  if (!wanted.every((w) => w.split(" ").every((token) => joined.includes(token)))) return false;
-  if (lines.length === 1) return wanted.every((w) => joined.includes(w));
+  if (!wanted.every((w) => w.split(" ").every((token) => joined.includes(token.slice(0, 3))))) return false;
   const texts = [...lines.map((l) => normalized(l.text)), ...stackedTexts(lines)];
   return wanted.every((w) => texts.some((t) => t.includes(w)));
 }

@@ -30,6 +30,8 @@ export interface PageLine {
 
 /** A gap this many font sizes wide between two words of a line separates two cells (a word space is ~0.3). */
 export const CELL_GAP = 0.8;
+/** Header words further apart than this many font sizes are separate headers (a word space is ~0.3). */
+export const HEADER_GAP = 0.5;
 
 export const wordBox = (w: PageWord): Box => [w.x0, w.y0, w.x1, w.y1];
 
@@ -98,6 +100,8 @@ export function segments(line: PageLine, gap = CELL_GAP): PageWord[][] {
 }
 
 export const joinWords = (words: PageWord[]) => words.map((w) => w.text).join(" ");
+/** Header words stacked over a column, read as one name: a word hyphenated at a line end (`Quan-` / `tity`) is whole again. */
+export const stackedName = (texts: string[]) => texts.join(" ").replace(/(\p{Ll})- (\p{Ll})/gu, "$1$2");
 export const normalized = (text: string) => text.replace(/\s+/g, " ").trim().toLowerCase();
 export const median = (values: number[], fallback: number) => {
   if (values.length === 0) return fallback;

@@ -8,7 +8,7 @@ import type { Pattern } from "../pattern";
 import { tableColumns, type FixedColumn } from "./columns";
 import { headerBlocks, type HeaderBlock } from "./header";
 import type { FoundTable } from "./lattice";
-import { median, segments, type PageLine } from "./lines";
+import { HEADER_GAP, median, segments, type PageLine } from "./lines";
 import { tableRows, type Continuation } from "./rows";
 
 export interface StreamSpec {
@@ -22,8 +22,10 @@ export interface StreamSpec {
 /** A gap between lines wider than this many font sizes (and row pitches) ends the table on its page. */
 const GAP_SIZES = 2.5;
 const GAP_PITCHES = 1.8;
-/** A line of one run of text wider than this share of the table is a paragraph: the table has ended. */
-const PARAGRAPH = 0.55;
+/** The first row may sit further below the header (a rule, padding): up to this many font sizes. */
+const FIRST_GAP = 4;
+/** A line of one run of text under several headers and wider than this share of the table is a paragraph: the table has ended. */
+const PARAGRAPH = 0.4;
 /** A table continues on the next page when at most this many lines follow it (page footers) ... */
 const TRAILING = 3;
 /** ... and its repeated header comes within this many lines of the next page's top (running headers). */
@@ -43,6 +45,7 @@ function bodyOf(lines: PageLine[], block: HeaderBlock, nextHeader: number, spec:
   const header = lines.slice(block.from, block.to);
   let left = Math.min(...header.map((l) => l.x0));
   let right = Math.max(...header.map((l) => l.x1));
+  const headings = header.flatMap((line) => segments(line, HEADER_GAP)).map((run) => ({ x0: run[0].x0, x1: run[run.length - 1].x1 }));
   const body: PageLine[] = [];
   let previous = header[header.length - 1];
   for (let i = block.to; i < lines.length; i++) {
@@ -51,9 +54,12 @@ function bodyOf(lines: PageLine[], block: HeaderBlock, nextHeader: number, spec:
     if (spec.end?.test(line.text)) return { lines: body, stop: "end", at: i };
     const pitch = median(body.slice(1).map((l, j) => l.y0 - body[j].y0), 1.4 * line.size);
     const gap = line.y0 - previous.y1;
+    // Wrapped text stays under its own header; a paragraph runs on under several.
     const runs = segments(line);
-    const wide = runs.length === 1 && line.x1 - line.x0 > PARAGRAPH * (Math.max(right, line.x1) - Math.min(left, line.x0));
-    if (gap > Math.max(GAP_SIZES * line.size, GAP_PITCHES * pitch) || (wide && body.length > 0)) return { lines: body, stop: "bottom", at: i };
+    const under = headings.filter((h) => Math.min(h.x1, line.x1) > Math.max(h.x0, line.x0)).length;
+    const paragraph = runs.length === 1 && under > 1 && line.x1 - line.x0 > PARAGRAPH * (Math.max(right, line.x1) - Math.min(left, line.x0));
+    const widest = body.length ? Math.max(GAP_SIZES * line.size, GAP_PITCHES * pitch) : FIRST_GAP * line.size;
+    if (gap > widest || (paragraph && body.length > 0)) return { lines: body, stop: "bottom", at: i };
     body.push(line);
     [left, right] = [Math.min(left, line.x0), Math.max(right, line.x1)];
     previous = line;
