@@ -63,6 +63,7 @@ async function runPhase(services: Services, pipeline: CompiledPipeline, phaseInd
     uniqueness: state.uniqueness,
     decisions: state.decisions,
     context: state.options?.context,
+    ...(state.part ? { partType: (state.part as { type: string | null }).type } : {}),
   };
   const run = { extraction: runExtraction, resolution: runResolution, validation: runValidation }[phase.type];
   return { cells: await run(ctx) };

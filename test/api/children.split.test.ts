@@ -125,6 +125,20 @@ describe("split: a stacked PDF becomes one child document per invoice", () => {
     expect(run.status).toBe("completed");
   });
 
+  it("limits fields to part types: another type's field is no_result (not_for_type) and leaves the part complete", async () => {
+    const credit = { name: "credit_ref", type: "string", required: true, types: ["credit_note"], extract: [{ type: "label", labels: ["Credit note"] }] };
+    const twoTypes = { ...split, types: [...split.types, { name: "credit_note", when: { any: ["Credit note"] } }] };
+    const id = await runStack({ fields: [...fields, credit], phases: [{ type: "transfer", split: twoTypes }, ...phases.slice(1)] });
+    const body = await records(id);
+    const cells = body.order.map((k) => body.records[k].fields.credit_ref as { value: unknown; status?: string; reason?: { code: string } });
+    expect(cells.map((c) => [c.status, c.reason?.code])).toEqual(invoices.map(() => ["no_result", "not_for_type"]));
+    expect((await (await t.request(`/v1/pipelines/${id}`)).json()).status).toBe("completed");
+
+    const wrong = await t.request("/v1/pipelines", { method: "POST", json: { fields: [...fields, credit], phases, documents: [{ text: "x" }] } });
+    expect(wrong.status).toBe(400);
+    expect((await wrong.json()).error.details).toContainEqual({ path: "fields.4.types.0", message: expect.stringContaining("credit_note") });
+  });
+
   it("evaluates each part against the values expected for it, by identifier or by index", async () => {
     const expected_parts = [
       { identifier: "INV-1002", expected: { total: 1980 } },
