@@ -133,6 +133,7 @@ export const RECORDS_EXAMPLE = {
       },
     },
   },
+  split_documents: [],
   errors: [],
 };
 
