@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drawPdf, type Drawn, type DrawnPage } from "../support/pdf-layouts";
 import { startTestApp, type TestApp } from "../support/harness";
 import { settle } from "../support/pipelines";
+import { createProduct, openReviews } from "../support/products";
 import type { QueueMessage } from "../../src/adapters/queue/interface";
 import { findPipeline } from "../../src/db/queries/pipelines";
 import { advanceDocument } from "../../src/pipeline/engine";
@@ -211,5 +212,24 @@ describe("split: rows, reruns and duplicate deliveries", () => {
     const run = await (await t.request(`/v1/pipelines/${id}`)).json();
     expect(run.status).toBe("completed");
     expect((await records(id)).order).toEqual(first.order);
+  });
+});
+
+describe("split: review decisions on parts", () => {
+  it("keeps a decision on a part across a rerun from transfer that re-splits it unchanged", async () => {
+    const gate = { type: "validation", gates: [{ id: "small", mode: "blocking", rules: [{ rule: "max", field: "total", value: 1000 }] }] };
+    const id = await runStack({ phases: [...phases, gate] });
+    const { body: product } = await createProduct(t, id);
+    const [item] = await openReviews(t, product.dataProduct.id);
+    expect(item).toMatchObject({ field: "total", candidate: 1980 });
+    const decided = await t.request(`/v1/reviews/${item.id}/decision`, { method: "POST", json: { decision: "approve" } });
+    expect(decided.status).toBe(201);
+
+    await t.request(`/v1/pipelines/${id}/rerun`, { method: "POST", json: { from_phase: "transfer" } });
+    await settle(t);
+    const body = await records(id);
+    const part = Object.values(body.records).find((r) => r.document_id === item.document_id)!;
+    expect(part.fields.total).toMatchObject({ value: 1980, status: "completed" });
+    expect((await (await t.request(`/v1/pipelines/${id}`)).json()).status).toBe("completed");
   });
 });
