@@ -133,7 +133,6 @@ export const RECORDS_EXAMPLE = {
       },
     },
   },
-  split_documents: [],
   errors: [],
 };
 
