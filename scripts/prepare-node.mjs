@@ -31,7 +31,8 @@ const sourcesChanged = () =>
 
 if (sourcesChanged()) {
   await build({
-    entryPoints: [join(root, "src/entry/node.ts")], outfile: bundle, bundle: true, platform: "node", format: "esm",
+    // The parse box's thread entry goes next to the Node entry (src/entry/compose.ts finds it there).
+    entryPoints: [join(root, "src/entry/node.ts"), join(root, "src/entry/parse-worker.ts")], outdir: join(root, "dist/entry"), bundle: true, platform: "node", format: "esm",
     target: "node20", packages: "external", sourcemap: "linked", logLevel: "warning",
   });
 }

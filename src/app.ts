@@ -56,6 +56,11 @@ export function createApp(services: AppServices) {
 
   const app = new Hono<AppEnv>()
     .use(assignRequestId)
+    .use(async (c, next) => {
+      await next();
+      // Every response, errors and downloads included: a browser never guesses a type we did not send.
+      c.header("X-Content-Type-Options", "nosniff");
+    })
     .use(accessLog(services.logger))
     .use(urlGuard)
     .use(async (c, next) => {

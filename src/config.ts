@@ -1,5 +1,6 @@
 import { randomToken } from "./crypto";
 import * as v from "valibot";
+import type { ParseLimits } from "./documents/parse/limits";
 
 const int = (fallback: number, min = 0) =>
   v.optional(v.pipe(v.string(), v.transform(Number), v.integer(), v.minValue(min)), String(fallback));
@@ -22,13 +23,19 @@ const ConfigSchema = v.object({
   RATE_LIMIT_WINDOW_SECONDS: int(60, 1),
   RATE_LIMIT_TIMEOUT_MS: int(300, 1),
   SHARE_RATE_LIMIT_REQUESTS: int(120, 1),
-  MAX_BODY_BYTES: int(10 * 1024 * 1024, 1024),
+  MAX_BODY_BYTES: v.optional(v.pipe(v.string(), v.transform(Number), v.integer(), v.minValue(1024))),
   QUEUE_MAX_RETRIES: int(3, 0),
   MAX_PHASE_CRASHES: int(3, 1),
   SWEEP_INTERVAL_SECONDS: int(30, 1),
   SWEEP_STALE_SECONDS: int(120, 1),
   MAX_FILE_BYTES: int(10 * 1024 * 1024, 1024),
   MAX_PAGES: int(500, 1),
+  MAX_WORDS: int(500_000, 1),
+  PDF_MAX_STREAM_BYTES: int(64 * 1024 * 1024, 1024),
+  PDF_MAX_DECOMPRESSED_BYTES: int(256 * 1024 * 1024, 1024),
+  PARSE_TIMEOUT_MS: int(60_000, 100),
+  PARSE_MEMORY_MB: int(512, 32),
+  PARSE_THREADS: int(2, 1),
   FETCH_TIMEOUT_MS: int(10_000, 100),
   FETCH_MAX_REDIRECTS: int(5, 0),
   FETCH_ALLOW_HOSTS: v.optional(v.string(), ""),
@@ -60,6 +67,10 @@ export interface Config {
   documents: {
     maxFileBytes: number;
     maxPages: number;
+    /** Bounds the parsers check while working (words, PDF decompression). */
+    parseLimits: ParseLimits;
+    /** Node's parse box: one parse's wall-clock budget and heap ceiling, and parses at once. */
+    parseBox: { timeoutMs: number; memoryMb: number; threads: number };
     fetchTimeoutMs: number;
     fetchMaxRedirects: number;
     /** Hosts a URL fetch may reach although they are private (e.g. 127.0.0.1 for tests); empty in production. */
@@ -85,6 +96,10 @@ function fromEnv(e: Env): Config {
     if (!a !== !b) throw new ConfigError(`set both or neither of ${names}`);
     return a && b ? make(a, b) : undefined;
   };
+  // The sweep must not take a document still being parsed for a stuck one (and count it as a crash).
+  if (e.PARSE_TIMEOUT_MS >= e.SWEEP_STALE_SECONDS * 1000) {
+    throw new ConfigError(`PARSE_TIMEOUT_MS (${e.PARSE_TIMEOUT_MS}) must be below SWEEP_STALE_SECONDS (${e.SWEEP_STALE_SECONDS} s)`);
+  }
   return {
     port: e.PORT,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
@@ -102,7 +117,8 @@ function fromEnv(e: Env): Config {
       timeoutMs: e.RATE_LIMIT_TIMEOUT_MS,
       shareRequests: e.SHARE_RATE_LIMIT_REQUESTS,
     },
-    maxBodyBytes: e.MAX_BODY_BYTES,
+    // A file at MAX_FILE_BYTES must fit as base64 in JSON (4/3 of it) with room for the rest of the body.
+    maxBodyBytes: e.MAX_BODY_BYTES ?? Math.ceil(e.MAX_FILE_BYTES * 4 / 3) + 1024 * 1024,
     trustProxy: new Set(e.TRUST_PROXY.split(",").map((h) => h.trim()).filter(Boolean)),
     queueMaxRetries: e.QUEUE_MAX_RETRIES,
     maxPhaseCrashes: e.MAX_PHASE_CRASHES,
@@ -111,6 +127,8 @@ function fromEnv(e: Env): Config {
     documents: {
       maxFileBytes: e.MAX_FILE_BYTES,
       maxPages: e.MAX_PAGES,
+      parseLimits: { maxWords: e.MAX_WORDS, maxStreamBytes: e.PDF_MAX_STREAM_BYTES, maxDecompressedBytes: e.PDF_MAX_DECOMPRESSED_BYTES },
+      parseBox: { timeoutMs: e.PARSE_TIMEOUT_MS, memoryMb: e.PARSE_MEMORY_MB, threads: e.PARSE_THREADS },
       fetchTimeoutMs: e.FETCH_TIMEOUT_MS,
       fetchMaxRedirects: e.FETCH_MAX_REDIRECTS,
       fetchAllowHosts: new Set(e.FETCH_ALLOW_HOSTS.split(",").map((h) => h.trim()).filter(Boolean)),

@@ -12,6 +12,21 @@ export function base64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
+/**
+ * Whether `text` is standard base64 (padded to a multiple of four). One pass over character codes:
+ * a regex over a 13 MB upload overflows the stack (valibot's `base64` did).
+ */
+export function isBase64(text: string): boolean {
+  if (text.length % 4 !== 0) return false;
+  const padding = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
+  for (let i = 0; i < text.length - padding; i++) {
+    const c = text.charCodeAt(i);
+    const ok = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47;
+    if (!ok) return false;
+  }
+  return true;
+}
+
 export const base64url = (bytes: Uint8Array): string => base64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 
 /** An opaque secret: a readable prefix plus `bytes` of CSPRNG output (32 bytes = 256 bits). */

@@ -2,9 +2,11 @@
  * The parsed document made readable, to write and debug patterns against: the text extractors see,
  * a Markdown rendering, or pages → lines → words with their boxes.
  */
-import { unionBox, WORD_STRIDE, type Box, type ParsedDocument, type ParsedTable } from "./model";
+import { unionBox, WORD_STRIDE, type Box, type ParsedDocument } from "./model";
+import { fenced, markdownTable, pdfMarkdown, tablesJson } from "./render-tables";
 
-export const CONTENT_FORMATS = ["text", "markdown", "json"] as const;
+
+export const CONTENT_FORMATS = ["text", "markdown", "json", "html", "chunks"] as const;
 export type ContentFormat = (typeof CONTENT_FORMATS)[number];
 
 /** Pages are separated by a form feed, as `pdftotext` does and as text input is split into pages. */
@@ -58,31 +60,17 @@ export function renderJson(parsed: ParsedDocument) {
       }
       return { page: parsed.page_numbers?.[index] ?? index, text, lines };
     }),
-    tables: parsed.tables,
+    tables: tablesJson(parsed),
   };
 }
 
-const cell = (text: string) => text.replace(/\s+/g, " ").replace(/[|\\]/g, "\\$&").trim();
-
-export function markdownTable(table: ParsedTable): string {
-  const width = Math.max(table.header.length, ...table.rows.map((r) => r.length), 1);
-  const row = (cells: string[]) => `| ${Array.from({ length: width }, (_, i) => cell(cells[i] ?? "")).join(" | ")} |`;
-  return [row(table.header), `|${" --- |".repeat(width)}`, ...table.rows.map(row)].join("\n");
-}
-
-/** A fence longer than any run of backticks in the text, so the text cannot close it. */
-function fenced(text: string, info = ""): string {
-  const longest = Math.max(2, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length));
-  const fence = "`".repeat(longest + 1);
-  return `${fence}${info}\n${text}\n${fence}`;
-}
-
-/** HTML text with its marked headings as `#` lines and its marked tables as Markdown tables. */
-function markedMarkdown(parsed: ParsedDocument): string {
-  const text = parsed.pages[0];
+/** A page's text with its marked headings as `#` lines and its marked tables as Markdown tables. */
+function markedMarkdown(parsed: ParsedDocument, page = 0): string {
+  const text = parsed.pages[page];
   const out: string[] = [];
   let at = 0;
-  for (const mark of parsed.marks ?? []) {
+  const marks = (parsed.marks ?? []).filter((mark) => (mark.page ?? 0) === page && (mark.table !== undefined || mark.heading));
+  for (const mark of marks) {
     if (mark.start < at) continue;
     out.push(text.slice(at, mark.start));
     const table = mark.table !== undefined ? parsed.tables[mark.table] : undefined;
@@ -95,17 +83,31 @@ function markedMarkdown(parsed: ParsedDocument): string {
 }
 
 /**
- * Markdown: HTML keeps its headings and tables, CSV is one table, JSON a fenced block; a PDF's layout
- * text is fenced page by page so its columns stay aligned; plain text and Markdown are as written.
+ * Word, PowerPoint, Excel and e-mail: page by page (a sheet or slide under its name as a heading),
+ * marked headings as headings, tables as Markdown tables; a sheet is its table.
+ */
+function pagedMarkdown(parsed: ParsedDocument): string {
+  return parsed.pages.map((text, page) => {
+    const info = parsed.page_info?.[page];
+    const title = info?.source === "sheet" || info?.source === "slide" ? `## ${info.name ?? `Page ${page + 1}`}\n\n` : "";
+    const sheet = info?.source === "sheet" ? parsed.tables.find((t) => t.page === page) : undefined;
+    return title + (sheet ? markdownTable(sheet) : markedMarkdown(parsed, page));
+  }).join("\n\n---\n\n");
+}
+
+/**
+ * Markdown: HTML keeps its headings and tables, CSV is one table, JSON a fenced block; a PDF's
+ * tables are Markdown tables in place and the rest of its layout text is fenced page by page so its
+ * columns stay aligned; plain text and Markdown are as written.
  */
 export function renderMarkdown(parsed: ParsedDocument): string {
   const mime = parsed.mime_type;
   if (mime === "text/html") return markedMarkdown(parsed);
+  if (parsed.page_info?.some((info) => info.source === "sheet" || info.source === "slide") || parsed.marks?.some((m) => m.page !== undefined)) {
+    return pagedMarkdown(parsed);
+  }
   if (mime === "text/csv" && parsed.tables.length > 0) return markdownTable(parsed.tables[0]);
   if (mime === "application/json") return fenced(JSON.stringify(parsed.json, null, 2), "json");
-  if (mime === "application/pdf") {
-    const page = (text: string, i: number) => `## Page ${(parsed.page_numbers?.[i] ?? i) + 1}\n\n${fenced(text, "text")}`;
-    return parsed.pages.map(page).join("\n\n");
-  }
+  if (mime === "application/pdf") return pdfMarkdown(parsed);
   return parsed.pages.join("\n\n---\n\n");
 }

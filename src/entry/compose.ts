@@ -18,6 +18,10 @@ import { permitsAddress } from "../documents/fetch";
 import type { Logger } from "../logger";
 import { nodeClientIp } from "../http/client-ip";
 import { consumeDelivery } from "../deliveries/route";
+import { createThreadParseBox } from "../adapters/parse/threads";
+import { parseWorkerEntry } from "./parse-worker-entry";
+
+let parseEntry: URL | undefined;
 
 export type EmbeddedQueue = ReturnType<typeof createEmbeddedQueue>;
 
@@ -70,6 +74,7 @@ export function compose(
       : createMemoryRateLimiter(rule, clock);
   const window = config.rateLimit.windowSeconds;
   const resolver = options.resolver ?? nodeResolver;
+  const parse = createThreadParseBox({ entry: (parseEntry ??= parseWorkerEntry()), ...config.documents.parseBox });
   const services: Services = {
     db: handle.db,
     queue,
@@ -84,6 +89,7 @@ export function compose(
     resolver,
     fetcher: createNodeFetcher(resolver, permitsAddress(config.documents.fetchAllowHosts)),
     clientIp: nodeClientIp(config.trustProxy),
+    parse,
   };
   const app = createApp(services);
   // In this process the queue hands messages straight to the handler; only QStash's arrive over HTTP.
@@ -94,6 +100,7 @@ export function compose(
     embeddedQueue,
     close: async () => {
       await embeddedQueue?.close();
+      await parse.close();
       await handle.close();
     },
   };

@@ -12,6 +12,8 @@ import { ConfigError, loadConfig, type Config } from "../config";
 import { createNeonDb } from "../db/neon";
 import { requestErrorBody } from "../errors";
 import { loadPdfjsWith } from "../documents/parse/pdf";
+import { loadXlsxWith } from "../documents/parse/xlsx";
+import { directParse } from "../documents/parse/box";
 import type { Db } from "../db/types";
 import type { Services } from "../http/env";
 import { consoleLogger } from "../logger";
@@ -22,6 +24,7 @@ import { workerClientIp } from "../http/client-ip";
 
 // A module of its own (wrangler.toml [[rules]]): workerd compiles its 1.6 MB on the first PDF, not at every start.
 loadPdfjsWith(() => import("./pdfjs.mjs"));
+loadXlsxWith(() => import("./xlsx.mjs"));
 
 interface WorkerContext {
   waitUntil(promise: Promise<unknown>): void;
@@ -93,6 +96,8 @@ function isolateServices(env: Record<string, unknown>): IsolateServices {
     resolver: createDohResolver(),
     fetcher: platformFetcher,
     clientIp: workerClientIp,
+    // The isolate is the box: workerd ends a request past its CPU time or 128 MB (README §Limits).
+    parse: directParse,
   };
   return isolate;
 }

@@ -9,6 +9,7 @@ import type { Clock } from "../clock";
 import type { Config } from "../config";
 import type { Db } from "../db/types";
 import type { Logger } from "../logger";
+import type { ParseBox } from "../documents/parse/box";
 
 /** Everything the app needs from the outside world; each runtime entry builds these. */
 export interface Services {
@@ -23,6 +24,8 @@ export interface Services {
   resolver: HostResolver;
   /** HTTP for URLs callers give (`file_url`): never follows redirects; on Node it pins the checked address. */
   fetcher: Fetcher;
+  /** Where documents are parsed: a worker thread with limits on Node, the isolate itself on Workers. */
+  parse: ParseBox;
   /** The client's address where the runtime knows it (Node: the socket); used for per-IP limits. */
   clientIp?: (c: Context) => string | undefined;
 }

@@ -2,7 +2,7 @@ import * as v from "valibot";
 import { storeIdempotentResponse } from "../db/queries/idempotency";
 import { insertPipeline } from "../db/queries/pipelines";
 import type { Config } from "../config";
-import { sha256Hex } from "../crypto";
+import { isBase64, sha256Hex } from "../crypto";
 import type { NewDocument } from "../db/queries/pipelines";
 import { unsupportedReason } from "../documents/detect";
 import { urlProblem } from "../documents/fetch";
@@ -26,7 +26,7 @@ export const DEFAULT_PREVIEW_SAMPLE = 5;
 export const DocumentInput = v.strictObject({
   id: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(200))),
   text: v.optional(v.string()),
-  content_base64: v.optional(v.pipe(v.string(), v.base64("must be base64"))),
+  content_base64: v.optional(v.pipe(v.string(), v.check(isBase64, "must be base64"))),
   file_url: v.optional(v.pipe(v.string(), v.maxLength(2048), v.url("must be a URL"))),
   filename: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(255))),
   mime_type: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(255))),

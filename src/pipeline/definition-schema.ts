@@ -24,6 +24,7 @@ const Expression = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(2000
 export const ResolveInput = v.strictObject({
   policy: v.optional(v.picklist(["first", "highest_confidence", "agree"])),
   day_first: v.optional(v.boolean()),
+  keep_spacing: v.optional(v.boolean()),
   formats: v.optional(v.pipe(
     v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(50), v.rawCheck(({ dataset, addIssue }) => {
       const problem = dataset.typed ? checkDateFormat(dataset.value) : undefined;

@@ -49,6 +49,7 @@ export interface DefinitionInput {
 /** Which resolve options mean something for which field types; others are a mistake worth a 400. */
 const OPTION_TYPES: OptionTypes = {
   day_first: ["date"],
+  keep_spacing: ["string"],
   formats: ["date"],
   languages: ["date"],
   decimal: ["number", "integer", "currency"],

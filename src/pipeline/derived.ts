@@ -4,6 +4,7 @@ import type { CompiledField, CompiledPipeline } from "./definition";
 import { evaluateExpression, parseExpression } from "./expressions";
 import { itemsOf, itemValues } from "./items";
 import type { Cell, Cells, FieldType } from "./types";
+import { CELL_LIMITS, storedBytes } from "./cell-size";
 
 /** The reason code of a value held because a value it is computed from is held. */
 export const INPUT_HELD = "input_held";
@@ -31,7 +32,12 @@ const heldInput = (cell: Cell | undefined) =>
   cell?.status === "needs_review" || (cell?.type === "table" && itemsOf(cell).some((item) =>
     Object.values(item).some((c) => c.status === "needs_review")));
 
-async function evaluate(field: CompiledField, cell: Cell, cells: Cells, context: Record<string, unknown>): Promise<Cell> {
+/** The stored size of the document's cells, kept as derived values replace earlier ones. */
+interface SizeBudget {
+  bytes: number;
+}
+
+async function evaluate(field: CompiledField, cell: Cell, cells: Cells, context: Record<string, unknown>, budget: SizeBudget): Promise<Cell> {
   let result: unknown;
   try {
     result = await evaluateExpression(field.expression!, releasedValues(cells), { context });
@@ -45,6 +51,16 @@ async function evaluate(field: CompiledField, cell: Cell, cells: Cells, context:
   }
   const value = normalizeValue(field.type as FieldType, result, field.resolve);
   if (!value.ok) return unresolved(cell, "failed", reason("invalid_value", `not a valid ${field.type}`, value.message));
+  const { maxValueBytes, maxCellsBytes } = CELL_LIMITS;
+  const size = storedBytes(value.value, maxValueBytes);
+  if (size > maxValueBytes) {
+    return unresolved(cell, "failed", reason("value_too_large", "the value is too large to store", `a cell's value may hold at most ${maxValueBytes} bytes`));
+  }
+  const replaced = storedBytes(cell.value);
+  if (budget.bytes - replaced + size > maxCellsBytes) {
+    return unresolved(cell, "failed", reason("value_too_large", "the document's values are too large to store", `a document's cells may hold at most ${maxCellsBytes} bytes`));
+  }
+  budget.bytes += size - replaced;
   return completed(cell, value.value, "derived", { ...cell.meta, expression: field.expression, confidence: 1 });
 }
 
@@ -67,11 +83,12 @@ export async function deriveFields(
   pipeline: CompiledPipeline, cells: Cells, context: Record<string, unknown> = {}, onlyComputed = false,
 ): Promise<Cells> {
   const out: Cells = { ...cells };
+  const budget = { bytes: storedBytes(cells) };
   for (const field of pipeline.fields) {
     const cell = out[field.name];
     if (!field.expression || !cell || ownHold(cell) || (onlyComputed && cell.status === "pending")) continue;
     const held = fieldInputs(field).filter((name) => heldInput(out[name]));
-    out[field.name] = held.length > 0 ? heldCell(cell, held) : await evaluate(field, cell, out, context);
+    out[field.name] = held.length > 0 ? heldCell(cell, held) : await evaluate(field, cell, out, context, budget);
   }
   return out;
 }

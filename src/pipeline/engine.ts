@@ -13,6 +13,7 @@ import { runExtraction } from "./phases/extraction";
 import { runResolution } from "./phases/resolution";
 import { runTransfer, type DocumentSource, type TransferDeps, type TransferInput } from "./phases/transfer";
 import { runValidation } from "./phases/validation";
+import { checkCellsSize } from "./cell-size";
 import { PermanentPhaseError, type Cells, type ParsedDocument } from "./types";
 
 export type DeliveryOutcome =
@@ -37,6 +38,8 @@ function transferDeps(services: Services, organizationId: string): TransferDeps 
       maxBytes: documents.maxFileBytes, maxRedirects: documents.fetchMaxRedirects,
     },
     maxPages: documents.maxPages,
+    parseLimits: documents.parseLimits,
+    parse: services.parse,
     findCachedParse: async (key) => (await findCachedParse(services.db, organizationId, key)) as ParsedDocument | null,
   };
 }
@@ -143,38 +146,27 @@ export async function advanceDocument(services: Services, message: PhaseMessage,
     return fail(services, state, message, { attempt, startedAt, reason, attempts: crashes });
   }
 
-  let result: PhaseResult;
-  try {
-    result = await runPhase(services, pipeline, message.phase_index, state);
-  } catch (error) {
+  // A throw here is not a crash: it is retried (a permanent error is not) and its start un-counted,
+  // so `phase_crashed` is left for deliveries whose process died.
+  const failed = async (error: unknown): Promise<DeliveryOutcome> => {
     const reason = describe(error);
-    const finishedAt = clock.now();
     if (!(error instanceof PermanentPhaseError) && attempt < config.queueMaxRetries) {
       await recordRetry(db, {
         pipelineId: state.pipeline_id, executionId: state.execution_id, documentId: state.id,
         phaseIndex: message.phase_index, phaseType: phase.type, generation: message.generation,
-        attempt, startedAt, finishedAt, error: reason,
+        attempt, startedAt, finishedAt: clock.now(), error: reason,
       });
       return { effect: "retry", reason: reason.message };
     }
     return fail(services, state, message, { attempt, startedAt, reason, attempts: attempt + 1 });
+  };
+  let committed: Awaited<ReturnType<typeof commitResult>>;
+  try {
+    committed = await commitResult(services, { state, message, pipeline, startedAt, attempt });
+  } catch (error) {
+    return failed(error);
   }
-
-  // A split document is done at transfer: its parts are the documents that run the later phases.
-  const split = result.children?.splitCount != null;
-  const next = split ? pipeline.phases.length : message.phase_index + 1;
-  const last = next >= pipeline.phases.length;
-  const outcome = split ? "complete" : last ? documentOutcome(pipeline, result.cells) : null;
-  const children = result.children?.children ?? [];
-  const done = await commitPhase(db, {
-    ...base, nextPhaseIndex: next, outcome, cells: result.cells, parsed: result.parsed, pageCount: result.parsed?.pages.length,
-    cacheKey: result.cache?.lookupKey, snapshot: true, published: (last ? 0 : 1) + children.length, row: !split,
-    children: result.children && { documents: children, cells: initialCells(pipeline), splitCount: result.children.splitCount },
-    step: {
-      phaseType: phase.type, attempt, status: "completed", startedAt, finishedAt: clock.now(),
-      lookupKey: result.cache?.lookupKey, cacheHit: result.cache?.cacheHit, notes: result.notes,
-    },
-  });
+  const { done, outcome, last, next } = committed;
   if (!done.advanced) return { effect: "none", reason: "raced: another delivery advanced this document first" };
   await announceIfFinished(services, state, done.finished);
   for (const child of done.children) {
@@ -187,4 +179,31 @@ export async function advanceDocument(services: Services, message: PhaseMessage,
       .catch((error) => services.logger.warn("publish failed; the sweep will recover", { document_id: state.id, error: String(error) }));
   }
   return { effect: "advanced", document_id: state.id, phase_index: message.phase_index, outcome, pipeline_finished: done.finished };
+}
+
+/** Runs the phase and commits its result with the document's next phase. */
+async function commitResult(
+  services: Services,
+  { state, message, pipeline, startedAt, attempt }: { state: DeliveryState; message: PhaseMessage; pipeline: CompiledPipeline; startedAt: Date; attempt: number },
+) {
+  const phase = pipeline.phases[message.phase_index];
+  const base = { documentId: state.id, executionId: state.execution_id, phaseIndex: message.phase_index, generation: message.generation, parsed: undefined };
+  const result = await runPhase(services, pipeline, message.phase_index, state);
+  checkCellsSize(result.cells);
+  // A split document is done at transfer: its parts are the documents that run the later phases.
+  const split = result.children?.splitCount != null;
+  const next = split ? pipeline.phases.length : message.phase_index + 1;
+  const last = next >= pipeline.phases.length;
+  const outcome = split ? "complete" : last ? documentOutcome(pipeline, result.cells) : null;
+  const children = result.children?.children ?? [];
+  const done = await commitPhase(services.db, {
+    ...base, nextPhaseIndex: next, outcome, cells: result.cells, parsed: result.parsed, pageCount: result.parsed?.pages.length,
+    cacheKey: result.cache?.lookupKey, snapshot: true, published: (last ? 0 : 1) + children.length, row: !split,
+    children: result.children && { documents: children, cells: initialCells(pipeline), splitCount: result.children.splitCount },
+    step: {
+      phaseType: phase.type, attempt, status: "completed", startedAt, finishedAt: services.clock.now(),
+      lookupKey: result.cache?.lookupKey, cacheHit: result.cache?.cacheHit, notes: result.notes,
+    },
+  });
+  return { done, outcome, last, next };
 }

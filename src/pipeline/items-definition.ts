@@ -1,3 +1,4 @@
+import { itemColumnNames } from "../documents/extractors/items-schema";
 import { Pattern } from "../documents/pattern";
 import type { IssueDetail } from "../errors";
 import type { Column, Extractor, FieldDefinition, ResolveOptions, Rule } from "./definition-schema";
@@ -30,7 +31,10 @@ function checkItemExtractor(extractor: Extractor, columns: Set<string>, path: st
     if (extractor.column !== undefined || extractor.row !== undefined) {
       problems.push({ path, message: "column and row pick one cell; a table field takes columns" });
     }
-    for (const name of Object.keys(extractor.columns)) if (!columns.has(name)) unknown(name, `${path}.columns.${name}`);
+    for (const name of itemColumnNames(extractor.columns)) if (!columns.has(name)) unknown(name, `${path}.columns.${name}`);
+    for (const name of [...(extractor.fill_down ?? []), ...(extractor.section ? [extractor.section] : [])]) {
+      if (!columns.has(name)) unknown(name, `${path}.${extractor.section === name ? "section" : "fill_down"}`);
+    }
   } else if (extractor.type === "rows") {
     const lines = Array.isArray(extractor.line) ? extractor.line : [extractor.line];
     lines.forEach((line, i) => {

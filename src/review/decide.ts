@@ -45,6 +45,7 @@ function recordDecision(services: Services, caller: Caller, itemId: string, inpu
     const item = await lockReviewItem(trx, caller.organizationId, itemId);
     if (!item) throw notFound("review item");
     if (item.status === "decided") throw conflict("this review item was already decided");
+    if (item.product_status === "archived") throw conflict("the data product was archived; its items take no more decisions");
     const pipeline = item.config as unknown as CompiledPipeline;
     const cells = item.cells as Cells;
     const target = reviewedCell(pipeline, cells, item);

@@ -11,8 +11,12 @@ const SESSION_SECONDS = 8 * 60 * 60;
 
 export type { ReviewSession };
 
-/** Browsers keep Secure cookies off plain HTTP, except on localhost where development happens. */
-const onLocalhost = (c: Context) => ["localhost", "127.0.0.1", "[::1]"].includes(new URL(c.req.url).hostname);
+/**
+ * Browsers keep Secure cookies off plain HTTP, except on localhost where development happens. Decided
+ * by the configured PUBLIC_URL, never by the request's Host header (which the client chooses).
+ */
+const onLocalhost = (c: Context<AppEnv>) =>
+  ["localhost", "127.0.0.1", "[::1]"].includes(new URL(c.get("services").config.publicUrl).hostname);
 
 async function hmac(secret: string, message: string): Promise<string> {
   const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);

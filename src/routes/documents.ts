@@ -4,6 +4,8 @@ import * as v from "valibot";
 import { findDocumentContent, findPhaseOutput } from "../db/queries/documents";
 import type { ParsedDocument } from "../documents/model";
 import { CONTENT_FORMATS, renderJson, renderMarkdown, renderText } from "../documents/render";
+import { CHUNK_CHARS, CHUNK_OVERLAP, renderChunks } from "../documents/render-chunks";
+import { renderHtml } from "../documents/render-html";
 import { badRequest, conflict, notFound } from "../errors";
 import { requireScope } from "../http/auth";
 import type { AppEnv } from "../http/env";
@@ -51,7 +53,27 @@ const ContentSchema = v.object({
     text: v.string(),
     lines: v.array(v.object({ ...Span, words: v.array(v.object(Span)) })),
   })),
-  tables: v.array(v.object({ header: v.array(v.string()), rows: v.array(v.array(v.string())) })),
+  tables: v.array(v.object({
+    header: v.array(v.string()),
+    rows: v.array(v.array(v.string())),
+    page: v.optional(v.pipe(v.number(), v.description("PDFs: the page the table starts on, zero-based, as in the source"))),
+    bbox: v.optional(Box),
+    row_boxes: v.optional(v.array(Box)),
+    method: v.optional(v.pipe(v.picklist(["lattice", "stream", "markup"]), v.description("lattice: a ruled grid; stream: aligned text"))),
+  })),
+});
+
+/** `?format=chunks`: retrieval blocks of bounded size. */
+const ChunksSchema = v.object({
+  document_id: v.string(),
+  chunks: v.array(v.object({
+    id: v.string(),
+    page: v.pipe(v.number(), v.description("zero-based, numbered as in the source")),
+    type: v.picklist(["heading", "paragraph", "table", "list"]),
+    text: v.pipe(v.string(), v.description("tables as Markdown tables")),
+    bbox: v.optional(Box),
+    span: v.pipe(v.tuple([v.number(), v.number()]), v.description("[start, end) in the page text")),
+  })),
 });
 
 const PAGE_TEXT = "ACME Ltd\nInvoice No: INV-1\nTotal: 101.00\n";
@@ -87,8 +109,13 @@ const getDocumentContentRoute = describeRoute({
   operationId: "getDocumentContent",
   summary: "Read a document as parsed: the text extractors see, Markdown, or pages → lines → words with boxes",
   description: "`text` (text/plain): the pages extractors search, separated by a form feed. `markdown` (text/markdown): headings "
-    + "and tables where the source has them (HTML, CSV), a PDF's layout text fenced page by page. `json` (application/json): "
-    + "pages → lines → words with character spans and, on PDFs, boxes `[x0, y0, x1, y1]` in points from the top-left of the page.",
+    + "and tables where the source has them (HTML, CSV, Office), a PDF's tables found on its pages as Markdown tables in place and "
+    + "its other layout text fenced page by page. `json` (application/json): pages → lines → words with character spans and, on "
+    + "PDFs, boxes `[x0, y0, x1, y1]` in points from the top-left of the page; `tables` lists the tables found, on PDFs with "
+    + "their page, box and how they were found. "
+    + "`html` (text/html): a sanitised page per document built from the parse (escaped text, no scripts, styles, images or links; "
+    + "a policy that loads nothing). `chunks` (application/json): headings, paragraphs, lists and tables in reading order, "
+    + `each at most ${CHUNK_CHARS} characters (a longer paragraph is cut with ${CHUNK_OVERLAP} characters of overlap, a table between rows with its header).`,
   tags: ["pipelines"],
   responses: {
     200: {
@@ -96,7 +123,8 @@ const getDocumentContentRoute = describeRoute({
       content: {
         "text/plain": { schema: { type: "string" }, example: PAGE_TEXT },
         "text/markdown": { schema: { type: "string" }, example: "ACME Ltd\n\nInvoice No: INV-1\n\nTotal: 101.00\n" },
-        "application/json": { schema: resolver(ContentSchema), example: CONTENT_EXAMPLE },
+        "application/json": { schema: resolver(v.union([ContentSchema, ChunksSchema])), example: CONTENT_EXAMPLE },
+        "text/html": { schema: { type: "string" }, example: "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">…</head>\n<body>\n<section data-page=\"1\">\n<p>ACME Ltd</p></section>\n</body></html>\n" },
       },
     },
     ...failure(409, "The document has not been transferred (parsed) yet"),
@@ -120,6 +148,10 @@ export const documentRoutes = new Hono<AppEnv>().get(
     const parsed = document.parsed as unknown as ParsedDocument;
     const format = c.req.valid("query").format;
     if (format === "json") return reply(c, ContentSchema, { document_id: document.id, ...renderJson(parsed) });
+    if (format === "chunks") return reply(c, ChunksSchema, { document_id: document.id, chunks: renderChunks(parsed) });
+    if (format === "html") {
+      return c.body(renderHtml(parsed), 200, { "Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": "default-src 'none'; sandbox" });
+    }
     const body = format === "markdown" ? renderMarkdown(parsed) : renderText(parsed);
     const type = format === "markdown" ? "text/markdown" : "text/plain";
     return c.body(body, 200, { "Content-Type": `${type}; charset=utf-8` });

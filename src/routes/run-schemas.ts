@@ -1,3 +1,4 @@
+import { CONTENT_FORMATS } from "../documents/render";
 import * as v from "valibot";
 import { listPage } from "../http/list";
 import { Timestamp } from "./schema-fields";
@@ -55,7 +56,7 @@ export const PipelineSummarySchema = v.object({
   template_id: v.nullable(v.string()),
   template_version: v.nullable(v.number()),
   webhook_url: v.nullable(v.string()),
-  output_format: v.pipe(v.picklist(["text", "markdown", "json"]), v.description("the format the transfer steps' result_url names")),
+  output_format: v.pipe(v.picklist(CONTENT_FORMATS), v.description("the format the transfer steps' result_url names")),
   parent_id: v.nullable(v.string()),
   root_id: v.string(),
   execution_id: v.nullable(v.string()),

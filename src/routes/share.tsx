@@ -39,6 +39,8 @@ async function shared(c: Context<AppEnv>, token: string) {
 
 /** The same 404 for every dead link: a small page for a browser, the envelope for everything else. */
 function gone(c: Context<AppEnv>) {
+  // A dead link must not be cached as dead (nor a live one's 404 replayed) by a browser or a proxy.
+  c.header("Cache-Control", "no-store");
   if (wantsHtml(c)) return renderPage(c, <ShareGonePage />, 404);
   throw new ApiError("not_found", "share link not found");
 }

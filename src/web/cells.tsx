@@ -3,10 +3,10 @@ import type { Cell } from "../pipeline/types";
 
 const AUTO_NAME = /^run (\d{4}-\d\d-\d\dT[\d:.]+Z)( \(data product\))?$/;
 
-/** A run without a name gets a timestamp for a name; people read a sentence instead. */
+/** A run without a name gets a timestamp for a name; people read a sentence instead. Bidi-isolated for titles and headings. */
 export function displayName(name: string): string {
   const auto = AUTO_NAME.exec(name);
-  if (!auto) return name;
+  if (!auto) return isolateBidi(name);
   const at = new Date(auto[1]);
   return `Untitled table (run of ${at.toLocaleDateString("en-GB", { dateStyle: "medium", timeZone: "UTC" })})`;
 }
@@ -21,11 +21,28 @@ export function heldLabel(cell: Cell | undefined): { text: string; title: string
   return undefined;
 }
 
-/** One table cell of a shared row: the released value, or a marker saying why it is withheld. */
-export function CellView({ cell }: { cell: Cell | undefined }) {
+/** Characters of a value shown in a table cell; the rest is behind `full` (a page stays a few hundred KB). */
+export const MAX_CELL_CHARS = 500;
+
+/**
+ * Bidi controls in a user-given name (U+202E reverses what follows) cannot leak into a title or
+ * heading: they are dropped and the name is isolated (FSI … PDI) from the text around it.
+ */
+export function isolateBidi(text: string): string {
+  return `\u2068${text.replace(/[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/g, "")}\u2069`;
+}
+
+/** One table cell of a shared row: the released value (long ones cut, with a link to all of it), or a marker saying why it is withheld. */
+export function CellView({ cell, full }: { cell: Cell | undefined; full?: string }) {
   // Numbers line up on the right, a held one's marker too; a table field shows its item count.
   const numeric = typeof cell?.value === "number" || ["number", "integer", "table"].includes(cell?.type ?? "") ? "num" : undefined;
   const held = heldLabel(cell);
   if (held) return <td class={numeric}><span class={held.rejected ? "held rejected" : "held"} title={held.title}>{held.text}</span></td>;
-  return <td class={numeric}>{cellText(cell)}</td>;
+  const text = cellText(cell);
+  if (text.length <= MAX_CELL_CHARS) return <td class={numeric}>{text}</td>;
+  return (
+    <td class={numeric}>
+      {text.slice(0, MAX_CELL_CHARS)}… {full ? <a href={full}>all {text.length} characters (CSV)</a> : `(${text.length} characters)`}
+    </td>
+  );
 }

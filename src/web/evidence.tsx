@@ -13,6 +13,9 @@ const ZOOM = 1.4;
 type Box = [number, number, number, number];
 interface Word { text: string; bbox: Box }
 
+/** Words drawn on one page at most (those around the candidate); a page of 200,000 words stays a small SVG. */
+export const MAX_DRAWN_WORDS = 2000;
+
 /** The smallest page drawn (US Letter, in points): word boxes give where text is, not the paper's size. */
 const MIN_PAGE: [number, number] = [612, 792];
 
@@ -70,18 +73,36 @@ export function describeSource(p: Provenance): string {
   return `page ${p.page + 1}`;
 }
 
-interface PageLayout { width: number; height: number; words: Word[]; box?: Box }
+interface PageLayout { width: number; height: number; words: Word[]; box?: Box; total: number }
+
+/** The largest value of `pick` over `items`, in a loop: spreading a large array into Math.max overflows the stack. */
+function largest<T>(items: T[], pick: (item: T) => number, floor: number): number {
+  let max = floor;
+  for (const item of items) max = Math.max(max, pick(item));
+  return max;
+}
+
+/** At most MAX_DRAWN_WORDS words (in text order), centred on the first one at or after `offset`. */
+function around(words: Word[], starts: number[], offset: number | undefined): Word[] {
+  if (words.length <= MAX_DRAWN_WORDS) return words;
+  let first = offset === undefined ? 0 : starts.findIndex((start) => start >= offset);
+  if (first < 0) first = words.length - 1;
+  const from = Math.max(0, Math.min(first - MAX_DRAWN_WORDS / 2, words.length - MAX_DRAWN_WORDS));
+  return words.slice(from, from + MAX_DRAWN_WORDS);
+}
 
 /** Words laid out on a character grid from layout-faithful text, for parses without word boxes. */
 function gridLayout(text: string, provenance: EvidenceProvenance): PageLayout {
   const lines = text.split("\n");
   const words: Word[] = [];
+  const starts: number[] = [];
   let offset = 0;
   let box: Box | undefined;
   lines.forEach((line, row) => {
     for (const m of line.matchAll(/\S+/g)) {
       const col = m.index ?? 0;
       words.push({ text: m[0], bbox: [col * CHAR_W, row * LINE_H, (col + m[0].length) * CHAR_W, (row + 1) * LINE_H] });
+      starts.push(offset + col);
     }
     const { start, end } = provenance;
     if (start !== undefined && end !== undefined && start >= offset && start <= offset + line.length) {
@@ -90,8 +111,8 @@ function gridLayout(text: string, provenance: EvidenceProvenance): PageLayout {
     }
     offset += line.length + 1;
   });
-  const width = Math.max(60, ...lines.map((l) => l.length)) * CHAR_W;
-  return { width, height: Math.max(lines.length, 10) * LINE_H + 20, words, box };
+  const width = largest(lines, (l) => l.length, 60) * CHAR_W;
+  return { width, height: Math.max(lines.length, 10) * LINE_H + 20, words: around(words, starts, provenance.start), box, total: words.length };
 }
 
 /** The stored words of a page, each with its text (a slice of the page text) and its box. */
@@ -108,12 +129,14 @@ function layoutOf(parsed: ParsedEvidence, at: number, provenance: EvidenceProven
   const flat = parsed.words?.[at];
   if (!flat || flat.length < WORD_STRIDE) return gridLayout(text, provenance);
   const words = boxedWords(text, flat);
-  const right = Math.max(...words.map((w) => w.bbox[2]));
-  const bottom = Math.max(...words.map((w) => w.bbox[3]));
+  const right = largest(words, (w) => w.bbox[2], 0);
+  const bottom = largest(words, (w) => w.bbox[3], 0);
+  const starts = words.map((_, i) => flat[i * WORD_STRIDE]);
   // The extractor's box when it stored one, else the union of the boxes of the words the span covers.
   const { start, end } = provenance;
   const box = provenance.bbox ?? (start !== undefined && end !== undefined ? spanBox(flat, start, end) ?? undefined : undefined);
-  return { width: Math.max(MIN_PAGE[0], right + 36), height: Math.max(MIN_PAGE[1], bottom + 36), words, box };
+  const drawn = around(words, starts, start);
+  return { width: Math.max(MIN_PAGE[0], right + 36), height: Math.max(MIN_PAGE[1], bottom + 36), words: drawn, box, total: words.length };
 }
 
 /** The page as a box layout of its words, with the candidate's box drawn: served as SVG, no rasteriser needed. */
@@ -122,7 +145,8 @@ export const PageView: FC<{ parsed: ParsedEvidence; provenance?: EvidenceProvena
   if (!provenance || at < 0) return null;
   const page = layoutOf(parsed, at, provenance);
   const label = `Page ${provenance.page + 1} of ${parsed.filename ?? "the document"}`
-    + (page.box ? " with the candidate's box drawn" : "; the candidate's position is not known");
+    + (page.box ? " with the candidate's box drawn" : "; the candidate's position is not known")
+    + (page.total > page.words.length ? `; ${page.words.length} of its ${page.total} words drawn, those around the candidate` : "");
   return (
     <figure>
       <svg class="page" viewBox={`-10 -10 ${page.width + 20} ${page.height + 20}`} width={Math.round((page.width + 20) * ZOOM)}

@@ -26,6 +26,9 @@ export interface SharePageProps {
   lineItems: LineItemTable[];
 }
 
+/** Line items shown per table field; the CSV holds the rest. */
+const MAX_ITEMS = 200;
+
 const csvHref = (token: string, table?: string) => `/share/${token}.csv${table ? `?table=${encodeURIComponent(table)}` : ""}`;
 
 /** A wide table scrolls inside its own focusable box, never the page. */
@@ -56,7 +59,7 @@ export const SharePage: FC<SharePageProps> = (p) => {
         <table>
           <caption>{p.total > p.rows.length ? `The first ${p.rows.length} of ${p.total} rows` : `All ${p.total} rows`}</caption>
           <thead><tr>{p.header.map((h) => <th scope="col">{tables.has(h) ? `${h} (items)` : h}</th>)}</tr></thead>
-          <tbody>{p.rows.map((r) => <tr>{p.header.map((h) => <CellView cell={r.cells[h]} />)}</tr>)}</tbody>
+          <tbody>{p.rows.map((r) => <tr>{p.header.map((h) => <CellView cell={r.cells[h]} full={csvHref(p.token)} />)}</tr>)}</tbody>
         </table>
       </Scroll>
       {p.lineItems.map((t) => (
@@ -65,8 +68,9 @@ export const SharePage: FC<SharePageProps> = (p) => {
           <p><a class="button secondary" href={csvHref(p.token, t.field)} download>Download {t.field} CSV</a></p>
           <Scroll label={`Line items ${t.field}`}>
             <table>
+              {t.items.length > MAX_ITEMS ? <caption>The first {MAX_ITEMS} of {t.items.length} items; the CSV has all</caption> : null}
               <thead><tr><th scope="col">row</th>{t.columns.map((h) => <th scope="col">{h}</th>)}</tr></thead>
-              <tbody>{t.items.map((i) => <tr><td>{i.row}</td>{t.columns.map((h) => <CellView cell={i.cells[h]} />)}</tr>)}</tbody>
+              <tbody>{t.items.slice(0, MAX_ITEMS).map((i) => <tr><td>{i.row}</td>{t.columns.map((h) => <CellView cell={i.cells[h]} full={csvHref(p.token, t.field)} />)}</tr>)}</tbody>
             </table>
           </Scroll>
         </section>

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../support/harness";
 import { createPipeline, settle } from "../support/pipelines";
 import { drawPdf } from "../support/pdf-layouts";
+import { CASES, seeded } from "../support/table-pdfs";
 
 let t: TestApp;
 let pdf: string;
@@ -75,6 +76,20 @@ describe("GET /v1/pipelines/{id}/documents/{document_id}/content", () => {
     expect(csv).toBe("| number | total |\n| --- | --- |\n| A-1 | 9,90 |");
     expect(doc).toMatch(/^## Page 1\n\n```text\nRechnung\n/);
     expect(doc).toContain("## Page 2");
+  });
+
+  it("a PDF's tables show as Markdown tables in place and are listed in json with page, box and method", async () => {
+    const drawn = await CASES[1](seeded(42));
+    const { transfers } = await run([{ content_base64: Buffer.from(drawn.pdf).toString("base64"), filename: "t.pdf" }], { output_format: "markdown" });
+    const markdown = await (await content(transfers[0].result_url!)).text();
+    const first = drawn.truth[0];
+    expect(markdown).toMatch(/^## Page 1\n\n```text\nLieferschein/);
+    expect(markdown).toContain(`| Article | Quantity | Unit price | Amount |\n| --- | --- | --- | --- |\n| ${first.article} | ${first.qty} | ${first.price} | ${first.amount} |`);
+    const doc = await (await content(transfers[0].result_url!.replace("markdown", "json"))).json();
+    expect(doc.tables).toHaveLength(1);
+    expect(doc.tables[0]).toMatchObject({ page: 0, method: "stream", header: ["Article", "Quantity", "Unit price", "Amount"] });
+    expect(doc.tables[0].rows.slice(0, drawn.truth.length)).toEqual(drawn.truth.map((r) => [r.article, r.qty, r.price, r.amount]));
+    expect(doc.tables[0].bbox).toHaveLength(4);
   });
 
   it("answers 404 for another tenant's run or document, 400 for a bad id or format, 409 before transfer", async () => {

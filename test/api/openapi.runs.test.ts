@@ -77,7 +77,7 @@ describe("the run operations in /openapi.json", () => {
     }
     expect(operation("streamPipelineEvents").parameters).toContainEqual({ $ref: "#/components/parameters/Last-Event-ID" });
     expect(Object.keys(operation("streamPipelineEvents").responses["200"].content!)).toEqual(["text/event-stream"]);
-    expect(Object.keys(operation("getDocumentContent").responses["200"].content!).sort()).toEqual(["application/json", "text/markdown", "text/plain"]);
+    expect(Object.keys(operation("getDocumentContent").responses["200"].content!).sort()).toEqual(["application/json", "text/html", "text/markdown", "text/plain"]);
     expect(operation("getHealth").responses["503"].content!["application/json"].schema).toEqual({ $ref: "#/components/schemas/Error" });
     expect(operation("listPipelineSteps").parameters!.map((p) => p.name)).toEqual(expect.arrayContaining(["cursor", "after", "limit"]));
   });

@@ -40,7 +40,7 @@ function start(script = "src/entry/node.ts"): Started {
     cwd: root,
     env: {
       ...process.env, PORT: String(port), SLUICE_DATA_DIR: dataDir, DATABASE_URL: "", QSTASH_TOKEN: "", UPSTASH_REDIS_REST_URL: "",
-      SWEEP_INTERVAL_SECONDS: "1", SWEEP_STALE_SECONDS: "1", FETCH_ALLOW_HOSTS: "127.0.0.1", FETCH_TIMEOUT_MS: "120000",
+      SWEEP_INTERVAL_SECONDS: "1", SWEEP_STALE_SECONDS: "3", PARSE_TIMEOUT_MS: "2500", FETCH_ALLOW_HOSTS: "127.0.0.1", FETCH_TIMEOUT_MS: "120000",
       MAX_PHASE_CRASHES: String(MAX_CRASHES),
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -120,6 +120,11 @@ describe("a delivery that keeps killing its process", () => {
     expect(created.status).toBe(202);
     const pipelineId = (await created.json()).id as string;
     await hit;
+    // The fine document is parsed in a thread the first parse starts: let it finish before the kill.
+    await until("the fine document to finish", async () => {
+      const run = await (await api(`/v1/pipelines/${pipelineId}`)).json();
+      return run.counts.pending === 1 ? true : undefined;
+    }, 20_000);
     await kill(first);
 
     for (let crash = 2; crash <= MAX_CRASHES; crash++) {

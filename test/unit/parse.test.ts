@@ -48,8 +48,8 @@ describe("format detection: content first, then the declared type or name", () =
     ["PNG", [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], "images are not supported (no OCR)"],
     ["JPEG", [0xff, 0xd8, 0xff, 0xe0], "images are not supported (no OCR)"],
     ["TIFF", [0x49, 0x49, 0x2a, 0x00], "images are not supported (no OCR)"],
-    ["ZIP/DOCX", [0x50, 0x4b, 0x03, 0x04], "archives and office files are not supported"],
-    ["old Office", [0xd0, 0xcf, 0x11, 0xe0], "archives and office files are not supported"],
+    ["gzip", [0x1f, 0x8b, 0x08, 0x00], "archives are not supported"],
+    ["old Office", [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0], "legacy binary Office files (.doc, .xls, .ppt) are not supported"],
     ["other binary", [0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00], "binary content is not supported"],
   ])("refuses %s", (_what, bytes, reason) => {
     expect(unsupportedReason(Uint8Array.from(bytes))).toBe(reason);

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { invoiceDocx, invoiceEml, invoicePptx, workbookXlsx } from "../support/office-fixtures";
 import ws from "ws";
 import { bootstrapOrganization } from "../../src/bootstrap";
 import { createNeonDb } from "../../src/db/neon";
@@ -22,7 +23,7 @@ beforeAll(async () => {
   execFileSync("npx", ["wrangler", "deploy", "--dry-run", "--outdir", outdir], { stdio: "pipe", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
   // The entry, and pdf.js beside it as a module of its own (imported on the first PDF only).
   files = readdirSync(outdir).filter((f) => /\.m?js$/.test(f)).sort((a, b) => Number(b === "worker.js") - Number(a === "worker.js"));
-  expect(files).toEqual(["worker.js", "pdfjs.mjs"]);
+  expect([...files].sort()).toEqual(["pdfjs.mjs", "worker.js", "xlsx.mjs"]);
   // Listed explicitly: miniflare then loads the modules as they are, as Workers would, without scanning their imports.
   const modules = files.map((f) => ({ type: "ESModule" as const, path: join(outdir, f), contents: readFileSync(join(outdir, f), "utf8") }));
 
@@ -105,6 +106,31 @@ describe("the Worker bundle in workerd", () => {
     const records = (await res.json()) as { order: string[]; records: Record<string, { fields: Record<string, { value: unknown }> }> };
     const fields = records.records[records.order[0]].fields;
     expect([fields.number.value, fields.total.value]).toEqual(["W-1", 11.9]);
+  });
+
+  it("parses Word, PowerPoint, Excel and e-mail inside workerd (mammoth, SheetJS, postal-mime loaded lazily)", async () => {
+    const pdf = await makePdf([["Invoice No: W-2"]]);
+    const inputs = [
+      { bytes: await invoiceDocx("W-DOCX"), field: { type: "label", labels: ["Invoice No"] }, expected: "W-DOCX" },
+      { bytes: await invoicePptx(), field: { type: "label", labels: ["Invoice No"] }, expected: "INV-2041" },
+      { bytes: await workbookXlsx(), field: { type: "table", column: "Customer", row: 1 }, expected: "Initech" },
+      { bytes: await invoiceEml([{ filename: "w.pdf", content: pdf, contentType: "application/pdf" }]), field: { type: "label", labels: ["Subject"] }, expected: "Invoices INV-1 and INV-2" },
+    ];
+    for (const input of inputs) {
+      const res = await mf.dispatchFetch("http://sluice.worker.test/v1/pipelines/sync", {
+        method: "POST",
+        headers: { "X-API-Key": apiKey, "content-type": "application/json" },
+        body: JSON.stringify({
+          fields: [{ name: "value", type: "string", extract: [input.field] }],
+          phases: [{ type: "transfer" }, { type: "extraction" }, { type: "resolution" }],
+          documents: [{ content_base64: Buffer.from(input.bytes).toString("base64") }],
+        }),
+      });
+      const body = await res.text();
+      expect(res.status, body).toBe(200);
+      const records = JSON.parse(body) as { order: string[]; records: Record<string, { fields: Record<string, { value: unknown }> }> };
+      expect(records.records[records.order[0]].fields.value.value).toBe(input.expected);
+    }
   });
 
   it("authenticates against real Postgres, limits through Redis, and 401s a bad key", async () => {

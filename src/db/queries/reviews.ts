@@ -27,8 +27,9 @@ export async function lockReviewItem(trx: Transaction<Database>, organizationId:
     .selectFrom("review_items as r")
     .innerJoin("documents as d", "d.id", "r.document_id")
     .innerJoin("pipelines as p", "p.id", "r.pipeline_id")
+    .leftJoin("data_products as dp", "dp.pipeline_id", "r.pipeline_id")
     .select(["r.id", "r.pipeline_id", "r.document_id", "r.field", "r.item_index", "r.item_column", "r.gate", "r.phase_index",
-      "r.status", "d.cells", "d.status as document_status", "p.config", "p.webhook_url", "p.generation", "p.options"])
+      "r.status", "d.cells", "d.status as document_status", "p.config", "p.webhook_url", "p.generation", "p.options", "dp.status as product_status"])
     .where("r.id", "=", itemId)
     .where("r.organization_id", "=", organizationId)
     .forUpdate("r")

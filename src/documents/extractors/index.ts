@@ -2,7 +2,7 @@ import type { FieldType } from "../field-types";
 import { spanBox, type Candidate, type ParsedDocument, type Provenance } from "../model";
 import { originalSpan, prepareText, type PreprocessStep } from "../preprocess";
 import { extractJsonPointer } from "./json-pointer";
-import { extractLabel } from "./label";
+import { extractLabel, type LabelContext } from "./label";
 import { extractMetadata } from "./metadata";
 import { extractRegex } from "./regex";
 import type { Extractor } from "./schema";
@@ -18,12 +18,14 @@ type TextExtractor = Extract<Extractor, { type: "label" | "regex" }>;
  * `when` that held is named in provenance.
  */
 export function runExtractor(
-  extractor: Extractor, parsed: ParsedDocument, type: FieldType, fieldSteps: readonly PreprocessStep[] = [],
+  extractor: Extractor, parsed: ParsedDocument, type: FieldType, fieldSteps: readonly PreprocessStep[] = [], context: LabelContext = {},
 ): Candidate[] {
   const matched = extractor.when ? whenMatches(parsed, extractor.when) : undefined;
   if (matched === null) return [];
   const isText = extractor.type === "label" || extractor.type === "regex";
-  const found = isText ? extractText(extractor, parsed, type, fieldSteps) : extract(extractor, parsed, type);
+  const found = isText ? extractText(extractor, parsed, type, fieldSteps, context) : extract(extractor, parsed, type, context);
+  // `all` takes every match in document order; otherwise the extractor's order (a label's likeliest first) stands.
+  if (isText && extractor.all) found.sort((a, b) => a.provenance.page - b.provenance.page || (a.provenance.start ?? 0) - (b.provenance.start ?? 0));
   return found.map((c) => ({ ...c, provenance: { ...located(c.provenance, parsed), ...(matched ? { when: matched } : {}) } }));
 }
 
@@ -35,9 +37,9 @@ function located(provenance: Provenance, parsed: ParsedDocument): Provenance {
   return { ...provenance, page: parsed.page_numbers?.[page] ?? page, ...(bbox ? { bbox } : {}) };
 }
 
-function extract(extractor: Extractor, parsed: ParsedDocument, type: FieldType): Candidate[] {
+function extract(extractor: Extractor, parsed: ParsedDocument, type: FieldType, context: LabelContext): Candidate[] {
   switch (extractor.type) {
-    case "label": return extractLabel(parsed, extractor.labels, type);
+    case "label": return extractLabel(parsed, extractor.labels, type, context);
     case "regex": return extractRegex(parsed, extractor.pattern, extractor.flags, extractor.group);
     case "table": return extractor.column === undefined ? [] : extractTable(parsed, { ...extractor, column: extractor.column });
     case "json_pointer": return extractJsonPointer(parsed, extractor.pointer);
@@ -52,16 +54,18 @@ function extract(extractor: Extractor, parsed: ParsedDocument, type: FieldType):
  * `preprocess` steps; spans found in that text are mapped back to the original page text.
  */
 function extractText(
-  extractor: TextExtractor, parsed: ParsedDocument, type: FieldType, fieldSteps: readonly PreprocessStep[],
+  extractor: TextExtractor, parsed: ParsedDocument, type: FieldType, fieldSteps: readonly PreprocessStep[], context: LabelContext,
 ): Candidate[] {
   const steps = [...fieldSteps, ...(extractor.preprocess ?? [])];
   const scoped = extractor.after || extractor.before || extractor.pages !== undefined;
-  if (steps.length === 0 && !scoped) return extract(extractor, parsed, type);
+  if (steps.length === 0 && !scoped) return extract(extractor, parsed, type, context);
   const segments = regionSegments(parsed, selectedPages(parsed, extractor.pages), extractor.after, extractor.before);
   const texts = segments.map((s) => parsed.pages[s.page].slice(s.start, s.end));
   const prepared = texts.map((text) => prepareText(text, steps));
-  const view: ParsedDocument = { ...parsed, pages: prepared.map((p, i) => p?.text ?? texts[i]) };
-  return extract(extractor, view, type).map((c) => {
+  // Word boxes line up only with a whole page left as it is; a cut or rewritten text reads without them.
+  const words = segments.map((s, i) => (prepared[i] || s.start > 0 ? [] : parsed.words?.[s.page] ?? []));
+  const view: ParsedDocument = { ...parsed, pages: prepared.map((p, i) => p?.text ?? texts[i]), words };
+  return extract(extractor, view, type, context).map((c) => {
     const segment = segments[c.provenance.page];
     const [start, end] = originalSpan(prepared[c.provenance.page], c.provenance.start ?? 0, c.provenance.end ?? 0);
     const provenance = { ...c.provenance, page: segment.page, start: segment.start + start, end: segment.start + end };

@@ -1,14 +1,12 @@
 import type { Candidate, ExtractedItem, ParsedDocument, Provenance } from "../model";
+import { sheetCell } from "../cell-ref";
 import { Pattern } from "../pattern";
-import type { TableChoiceInput } from "./items-schema";
+import type { ItemColumnsInput } from "./items-schema";
+import { extractPdfTable, type PdfTableSpec } from "./pdf-table";
 import { documentLines } from "./text-lines";
 import { headerLine, markdownHeaders, readTextTable } from "./text-table";
 
-interface Spec {
-  table?: TableChoiceInput;
-  columns: Record<string, string | number>;
-  skip?: string;
-}
+type Spec = Omit<PdfTableSpec, "columns"> & { columns: Record<string, string | number> };
 
 interface GridRow {
   cells: Array<string | undefined>;
@@ -47,7 +45,7 @@ function textGrid(parsed: ParsedDocument, lines: ReturnType<typeof documentLines
 /** Which table: an index (HTML/CSV tables, then Markdown ones), the first whose header holds given texts, or by the column headers. */
 function chooseGrid(parsed: ParsedDocument, spec: Spec): Grid | null {
   const structured = parsed.tables.map((t, i): Grid => ({
-    index: i, header: t.header, rows: t.rows.map((cells) => ({ cells, text: cells.join("\t").trim(), page: 0 })),
+    index: i, header: t.header, rows: t.rows.map((cells) => ({ cells, text: cells.join("\t").trim(), page: t.page ?? 0 })),
   }));
   const { lines } = documentLines(parsed.pages);
   const markdown = () => markdownHeaders(lines).map((at, i) => textGrid(parsed, lines, at, structured.length + i));
@@ -73,7 +71,15 @@ function columnIndex(header: string[], ref: string | number): number {
  * Line items from a table: every body row is an item; empty rows, repeats of the header row (a
  * table continued over pages) and rows matching `skip` (subtotals) are not.
  */
-export function extractItemTable(parsed: ParsedDocument, spec: Spec): ExtractedItem[] {
+export function extractItemTable(parsed: ParsedDocument, spec: PdfTableSpec): ExtractedItem[] {
+  if (parsed.words?.some((page) => page.length > 0)) return extractPdfTable(parsed, spec);
+  return extractTextTable(parsed, { ...spec, columns: headerRefs(spec.columns) });
+}
+
+const headerRefs = (columns: ItemColumnsInput) =>
+  (Array.isArray(columns) ? Object.fromEntries(columns.map((c) => [c.name, c.header ?? c.name])) : columns);
+
+function extractTextTable(parsed: ParsedDocument, spec: Spec): ExtractedItem[] {
   const grid = chooseGrid(parsed, spec);
   if (!grid) return [];
   const skip = spec.skip ? Pattern.compile(spec.skip) : null;
@@ -91,7 +97,8 @@ export function extractItemTable(parsed: ParsedDocument, spec: Spec): ExtractedI
       const span = row.spans?.[at];
       const provenance: Provenance = {
         extractor: "table", page: row.page, row: r, column: grid.header[at],
-        ...(grid.index !== null ? { table: grid.index } : {}), ...(span ? { start: span[0], end: span[1] } : {}),
+        ...(grid.index !== null ? { table: grid.index, ...sheetCell(parsed.tables[grid.index], r, at) } : {}),
+        ...(span ? { start: span[0], end: span[1] } : {}),
       };
       cells[name] = { value, confidence: 0.95, provenance };
     }

@@ -32,10 +32,36 @@ export const TableChoice = v.union([
   }),
 ]);
 
-/** What the `table` extractor takes for line items: each column from a header text or index, rows to skip. */
+const Points = v.pipe(v.number(), v.minValue(0), v.maxValue(100_000));
+
+/** A column with its header text or position, or its boundaries in points on PDF pages. */
+const PlacedColumn = v.pipe(
+  v.strictObject({ name: ColumnName, header: v.optional(HeaderRef), x0: v.optional(Points), x1: v.optional(Points) }),
+  v.check((c) => c.x0 === undefined || c.x1 === undefined || c.x0 < c.x1, "x0 must lie left of x1"),
+);
+
+/** Line items' columns: `{ <column>: <header or index> }`, or `[{ name, header?, x0?, x1? }]`. */
+export const ItemColumns = v.union([
+  v.pipe(v.record(ColumnName, HeaderRef), v.check((c) => Object.keys(c).length > 0, "map at least one column")),
+  v.pipe(v.array(PlacedColumn), v.minLength(1, "list at least one column"), v.maxLength(MAX_COLUMNS)),
+]);
+export type ItemColumnsInput = v.InferOutput<typeof ItemColumns>;
+
+/** The names of the columns an extractor fills. */
+export const itemColumnNames = (columns: ItemColumnsInput) => (Array.isArray(columns) ? columns.map((c) => c.name) : Object.keys(columns));
+
+/**
+ * What the `table` extractor takes for line items: columns, rows to skip, and for tables read from
+ * page positions (PDF, OCR) where the table sits and how its cells read (see README, Line items).
+ */
 export const ItemTableOptions = {
-  columns: v.optional(v.pipe(v.record(ColumnName, HeaderRef), v.check((c) => Object.keys(c).length > 0, "map at least one column"))),
+  columns: v.optional(ItemColumns),
   skip: v.optional(ItemPattern),
+  header_lines: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3))),
+  end: v.optional(ItemPattern),
+  continuation: v.optional(v.boolean()),
+  fill_down: v.optional(v.pipe(v.array(ColumnName), v.minLength(1), v.maxLength(MAX_COLUMNS))),
+  section: v.optional(ColumnName),
 };
 
 /** `json_pointer` for line items: the pointer names an array of objects; `columns` maps column → key. */

@@ -38,7 +38,7 @@ export function runItemExtractor(extractor: Extractor, parsed: ParsedDocument, f
     for (const candidate of Object.values(item.cells)) {
       const { page, start, end } = candidate.provenance;
       const words = parsed.words?.[page];
-      const bbox = words && start !== undefined && end !== undefined ? spanBox(words, start, end) : null;
+      const bbox = candidate.provenance.bbox ?? (words && start !== undefined && end !== undefined ? spanBox(words, start, end) : null);
       candidate.provenance = { ...candidate.provenance, page: numbers?.[page] ?? page, item_index: index, ...(bbox ? { bbox } : {}) };
     }
   });

@@ -38,7 +38,7 @@ export const WhenInput = v.pipe(
 );
 
 const PAGE_ITEM = String.raw`(?:last|\d{1,5}(?:\s*-\s*\d{1,5})?)`;
-const Pages = v.pipe(
+export const Pages = v.pipe(
   v.string(),
   v.regex(
     new RegExp(String.raw`^\s*${PAGE_ITEM}(?:\s*,\s*${PAGE_ITEM})*\s*$`),

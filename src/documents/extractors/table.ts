@@ -1,7 +1,8 @@
 import * as v from "valibot";
+import { sheetCell } from "../cell-ref";
 import type { Candidate, ParsedDocument, ParsedTable } from "../model";
 import { Index, ItemTableOptions, TableChoice } from "./items-schema";
-import { WhenInput } from "./options";
+import { Pages, UserPattern, WhenInput } from "./options";
 
 /** One cell of a table (`column`, `row`), or with `columns` every body row as a line item. */
 export const TableExtractorInput = v.strictObject({
@@ -10,6 +11,9 @@ export const TableExtractorInput = v.strictObject({
   row: v.optional(v.union([Index, v.strictObject({ column: v.union([v.pipe(v.string(), v.minLength(1)), Index]), equals: v.string() })])),
   table: v.optional(TableChoice),
   ...ItemTableOptions,
+  after: v.optional(UserPattern),
+  before: v.optional(UserPattern),
+  pages: v.optional(Pages),
   when: v.optional(WhenInput),
 });
 
@@ -32,7 +36,7 @@ function tableWithHeader(parsed: ParsedDocument, texts: string[]): number {
   return parsed.tables.findIndex((t) => texts.every((text) => t.header.join(" ").toLowerCase().includes(text.toLowerCase())));
 }
 
-/** One column of a parsed table (CSV today; HTML tables too), one row per document. */
+/** One column of a parsed table (CSV, HTML, a table found on a PDF page), one row per document. */
 export function extractTable(
   parsed: ParsedDocument,
   spec: { column: ColumnRef; row?: number | { column: ColumnRef; equals: string }; table?: number | { header_contains: string[] } },
@@ -44,5 +48,10 @@ export function extractTable(
   const row = rowIndex(table, spec.row);
   const value = column >= 0 && row >= 0 ? table.rows[row][column]?.trim() : undefined;
   if (!value) return [];
-  return [{ value, confidence: 0.95, provenance: { extractor: "table", page: 0, table: tableIndex, row, column: table.header[column] } }];
+  const bbox = table.row_boxes?.[row];
+  const provenance = {
+    extractor: "table", page: table.page ?? 0, table: tableIndex, row, column: table.header[column], ...sheetCell(table, row, column),
+    ...(bbox ? { bbox } : {}),
+  };
+  return [{ value, confidence: 0.95, provenance }];
 }

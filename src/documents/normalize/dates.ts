@@ -1,13 +1,20 @@
 import { DATE_LANGUAGES, foldText, monthTable, monthWordSource, PRINTED_MONTH_SOURCE, type DateLanguage } from "./months";
+import type { DateEvidence } from "./date-evidence";
 import { accept, reject, shown, type Normalized } from "./result";
 
 export interface DateOptions {
-  /** Read ambiguous numeric dates ("03/04/2024") as day/month rather than month/day. */
+  /** Read ambiguous numeric dates ("03/04/2024") as day/month (true) or month/day (false), whatever the document says. */
   day_first?: boolean;
   /** Explicit layouts (`DD.MM.YYYY`, `D MMMM YYYY`), tried in order before the general reader. */
   formats?: string[];
   /** Languages whose month names are read; all of DATE_LANGUAGES when absent. */
   languages?: DateLanguage[];
+  /**
+   * The order the document itself writes dates in (see ./date-evidence.ts), for an ambiguous slash or
+   * dash date when `day_first` is not given: its order decides, and a document without one holds the
+   * date (code `ambiguous_date`). Absent (a value outside any document): month first, as before.
+   */
+  evidence?: DateEvidence;
 }
 
 const ORDINAL = String.raw`(?:st|nd|rd|th|er|[ºª])?`;
@@ -31,10 +38,24 @@ function isoDate(year: number, month: number, day: number): string | null {
   return `${pad(year, 4)}-${pad(month)}-${pad(day)}`;
 }
 
-/** "03/04/2024": month first unless `day_first`, and day first whenever the first number cannot be a month. */
-function numericDate(first: number, second: number, year: number, dayFirst: boolean) {
-  const readDayFirst = dayFirst ? second <= 12 || first > 12 : first > 12;
-  return readDayFirst ? isoDate(year, second, first) : isoDate(year, first, second);
+type Reading = { date: string | null; note?: string; ambiguous?: string };
+
+/**
+ * "03.04.2024": dots are the German, Dutch, French and Swiss way, always day first. "03/04/2024" and
+ * "03-04-2024" read one way when only one reading is a date (or both agree); otherwise `day_first`
+ * decides, then the document's evidence, else the date is ambiguous.
+ */
+function numericDate(first: number, separator: string, second: number, year: number, options: DateOptions): Reading {
+  const dayFirst = isoDate(year, second, first);
+  const monthFirst = isoDate(year, first, second);
+  if (separator === ".") return { date: dayFirst ?? monthFirst };
+  if (!dayFirst || !monthFirst || dayFirst === monthFirst) return { date: dayFirst ?? monthFirst };
+  if (options.day_first !== undefined) return { date: options.day_first ? dayFirst : monthFirst };
+  const { evidence } = options;
+  if (!evidence) return { date: monthFirst };
+  if (evidence.order === null) return { date: null, ambiguous: `reads as ${dayFirst} or ${monthFirst}: ${evidence.because}` };
+  const date = evidence.order === "day_first" ? dayFirst : monthFirst;
+  return { date, note: `read ${evidence.order.replace("_", " ")}: ${evidence.because}` };
 }
 
 interface NamedReaders {
@@ -65,18 +86,21 @@ function readersFor(languages: readonly DateLanguage[]): NamedReaders {
 const simplified = (text: string) =>
   foldText(text).replace(/(\d)(?:st|nd|rd|th|er|[ºª])(?![a-z])/g, "$1").replace(/\s+/g, " ").trim();
 
-function readDate(text: string, options: DateOptions): string | null {
+function readDate(text: string, options: DateOptions): Reading {
   let m = ISO.exec(text);
-  if (m) return isoDate(Number(m[1]), Number(m[2]), Number(m[3]));
+  if (m) return { date: isoDate(Number(m[1]), Number(m[2]), Number(m[3])) };
   m = NUMERIC.exec(text);
-  if (m) return numericDate(Number(m[1]), Number(m[3]), fullYear(m[4]), options.day_first ?? false);
+  if (m) return numericDate(Number(m[1]), m[2], Number(m[3]), fullYear(m[4]), options);
   const readers = readersFor(options.languages ?? DATE_LANGUAGES);
   m = readers.dayMonth.exec(text);
-  if (m) return isoDate(fullYear(m[3]), readers.months.get(m[2])!, Number(m[1]));
+  if (m) return { date: isoDate(fullYear(m[3]), readers.months.get(m[2])!, Number(m[1])) };
   m = readers.monthDay.exec(text);
-  if (m) return isoDate(fullYear(m[3]), readers.months.get(m[1])!, Number(m[2]));
-  return null;
+  if (m) return { date: isoDate(fullYear(m[3]), readers.months.get(m[1])!, Number(m[2])) };
+  return { date: null };
 }
+
+/** The failure code of a date that reads two ways with nothing to decide: the value is held for review. */
+export const AMBIGUOUS_DATE = "ambiguous_date";
 
 const TOKEN = /YYYY|YY|MMMM|MMM|MM|M|DD|D/g;
 const TOKEN_SOURCE: Record<string, (month: string) => string> = {
@@ -129,6 +153,8 @@ export function parseDate(raw: unknown, options: DateOptions = {}): Normalized<s
     const date = readFormat(text, format, languages);
     if (date) return accept(date);
   }
-  const date = readDate(text, options);
-  return date ? accept(date) : reject(`${shown(raw)} is not a date`);
+  const reading = readDate(text, options);
+  if (reading.ambiguous) return { ok: false, code: AMBIGUOUS_DATE, message: `${shown(raw)} ${reading.ambiguous}` };
+  if (!reading.date) return reject(`${shown(raw)} is not a date`);
+  return reading.note ? { ok: true, value: reading.date, note: reading.note } : accept(reading.date);
 }

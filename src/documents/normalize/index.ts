@@ -6,10 +6,12 @@ import { canonicalValue, type EnumOptions } from "./enums";
 import { parseInteger, parseNumber, type DecimalMode } from "./numbers";
 import { accept, reject, shown, type Normalized } from "./result";
 
-export type NormalizeOptions = BooleanOptions & DateOptions & EnumOptions & Omit<CurrencyOptions, "decimal"> & { decimal?: DecimalMode };
+export type NormalizeOptions = BooleanOptions & DateOptions & EnumOptions & Omit<CurrencyOptions, "decimal">
+  & { decimal?: DecimalMode; keep_spacing?: boolean };
 
-function parseString(raw: unknown): Normalized<string> {
-  if (typeof raw === "string") return accept(raw.trim());
+/** Text as read: a run of spaces inside it (layout padding, a column gap inside a value) is one space unless `keep_spacing`. */
+function parseString(raw: unknown, keepSpacing = false): Normalized<string> {
+  if (typeof raw === "string") return accept(keepSpacing ? raw.trim() : raw.trim().replace(/[ \t\u00a0]{2,}/g, " "));
   if (typeof raw === "number" || typeof raw === "boolean") return accept(String(raw));
   return reject(`${shown(raw)} is not text`);
 }
@@ -32,7 +34,7 @@ function parseEnum(raw: unknown, options: EnumOptions): Normalized<string> {
 /** Converts a raw candidate (or a reviewer's value) to the field's type, or says why it is not one. */
 export function normalizeValue(type: FieldType, raw: unknown, options: NormalizeOptions = {}): Normalized<unknown> {
   switch (type) {
-    case "string": return parseString(raw);
+    case "string": return parseString(raw, options.keep_spacing);
     case "number": return parseNumber(raw, options.decimal);
     case "integer": return parseInteger(raw, options.decimal);
     case "boolean": return parseBoolean(raw, options);

@@ -1,5 +1,6 @@
 /** What every normaliser returns: a value of the field's type, or why the input is not one. */
-export type Normalized<T> = { ok: true; value: T } | { ok: false; message: string };
+/** A failure may carry a `code` the pipeline acts on (`ambiguous_date`: held for review); a value may carry a `note` saying how it was read. */
+export type Normalized<T> = { ok: true; value: T; note?: string } | { ok: false; message: string; code?: string };
 
 export const accept = <T>(value: T): Normalized<T> => ({ ok: true, value });
 export const reject = (message: string): Normalized<never> => ({ ok: false, message });

@@ -1,5 +1,5 @@
-import { parseDocument } from "htmlparser2";
 import type { ParsedTable, TextMark } from "../model";
+import { parseMarkup } from "./markup";
 
 interface Node {
   type: string;
@@ -85,7 +85,7 @@ export function parseHtml(html: string): { text: string; tables: ParsedTable[]; 
     (node.children ?? []).forEach(walk);
     if (block) out.push("\n");
   };
-  walk(parseDocument(html, { decodeEntities: true }) as unknown as Node);
+  walk(parseMarkup(html) as unknown as Node);
   const text = out.join("").split("\n").map((line) => line.trim()).filter((line, i, all) => line !== "" || (i > 0 && all[i - 1] !== "")).join("\n").trim();
   return { text, tables, marks: locate(text, outline) };
 }

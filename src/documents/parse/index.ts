@@ -3,17 +3,23 @@ import { detectFormat, MIME_OF, utf16Encoding, type FormatHints } from "../detec
 import { selectPages, type PageRange } from "../page-range";
 import { csvTable } from "./csv";
 import { parseHtml } from "./html";
+import { parseOffice } from "./office";
+import { detectTables } from "../tables/detect";
+import { checkJsonDepth, DEFAULT_PARSE_LIMITS, type ParseLimits } from "./limits";
 import { parsePdf } from "./pdf";
 
 /**
  * Names what the parsers produce; part of the parse cache key, so a parse stored by an older parser
- * (plain PDF text without word boxes, HTML without marks) is never reused as if it were current.
+ * (plain PDF text without word boxes, HTML without marks, PDFs without their tables) is never
+ * reused as if it were current.
  */
-export const PARSER_VERSION = 2;
+export const PARSER_VERSION = 3;
 
 export interface ParseOptions extends FormatHints {
   pageRange: PageRange | null;
   maxPages: number;
+  /** Bounds the parsers check while working; the defaults when not given. */
+  limits?: ParseLimits;
 }
 
 /** UTF-8 unless a byte-order mark or the declared `charset` says otherwise; undecodable bytes are refused. */
@@ -50,21 +56,44 @@ function keptPages(pageCount: number, options: ParseOptions): number[] {
 }
 
 /**
+ * The one entry every format is parsed through (and what a parse box runs: ./box.ts). An error a
+ * parser did not foresee is still the same for the same bytes, so it ends the document
+ * (`parse_failed`) instead of being retried; a stack overflow means input nested too deep.
+ */
+export async function parseBytes(bytes: Uint8Array, options: ParseOptions): Promise<Omit<ParsedDocument, "content_hash">> {
+  try {
+    return await parseFormat(bytes, options);
+  } catch (error) {
+    if (error instanceof PermanentPhaseError) throw error;
+    if (error instanceof RangeError && /call stack/i.test(error.message)) throw new PermanentPhaseError("nesting_too_deep", "the document nests too deeply to parse");
+    throw new PermanentPhaseError("parse_failed", `the document could not be parsed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/**
  * Parses bytes to text with page boundaries: PDF pages, form feeds in text, one page for HTML,
  * CSV and JSON (which also keep their table or value). Only the pages in `pageRange` are kept;
  * `page_numbers` maps each kept page back to its zero-based number in the document.
  */
-export async function parseBytes(bytes: Uint8Array, options: ParseOptions): Promise<Omit<ParsedDocument, "content_hash">> {
+async function parseFormat(bytes: Uint8Array, options: ParseOptions): Promise<Omit<ParsedDocument, "content_hash">> {
+  const limits = options.limits ?? DEFAULT_PARSE_LIMITS;
   let text: string | undefined;
   const decoded = () => (text ??= decodeText(bytes, options.mimeType));
   const format = detectFormat(bytes, decoded, options);
   const base = { mime_type: MIME_OF[format], filename: options.filename ?? null };
   if (format === "pdf") {
-    const { pages, words, pageNumbers, attachments } = await parsePdf(bytes, (count) => keptPages(count, options));
+    const { pages, words, rules, pageNumbers, attachments } = await parsePdf(bytes, (count) => keptPages(count, options), limits);
     if (attachments.length === 0 && pages.every((page) => page.trim() === "")) {
       throw new PermanentPhaseError("no_text", "the PDF has no text layer on the selected pages (scanned? OCR is not supported)");
     }
-    return { ...base, pages, page_numbers: pageNumbers, words, tables: [], ...(attachments.length ? { attachments } : {}) };
+    const hasRules = rules.some((page) => page.length > 0);
+    return {
+      ...base, pages, page_numbers: pageNumbers, words, ...(hasRules ? { rules } : {}), tables: detectTables(pages, words, rules),
+      ...(attachments.length ? { attachments } : {}),
+    };
+  }
+  if (format === "docx" || format === "pptx" || format === "xlsx" || format === "eml" || format === "msg") {
+    return { ...base, ...(await parseOffice(format, bytes, (count) => keptPages(count, options))) };
   }
   if (format === "html") {
     keptPages(1, options);
@@ -78,6 +107,11 @@ export async function parseBytes(bytes: Uint8Array, options: ParseOptions): Prom
     pages: kept.map((i) => all[i]),
     page_numbers: kept,
     tables: format === "csv" ? [csvTable(decoded())] : [],
-    ...(format === "json" ? { json: JSON.parse(decoded()) } : {}),
+    ...(format === "json" ? { json: parseJson(decoded()) } : {}),
   };
+}
+
+function parseJson(text: string): unknown {
+  checkJsonDepth(text);
+  return JSON.parse(text);
 }

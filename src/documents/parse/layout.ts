@@ -15,6 +15,7 @@
  * Coordinates are PDF points with the origin at the top-left of the displayed page (y grows down).
  */
 import { WORD_STRIDE } from "../model";
+import { isRightToLeft, logicalOrder } from "./bidi";
 
 /** A piece of text as drawn: `x`, `y` is the start of its baseline; `angle` the baseline's direction (radians). */
 export interface TextPiece {
@@ -45,6 +46,12 @@ interface Run {
 
 /** Pieces that touch (closer than this fraction of the font size either way) are one word, split by the producer. */
 const JOIN_GAP = 0.15;
+/**
+ * A gap between two pieces of at least this many font sizes is a column gap, never one space: twice a
+ * space's width (Helvetica's is 0.28), more than a justified line stretches a word space. Readers of
+ * layout text (a label's value ends at its column) use the same measure.
+ */
+export const COLUMN_GAP = 0.6;
 /** Baselines within this fraction of the smaller font size are one line. */
 const ROW_TOLERANCE = 0.45;
 /** A gap between baselines above this many font sizes leaves one blank line (a block boundary). */
@@ -130,6 +137,7 @@ function pitch(runs: Run[]): number {
 function layoutGroup(runs: Run[], offset: number, words: number[]): string {
   const column = pitch(runs);
   const left = Math.min(...runs.map((r) => r.x0));
+  const right = Math.max(...runs.map((r) => r.x1));
   const lines: string[] = [];
   let lineStart = offset;
   let previousRow: Run[] | null = null;
@@ -138,22 +146,8 @@ function layoutGroup(runs: Run[], offset: number, words: number[]): string {
       lines.push("");
       lineStart += 1;
     }
-    let line = "";
-    let previous: Run | null = null;
-    for (const run of row) {
-      const target = Math.min(MAX_COLUMN, Math.round((run.x0 - left) / column));
-      if (previous) {
-        const gap = run.x0 - previous.x1;
-        // A gap of two columns or more stays at least two spaces, so a column break never reads as a word break.
-        const least = gap >= 2 * column ? 2 : 1;
-        // Only pieces that touch are one word; pieces that overlap are different texts drawn over each other.
-        const touching = Math.abs(gap) < JOIN_GAP * Math.min(run.size, previous.size);
-        if (!touching) line += " ".repeat(Math.max(target - line.length, least));
-      } else line += " ".repeat(Math.max(0, target));
-      addWords(run, lineStart + line.length, words);
-      line += run.text;
-      previous = run;
-    }
+    const rtl = isRightToLeft(row.map((r) => r.text).join(""));
+    const line = rtl ? rightToLeftLine(row, right, column, lineStart, words) : leftToRightLine(row, left, column, lineStart, words);
     lines.push(line);
     lineStart += line.length + 1;
     previousRow = row;
@@ -161,16 +155,57 @@ function layoutGroup(runs: Run[], offset: number, words: number[]): string {
   return lines.join("\n");
 }
 
+/** A line read left to right: each run at the column its x maps to, so columns stay aligned across lines. */
+function leftToRightLine(row: Run[], left: number, column: number, lineStart: number, words: number[]): string {
+  let line = "";
+  let previous: Run | null = null;
+  for (const run of row) {
+    const target = Math.min(MAX_COLUMN, Math.round((run.x0 - left) / column));
+    if (previous) {
+      const gap = run.x0 - previous.x1;
+      // Only pieces that touch are one word; pieces that overlap are different texts drawn over each other.
+      if (!touching(gap, run, previous)) line += " ".repeat(Math.max(target - line.length, leastSpaces(gap, run, previous, column)));
+    } else line += " ".repeat(Math.max(0, target));
+    addWords(run, lineStart + line.length, words);
+    line += run.text;
+    previous = run;
+  }
+  return line;
+}
+
+/** A right-to-left line in logical order (see ./bidi.ts), indented by its distance from the group's right edge. */
+function rightToLeftLine(row: Run[], right: number, column: number, lineStart: number, words: number[]): string {
+  const ordered = logicalOrder(row);
+  let line = " ".repeat(Math.max(0, Math.min(MAX_COLUMN, Math.round((right - Math.max(...row.map((r) => r.x1))) / column))));
+  ordered.forEach((run, i) => {
+    const previous = ordered[i - 1];
+    if (previous) {
+      const gap = Math.max(run.x0, previous.x0) - Math.min(run.x1, previous.x1);
+      if (!touching(gap, run, previous)) line += " ".repeat(Math.max(Math.round(gap / column), leastSpaces(gap, run, previous, column)));
+    }
+    addWords(run, lineStart + line.length, words, isRightToLeft(run.text));
+    line += run.text;
+  });
+  return line;
+}
+
+const touching = (gap: number, a: Run, b: Run) => Math.abs(gap) < JOIN_GAP * Math.min(a.size, b.size);
+
+/** A column gap stays at least two spaces, so a column break never reads as a word break. */
+const leastSpaces = (gap: number, a: Run, b: Run, column: number) =>
+  (gap >= Math.min(2 * column, COLUMN_GAP * Math.max(a.size, b.size)) ? 2 : 1);
+
 /** The words of a run (split at its inner spaces), merged with the previous word when they touch in the text. */
-function addWords(run: Run, at: number, words: number[]) {
-  const edges = boundaries(run);
+function addWords(run: Run, at: number, words: number[], rtl = false) {
+  // Right-to-left text runs from the piece's right edge: its character edges are mirrored.
+  const edges = rtl ? boundaries(run).map((x) => run.x0 + run.x1 - x) : boundaries(run);
   const top = run.y - ASCENT * run.size;
   const bottom = run.y + DESCENT * run.size;
   for (const m of run.text.matchAll(/\S+/g)) {
     const start = at + m.index;
     const end = start + m[0].length;
-    const x0 = edges[m.index];
-    const x1 = edges[m.index + m[0].length];
+    const x0 = Math.min(edges[m.index], edges[m.index + m[0].length]);
+    const x1 = Math.max(edges[m.index], edges[m.index + m[0].length]);
     const last = words.length - WORD_STRIDE;
     if (last >= 0 && words[last + 1] === start) {
       words[last + 1] = end;

@@ -1,7 +1,10 @@
 import type * as Pdfjs from "unpdf/pdfjs";
 import { base64 } from "../../crypto";
-import { PermanentPhaseError, type EmbeddedFile, type WordBoxes } from "../model";
+import { PermanentPhaseError, WORD_STRIDE, type EmbeddedFile, type WordBoxes } from "../model";
 import { layoutPage, type TextPiece } from "./layout";
+import type { ParseLimits } from "./limits";
+import { pageRules } from "./pdf-rules";
+import { checkDecompression } from "./pdf-streams";
 
 interface TextItem {
   str?: string;
@@ -47,7 +50,8 @@ async function embeddedFiles(pdf: Pdfjs.PDFDocumentProxy): Promise<EmbeddedFile[
  * (unpdf's build for edge runtimes). Only the pages in `selected` (zero-based) are read, so a page
  * range also bounds the work.
  */
-export async function parsePdf(bytes: Uint8Array, selected: (pageCount: number) => number[]) {
+export async function parsePdf(bytes: Uint8Array, selected: (pageCount: number) => number[], limits: ParseLimits) {
+  await checkDecompression(bytes, limits);
   const { getDocument } = await loadPdfjs();
   let pdf: Pdfjs.PDFDocumentProxy;
   try {
@@ -63,17 +67,42 @@ export async function parsePdf(bytes: Uint8Array, selected: (pageCount: number) 
     const pageNumbers = selected(pdf.numPages);
     const pages: string[] = [];
     const words: WordBoxes[] = [];
+    const rules: number[][] = [];
+    const counted = wordCounter(limits.maxWords);
     for (const index of pageNumbers) {
-      const page = await pdf.getPage(index + 1);
-      const view = page.getViewport({ scale: 1 }).transform;
-      const content = await page.getTextContent();
-      const pieces = (content.items as TextItem[]).map((item) => pieceOf(item, view)).filter((p) => p !== null);
-      const layout = layoutPage(pieces);
+      const page = await readPage(pdf, index);
+      counted(page.items.length); // before the layout, which costs more per item than reading it
+      const layout = layoutPage(page.items.map((item) => pieceOf(item, page.view)).filter((p) => p !== null));
+      counted(layout.words.length / WORD_STRIDE - page.items.length);
       pages.push(layout.text);
       words.push(layout.words);
+      rules.push(page.rules);
     }
-    return { pages, words, pageNumbers, pageCount: pdf.numPages, attachments: await embeddedFiles(pdf) };
+    return { pages, words, rules, pageNumbers, pageCount: pdf.numPages, attachments: await embeddedFiles(pdf) };
   } finally {
     await pdf.destroy();
+  }
+}
+
+/** Counts words against the document's limit as they are read (`too_many_words` past it). */
+function wordCounter(max: number) {
+  let total = 0;
+  return (more: number) => {
+    total += Math.max(0, more);
+    if (total > max) throw new PermanentPhaseError("too_many_words", `the document has more than ${max} words`);
+  };
+}
+
+/** One page's text items; a page pdf.js cannot read (a circular page tree, a broken stream) is a corrupt PDF, retried in vain. */
+async function readPage(pdf: Pdfjs.PDFDocumentProxy, index: number) {
+  try {
+    const page = await pdf.getPage(index + 1);
+    const view = page.getViewport({ scale: 1 }).transform;
+    const items = (await page.getTextContent()).items as TextItem[];
+    const rules = await pageRules(page, view);
+    page.cleanup(); // drops the page's fonts and operator lists: a long document's pages do not pile up
+    return { view, items, rules };
+  } catch (error) {
+    throw new PermanentPhaseError("invalid_pdf", `page ${index + 1} of the PDF could not be read: ${(error as Error).message}`);
   }
 }

@@ -15,6 +15,8 @@ export const NOT_FOR_TYPE = "not_for_type";
 export async function runExtraction(ctx: PhaseContext): Promise<Cells> {
   if (!ctx.parsed) throw new PermanentPhaseError("not_transferred", "the document has no parsed text; run transfer first");
   const cells: Cells = { ...ctx.cells };
+  // A label's value is never another field's label (a header row of several labels): each label extractor knows them all.
+  const otherLabels = ctx.pipeline.fields.flatMap((f) => f.extract.flatMap((e) => (e.type === "label" ? e.labels : [])));
   for (const field of ctx.pipeline.fields) {
     const cell = cells[field.name];
     if (field.extract.length === 0 || heldByReview(cell)) continue;
@@ -30,7 +32,7 @@ export async function runExtraction(ctx: PhaseContext): Promise<Cells> {
     let found = false;
     for (const extractor of field.extract) {
       tried.push(extractor.type);
-      const candidates = runExtractor(extractor, ctx.parsed, field.type as FieldType, field.preprocess);
+      const candidates = runExtractor(extractor, ctx.parsed, field.type as FieldType, field.preprocess, { otherLabels });
       if (candidates.length === 0) continue;
       const [best] = candidates;
       // `all`: every candidate is a match to aggregate, not an alternative for the policy to choose from.

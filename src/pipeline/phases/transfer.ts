@@ -1,7 +1,9 @@
 import { sha256Hex } from "../../crypto";
 import { fetchDocument, type FetchPolicy } from "../../documents/fetch";
 import { parsePageRange } from "../../documents/page-range";
-import { PARSER_VERSION, parseBytes } from "../../documents/parse";
+import { PARSER_VERSION } from "../../documents/parse";
+import type { ParseBox } from "../../documents/parse/box";
+import type { ParseLimits } from "../../documents/parse/limits";
 import { PermanentPhaseError, type ParsedDocument } from "../types";
 import { replaceUnstorableText } from "../../documents/clean-text";
 
@@ -22,6 +24,8 @@ export interface TransferInput {
 export interface TransferDeps {
   fetchPolicy: FetchPolicy;
   maxPages: number;
+  parseLimits: ParseLimits;
+  parse: ParseBox;
   findCachedParse(cacheKey: string): Promise<ParsedDocument | null>;
 }
 
@@ -106,7 +110,7 @@ export async function runTransfer(input: TransferInput, deps: TransferDeps): Pro
   }
   const range = input.pageRange ? parsePageRange(input.pageRange) : null;
   if (typeof range === "string") throw new PermanentPhaseError("invalid_page_range", range);
-  const parsed: ParsedDocument = { ...(await parseBytes(bytes, { ...hints, pageRange: range, maxPages: deps.maxPages })), content_hash: contentHash };
+  const parsed: ParsedDocument = { ...(await deps.parse(bytes, { ...hints, pageRange: range, maxPages: deps.maxPages, limits: deps.parseLimits })), content_hash: contentHash };
   const replaced = replaceUnstorableText(parsed);
   const notes = replaced > 0
     ? [{ code: "text_replaced", message: `${replaced} NUL or lone-surrogate character(s) in the document were replaced with U+FFFD` }]

@@ -1,0 +1,1 @@
+../../node_modules/@e965/xlsx/xlsx.mjs

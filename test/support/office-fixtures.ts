@@ -1,0 +1,93 @@
+/**
+ * Office and e-mail fixtures written by the libraries that produce such files (docx, pptxgenjs,
+ * exceljs, nodemailer), never by the parsers under test; each returns its bytes and the truth it holds.
+ */
+import { AlignmentType, Document, Footer, Header, HeadingLevel, Packer, PageBreak, Paragraph, Table, TableCell, TableRow, TextRun } from "docx";
+import ExcelJS from "exceljs";
+import nodemailer from "nodemailer";
+import PptxGenJS from "pptxgenjs";
+
+export interface Item {
+  description: string;
+  qty: number;
+  amount: number;
+}
+
+export const ITEMS: Item[] = [
+  { description: "Steel bracket", qty: 4, amount: 12.5 },
+  { description: "Hex bolt M8", qty: 100, amount: 0.35 },
+  { description: "Mounting rail 2m", qty: 2, amount: 48 },
+];
+
+const cell = (text: string) => new TableCell({ children: [new Paragraph(text)] });
+const row = (cells: string[]) => new TableRow({ children: cells.map(cell) });
+
+/** An invoice: heading, labelled fields, an items table, a running header and footer, and a terms page after a page break. */
+export async function invoiceDocx(number = "INV-2041"): Promise<Uint8Array> {
+  const doc = new Document({
+    sections: [{
+      headers: { default: new Header({ children: [new Paragraph("ACME Supplies Ltd — confidential")] }) },
+      footers: { default: new Footer({ children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun("Registered in Leeds")] })] }) },
+      children: [
+        new Paragraph({ text: "Invoice", heading: HeadingLevel.HEADING_1 }),
+        new Paragraph(`Invoice No: ${number}`),
+        new Paragraph("Date: 2026-11-30"),
+        new Table({ rows: [row(["Description", "Qty", "Amount"]), ...ITEMS.map((i) => row([i.description, String(i.qty), i.amount.toFixed(2)]))] }),
+        new Paragraph("Total: 242.00 EUR"),
+        new Paragraph({ children: [new PageBreak()] }),
+        new Paragraph({ text: "Terms", heading: HeadingLevel.HEADING_2 }),
+        new Paragraph("Payment due within 30 days."),
+      ],
+    }],
+  });
+  return new Uint8Array(await Packer.toBuffer(doc));
+}
+
+/** Three slides: a title slide, a slide with two text frames placed bottom-first and an items table, and speaker notes. */
+export async function invoicePptx(slides = 3): Promise<Uint8Array> {
+  const pptx = new PptxGenJS();
+  const first = pptx.addSlide();
+  first.addText("Quarterly supplier review", { x: 0.5, y: 0.5, w: 9, h: 1, fontSize: 28 });
+  first.addNotes("Do not read the totals aloud.");
+  const second = pptx.addSlide();
+  second.addText("Total: 242.00 EUR", { x: 0.5, y: 4.5, w: 4, h: 0.5 }); // added first, placed last
+  second.addText("Invoice No: INV-2041", { x: 0.5, y: 0.3, w: 4, h: 0.5 });
+  second.addTable([["Description", "Qty", "Amount"], ...ITEMS.map((i) => [i.description, String(i.qty), i.amount.toFixed(2)])].map((r) => r.map((text) => ({ text }))), { x: 0.5, y: 1.2, w: 8 });
+  for (let i = 2; i < slides; i++) pptx.addSlide().addText(`Appendix ${i - 1}`, { x: 0.5, y: 0.5, w: 6, h: 1 });
+  const data = await pptx.write({ outputType: "uint8array" });
+  return data as Uint8Array;
+}
+
+/** Two sheets: "Invoices" with a merged title row over a typed table (text, number, date, boolean, formula), and "Rates". */
+export async function workbookXlsx(extraRows = 0): Promise<Uint8Array> {
+  const book = new ExcelJS.Workbook();
+  const invoices = book.addWorksheet("Invoices");
+  invoices.mergeCells("A1:E1");
+  invoices.getCell("A1").value = "Invoices November";
+  invoices.addRow(["Number", "Customer", "Amount", "Issued", "Paid"]);
+  invoices.addRow(["INV-1", "Globex", 120.5, new Date(Date.UTC(2026, 10, 3)), true]);
+  invoices.addRow(["INV-2", "Initech", 99, new Date(Date.UTC(2026, 10, 17)), false]);
+  for (let i = 0; i < extraRows; i++) invoices.addRow([`INV-${i + 3}`, "Umbrella", i, new Date(Date.UTC(2026, 10, 20)), false]);
+  const last = 4 + extraRows;
+  invoices.addRow(["Total", null, { formula: `SUM(C3:C${last})`, result: 219.5 + (extraRows * (extraRows - 1)) / 2 }, null, null]);
+  const rates = book.addWorksheet("Rates");
+  rates.addRow(["Currency", "Rate"]);
+  rates.addRow(["USD", 1.08]);
+  rates.addRow(["GBP", 0.86]);
+  return new Uint8Array(await book.xlsx.writeBuffer());
+}
+
+/** A mail with an HTML and a text body and the given attachments (as files of their own type). */
+export async function invoiceEml(attachments: Array<{ filename: string; content: Uint8Array; contentType: string }>): Promise<Uint8Array> {
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });
+  const info = await transport.sendMail({
+    from: "Billing <billing@acme.example>",
+    to: "Accounts <ap@globex.example>",
+    subject: "Invoices INV-1 and INV-2",
+    date: new Date(Date.UTC(2026, 10, 30, 9, 15)),
+    text: "Please find two invoices attached.\nTotal due: 219.50 EUR",
+    html: "<p>Please find <b>two invoices</b> attached.</p><p>Total due: 219.50 EUR</p>",
+    attachments: attachments.map((a) => ({ filename: a.filename, content: Buffer.from(a.content), contentType: a.contentType })),
+  });
+  return new Uint8Array(info.message as Buffer);
+}

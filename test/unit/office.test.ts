@@ -1,0 +1,212 @@
+import { zipSync, strToU8 } from "fflate";
+import { beforeAll, describe, expect, it } from "vitest";
+import { extractLabel } from "../../src/documents/extractors/label";
+import { extractTable } from "../../src/documents/extractors/table";
+import { extractItemTable } from "../../src/documents/extractors/item-table";
+import { PermanentPhaseError, type ParsedDocument } from "../../src/documents/model";
+import { parseBytes, type ParseOptions } from "../../src/documents/parse";
+import { parsePageRange, type PageRange } from "../../src/documents/page-range";
+import { ITEMS, invoiceDocx, invoiceEml, invoicePptx, workbookXlsx } from "../support/office-fixtures";
+import { makePdf } from "../support/documents";
+
+const options = (o: Partial<ParseOptions> = {}): ParseOptions => ({ pageRange: null, maxPages: 100, ...o });
+const parse = async (bytes: Uint8Array, o: Partial<ParseOptions> = {}): Promise<ParsedDocument> => ({ ...(await parseBytes(bytes, options(o))), content_hash: "h" });
+async function failure(bytes: Uint8Array, o: Partial<ParseOptions> = {}) {
+  const error = await parseBytes(bytes, options(o)).then(() => null, (e: unknown) => e);
+  expect(error).toBeInstanceOf(PermanentPhaseError);
+  return error as PermanentPhaseError;
+}
+const labelled = (doc: ParsedDocument, label: string) => extractLabel(doc, [label], "string")[0]?.value;
+const itemsOf = (doc: ParsedDocument) =>
+  extractItemTable(doc, { columns: { description: "Description", qty: "Qty", amount: "Amount" } } as never).map((i) => ({
+    description: i.cells.description.value, qty: Number(i.cells.qty.value), amount: Number(i.cells.amount.value),
+  }));
+
+describe("Word (DOCX)", () => {
+  let doc: ParsedDocument;
+  beforeAll(async () => (doc = await parse(await invoiceDocx("INV-2041"), { filename: "invoice.bin", mimeType: "application/octet-stream" })));
+
+  it("is told by its content, one page per explicit page break, fields found by their labels", () => {
+    expect(doc.mime_type).toContain("wordprocessingml");
+    expect(doc.pages).toHaveLength(2);
+    expect(labelled(doc, "Invoice No")).toBe("INV-2041");
+    expect(labelled(doc, "Total")).toBe("242.00 EUR");
+    expect(doc.pages[1]).toContain("Payment due within 30 days.");
+  });
+
+  it("reads the items table as a table, every item", () => {
+    expect(doc.tables[0].header).toEqual(["Description", "Qty", "Amount"]);
+    expect(itemsOf(doc)).toEqual(ITEMS);
+  });
+
+  it("keeps headings as marks and the running header and footer apart from the body", () => {
+    const headings = (doc.marks ?? []).filter((m) => m.heading).map((m) => [m.page, m.heading, doc.pages[m.page ?? 0].slice(m.start, m.end)]);
+    expect(headings).toEqual([[0, 1, "Invoice"], [1, 2, "Terms"]]);
+    expect(doc.asides?.map((a) => [a.kind, a.text]).sort()).toEqual([["footer", "Registered in Leeds"], ["header", "ACME Supplies Ltd — confidential"]]);
+    expect(doc.pages.join("\n")).not.toContain("Registered in Leeds");
+  });
+
+  it("honours page_range", async () => {
+    const second = await parse(await invoiceDocx(), { pageRange: parsePageRange("1") as PageRange });
+    expect(second.pages).toEqual([expect.stringContaining("Terms")]);
+    expect(second.page_numbers).toEqual([1]);
+    expect(second.tables).toEqual([]);
+  });
+});
+
+describe("PowerPoint (PPTX)", () => {
+  let doc: ParsedDocument;
+  beforeAll(async () => (doc = await parse(await invoicePptx())));
+
+  it("is one page per slide in order, frames in reading order (by position, not by the order they were added)", () => {
+    expect(doc.pages).toHaveLength(3);
+    expect(doc.page_info?.map((p) => p.source)).toEqual(["slide", "slide", "slide"]);
+    const slide = doc.pages[1];
+    expect(slide.indexOf("Invoice No: INV-2041")).toBeLessThan(slide.indexOf("Steel bracket"));
+    expect(slide.indexOf("Steel bracket")).toBeLessThan(slide.indexOf("Total: 242.00 EUR"));
+    expect(labelled(doc, "Invoice No")).toBe("INV-2041");
+  });
+
+  it("reads the slide table as a table on its slide, every item", () => {
+    expect(doc.tables).toHaveLength(1);
+    expect(doc.tables[0].page).toBe(1);
+    expect(itemsOf(doc)).toEqual(ITEMS);
+  });
+
+  it("keeps speaker notes apart", () => {
+    expect(doc.asides).toEqual([{ page: 0, kind: "notes", text: "Do not read the totals aloud." }]);
+    expect(doc.pages.join("\n")).not.toContain("totals aloud");
+  });
+
+  it("refuses more slides than MAX_PAGES before reading them", async () => {
+    expect((await failure(await invoicePptx(12), { maxPages: 10 })).code).toBe("too_many_pages");
+  });
+});
+
+describe("Excel (XLSX)", () => {
+  let doc: ParsedDocument;
+  beforeAll(async () => (doc = await parse(await workbookXlsx())));
+
+  it("is one page per sheet, sheet names kept, each used range a table under its detected header row", () => {
+    expect(doc.page_info).toEqual([{ source: "sheet", name: "Invoices" }, { source: "sheet", name: "Rates" }]);
+    expect(doc.tables.map((t) => [t.sheet, t.origin, t.header])).toEqual([
+      ["Invoices", "A2", ["Number", "Customer", "Amount", "Issued", "Paid"]],
+      ["Rates", "A1", ["Currency", "Rate"]],
+    ]);
+    expect(doc.pages[0].split("\n")[0]).toBe("Invoices November");
+  });
+
+  it("keeps cells typed: numbers, dates, booleans and a formula's cached result", () => {
+    expect(doc.tables[0].typed).toEqual([
+      ["INV-1", "Globex", 120.5, "2026-11-03", true],
+      ["INV-2", "Initech", 99, "2026-11-17", false],
+      ["Total", null, 219.5, null, null],
+    ]);
+    expect(doc.tables[1].typed).toEqual([["USD", 1.08], ["GBP", 0.86]]);
+  });
+
+  it("cites the cell a value came from", () => {
+    const [found] = extractTable(doc, { column: "Amount", row: { column: "Number", equals: "INV-2" } });
+    expect(found).toMatchObject({ value: "99", provenance: { sheet: "Invoices", cell: "C4", page: 0 } });
+    const [rate] = extractTable(doc, { table: 1, column: "Rate", row: 1 });
+    expect(rate.provenance).toMatchObject({ sheet: "Rates", cell: "B3", page: 1 });
+  });
+
+  it("fills a merged area's value into every cell it covers", async () => {
+    const merged = doc.pages[0];
+    expect(merged.match(/Invoices November/g)).toHaveLength(1); // the page text shows it once
+  });
+});
+
+describe("e-mail (EML)", () => {
+  let doc: ParsedDocument;
+  let pdfs: Uint8Array[];
+  beforeAll(async () => {
+    pdfs = [await makePdf([["Invoice No: INV-1", "Total: 120.50 EUR"]]), await makePdf([["Invoice No: INV-2", "Total: 99.00 EUR"]])];
+    const mail = await invoiceEml(pdfs.map((content, i) => ({ filename: `inv-${i + 1}.pdf`, content, contentType: "application/pdf" })));
+    doc = await parse(mail);
+  });
+
+  it("is one page: subject, from, to, date as labelled lines, then the HTML body as text", () => {
+    expect(doc.mime_type).toBe("message/rfc822");
+    expect(labelled(doc, "Subject")).toBe("Invoices INV-1 and INV-2");
+    expect(labelled(doc, "From")).toBe("Billing <billing@acme.example>");
+    expect(labelled(doc, "To")).toBe("Accounts <ap@globex.example>");
+    expect(labelled(doc, "Date")).toBe("2026-11-30T09:15:00.000Z");
+    expect(labelled(doc, "Total due")).toBe("219.50 EUR");
+    expect(doc.pages[0]).not.toContain("<b>");
+  });
+
+  it("keeps both PDF attachments, byte for byte, with name, type and index", () => {
+    expect(doc.attachments?.map((a) => [a.filename, a.mime_type, a.index])).toEqual([["inv-1.pdf", "application/pdf", 0], ["inv-2.pdf", "application/pdf", 1]]);
+    const bytes = doc.attachments!.map((a) => Uint8Array.from(atob(a.content_base64), (c) => c.charCodeAt(0)));
+    expect(bytes).toEqual(pdfs);
+  });
+
+  it("ends a mail with more attachments than the limit", async () => {
+    const many = Array.from({ length: 101 }, (_, i) => ({ filename: `a${i}.txt`, content: strToU8(`file ${i}`), contentType: "text/plain" }));
+    expect((await failure(await invoiceEml(many))).code).toBe("too_many_attachments");
+  });
+
+  it("ends a mail whose MIME parts nest deeper than the bound", async () => {
+    let body = "Content-Type: text/plain\n\ndeep\n";
+    for (let i = 0; i < 20; i++) body = `Content-Type: multipart/mixed; boundary="b${i}"\n\n--b${i}\n${body}--b${i}--\n`;
+    const mail = strToU8(`From: a@b.example\nTo: c@d.example\nSubject: nested\nMIME-Version: 1.0\n${body}`);
+    expect((await failure(mail)).code).toBe("too_deeply_nested");
+  });
+});
+
+describe("bad Office input", () => {
+  const zip = (files: Record<string, string | Uint8Array>) => zipSync(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, typeof v === "string" ? strToU8(v) : v])));
+  const WORD_TYPES = '<Types><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>';
+
+  it("reads a lying name by content: a DOCX named .pdf, text named .docx", async () => {
+    expect((await parse(await invoiceDocx(), { filename: "scan.pdf", mimeType: "application/pdf" })).mime_type).toContain("wordprocessingml");
+    expect((await parse(strToU8("Invoice No: INV-9"), { filename: "a.docx" })).mime_type).toBe("text/plain");
+  });
+
+  it("names a truncated archive invalid_document", async () => {
+    const bytes = await invoiceDocx();
+    expect((await failure(bytes.subarray(0, Math.floor(bytes.length / 2)))).code).toBe("invalid_document");
+  });
+
+  it("names a password-protected Office file encrypted_document", async () => {
+    const cfb = new Uint8Array(2048);
+    cfb.set([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+    cfb.set(Array.from("EncryptedPackage").flatMap((c) => [c.charCodeAt(0), 0]), 1024);
+    expect((await failure(cfb, { filename: "locked.xlsx" })).code).toBe("encrypted_document");
+  });
+
+  it("refuses a ZIP bomb while inflating: an entry that inflates past the limit, whatever it declares", async () => {
+    const bomb = zipSync({ "[Content_Types].xml": strToU8(WORD_TYPES), "word/document.xml": [new Uint8Array(40 * 2 ** 20), { level: 1 }] });
+    // Lie about the size in the central directory, so only the inflating can tell.
+    const view = new DataView(bomb.buffer);
+    for (let at = 0; at + 4 < bomb.length; at++) if (view.getUint32(at, true) === 0x02014b50) view.setUint32(at + 24, 1000, true);
+    expect(bomb.length).toBeLessThan(200_000);
+    expect((await failure(bomb)).code).toBe("archive_too_large");
+  });
+
+  it("refuses XML that declares entities (billion laughs)", async () => {
+    const laughs = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>`
+      + `<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>&lol2;</w:t></w:r></w:p></w:body></w:document>`;
+    const error = await failure(zip({ "[Content_Types].xml": WORD_TYPES, "word/document.xml": laughs }));
+    expect(error.code).toBe("invalid_document");
+    expect(error.message).toMatch(/DTD|entities/);
+  });
+
+  it("tells an archive that holds no Office document from one that does", async () => {
+    expect((await failure(zip({ "a.txt": "hello" }))).code).toBe("unsupported_format");
+  });
+
+  it("ends a sheet longer than the row limit instead of cutting it", async () => {
+    const rows = Array.from({ length: 100_001 }, (_, i) => `<row r="${i + 1}"><c r="A${i + 1}"><v>${i}</v></c></row>`).join("");
+    const book = zip({
+      "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+      "_rels/.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+      "xl/workbook.xml": '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Big" sheetId="1" r:id="rId1"/></sheets></workbook>',
+      "xl/_rels/workbook.xml.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+      "xl/worksheets/sheet1.xml": `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:A100001"/><sheetData>${rows}</sheetData></worksheet>`,
+    });
+    expect((await failure(book)).code).toBe("sheet_too_large");
+  });
+});
