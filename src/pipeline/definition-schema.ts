@@ -67,6 +67,8 @@ export const FieldInput = v.strictObject({
   extract: v.optional(v.pipe(v.array(ExtractorInput), v.minLength(1), v.maxLength(MAX_EXTRACTORS))),
   resolve: v.optional(ResolveInput),
   expression: v.optional(Expression),
+  /** Split runs: the part types this field applies to; other parts leave it `no_result` (`not_for_type`). */
+  types: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(64))), v.minLength(1), v.maxLength(20))),
   ...fieldExtractionOptions,
 });
 

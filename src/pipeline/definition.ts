@@ -20,6 +20,8 @@ export interface CompiledField {
   resolve: ResolveOptions;
   /** Set for a derived field, computed by resolution from the other fields. */
   expression: string | null;
+  /** The split part types the field applies to (present only when given). */
+  types?: string[];
   /** Steps applied to the text each of the field's text extractors searches (present only when given). */
   preprocess?: PreprocessStep[];
   /** How many matches become one value (present only when given, or `list` for an extractor with `all`). */
@@ -138,6 +140,7 @@ function compileFields(fields: FieldDefinition[], problems: IssueDetail[]): Comp
       ...(field.preprocess ? { preprocess: field.preprocess } : {}),
       ...(aggregate ? { aggregate } : {}),
       ...(field.separator !== undefined ? { separator: field.separator } : {}),
+      ...(field.types ? { types: field.types } : {}),
     };
   });
 }
@@ -203,7 +206,12 @@ export function compileDefinition(input: DefinitionInput): CompiledPipeline {
   if (fields.some((f) => f.extract.length > 0) && !types.has("extraction")) {
     problems.push({ path: "phases", message: "fields with extract need an extraction phase" });
   }
+  const split = phases[0]?.type === "transfer" ? phases[0].split : undefined;
+  const partTypes = new Set(split?.types.map((t) => t.name) ?? []);
   fields.forEach((f, i) => {
+    f.types?.forEach((name, k) => {
+      if (!partTypes.has(name)) problems.push({ path: `fields.${i}.types.${k}`, message: `no split type '${name}' (types need a split rule on the transfer phase)` });
+    });
     if (f.expression && !types.has("resolution")) problems.push({ path: `fields.${i}.expression`, message: "derived fields need a resolution phase" });
   });
   if (problems.length > 0) throw badRequest("invalid pipeline definition", problems);

@@ -72,6 +72,7 @@ async function runPhase(services: Services, pipeline: CompiledPipeline, phaseInd
     uniqueness: state.uniqueness,
     decisions: state.decisions,
     context: state.options?.context,
+    ...(state.part ? { partType: (state.part as { type: string | null }).type } : {}),
   };
   if (phase.type === "extraction" && readsWithModel(pipeline)) {
     const { cells, notes } = await readWithModel(ctx, await runExtraction(ctx), modelRun(services, state, attempt));

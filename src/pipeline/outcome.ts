@@ -1,5 +1,6 @@
 import type { CompiledPipeline } from "./definition";
 import { itemsIncomplete } from "./items";
+import { NOT_FOR_TYPE } from "./phases/extraction";
 import type { Cells } from "./types";
 
 /**
@@ -10,7 +11,7 @@ export function documentOutcome(pipeline: CompiledPipeline, cells: Cells): "comp
   for (const field of pipeline.fields) {
     const status = cells[field.name]?.status;
     if (status === "failed" || status === "needs_review") return "partial";
-    if (field.required && status !== "completed") return "partial";
+    if (field.required && status !== "completed" && cells[field.name]?.reason?.code !== NOT_FOR_TYPE) return "partial";
     if (field.columns && status === "completed" && itemsIncomplete(field, cells[field.name])) return "partial";
   }
   return "complete";

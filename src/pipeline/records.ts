@@ -126,10 +126,13 @@ export function presentRecords(pipeline: PipelineRow, documents: RecordDocument[
     field_definitions: Object.fromEntries(definitions.map((d) => [d.name, d])),
     field_list: definitions,
     records,
-    split_documents: split.map((d) => ({
-      document_id: d.id, external_id: d.external_id, filename: d.filename, status: d.status,
-      children: (childrenOf.get(d.id) ?? []).map(recordKey),
-    })),
+    // Only runs that split show the key, so pipe0's records shape stays as it was for every other run.
+    ...(split.length > 0 ? {
+      split_documents: split.map((d) => ({
+        document_id: d.id, external_id: d.external_id, filename: d.filename, status: d.status,
+        children: (childrenOf.get(d.id) ?? []).map(recordKey),
+      })),
+    } : {}),
     errors: documents
       .filter((d) => d.status === "error")
       .map((d) => ({ record_id: recordKey(d), document_id: d.id, ...(d.error as Record<string, unknown>) })),

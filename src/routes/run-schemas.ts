@@ -222,7 +222,10 @@ export const RecordsSchema = v.object({
   field_definitions: v.record(v.string(), FieldDefinition),
   field_list: v.pipe(v.array(FieldDefinition), v.description("field_definitions in definition order")),
   records: v.record(v.string(), RecordSchema),
-  split_documents: v.pipe(v.array(SplitDocumentSchema), v.description("documents split into parts: no record of their own, their parts are the records")),
+  split_documents: v.optional(v.pipe(
+    v.array(SplitDocumentSchema),
+    v.description("present when the run split documents into parts: those documents have no record of their own, their parts are the records"),
+  )),
   errors: v.pipe(
     v.array(v.object({
       record_id: v.string(),

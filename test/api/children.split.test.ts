@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drawPdf, type Drawn, type DrawnPage } from "../support/pdf-layouts";
 import { startTestApp, type TestApp } from "../support/harness";
 import { settle } from "../support/pipelines";
+import { createProduct, openReviews } from "../support/products";
 import type { QueueMessage } from "../../src/adapters/queue/interface";
 import { findPipeline } from "../../src/db/queries/pipelines";
 import { advanceDocument } from "../../src/pipeline/engine";
@@ -125,6 +126,20 @@ describe("split: a stacked PDF becomes one child document per invoice", () => {
     expect(run.status).toBe("completed");
   });
 
+  it("limits fields to part types: another type's field is no_result (not_for_type) and leaves the part complete", async () => {
+    const credit = { name: "credit_ref", type: "string", required: true, types: ["credit_note"], extract: [{ type: "label", labels: ["Credit note"] }] };
+    const twoTypes = { ...split, types: [...split.types, { name: "credit_note", when: { any: ["Credit note"] } }] };
+    const id = await runStack({ fields: [...fields, credit], phases: [{ type: "transfer", split: twoTypes }, ...phases.slice(1)] });
+    const body = await records(id);
+    const cells = body.order.map((k) => body.records[k].fields.credit_ref as { value: unknown; status?: string; reason?: { code: string } });
+    expect(cells.map((c) => [c.status, c.reason?.code])).toEqual(invoices.map(() => ["no_result", "not_for_type"]));
+    expect((await (await t.request(`/v1/pipelines/${id}`)).json()).status).toBe("completed");
+
+    const wrong = await t.request("/v1/pipelines", { method: "POST", json: { fields: [...fields, credit], phases, documents: [{ text: "x" }] } });
+    expect(wrong.status).toBe(400);
+    expect((await wrong.json()).error.details).toContainEqual({ path: "fields.4.types.0", message: expect.stringContaining("credit_note") });
+  });
+
   it("evaluates each part against the values expected for it, by identifier or by index", async () => {
     const expected_parts = [
       { identifier: "INV-1002", expected: { total: 1980 } },
@@ -197,5 +212,24 @@ describe("split: rows, reruns and duplicate deliveries", () => {
     const run = await (await t.request(`/v1/pipelines/${id}`)).json();
     expect(run.status).toBe("completed");
     expect((await records(id)).order).toEqual(first.order);
+  });
+});
+
+describe("split: review decisions on parts", () => {
+  it("keeps a decision on a part across a rerun from transfer that re-splits it unchanged", async () => {
+    const gate = { type: "validation", gates: [{ id: "small", mode: "blocking", rules: [{ rule: "max", field: "total", value: 1000 }] }] };
+    const id = await runStack({ phases: [...phases, gate] });
+    const { body: product } = await createProduct(t, id);
+    const [item] = await openReviews(t, product.dataProduct.id);
+    expect(item).toMatchObject({ field: "total", candidate: 1980 });
+    const decided = await t.request(`/v1/reviews/${item.id}/decision`, { method: "POST", json: { decision: "approve" } });
+    expect(decided.status).toBe(201);
+
+    await t.request(`/v1/pipelines/${id}/rerun`, { method: "POST", json: { from_phase: "transfer" } });
+    await settle(t);
+    const body = await records(id);
+    const part = Object.values(body.records).find((r) => r.document_id === item.document_id)!;
+    expect(part.fields.total).toMatchObject({ value: 1980, status: "completed" });
+    expect((await (await t.request(`/v1/pipelines/${id}`)).json()).status).toBe("completed");
   });
 });

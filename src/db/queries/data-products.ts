@@ -137,11 +137,13 @@ const sameCell = (a: string, b: string) => sql.raw(`${a}.document_id = ${b}.docu
  * open items whose cell is no longer parked are removed. Decided items stay as history.
  */
 export async function rebuildReviewQueue(db: Db, organizationId: string, pipelineId: string) {
+  // A child document its parent's last transfer no longer made (an older generation) parks nothing.
+  const currentChild = sql`(d.parent_document_id is null or d.generation = (select p.generation from pipelines p where p.id = ${pipelineId}))`;
   await sql`
     with cells as (
       select d.id as document_id, f.key as field, null::int as item_index, null::text as item_column, f.value as cell
       from documents d cross join lateral jsonb_each(d.cells) as f(key, value)
-      where d.pipeline_id = ${pipelineId}
+      where d.pipeline_id = ${pipelineId} and ${currentChild}
       union all
       select d.id, f.key, (i.ordinal - 1)::int, c.key, c.value
       from documents d
@@ -149,7 +151,7 @@ export async function rebuildReviewQueue(db: Db, organizationId: string, pipelin
       cross join lateral jsonb_array_elements(case when f.value->>'type' = 'table' and jsonb_typeof(f.value->'value') = 'array'
                                                    then f.value->'value' else '[]'::jsonb end) with ordinality as i(item, ordinal)
       cross join lateral jsonb_each(i.item) as c(key, value)
-      where d.pipeline_id = ${pipelineId}
+      where d.pipeline_id = ${pipelineId} and ${currentChild}
     ), parked as (
       select distinct on (c.document_id, c.field, c.item_index, c.item_column, v->>'gate')
              c.document_id, c.field, c.item_index, c.item_column, v->>'gate' as gate, (v->>'phase_index')::int as phase_index,

@@ -39,6 +39,8 @@ export interface DeliveryState {
   /** Child documents: the parent (null for an input of the run) and the nesting depth (0 for an input). */
   parent_document_id: string | null;
   depth: number;
+  /** A part of a split file: `{type, pages, …}`; null otherwise. */
+  part: unknown;
 }
 
 /**
@@ -58,7 +60,7 @@ export async function loadDelivery(db: Db, documentId: string, expected: { phase
     )
     select (select phase_starts from started) as phase_starts, d.id, d.pipeline_id, d.status, d.phase_index, d.generation,
            case when p.config->'phases'->d.phase_index->>'type' = 'transfer' then d.source end as source,
-           d.filename, d.mime_type, d.cells, d.parent_document_id, d.depth,
+           d.filename, d.mime_type, d.cells, d.parent_document_id, d.depth, d.part,
            case p.config->'phases'->d.phase_index->>'type' when 'transfer' then null when 'extraction' then d.parsed
                 else d.parsed - 'words' end as parsed,
            p.config, p.cancel_requested, d.organization_id, p.options, d.cache_key, p.webhook_url, p.execution_id,

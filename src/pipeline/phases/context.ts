@@ -14,4 +14,6 @@ export interface PhaseContext {
   decisions: DeliveryState["decisions"];
   /** The run's context variables, read by expressions as `$context.<name>`. */
   context?: Record<string, unknown>;
+  /** A part of a split file: its type (null when unclassified); absent for other documents. */
+  partType?: string | null;
 }

@@ -4,6 +4,9 @@ import { extractItems } from "../items";
 import { PermanentPhaseError, type Cells, type FieldType } from "../types";
 import type { PhaseContext } from "./context";
 
+/** The reason of a field left out of a split part whose type it does not apply to; no such cell makes a document partial. */
+export const NOT_FOR_TYPE = "not_for_type";
+
 /**
  * For each field with extractors: try them in order (a waterfall) until one yields candidates.
  * The cell keeps every candidate of the winning extractor with provenance and confidence, and
@@ -17,6 +20,10 @@ export async function runExtraction(ctx: PhaseContext): Promise<Cells> {
   for (const field of ctx.pipeline.fields) {
     const cell = cells[field.name];
     if (field.extract.length === 0 || heldByReview(cell)) continue;
+    if (field.types && ctx.partType !== undefined && !field.types.includes(ctx.partType ?? "")) {
+      cells[field.name] = unresolved(cell, "no_result", reason(NOT_FOR_TYPE, "the field does not apply to this part's type", `the field applies to ${field.types.join(", ")}`), {});
+      continue;
+    }
     if (field.columns) {
       cells[field.name] = extractItems(field, cell, ctx.parsed);
       continue;
