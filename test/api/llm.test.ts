@@ -12,7 +12,7 @@ beforeAll(async () => {
   t = await startTestApp({
     env: {
       LLM_BASE_URL: llm.baseUrl, LLM_API_KEY: "test-key-not-stored", LLM_MODEL: "fake-1",
-      LLM_PRICE_INPUT: "2", LLM_PRICE_OUTPUT: "8", LLM_PRICE_CACHED: "1", LLM_TIMEOUT_MS: "400", QUEUE_MAX_RETRIES: "2",
+      LLM_PRICE_INPUT: "2", LLM_PRICE_OUTPUT: "8", LLM_PRICE_CACHED: "1", LLM_TIMEOUT_MS: "1500", QUEUE_MAX_RETRIES: "2",
     },
   });
 });
@@ -215,12 +215,12 @@ describe("llm extractor: failures", () => {
   });
 
   it("retries a 500 and a timeout with backoff, then reads the fields", async () => {
-    llm.script([{ status: 500, raw: "{}" }, { delayMs: 1500, content: answer(good) }, { content: answer(good) }]);
+    llm.script([{ status: 500, raw: "{}" }, { delayMs: 3000, content: answer(good) }, { content: answer(good) }]);
     const { fields, id } = await run([{ id: "t", text: invoice() }]);
     expect(fields("t").total.status).toBe("completed");
     const steps = (await stepsOf(id)).filter((s) => s.phase_type === "extraction");
     expect(steps.map((s) => s.status)).toEqual(["retrying", "retrying", "completed"]);
-    expect(steps[1].error.message).toMatch(/did not answer within 400 ms/);
+    expect(steps[1].error.message).toMatch(/did not answer within 1500 ms/);
   });
 
   it("asks again once after a cut-off answer", async () => {
