@@ -17,6 +17,7 @@ import { pipelineRoutes } from "./routes/pipelines";
 import { reviewRoutes } from "./routes/reviews";
 import { scheduleRoutes, scheduleTickRoutes } from "./routes/schedules";
 import { templateRoutes } from "./routes/templates";
+import { templateDraftRoutes } from "./routes/template-draft";
 import { evaluationRoutes } from "./routes/evaluations";
 import { webhookRoutes } from "./routes/webhooks";
 import { shareRoutes } from "./routes/share";
@@ -50,6 +51,7 @@ export function createApp(services: AppServices) {
     .route("/", dataProductRoutes)
     .route("/", reviewRoutes)
     .route("/", scheduleRoutes)
+    .route("/", templateDraftRoutes)
     .route("/", templateRoutes)
     .route("/", evaluationRoutes)
     .route("/", webhookRoutes);

@@ -12,7 +12,7 @@ beforeAll(async () => {
   t = await startTestApp({
     env: {
       LLM_BASE_URL: llm.baseUrl, LLM_API_KEY: "test-key-not-stored", LLM_MODEL: "fake-1",
-      LLM_PRICE_INPUT: "2", LLM_PRICE_OUTPUT: "8", LLM_PRICE_CACHED: "1", LLM_TIMEOUT_MS: "400", QUEUE_MAX_RETRIES: "2",
+      LLM_PRICE_INPUT: "2", LLM_PRICE_OUTPUT: "8", LLM_PRICE_CACHED: "1", LLM_TIMEOUT_MS: "1500", QUEUE_MAX_RETRIES: "2",
     },
   });
 });
@@ -155,6 +155,28 @@ describe("llm extractor: nothing ungrounded is released", () => {
   });
 });
 
+describe("drafting a definition from samples", () => {
+  it("turns the model's grounded quotes into labels and shows what the rules alone read from the samples", async () => {
+    llm.script([{ content: answer({ total: good.total, vendor: { value: "Globex", quote: "Globex Inc" } }) }]);
+    const before = llm.requests.length;
+    const res = await t.request("/v1/templates/draft", {
+      method: "POST",
+      json: { documents: [{ text: invoice() }], fields: [{ name: "total", type: "currency" }, { name: "vendor", description: "who issued it" }] },
+    });
+    expect(res.status).toBe(200);
+    const draft = await res.json();
+    expect(llm.requests.length - before).toBe(1);
+    const [total, vendor] = draft.definition.fields;
+    expect(total.extract).toEqual([{ type: "label", labels: ["Amount payable"] }, { type: "llm" }]);
+    expect(vendor.extract).toEqual([{ type: "llm" }]); // its quote was not in the sample: no rule from it
+    expect(draft.samples[0].total).toMatchObject({ value: { amount: 1250, currency: "EUR" }, status: "completed", resolved_by: "extraction:label" });
+    expect(draft.samples[0].vendor).toMatchObject({ value: null, status: "no_result" });
+    // The draft is a definition the API takes as it is.
+    const created = await t.request("/v1/templates", { method: "POST", json: { name: "drafted", ...draft.definition } });
+    expect(created.status).toBe(201);
+  });
+});
+
 describe("llm extractor: evaluations", () => {
   it("shows per field how often the model gave the value, and its silent errors (0: grounding held the wrong one)", async () => {
     // doc "r" has a printed Grand total (rules); "m" only an "Amount payable" line the model reads; "w" gets a wrong model value.
@@ -193,12 +215,12 @@ describe("llm extractor: failures", () => {
   });
 
   it("retries a 500 and a timeout with backoff, then reads the fields", async () => {
-    llm.script([{ status: 500, raw: "{}" }, { delayMs: 1500, content: answer(good) }, { content: answer(good) }]);
+    llm.script([{ status: 500, raw: "{}" }, { delayMs: 3000, content: answer(good) }, { content: answer(good) }]);
     const { fields, id } = await run([{ id: "t", text: invoice() }]);
     expect(fields("t").total.status).toBe("completed");
     const steps = (await stepsOf(id)).filter((s) => s.phase_type === "extraction");
     expect(steps.map((s) => s.status)).toEqual(["retrying", "retrying", "completed"]);
-    expect(steps[1].error.message).toMatch(/did not answer within 400 ms/);
+    expect(steps[1].error.message).toMatch(/did not answer within 1500 ms/);
   });
 
   it("asks again once after a cut-off answer", async () => {
