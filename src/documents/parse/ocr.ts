@@ -18,8 +18,11 @@ export interface OcrOptions {
 export const DEFAULT_OCR: OcrOptions = { mode: "auto", languages: ["eng"], dpi: 300 };
 export const OCR_DPI = { min: 72, max: 600 } as const;
 
-/** A page's text layer is usable when it has this many letters or digits (a stamped page number is not a text layer). */
-const USABLE_CHARACTERS = 10;
+/**
+ * A page's text layer is usable from this many letters or digits: a scan's stamped page number ("- 2 -") is
+ * not one, a born-digital page with two words is. A scan stamped with more (a Bates number) needs `mode: "always"`.
+ */
+const USABLE_CHARACTERS = 3;
 
 const usable = (text: string) => (text.match(/[\p{L}\p{N}]/gu)?.length ?? 0) >= USABLE_CHARACTERS;
 
