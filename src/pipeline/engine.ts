@@ -164,7 +164,7 @@ export async function advanceDocument(services: Services, message: PhaseMessage,
   await announceIfFinished(services, state, done.finished);
   if (!last) {
     // A lost publish is not fatal: the sweep re-publishes documents that stop moving.
-    await publishPhase(services, { pipeline_id: state.pipeline_id, document_id: state.id, phase_index: message.phase_index + 1, generation: message.generation })
+    await publishPhase(services, { pipeline_id: state.pipeline_id, document_id: state.id, phase_index: message.phase_index + 1, generation: message.generation }, state.organization_id)
       .catch((error) => services.logger.warn("publish failed; the sweep will recover", { document_id: state.id, error: String(error) }));
   }
   return { effect: "advanced", document_id: state.id, phase_index: message.phase_index, outcome, pipeline_finished: done.finished };
