@@ -205,18 +205,18 @@ export async function createPipeline(services: Services, caller: Caller, input: 
     if (idempotencyKey) await storeIdempotentResponse(trx, caller.organizationId, idempotencyKey, 202, response);
     return { response, documentIds };
   });
-  await publishFirstPhase(services, id, documentIds);
+  await publishFirstPhase(services, caller.organizationId, id, documentIds);
   return response;
 }
 
 const PUBLISH_CONCURRENCY = 8;
 
-async function publishFirstPhase(services: Services, pipelineId: string, documentIds: string[]) {
+async function publishFirstPhase(services: Services, organizationId: string, pipelineId: string, documentIds: string[]) {
   let next = 0;
   const worker = async () => {
     while (next < documentIds.length) {
       const documentId = documentIds[next++];
-      await publishPhase(services, { pipeline_id: pipelineId, document_id: documentId, phase_index: 0, generation: 1 })
+      await publishPhase(services, { pipeline_id: pipelineId, document_id: documentId, phase_index: 0, generation: 1 }, organizationId)
         .catch((error) => services.logger.warn("publish failed; the sweep will recover", { document_id: documentId, error: String(error) }));
     }
   };

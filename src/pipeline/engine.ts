@@ -182,12 +182,12 @@ export async function advanceDocument(services: Services, message: PhaseMessage,
   if (!done.advanced) return { effect: "none", reason: "raced: another delivery advanced this document first" };
   await announceIfFinished(services, state, done.finished);
   for (const child of done.children) {
-    await publishPhase(services, { pipeline_id: state.pipeline_id, document_id: child.id, phase_index: child.phase_index, generation: message.generation })
+    await publishPhase(services, { pipeline_id: state.pipeline_id, document_id: child.id, phase_index: child.phase_index, generation: message.generation }, state.organization_id)
       .catch((error) => services.logger.warn("publish failed; the sweep will recover", { document_id: child.id, error: String(error) }));
   }
   if (!last) {
     // A lost publish is not fatal: the sweep re-publishes documents that stop moving.
-    await publishPhase(services, { pipeline_id: state.pipeline_id, document_id: state.id, phase_index: next, generation: message.generation })
+    await publishPhase(services, { pipeline_id: state.pipeline_id, document_id: state.id, phase_index: next, generation: message.generation }, state.organization_id)
       .catch((error) => services.logger.warn("publish failed; the sweep will recover", { document_id: state.id, error: String(error) }));
   }
   return { effect: "advanced", document_id: state.id, phase_index: message.phase_index, outcome, pipeline_finished: done.finished };

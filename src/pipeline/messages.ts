@@ -17,6 +17,7 @@ export function phaseDedupId(m: PhaseMessage, suffix?: string): string {
   return [m.document_id, m.generation, m.phase_index, suffix].filter((part) => part !== undefined).join("-");
 }
 
-export function publishPhase(services: Services, m: PhaseMessage, dedupSuffix?: string) {
-  return services.queue.publish({ body: { type: "phase", ...m }, deduplicationId: phaseDedupId(m, dedupSuffix) });
+/** Publishes a document's next phase; `organizationId` shares deliveries fairly between tenants. */
+export function publishPhase(services: Services, m: PhaseMessage, organizationId: string, dedupSuffix?: string) {
+  return services.queue.publish({ body: { type: "phase", ...m }, deduplicationId: phaseDedupId(m, dedupSuffix), fairnessKey: organizationId });
 }

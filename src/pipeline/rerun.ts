@@ -41,7 +41,7 @@ export async function rerunPipeline(services: Services, pipeline: PipelineRow, f
     return { generation, documents: await resetForRerun(trx, pipeline.id, fromPhaseIndex, generation, initialCells(config)) };
   });
   for (const doc of documents) {
-    await publishPhase(services, { pipeline_id: pipeline.id, document_id: doc.id, phase_index: doc.phase_index, generation })
+    await publishPhase(services, { pipeline_id: pipeline.id, document_id: doc.id, phase_index: doc.phase_index, generation }, pipeline.organization_id)
       .catch((error) => services.logger.warn("publish failed; the sweep will recover", { document_id: doc.id, error: String(error) }));
   }
   return { enqueued: documents.length, fromPhaseIndex };

@@ -13,7 +13,7 @@ export async function sweepStaleDocuments(services: Services, olderThanSeconds =
   for (const doc of claimed) {
     const message = { pipeline_id: doc.pipeline_id, document_id: doc.id, phase_index: doc.phase_index, generation: doc.generation };
     try {
-      await publishPhase(services, message, `sweep-${doc.swept_at.getTime()}`);
+      await publishPhase(services, message, doc.organization_id, `sweep-${doc.swept_at.getTime()}`);
       republished++;
     } catch (error) {
       services.logger.warn("sweep publish failed; next sweep retries", { document_id: doc.id, error: String(error) });

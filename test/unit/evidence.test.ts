@@ -50,6 +50,7 @@ describe("review evidence", () => {
 
   it("names a run without a name in words", () => {
     expect(displayName("run 2026-11-29T18:44:05.691Z (data product)")).toBe("Untitled table (run of 29 Nov 2026)");
-    expect(displayName("Q3 invoices")).toBe("Q3 invoices");
+    expect(displayName("Q3 invoices")).toBe("\u2068Q3 invoices\u2069"); // isolated for titles and headings (#27)
+    expect(displayName("a\u202Eb")).toBe("\u2068ab\u2069");
   });
 });

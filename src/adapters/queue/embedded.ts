@@ -1,3 +1,4 @@
+import { FairQueue } from "./fair";
 import { consoleLogger, type Logger } from "../../logger";
 import { DELIVERY_HEADERS, NON_RETRYABLE_STATUS, type Delivery, type DeliveryReceipt, type Queue, type QueueMessage } from "./interface";
 import { signDelivery } from "./signature";
@@ -59,7 +60,7 @@ export function createEmbeddedQueue(options: EmbeddedQueueOptions): EmbeddedQueu
   const dedupWindowMs = options.dedupWindowMs ?? 10 * 60_000;
   const logger = options.logger ?? consoleLogger;
 
-  const ready: Delivery[] = [];
+  const ready = new FairQueue<Delivery>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
   // Insertion order is expiry order because the window is constant, so pruning only looks at the front.
   const dedup = new Map<string, { messageId: string; expiresAt: number }>();
@@ -193,7 +194,7 @@ export function createEmbeddedQueue(options: EmbeddedQueueOptions): EmbeddedQueu
         }
       }
       counts.published++;
-      schedule({ messageId, body, retried: 0 }, (message.delaySeconds ?? 0) * 1000);
+      schedule({ messageId, body, retried: 0, fairnessKey: message.fairnessKey }, (message.delaySeconds ?? 0) * 1000);
       return { messageId };
     },
     attach(deliver) {
@@ -210,7 +211,7 @@ export function createEmbeddedQueue(options: EmbeddedQueueOptions): EmbeddedQueu
       for (const timer of timers) clearTimeout(timer);
       const dropped = timers.size + ready.length;
       timers.clear();
-      ready.length = 0;
+      ready.clear();
       if (dropped > 0) logger.warn("embedded queue closed with undelivered messages", { dropped });
       await idle();
     },

@@ -9,6 +9,8 @@ export interface QueueMessage {
   deduplicationId?: string;
   /** Deliver no sooner than this many seconds from now. */
   delaySeconds?: number;
+  /** Deliveries are shared fairly between keys (the organization): round-robin embedded, flow control on QStash. */
+  fairnessKey?: string;
 }
 
 export interface Queue {
@@ -21,6 +23,7 @@ export interface Delivery {
   body: string;
   /** Attempts before this one, as QStash's `Upstash-Retried`. */
   retried: number;
+  fairnessKey?: string;
 }
 
 /** How a delivery went, read as from the endpoint's response: 2xx done, 489 with `nonRetryable` stop, else retry. */

@@ -14,6 +14,9 @@ export interface QstashQueueOptions {
   maxRetries: number;
 }
 
+/** Deliveries of one organization in flight at once on QStash; other organizations are not held behind them. */
+const ORG_PARALLELISM = 4;
+
 export function createQstashQueue(options: QstashQueueOptions): Queue {
   // devMode false: the config we are given wins over QSTASH_DEV in the environment.
   const client = new Client({ token: options.token, baseUrl: options.baseUrl ?? QSTASH_API_URL, devMode: false });
@@ -25,6 +28,8 @@ export function createQstashQueue(options: QstashQueueOptions): Queue {
         deduplicationId: message.deduplicationId,
         retries: options.maxRetries,
         delay: message.delaySeconds,
+        // Per-organization flow control: at most ORG_PARALLELISM of one tenant's deliveries run at once.
+        ...(message.fairnessKey ? { flowControl: { key: `org-${message.fairnessKey}`, parallelism: ORG_PARALLELISM } } : {}),
       });
       return { messageId };
     },

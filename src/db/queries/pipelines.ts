@@ -176,7 +176,7 @@ export async function cancelPipeline(db: Db, pipelineId: string) {
 
 /** Claims documents that stopped moving; `swept_at` keeps a concurrent sweep from claiming them too. */
 export async function claimStaleDocuments(db: Db, olderThanSeconds: number, limit: number) {
-  const result = await sql<{ id: string; pipeline_id: string; phase_index: number; generation: number; swept_at: Date }>`
+  const result = await sql<{ id: string; organization_id: string; pipeline_id: string; phase_index: number; generation: number; swept_at: Date }>`
     update documents set swept_at = now()
     where id in (
       select id from documents
@@ -186,6 +186,6 @@ export async function claimStaleDocuments(db: Db, olderThanSeconds: number, limi
       order by updated_at
       limit ${limit}
       for update skip locked)
-    returning id, pipeline_id, phase_index, generation, swept_at`.execute(db);
+    returning id, organization_id, pipeline_id, phase_index, generation, swept_at`.execute(db);
   return result.rows.map((r) => ({ ...r, swept_at: new Date(r.swept_at) }));
 }
