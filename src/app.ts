@@ -36,7 +36,7 @@ export function createApp(services: AppServices) {
   const limitBody = bodyLimit({
     maxSize: services.config.maxBodyBytes,
     onError: () => {
-      throw new ApiError("payload_too_large", `request body exceeds ${services.config.maxBodyBytes} bytes`);
+      throw new ApiError("payload_too_large", `request body exceeds ${services.config.maxBodyBytes} bytes (MAX_BODY_BYTES)`);
     },
   });
 
@@ -72,7 +72,7 @@ export function createApp(services: AppServices) {
     .route("/", reviewConsoleRoutes)
     .route("/v1", v1);
   // Registered last and reading `app` lazily, so the document describes every route above.
-  return app.route("/", docsRoutes(app)).onError(renderError).notFound(renderNotFound);
+  return app.route("/", docsRoutes(app)).onError(renderError).notFound(renderNotFound(() => app.routes));
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -91,11 +91,12 @@ const components = {
       properties: {
         error: {
           type: "object",
-          required: ["code", "message"],
+          required: ["code", "message", "request_id"],
           properties: {
             code: { type: "string", enum: Object.keys(ERROR_STATUS) },
             message: { type: "string" },
             request_id: { type: "string", description: "the X-Request-Id of the request; quote it when reporting a problem" },
+            docs: { type: "string", format: "uri", description: "for a refused input: the operation's section of the reference (/docs)" },
             details: {
               description: "bad_request: one entry per invalid input, its path dotted (`documents.0.file_url`); internal: the request id",
               oneOf: [

@@ -9,9 +9,9 @@ import type { AppEnv, Caller } from "../http/env";
 import { multipartBody } from "../http/multipart";
 import { failure, HEADER_PARAMETERS, multipartForm, success } from "../http/openapi";
 import { reply } from "../http/respond";
-import { valid } from "../http/validate";
+import { valid, type CrossCheck } from "../http/validate";
 import { announceFinish } from "../webhooks/deliver";
-import { createPipeline, CreatePipelineBody, MAX_SYNC_DOCUMENTS, type CreatePipelineInput } from "../pipeline/create";
+import { createPipeline, CreatePipelineBody, createProblems, MAX_SYNC_DOCUMENTS, type CreatePipelineInput } from "../pipeline/create";
 import { presentPipeline, presentStep } from "../pipeline/present";
 import { loadRunDetail, presentExecution, presentRun } from "../pipeline/run-view";
 import { presentRecords } from "../pipeline/records";
@@ -71,6 +71,9 @@ const createPipelineRoute = describeRoute({
     ...IDEMPOTENCY_FAILURES,
   },
 });
+
+/** A refused body is also checked as a definition and as documents, so one answer lists every problem. */
+const everyProblem: CrossCheck = (input, c) => createProblems(input, (c as Context<AppEnv>).get("services").config);
 
 const create = (c: Context<AppEnv>, body: CreatePipelineInput) =>
   idempotent(c, { schema: RunSchema, status: 202, request: body, run: (key) => createPipeline(c.get("services"), c.get("caller"), body, key) });
@@ -200,9 +203,11 @@ async function cancel(c: Context<AppEnv>, id: string) {
 
 export const pipelineRoutes = new Hono<AppEnv>()
   .post("/pipelines", createPipelineRoute, requireScope("write"),
-    multipartBody(CreatePipelineBody, create), valid("json", CreatePipelineBody), (c) => create(c, c.req.valid("json")))
+    multipartBody(CreatePipelineBody, create, everyProblem), valid("json", CreatePipelineBody, everyProblem),
+    (c) => create(c, c.req.valid("json")))
   .post("/pipelines/sync", runPipelineSyncRoute, requireScope("write"),
-    multipartBody(CreatePipelineBody, sync), valid("json", CreatePipelineBody), (c) => sync(c, c.req.valid("json")))
+    multipartBody(CreatePipelineBody, sync, everyProblem), valid("json", CreatePipelineBody, everyProblem),
+    (c) => sync(c, c.req.valid("json")))
   .get("/pipelines", listPipelinesRoute, requireScope("read"), valid("query", ListQuery), (c) => list(c, c.req.valid("query")))
   .get("/pipelines/:id", getPipelineRoute, requireScope("read"), valid("param", IdParam), async (c) => {
     const services = c.get("services");

@@ -1,4 +1,5 @@
 import type { FC } from "hono/jsx";
+import { operationAnchor } from "../../errors";
 import { ASSETS } from "../assets";
 import { Page } from "../page";
 import { curlLine, KEY_VARIABLE } from "./curl";
@@ -38,7 +39,7 @@ function deref<T extends Ref>(doc: ApiDocument, value: T): T {
   return (target as T | undefined) ?? value;
 }
 
-const anchor = (method: string, path: string) => `${method}-${path.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "")}`;
+const anchor = operationAnchor;
 const json = (value: unknown) => JSON.stringify(value, null, 2);
 
 /** The examples of a media type, whichever way the document gives them. */
