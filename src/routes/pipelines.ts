@@ -20,7 +20,7 @@ import { runPipelineInline } from "../pipeline/sync";
 import { PHASE_TYPES } from "../pipeline/types";
 import type { Services } from "../http/env";
 import { offsetPage } from "../http/list";
-import { idempotent, IDEMPOTENCY_FAILURES } from "./idempotency";
+import { idempotent, IDEMPOTENCY_FAILURES, idempotentWrite } from "./idempotency";
 import { BooleanQuery, IdParam, PageQuery, withOffset } from "./params";
 import {
   CREATED_RUN_EXAMPLE, CANCEL_EXAMPLE, RECORDS_EXAMPLE, RERUN_EXAMPLE, RUN_DETAIL_EXAMPLE, RUN_LIST_EXAMPLE, STEP_LIST_EXAMPLE, TREE_EXAMPLE,
@@ -223,9 +223,9 @@ export const pipelineRoutes = new Hono<AppEnv>()
     (c) => steps(c, c.req.valid("param").id, c.req.valid("query")))
   .get("/pipelines/:id/tree", getPipelineTreeRoute, requireScope("read"), valid("param", IdParam), valid("query", TreeQuery),
     (c) => tree(c, c.req.valid("param").id, c.req.valid("query").root_only ?? false))
-  .post("/pipelines/:id/rerun", rerunPipelineRoute, requireScope("write"), valid("param", IdParam), valid("json", RerunBody), async (c) => {
+  .post("/pipelines/:id/rerun", rerunPipelineRoute, requireScope("write"), valid("param", IdParam), valid("json", RerunBody), idempotentWrite(), async (c) => {
     const services = c.get("services");
     const pipeline = await ownPipeline(services, c.get("caller"), c.req.valid("param").id);
     return reply(c, RerunSchema, await rerunPipeline(services, pipeline, c.req.valid("json").from_phase));
   })
-  .post("/pipelines/:id/cancel", cancelPipelineRoute, requireScope("write"), valid("param", IdParam), (c) => cancel(c, c.req.valid("param").id));
+  .post("/pipelines/:id/cancel", cancelPipelineRoute, requireScope("write"), valid("param", IdParam), idempotentWrite(), (c) => cancel(c, c.req.valid("param").id));
