@@ -19,6 +19,7 @@ import { scheduleRoutes, scheduleTickRoutes } from "./routes/schedules";
 import { templateRoutes } from "./routes/templates";
 import { evaluationRoutes } from "./routes/evaluations";
 import { webhookRoutes } from "./routes/webhooks";
+import { webhookEndpointRoutes } from "./routes/webhook-endpoints";
 import { shareRoutes } from "./routes/share";
 import { assetRoutes } from "./routes/assets";
 import { reviewConsoleRoutes } from "./routes/review-console";
@@ -52,7 +53,8 @@ export function createApp(services: AppServices) {
     .route("/", scheduleRoutes)
     .route("/", templateRoutes)
     .route("/", evaluationRoutes)
-    .route("/", webhookRoutes);
+    .route("/", webhookRoutes)
+    .route("/", webhookEndpointRoutes);
 
   const app = new Hono<AppEnv>()
     .use(assignRequestId)
