@@ -129,7 +129,7 @@ const getPipelineRoute = describeRoute({
 
 const getPipelineRecordsRoute = describeRoute({
   operationId: "getPipelineRecords",
-  summary: "Get the run's records (pipe0 shape)",
+  summary: "Get the run's records: each field's value per document",
   description: "Every record carries every field of the definition. Holdback applies: a cell parked for review or rejected shows "
     + "its status and reason, never its value; while a document is in flight its cells are queued or processing.",
   tags: ["pipelines"],

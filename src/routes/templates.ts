@@ -165,7 +165,7 @@ const runTemplateRoute = describeRoute({
   parameters: [HEADER_PARAMETERS.idempotencyKey],
   requestBody: multipartForm,
   responses: {
-    ...success(202, "The run, queued, with seed 004's fields", RunSchema, { example: RUN_TEMPLATE_EXAMPLE, headers: ["Idempotency-Replayed"] }),
+    ...success(202, "The run, queued, with its execution and the template it follows", RunSchema, { example: RUN_TEMPLATE_EXAMPLE, headers: ["Idempotency-Replayed"] }),
     ...IDEMPOTENCY_FAILURES,
   },
 });
