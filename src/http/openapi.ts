@@ -227,7 +227,7 @@ export function openApiDocument(app: Hono<AppEnv>, publicUrl: string): Promise<D
     spec = generateSpecs(app, {
       includeEmptyPaths: true,
       // The review console and page assets are HTML for people, not API operations.
-      exclude: [/^\/internal\//, "/openapi.json", "/docs", /^\/review(\/|$)/, /^\/assets\//],
+      exclude: [/^\/internal\//, "/openapi.json", "/docs", "/favicon.ico", /^\/review(\/|$)/, /^\/assets\//],
       documentation: {
         openapi: "3.1.0",
         info: { title: "Sluice API", version: VERSION, description: API_DESCRIPTION },

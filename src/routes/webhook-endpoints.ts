@@ -100,7 +100,7 @@ export const webhookEndpointRoutes = new Hono<AppEnv>()
       return c.body(null, 204);
     })
   .post("/webhook-endpoints/:id/secret/rotate", route("rotateWebhookEndpointSecret", "Replace an endpoint's signing secret",
-    success(200, "The new secret; the old one stops signing at once", EndpointSecretSchema, { example: { secret: "whsec_…" } })),
+    success(200, "The new secret; the old one stops signing at once", EndpointSecretSchema, { example: { id: ENDPOINT_EXAMPLE.id, secret: "whsec_…" } })),
   valid("param", IdParam), idempotentWrite({ shownOnce: "secret" }), async (c) => {
     const { id } = c.req.valid("param");
     const row = await updateEndpoint(c.get("services").db, c.get("caller").organizationId, id, { secret: newWebhookSecret() });
