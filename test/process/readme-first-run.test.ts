@@ -84,7 +84,8 @@ afterAll(async () => {
   rmSync(clone, { recursive: true, force: true });
 });
 
-describe("README First run, pasted into a shell", () => {
+// Each paste starts a real server on PGlite and waits for a run: minutes on a loaded machine, not a speed check.
+describe("README First run, pasted into a shell", { timeout: 180_000 }, () => {
   it("has its five blocks", () => expect(blocks).toHaveLength(5));
 
   it("works on an empty data folder and keeps the admin key in a file only its owner reads", async () => {
