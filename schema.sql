@@ -433,3 +433,40 @@ ALTER TABLE executions ADD COLUMN IF NOT EXISTS observability jsonb;
 -- An extraction step's model calls: tool_name, model, usage, cost, cache_hit, and the bounded request/answer per call.
 ALTER TABLE steps ADD COLUMN IF NOT EXISTS llm jsonb;
 CREATE INDEX IF NOT EXISTS steps_execution_llm ON steps (execution_id) WHERE llm IS NOT NULL;
+-- Webhook endpoints an organization registers once, for the events each wants (issue 25): its own
+-- signing secret, disabled after failing for WEBHOOK_DISABLE_AFTER_DAYS. Events are kept 30 days
+-- for GET /v1/events; every attempt to an endpoint is kept and can be retried.
+CREATE TABLE IF NOT EXISTS webhook_endpoints (
+  id               uuid        PRIMARY KEY DEFAULT gen_random_uuid(),
+  organization_id  uuid        NOT NULL REFERENCES organizations(id),
+  url              text        NOT NULL,
+  description      text,
+  events           text[]      NOT NULL,
+  secret           text        NOT NULL,
+  status           text        NOT NULL DEFAULT 'enabled' CHECK (status IN ('enabled', 'disabled')),
+  disabled_reason  text,
+  failing_since    timestamptz,
+  created_at       timestamptz NOT NULL DEFAULT now(),
+  updated_at       timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS webhook_endpoints_organization ON webhook_endpoints (organization_id, created_at);
+CREATE TABLE IF NOT EXISTS events (
+  seq              bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  id               text        NOT NULL UNIQUE,
+  organization_id  uuid        NOT NULL REFERENCES organizations(id),
+  type             text        NOT NULL,
+  data             jsonb       NOT NULL,
+  created_at       timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS events_organization ON events (organization_id, seq DESC);
+CREATE TABLE IF NOT EXISTS endpoint_deliveries (
+  id           bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  endpoint_id  uuid        NOT NULL REFERENCES webhook_endpoints(id) ON DELETE CASCADE,
+  event_id     text        NOT NULL,
+  attempt      integer     NOT NULL,
+  status_code  integer,
+  outcome      text        NOT NULL CHECK (outcome IN ('delivered', 'retrying', 'failed')),
+  error        text,
+  created_at   timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS endpoint_deliveries_endpoint ON endpoint_deliveries (endpoint_id, id DESC);

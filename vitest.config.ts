@@ -4,14 +4,18 @@ import { defineConfig } from "vitest/config";
 // Suites against real services run only where their addresses are given (.ci/run always gives them).
 const servicesEnv = ["SLUICE_TEST_DATABASE_URL", "SLUICE_TEST_REDIS_URL"];
 const missing = servicesEnv.filter((name) => !process.env[name]);
-if (missing.length > 0) {
+// Vitest loads this file once per project and per worker pool; the environment variable, inherited by
+// every later load, keeps the skipped-suites lines to one print per `npm test`.
+const firstLoad = !process.env.SLUICE_SKIPS_PRINTED;
+process.env.SLUICE_SKIPS_PRINTED = "1";
+if (firstLoad && missing.length > 0) {
   console.log(`[sluice] skipped suites: api-services, worker (set ${missing.join(", ")} to run them against real Postgres/Redis)`);
 }
 
 // The browser suite needs a Chromium binary (.ci/run installs Debian's); without one it says so instead of passing.
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const hasChromium = existsSync(chromium);
-if (!hasChromium) console.log(`[sluice] skipped suites: browser (no Chromium at ${chromium}; apt-get install chromium or set CHROMIUM_PATH)`);
+if (firstLoad && !hasChromium) console.log(`[sluice] skipped suites: browser (no Chromium at ${chromium}; apt-get install chromium or set CHROMIUM_PATH)`);
 
 export default defineConfig({
   test: {

@@ -20,6 +20,7 @@ import { templateRoutes } from "./routes/templates";
 import { templateDraftRoutes } from "./routes/template-draft";
 import { evaluationRoutes } from "./routes/evaluations";
 import { webhookRoutes } from "./routes/webhooks";
+import { webhookEndpointRoutes } from "./routes/webhook-endpoints";
 import { shareRoutes } from "./routes/share";
 import { assetRoutes } from "./routes/assets";
 import { reviewConsoleRoutes } from "./routes/review-console";
@@ -37,7 +38,7 @@ export function createApp(services: AppServices) {
   const limitBody = bodyLimit({
     maxSize: services.config.maxBodyBytes,
     onError: () => {
-      throw new ApiError("payload_too_large", `request body exceeds ${services.config.maxBodyBytes} bytes`);
+      throw new ApiError("payload_too_large", `request body exceeds ${services.config.maxBodyBytes} bytes (MAX_BODY_BYTES)`);
     },
   });
 
@@ -54,7 +55,8 @@ export function createApp(services: AppServices) {
     .route("/", templateDraftRoutes)
     .route("/", templateRoutes)
     .route("/", evaluationRoutes)
-    .route("/", webhookRoutes);
+    .route("/", webhookRoutes)
+    .route("/", webhookEndpointRoutes);
 
   const app = new Hono<AppEnv>()
     .use(assignRequestId)
@@ -79,7 +81,7 @@ export function createApp(services: AppServices) {
     .route("/", reviewConsoleRoutes)
     .route("/v1", v1);
   // Registered last and reading `app` lazily, so the document describes every route above.
-  return app.route("/", docsRoutes(app)).onError(renderError).notFound(renderNotFound);
+  return app.route("/", docsRoutes(app)).onError(renderError).notFound(renderNotFound(() => app.routes));
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -27,6 +27,7 @@ const ConfigSchema = v.object({
   MAX_BODY_BYTES: v.optional(v.pipe(v.string(), v.transform(Number), v.integer(), v.minValue(1024))),
   QUEUE_MAX_RETRIES: int(3, 0),
   MAX_PHASE_CRASHES: int(3, 1),
+  WEBHOOK_DISABLE_AFTER_DAYS: int(5, 1),
   SWEEP_INTERVAL_SECONDS: int(30, 1),
   SWEEP_STALE_SECONDS: int(120, 1),
   MAX_FILE_BYTES: int(10 * 1024 * 1024, 1024),
@@ -74,6 +75,8 @@ export interface Config {
   queueMaxRetries: number;
   /** Deliveries of one phase that may end their process before the document is retired (`phase_crashed`). */
   maxPhaseCrashes: number;
+  /** A webhook endpoint whose every delivery failed for this many days is disabled. */
+  webhookDisableAfterDays: number;
   sweep: { intervalSeconds: number; staleSeconds: number };
   /** Signs review console cookies; without SESSION_SECRET a per-process secret (sessions end at restart). */
   sessionSecret: string;
@@ -151,6 +154,7 @@ function fromEnv(e: Env): Config {
     trustProxy: new Set(e.TRUST_PROXY.split(",").map((h) => h.trim()).filter(Boolean)),
     queueMaxRetries: e.QUEUE_MAX_RETRIES,
     maxPhaseCrashes: e.MAX_PHASE_CRASHES,
+    webhookDisableAfterDays: e.WEBHOOK_DISABLE_AFTER_DAYS,
     sweep: { intervalSeconds: e.SWEEP_INTERVAL_SECONDS, staleSeconds: e.SWEEP_STALE_SECONDS },
     sessionSecret: e.SESSION_SECRET ?? randomToken("", 32),
     ocr: { workers: e.OCR_WORKERS, pageTimeoutMs: e.OCR_PAGE_TIMEOUT_MS, readerUrl: e.READER_URL?.replace(/\/+$/, "") },

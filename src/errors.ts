@@ -6,6 +6,7 @@ export const ERROR_STATUS = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   payload_too_large: 413,
   uri_too_long: 414,
@@ -46,7 +47,14 @@ export function errorBody(code: ErrorCode, message: string, details?: unknown) {
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
 
-/** The envelope with the id of the request it answers, which a caller quotes when reporting a problem. */
-export function requestErrorBody(requestId: string, code: ErrorCode, message: string, details?: unknown) {
-  return { error: { ...errorBody(code, message, details).error, request_id: requestId } };
+/**
+ * The envelope with the id of the request it answers, which a caller quotes when reporting a
+ * problem, and for a refused input the reference section of the operation (`docs`).
+ */
+export function requestErrorBody(requestId: string, code: ErrorCode, message: string, details?: unknown, docs?: string) {
+  return { error: { ...errorBody(code, message, details).error, request_id: requestId, ...(docs ? { docs } : {}) } };
 }
+
+/** The /docs anchor of an operation; Hono's `:id` and OpenAPI's `{id}` give the same one. */
+export const operationAnchor = (method: string, path: string) =>
+  `${method.toLowerCase()}-${path.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "")}`;

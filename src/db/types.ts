@@ -312,6 +312,40 @@ export interface WebhookDeliveriesTable {
   created_at: Generated<Date>;
 }
 
+export interface WebhookEndpointsTable {
+  id: Generated<string>;
+  organization_id: string;
+  url: string;
+  description: string | null;
+  events: string[];
+  secret: string;
+  status: Generated<"enabled" | "disabled">;
+  disabled_reason: string | null;
+  failing_since: Date | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface EventsTable {
+  seq: Generated<string>;
+  id: string;
+  organization_id: string;
+  type: string;
+  data: Json;
+  created_at: Generated<Date>;
+}
+
+export interface EndpointDeliveriesTable {
+  id: Generated<string>;
+  endpoint_id: string;
+  event_id: string;
+  attempt: number;
+  status_code: number | null;
+  outcome: "delivered" | "retrying" | "failed";
+  error: string | null;
+  created_at: Generated<Date>;
+}
+
 export interface ReviewSessionsTable {
   id: Generated<string>;
   organization_id: string;
@@ -344,6 +378,9 @@ export interface Database {
   templates: TemplatesTable;
   template_versions: TemplateVersionsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  events: EventsTable;
+  endpoint_deliveries: EndpointDeliveriesTable;
   review_sessions: ReviewSessionsTable;
 }
 

@@ -4,6 +4,7 @@ import type { Services } from "../http/env";
 import { advanceDocument } from "../pipeline/engine";
 import { PhaseMessageBody } from "../pipeline/messages";
 import { deliverWebhook, WebhookMessageBody } from "../webhooks/deliver";
+import { deliverToEndpoint, EndpointDeliveryMessageBody } from "../webhooks/endpoints";
 
 /**
  * Routing of queue deliveries: every message kind the queue carries (a document's next phase, a
@@ -12,11 +13,15 @@ import { deliverWebhook, WebhookMessageBody } from "../webhooks/deliver";
  */
 
 /** Every message the queue carries; each names its kind so one endpoint can route them. */
-export const QueueMessageBody = v.variant("type", [PhaseMessageBody, WebhookMessageBody]);
+export const QueueMessageBody = v.variant("type", [PhaseMessageBody, WebhookMessageBody, EndpointDeliveryMessageBody]);
 
 export type QueueMessage = v.InferOutput<typeof QueueMessageBody>;
 
 export async function handleDelivery(services: Services, message: QueueMessage, attempt: number) {
+  if (message.type === "endpoint_delivery") {
+    const { type: _type, ...delivery } = message;
+    return deliverToEndpoint(services, delivery, attempt);
+  }
   if (message.type === "webhook") {
     const { type: _type, ...webhook } = message;
     return deliverWebhook(services, webhook, attempt);

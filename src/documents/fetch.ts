@@ -16,6 +16,8 @@ export interface FetchPolicy {
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const refuse = (message: string) => new PermanentPhaseError("url_refused", message);
 const bare = (hostname: string) => hostname.replace(/^\[|\]$/g, "");
+/** Names the setting that would let the fetch through, so a refusal says what to change. */
+const allowedBy = (host: string) => ` (to allow it, add ${host} to the FETCH_ALLOW_HOSTS setting)`;
 
 /** The checks that need no network: scheme, credentials, and literal addresses. */
 export function urlProblem(raw: string, allowHosts: ReadonlySet<string>): string | null {
@@ -29,8 +31,8 @@ export function urlProblem(raw: string, allowHosts: ReadonlySet<string>): string
   if (url.username || url.password) return "must not carry credentials";
   const host = bare(url.hostname);
   if (allowHosts.has(host)) return null;
-  if (isIpLiteral(host) && isBlockedAddress(host)) return "points at a private or reserved address";
-  if (/^localhost$|\.localhost$|\.internal$|\.local$/i.test(host)) return "points at a local host name";
+  if (isIpLiteral(host) && isBlockedAddress(host)) return `points at a private or reserved address${allowedBy(host)}`;
+  if (/^localhost$|\.localhost$|\.internal$|\.local$/i.test(host)) return `points at a local host name${allowedBy(host)}`;
   return null;
 }
 
@@ -47,7 +49,7 @@ export async function checkDestination(url: URL, policy: Pick<FetchPolicy, "reso
   const addresses = await policy.resolver.resolve(host);
   if (addresses.length === 0) throw refuse(`${host} does not resolve`);
   if (!addresses.every((address) => permitsAddress(policy.allowHosts)(address, host))) {
-    throw refuse(`${host} resolves to a private or reserved address`);
+    throw refuse(`${host} resolves to a private or reserved address${allowedBy(host)}`);
   }
 }
 

@@ -4,17 +4,16 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Duplex } from "node:stream";
 import ws from "ws";
-import { bootstrapOrganization } from "../bootstrap";
 import { loadConfig } from "../config";
 import { requestErrorBody } from "../errors";
 import { migrate } from "../db/migrate";
 import { createNeonDb } from "../db/neon";
 import { createPgliteDb } from "../db/pglite";
-import { countOrganizations } from "../db/queries/organizations";
 import { consoleLogger } from "../logger";
 import { sweepStaleDocuments } from "../pipeline/sweep";
 import { sweepLostWebhooks } from "../webhooks/sweep";
 import { runDueSchedules } from "../schedules/tick";
+import { ensureAdminKeyFile } from "./admin-key-file";
 import { compose } from "./compose";
 import { DataDirInUse, lockDataDir } from "./data-dir-lock";
 
@@ -36,9 +35,11 @@ const handle = config.databaseUrl
   : await createPgliteDb(join(config.dataDir, "pglite"), { templateDir: new URL("../../dist/", import.meta.url) });
 await migrate(handle, readFileSync(new URL("../../schema.sql", import.meta.url), "utf8"));
 
-if (!config.databaseUrl && (await countOrganizations(handle.db)) === 0) {
-  const first = await bootstrapOrganization(handle.db);
-  console.log(`SLUICE_API_KEY=${first.api_key}`);
+if (!config.databaseUrl) {
+  const adminKey = await ensureAdminKeyFile(handle.db, config.dataDir);
+  // Printed when made, so the terminal of the README's set-up line shows it; the file keeps it for later.
+  if (adminKey.created) console.log(`SLUICE_API_KEY=${adminKey.secret}`);
+  console.log(`admin key for this data folder: ${adminKey.path} (export SLUICE_API_KEY=$(cat ${adminKey.path}))`);
 }
 
 const { app, services, close } = compose(config, handle, { logger: consoleLogger });

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { hasScope, looksLikeApiKey } from "../api-keys";
+import { API_KEY_PREFIX, hasScope, looksLikeApiKey } from "../api-keys";
 import { sha256Hex } from "../crypto";
 import { findActiveKey } from "../db/queries/api-keys";
 import { ApiError } from "../errors";
@@ -13,13 +13,22 @@ function presentedKey(header: (name: string) => string | undefined): string | un
   return match?.[1];
 }
 
+/** Says what was wrong with how the key was sent, e.g. a bare `slk_…` without its `Bearer`. */
+function missingKeyMessage(authorization: string | undefined): string {
+  const given = authorization?.trim() ?? "";
+  if (given.startsWith(API_KEY_PREFIX)) return "the Authorization header needs the Bearer scheme: send `Authorization: Bearer slk_…` (or the key alone in X-API-Key)";
+  // What was sent is not echoed: it may be a secret of another kind.
+  if (given) return "the Authorization header must be `Bearer slk_…`; other schemes are not accepted (or send the key in X-API-Key)";
+  return "missing API key: send X-API-Key or Authorization: Bearer";
+}
+
 /**
  * Authenticates `/v1/*`. The limiter runs on the key's hash before the database is asked,
  * so a throttled or guessing client costs no query.
  */
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const key = presentedKey((name) => c.req.header(name));
-  if (!key) throw new ApiError("unauthorized", "missing API key: send X-API-Key or Authorization: Bearer");
+  if (!key) throw new ApiError("unauthorized", missingKeyMessage(c.req.header("authorization")));
   const hash = await sha256Hex(key);
   const { db, rateLimiters } = c.get("services");
   await applyRateLimit(c, rateLimiters.api, `key:${hash}`);

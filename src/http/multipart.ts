@@ -5,7 +5,7 @@ import { ApiError, badRequest } from "../errors";
 import type { AppEnv } from "./env";
 import { RESERVED_NAMES } from "../pipeline/types";
 import { badText, inspectJson } from "./input-guard";
-import { issueDetails } from "./validate";
+import { crossProblems, issueDetails, type CrossCheck } from "./validate";
 
 /** Form fields that carry JSON, and those that carry a boolean, as Datalab's run endpoint takes them. */
 const JSON_FIELDS = new Set(["fields", "phases", "documents", "preview", "version", "context", "max_cost"]);
@@ -40,7 +40,7 @@ export async function formInput(form: FormData, maxFileBytes: number): Promise<R
       if (typeof value === "string") throw badRequest("invalid multipart field", [{ path: key, message: "must be a file" }]);
       const reason = badText(value.name) ?? badText(value.type);
       if (reason) throw badRequest("invalid multipart field", [{ path: `${key}.filename`, message: reason }]);
-      if (value.size > maxFileBytes) throw new ApiError("payload_too_large", `${key} is ${value.size} bytes; the limit is ${maxFileBytes}`);
+      if (value.size > maxFileBytes) throw new ApiError("payload_too_large", `${key} is ${value.size} bytes; the limit is ${maxFileBytes} (MAX_FILE_BYTES)`);
       files.push([Number(slot[1]), value]);
     } else if (typeof value !== "string") {
       throw badRequest("invalid multipart field", [{ path: key, message: "files go in file.0, file.1, …" }]);
@@ -64,6 +64,7 @@ export async function formInput(form: FormData, maxFileBytes: number): Promise<R
 export function multipartBody<S extends StandardSchemaV1>(
   schema: S,
   handle: (c: Context<AppEnv>, body: StandardSchemaV1.InferOutput<S>) => Promise<Response>,
+  alsoCheck?: CrossCheck,
 ): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (!/^multipart\/form-data/i.test(c.req.header("content-type") ?? "")) return next();
@@ -73,8 +74,12 @@ export function multipartBody<S extends StandardSchemaV1>(
     } catch {
       throw badRequest("malformed multipart body");
     }
-    const result = await schema["~standard"].validate(await formInput(form, c.get("services").config.documents.maxFileBytes));
-    if (result.issues) throw new ApiError("bad_request", "invalid body", issueDetails(result.issues));
+    const input = await formInput(form, c.get("services").config.documents.maxFileBytes);
+    const result = await schema["~standard"].validate(input);
+    if (result.issues) {
+      const details = issueDetails(result.issues, undefined, schema, input);
+      throw new ApiError("bad_request", "invalid body", [...details, ...crossProblems(alsoCheck, input, c, details)]);
+    }
     return handle(c, result.value);
   };
 }

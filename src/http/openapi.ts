@@ -7,7 +7,9 @@ import type { AppEnv } from "./env";
 
 type Document = Awaited<ReturnType<typeof generateSpecs>>;
 type Response = { description?: string; headers?: Record<string, unknown>; content?: unknown };
-type Operation = { responses?: Record<string, Response>; security?: Array<Record<string, string[]>>; requestBody?: unknown };
+type Operation = {
+  responses?: Record<string, Response>; security?: Array<Record<string, string[]>>; requestBody?: unknown; parameters?: unknown[];
+};
 type SpecOptions = NonNullable<Parameters<typeof generateSpecs>[1]>;
 const json = (ref: string) => ({ "application/json": { schema: { $ref: ref } } });
 const errorResponse = (description: string, headers?: Record<string, { $ref: string }>) => ({
@@ -91,11 +93,12 @@ const components = {
       properties: {
         error: {
           type: "object",
-          required: ["code", "message"],
+          required: ["code", "message", "request_id"],
           properties: {
             code: { type: "string", enum: Object.keys(ERROR_STATUS) },
             message: { type: "string" },
             request_id: { type: "string", description: "the X-Request-Id of the request; quote it when reporting a problem" },
+            docs: { type: "string", format: "uri", description: "for a refused input: the operation's section of the reference (/docs)" },
             details: {
               description: "bad_request: one entry per invalid input, its path dotted (`documents.0.file_url`); internal: the request id",
               oneOf: [
@@ -145,6 +148,19 @@ const components = {
     },
   },
 } as const;
+
+/** Every /v1 write takes an Idempotency-Key (routes/idempotency.ts); said once here rather than per route. */
+function idempotencyKeyed(method: string, path: string, operation: Operation) {
+  if (!path.startsWith("/v1/") || (method !== "post" && method !== "patch")) return;
+  const parameters = operation.parameters ?? [];
+  const ref = HEADER_PARAMETERS.idempotencyKey.$ref;
+  if (!parameters.some((p) => (p as { $ref?: string }).$ref === ref)) parameters.push({ $ref: ref });
+  operation.parameters = parameters;
+  const responses = operation.responses ?? {};
+  responses["409"] ??= errorResponse("A request with this Idempotency-Key is still in progress");
+  responses["422"] ??= errorResponse("This Idempotency-Key was used with a different request");
+  operation.responses = responses;
+}
 
 /** What every operation of a surface shares: auth, the error envelope, the rate-limit headers. */
 function decorate(path: string, operation: Operation) {
@@ -211,7 +227,7 @@ export function openApiDocument(app: Hono<AppEnv>, publicUrl: string): Promise<D
     spec = generateSpecs(app, {
       includeEmptyPaths: true,
       // The review console and page assets are HTML for people, not API operations.
-      exclude: [/^\/internal\//, "/openapi.json", "/docs", /^\/review(\/|$)/, /^\/assets\//],
+      exclude: [/^\/internal\//, "/openapi.json", "/docs", "/favicon.ico", /^\/review(\/|$)/, /^\/assets\//],
       documentation: {
         openapi: "3.1.0",
         info: { title: "Sluice API", version: VERSION, description: API_DESCRIPTION },
@@ -222,7 +238,10 @@ export function openApiDocument(app: Hono<AppEnv>, publicUrl: string): Promise<D
     }).then((document) => {
       tuplesAsPrefixItems(document.paths);
       for (const [path, item] of Object.entries(document.paths ?? {})) {
-        for (const operation of Object.values(item ?? {})) decorate(path, operation as Operation);
+        for (const [method, operation] of Object.entries(item ?? {})) {
+          idempotencyKeyed(method, path, operation as Operation);
+          decorate(path, operation as Operation);
+        }
       }
       return document;
     });

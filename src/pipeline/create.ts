@@ -10,7 +10,7 @@ import { parsePageRange } from "../documents/page-range";
 import { CONTENT_FORMATS } from "../documents/render";
 import { ApiError, badRequest, type IssueDetail } from "../errors";
 import type { Caller, Services } from "../http/env";
-import { compileDefinition, FieldsInput, initialCells, PhasesInput, type CompiledPipeline } from "./definition";
+import { compileDefinition, definitionProblems, FieldsInput, initialCells, PhasesInput, type CompiledPipeline } from "./definition";
 import { OcrInput } from "./definition-schema";
 import { requireModel } from "./model-run";
 import { publishPhase } from "./messages";
@@ -89,27 +89,18 @@ async function documentsOf(input: CreatePipelineInput, config: Config, pipeline:
       { path: "documents", message: `at most ${MAX_DOCUMENTS} items` },
     ]);
   }
-  const problems: IssueDetail[] = [];
+  const problems = documentProblems(input.documents, config);
+  if (problems.length > 0) throw badRequest("invalid documents", problems);
   const documents: NewDocument[] = [];
-  const callerIds = new Map<string, number>();
   for (const [i, d] of input.documents.entries()) {
-    // Records are keyed by the caller's id, so it names one document of the run.
-    const earlier = d.id === undefined ? undefined : callerIds.get(d.id);
-    if (earlier !== undefined) problems.push({ path: `documents.${i}.id`, message: `duplicates documents.${earlier}.id` });
-    else if (d.id !== undefined) callerIds.set(d.id, i);
-    const given = [d.text, d.content_base64, d.file_url].filter((x) => x !== undefined).length;
-    if (given !== 1) problems.push({ path: `documents.${i}`, message: "give exactly one of text, content_base64 or file_url" });
     const source: DocumentSource = d.text !== undefined
       ? { kind: "text", text: d.text }
       : d.file_url !== undefined
         ? { kind: "url", url: d.file_url }
         : { kind: "base64", data: d.content_base64 ?? "" };
-    // Literal private addresses are refused here; host names are resolved and checked when fetched.
-    const urlRefusal = d.file_url !== undefined && urlProblem(d.file_url, config.documents.fetchAllowHosts);
-    if (urlRefusal) problems.push({ path: `documents.${i}.file_url`, message: urlRefusal });
-    const bytes = given === 1 ? inlineBytes(source) : null;
+    const bytes = inlineBytes(source);
     if (bytes && bytes.length > config.documents.maxFileBytes) {
-      throw new ApiError("payload_too_large", `documents.${i} is ${bytes.length} bytes; the limit is ${config.documents.maxFileBytes}`);
+      throw new ApiError("payload_too_large", `documents.${i} is ${bytes.length} bytes; the limit is ${config.documents.maxFileBytes} (MAX_FILE_BYTES)`);
     }
     const unsupported = bytes && unsupportedReason(bytes);
     if (unsupported) throw new ApiError("unsupported_media_type", `documents.${i}: ${unsupported}`, [{ path: `documents.${i}`, message: unsupported }]);
@@ -117,8 +108,36 @@ async function documentsOf(input: CreatePipelineInput, config: Config, pipeline:
     const cacheKey = bytes ? parseCacheKey(await sha256Hex(bytes), hints, input.page_range ?? null, ocr) : null;
     documents.push({ externalId: d.id ?? null, ...hints, source, cacheKey, expected: storedExpected(d) });
   }
-  if (problems.length > 0) throw badRequest("invalid documents", problems);
   return documents;
+}
+
+/**
+ * What is wrong with the documents of a run without reading their content: duplicate ids, not
+ * exactly one source, a `file_url` that may not be fetched. Also run on a body the schema refused.
+ */
+export function documentProblems(documents: CreatePipelineInput["documents"], config: Config): IssueDetail[] {
+  const problems: IssueDetail[] = [];
+  const callerIds = new Map<string, number>();
+  for (const [i, d] of documents.entries()) {
+    // Records are keyed by the caller's id, so it names one document of the run.
+    const earlier = d.id === undefined ? undefined : callerIds.get(d.id);
+    if (earlier !== undefined) problems.push({ path: `documents.${i}.id`, message: `duplicates documents.${earlier}.id` });
+    else if (d.id !== undefined) callerIds.set(d.id, i);
+    const given = [d.text, d.content_base64, d.file_url].filter((x) => x !== undefined).length;
+    if (given !== 1) problems.push({ path: `documents.${i}`, message: "give exactly one of text, content_base64 or file_url" });
+    // Literal private addresses are refused here; host names are resolved and checked when fetched.
+    const urlRefusal = typeof d.file_url === "string" && urlProblem(d.file_url, config.documents.fetchAllowHosts);
+    if (urlRefusal) problems.push({ path: `documents.${i}.file_url`, message: urlRefusal });
+  }
+  return problems;
+}
+
+/** Every problem of a create body the schema refused that the definition and documents checks find too. */
+export function createProblems(input: unknown, config: Config): IssueDetail[] {
+  const body = input as Partial<CreatePipelineInput>;
+  const documents = Array.isArray(body.documents) ? documentProblems(body.documents.filter((d) => d && typeof d === "object"), config) : [];
+  if (!Array.isArray(body.fields) || !Array.isArray(body.phases)) return documents;
+  return [...definitionProblems({ fields: body.fields, phases: body.phases }), ...documents];
 }
 
 function previewSample(preview: CreatePipelineInput["preview"]): number | null {
@@ -177,7 +196,8 @@ function inputConfigOf(input: CreatePipelineInput): Record<string, unknown> {
  */
 export async function createPipeline(services: Services, caller: Caller, input: CreatePipelineInput, idempotencyKey?: string) {
   const { definition, compiled, templateId, templateVersion, context } = await definitionOf(services, caller, input);
-  const pipeline = compiled ?? compileDefinition(definition);
+  // The definition's problems and the documents' are answered together.
+  const pipeline = compiled ?? compileDefinition(definition, documentProblems(input.documents, services.config));
   requireModel(pipeline, services.config);
   const webhookUrl = webhookUrlOf(input, services.config);
   const sample = previewSample(input.preview);

@@ -1,6 +1,6 @@
 import { Pattern } from "../documents/pattern";
 import type { SplitSpec } from "../documents/split";
-import { badRequest, type IssueDetail } from "../errors";
+import { ApiError, badRequest, type IssueDetail } from "../errors";
 import type { Aggregate, PreprocessStep } from "../documents/extractors/options";
 import type { Extractor, FieldDefinition, Gate, OcrSettings, PhaseDefinition, ResolveOptions, Rule } from "./definition-schema";
 import { parseExpression } from "./expressions";
@@ -198,7 +198,7 @@ function compilePhases(phases: PhaseDefinition[], fields: CompiledField[], probl
 }
 
 /** Checks everything a schema cannot (names, references, regexes, expressions, phase order) and pins the snapshot. */
-export function compileDefinition(input: DefinitionInput): CompiledPipeline {
+export function compileDefinition(input: DefinitionInput, alsoWrong: IssueDetail[] = []): CompiledPipeline {
   const problems: IssueDetail[] = [];
   const fields = compileFields(input.fields, problems);
   const phases = compilePhases(input.phases, fields, problems);
@@ -214,8 +214,21 @@ export function compileDefinition(input: DefinitionInput): CompiledPipeline {
     });
     if (f.expression && !types.has("resolution")) problems.push({ path: `fields.${i}.expression`, message: "derived fields need a resolution phase" });
   });
-  if (problems.length > 0) throw badRequest("invalid pipeline definition", problems);
+  if (problems.length > 0 || alsoWrong.length > 0) {
+    throw badRequest(problems.length > 0 ? "invalid pipeline definition" : "invalid documents", [...problems, ...alsoWrong]);
+  }
   return { version: 1, fields, phases };
+}
+
+/** The definition's problems as a list (none when it compiles), for answers that gather every problem. */
+export function definitionProblems(input: DefinitionInput): IssueDetail[] {
+  try {
+    compileDefinition(input);
+    return [];
+  } catch (error) {
+    if (error instanceof ApiError && Array.isArray(error.details)) return error.details as IssueDetail[];
+    throw error;
+  }
 }
 
 /** Index of the first phase of a type, or -1. */

@@ -10,6 +10,7 @@ import { checkValueForField } from "../pipeline/override";
 import { decidedCell } from "../pipeline/cells";
 import { deriveFields } from "../pipeline/derived";
 import type { Cells } from "../pipeline/types";
+import { emitRunEvents } from "../webhooks/endpoints";
 import { publishWebhook } from "../webhooks/deliver";
 import { reviewedCell } from "./reviewed-cell";
 
@@ -35,9 +36,15 @@ export async function decideReview(services: Services, caller: Caller, itemId: s
 }
 
 /** After the commit: a document whose last open item was just decided is announced to the run's webhook. */
-async function announceReviewed(services: Services, m: { pipeline_id: string; generation: number; document_id: string; decision_id: string }) {
-  await publishWebhook(services, { event: "document.reviewed", ...m })
-    .catch((error) => services.logger.warn("document.reviewed publish failed", { ...m, error: String(error) }));
+async function announceReviewed(
+  services: Services,
+  { hasWebhook, ...m }: { pipeline_id: string; generation: number; document_id: string; decision_id: string; hasWebhook: boolean },
+) {
+  if (hasWebhook) {
+    await publishWebhook(services, { event: "document.reviewed", ...m })
+      .catch((error) => services.logger.warn("document.reviewed publish failed", { ...m, error: String(error) }));
+  }
+  await emitRunEvents(services, m.pipeline_id, m.generation, { event: "document.reviewed", document_id: m.document_id, decision_id: m.decision_id });
 }
 
 function recordDecision(services: Services, caller: Caller, itemId: string, input: DecisionInput) {
@@ -73,9 +80,13 @@ function recordDecision(services: Services, caller: Caller, itemId: string, inpu
     }
     const status = await settleDocumentOutcome(trx, item, pipeline, after);
     await applyDecisionToVersion(trx, item.document_id, after, status);
-    const lastOpen = item.webhook_url !== null && (await countOpenItems(trx, item.document_id)) === 0;
+    // Endpoints hear of every reviewed document; the run's own webhook only when it has one.
+    const lastOpen = (await countOpenItems(trx, item.document_id)) === 0;
     const reviewed = lastOpen
-      ? { pipeline_id: item.pipeline_id, generation: item.generation, document_id: item.document_id, decision_id: String(decision.id) }
+      ? {
+        pipeline_id: item.pipeline_id, generation: item.generation, document_id: item.document_id, decision_id: String(decision.id),
+        hasWebhook: item.webhook_url !== null,
+      }
       : undefined;
     return { decision, reviewed };
   });

@@ -1,4 +1,5 @@
 import { describeRoute } from "hono-openapi";
+import { idempotentWrite } from "./idempotency";
 import { Hono } from "hono";
 import * as v from "valibot";
 import { mintApiKey, SCOPES } from "../api-keys";
@@ -91,7 +92,7 @@ const revokeApiKeyRoute = describeRoute({
 export const apiKeyRoutes = new Hono<AppEnv>()
   .use("/api-keys", requireScope("admin"))
   .use("/api-keys/*", requireScope("admin"))
-  .post("/api-keys", createApiKeyRoute, valid("json", CreateApiKeyBody), async (c) => {
+  .post("/api-keys", createApiKeyRoute, valid("json", CreateApiKeyBody), idempotentWrite({ shownOnce: "key" }), async (c) => {
     const body = c.req.valid("json");
     const { db } = c.get("services");
     const key = await mintApiKey();

@@ -1,4 +1,5 @@
 import { describeRoute } from "hono-openapi";
+import { idempotentWrite } from "./idempotency";
 import { Hono, type Context } from "hono";
 import * as v from "valibot";
 import { exportCsv, recordsShape } from "../data-products/csv";
@@ -215,7 +216,7 @@ async function listRows(c: RowsContext) {
 
 /** Data products: the read surface of a run, with holdback, CSV export and share links. */
 export const dataProductRoutes = new Hono<AppEnv>()
-  .post("/pipelines/:id/data-product", createDataProductRoute, requireScope("write"), valid("param", IdParam), valid("json", CreateBody), async (c) => {
+  .post("/pipelines/:id/data-product", createDataProductRoute, requireScope("write"), valid("param", IdParam), valid("json", CreateBody), idempotentWrite({ shownOnce: "share token" }), async (c) => {
     const services = c.get("services");
     const pipeline = await ownPipeline(services, c.get("caller"), c.req.valid("param").id);
     return reply(c, CreatedDataProductSchema, await createDataProduct(services, c.get("caller"), pipeline, c.req.valid("json").name));
@@ -250,7 +251,7 @@ export const dataProductRoutes = new Hono<AppEnv>()
     }
     return csvResponse(c, exportCsv(recordsShape(services.db, pipeline.id, generation, config, options), options), product.name);
   })
-  .post("/data-products/:id/share-tokens", createShareTokenRoute, requireScope("write"), valid("param", IdParam), valid("json", ShareTokenBody), async (c) => {
+  .post("/data-products/:id/share-tokens", createShareTokenRoute, requireScope("write"), valid("param", IdParam), valid("json", ShareTokenBody), idempotentWrite({ shownOnce: "share token" }), async (c) => {
     const services = c.get("services");
     const product = await ownProduct(services, c.get("caller"), c.req.valid("param").id);
     if (product.status !== "active") throw badRequest("the data product is archived");

@@ -1,4 +1,5 @@
 import { Hono, type Context } from "hono";
+import { idempotentWrite } from "./idempotency";
 import { describeRoute } from "hono-openapi";
 import * as v from "valibot";
 import { findEvaluationSet, saveEvaluationSet } from "../db/queries/evaluations";
@@ -192,5 +193,5 @@ export const evaluationRoutes = new Hono<AppEnv>()
     if (!row) throw notFound("template");
     return reply(c, EvaluationSetSchema, { template_id: id, documents: (row.evaluation_set as EvaluationSet | null)?.documents ?? [] });
   })
-  .post("/templates/:id/evaluate", evaluateTemplateRoute, requireScope("write"), valid("param", IdParam), valid("json", EvaluateBody),
+  .post("/templates/:id/evaluate", evaluateTemplateRoute, requireScope("write"), valid("param", IdParam), valid("json", EvaluateBody), idempotentWrite(),
     (c) => evaluate(c, c.req.valid("param").id, c.req.valid("json")));

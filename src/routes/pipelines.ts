@@ -9,9 +9,9 @@ import type { AppEnv, Caller } from "../http/env";
 import { multipartBody } from "../http/multipart";
 import { failure, HEADER_PARAMETERS, multipartForm, success } from "../http/openapi";
 import { reply } from "../http/respond";
-import { valid } from "../http/validate";
+import { valid, type CrossCheck } from "../http/validate";
 import { announceFinish } from "../webhooks/deliver";
-import { createPipeline, CreatePipelineBody, MAX_SYNC_DOCUMENTS, type CreatePipelineInput } from "../pipeline/create";
+import { createPipeline, CreatePipelineBody, createProblems, MAX_SYNC_DOCUMENTS, type CreatePipelineInput } from "../pipeline/create";
 import { presentPipeline, presentStep } from "../pipeline/present";
 import { loadRunDetail, presentExecution, presentRun } from "../pipeline/run-view";
 import { presentRecords } from "../pipeline/records";
@@ -20,7 +20,7 @@ import { runPipelineInline } from "../pipeline/sync";
 import { PHASE_TYPES } from "../pipeline/types";
 import type { Services } from "../http/env";
 import { offsetPage } from "../http/list";
-import { idempotent, IDEMPOTENCY_FAILURES } from "./idempotency";
+import { idempotent, IDEMPOTENCY_FAILURES, idempotentWrite } from "./idempotency";
 import { BooleanQuery, IdParam, PageQuery, withOffset } from "./params";
 import {
   CREATED_RUN_EXAMPLE, CANCEL_EXAMPLE, RECORDS_EXAMPLE, RERUN_EXAMPLE, RUN_DETAIL_EXAMPLE, RUN_LIST_EXAMPLE, STEP_LIST_EXAMPLE, TREE_EXAMPLE,
@@ -71,6 +71,9 @@ const createPipelineRoute = describeRoute({
     ...IDEMPOTENCY_FAILURES,
   },
 });
+
+/** A refused body is also checked as a definition and as documents, so one answer lists every problem. */
+const everyProblem: CrossCheck = (input, c) => createProblems(input, (c as Context<AppEnv>).get("services").config);
 
 const create = (c: Context<AppEnv>, body: CreatePipelineInput) =>
   idempotent(c, { schema: RunSchema, status: 202, request: body, run: (key) => createPipeline(c.get("services"), c.get("caller"), body, key) });
@@ -126,7 +129,7 @@ const getPipelineRoute = describeRoute({
 
 const getPipelineRecordsRoute = describeRoute({
   operationId: "getPipelineRecords",
-  summary: "Get the run's records (pipe0 shape)",
+  summary: "Get the run's records: each field's value per document",
   description: "Every record carries every field of the definition. Holdback applies: a cell parked for review or rejected shows "
     + "its status and reason, never its value; while a document is in flight its cells are queued or processing.",
   tags: ["pipelines"],
@@ -200,9 +203,11 @@ async function cancel(c: Context<AppEnv>, id: string) {
 
 export const pipelineRoutes = new Hono<AppEnv>()
   .post("/pipelines", createPipelineRoute, requireScope("write"),
-    multipartBody(CreatePipelineBody, create), valid("json", CreatePipelineBody), (c) => create(c, c.req.valid("json")))
+    multipartBody(CreatePipelineBody, create, everyProblem), valid("json", CreatePipelineBody, everyProblem),
+    (c) => create(c, c.req.valid("json")))
   .post("/pipelines/sync", runPipelineSyncRoute, requireScope("write"),
-    multipartBody(CreatePipelineBody, sync), valid("json", CreatePipelineBody), (c) => sync(c, c.req.valid("json")))
+    multipartBody(CreatePipelineBody, sync, everyProblem), valid("json", CreatePipelineBody, everyProblem),
+    (c) => sync(c, c.req.valid("json")))
   .get("/pipelines", listPipelinesRoute, requireScope("read"), valid("query", ListQuery), (c) => list(c, c.req.valid("query")))
   .get("/pipelines/:id", getPipelineRoute, requireScope("read"), valid("param", IdParam), async (c) => {
     const services = c.get("services");
@@ -218,9 +223,9 @@ export const pipelineRoutes = new Hono<AppEnv>()
     (c) => steps(c, c.req.valid("param").id, c.req.valid("query")))
   .get("/pipelines/:id/tree", getPipelineTreeRoute, requireScope("read"), valid("param", IdParam), valid("query", TreeQuery),
     (c) => tree(c, c.req.valid("param").id, c.req.valid("query").root_only ?? false))
-  .post("/pipelines/:id/rerun", rerunPipelineRoute, requireScope("write"), valid("param", IdParam), valid("json", RerunBody), async (c) => {
+  .post("/pipelines/:id/rerun", rerunPipelineRoute, requireScope("write"), valid("param", IdParam), valid("json", RerunBody), idempotentWrite(), async (c) => {
     const services = c.get("services");
     const pipeline = await ownPipeline(services, c.get("caller"), c.req.valid("param").id);
     return reply(c, RerunSchema, await rerunPipeline(services, pipeline, c.req.valid("json").from_phase));
   })
-  .post("/pipelines/:id/cancel", cancelPipelineRoute, requireScope("write"), valid("param", IdParam), (c) => cancel(c, c.req.valid("param").id));
+  .post("/pipelines/:id/cancel", cancelPipelineRoute, requireScope("write"), valid("param", IdParam), idempotentWrite(), (c) => cancel(c, c.req.valid("param").id));

@@ -1,4 +1,5 @@
 import { describeRoute } from "hono-openapi";
+import { idempotentWrite } from "./idempotency";
 import { Hono } from "hono";
 import * as v from "valibot";
 import { findDataProduct } from "../db/queries/data-products";
@@ -156,7 +157,7 @@ export const reviewRoutes = new Hono<AppEnv>()
     const items = await listReviewItems(db, product.pipeline_id, q.status, q.limit, q.offset);
     return reply(c, ReviewItemList, offsetPage(items, { limit: q.limit, offset: q.offset }));
   })
-  .post("/reviews/:item_id/decision", decideReviewItemRoute, requireScope("write"), valid("param", ItemParam), valid("json", DecisionBody), async (c) => {
+  .post("/reviews/:item_id/decision", decideReviewItemRoute, requireScope("write"), valid("param", ItemParam), valid("json", DecisionBody), idempotentWrite(), async (c) => {
     const decision = await decideReview(c.get("services"), c.get("caller"), c.req.valid("param").item_id, c.req.valid("json"));
     return reply(c, DecisionSchema, presentDecision(decision), 201);
   })

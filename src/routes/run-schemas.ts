@@ -97,7 +97,7 @@ export const PipelineSummarySchema = v.object({
 /** A run as created (202) and as every run read shows it: the summary plus seed 004's fields. */
 export const RunSchema = v.object({
   ...PipelineSummarySchema.entries,
-  pipeline_id: v.pipe(v.nullable(v.string()), v.description("seed 004: the template the run follows")),
+  pipeline_id: v.pipe(v.nullable(v.string()), v.description("the template the run follows; null for an inline definition")),
   pipeline_version: v.nullable(v.number()),
   steps: v.pipe(v.array(StepSummarySchema), v.description("one per phase, aggregated over the run's documents")),
   started_at: Timestamp,

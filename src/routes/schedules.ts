@@ -1,4 +1,5 @@
 import { describeRoute } from "hono-openapi";
+import { idempotentWrite } from "./idempotency";
 import { Hono, type Context } from "hono";
 import * as v from "valibot";
 import { DELIVERY_HEADERS } from "../adapters/queue/interface";
@@ -130,7 +131,7 @@ async function createSchedule(c: Context<AppEnv, string, { out: { json: v.InferO
 }
 
 export const scheduleRoutes = new Hono<AppEnv>()
-  .post("/schedules", createScheduleRoute, requireScope("write"), valid("json", CreateScheduleBody), createSchedule)
+  .post("/schedules", createScheduleRoute, requireScope("write"), valid("json", CreateScheduleBody), idempotentWrite(), createSchedule)
   .get("/schedules", listSchedulesRoute, requireScope("read"), valid("query", PageQuery), async (c) => {
     const q = withOffset(c.req.valid("query"));
     const { items, total } = await listSchedules(c.get("services").db, c.get("caller").organizationId, q.limit, q.offset);

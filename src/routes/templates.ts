@@ -19,7 +19,7 @@ import { compileDefinition, FieldsInput, PhasesInput, type DefinitionInput } fro
 import { publishTemplate, type TemplateDefinition } from "../templates/definition";
 import { checkContextReferences, ContextVarsInput } from "../templates/context-vars";
 import { BooleanQuery, IdParam, PageQuery, withOffset } from "./params";
-import { idempotent, IDEMPOTENCY_FAILURES } from "./idempotency";
+import { idempotent, IDEMPOTENCY_FAILURES, idempotentWrite } from "./idempotency";
 import { CREATED_RUN_EXAMPLE } from "./run-examples";
 import { RunSchema } from "./run-schemas";
 import {
@@ -166,7 +166,7 @@ const runTemplateRoute = describeRoute({
   parameters: [HEADER_PARAMETERS.idempotencyKey],
   requestBody: multipartForm,
   responses: {
-    ...success(202, "The run, queued, with seed 004's fields", RunSchema, { example: RUN_TEMPLATE_EXAMPLE, headers: ["Idempotency-Replayed"] }),
+    ...success(202, "The run, queued, with its execution and the template it follows", RunSchema, { example: RUN_TEMPLATE_EXAMPLE, headers: ["Idempotency-Replayed"] }),
     ...IDEMPOTENCY_FAILURES,
   },
 });
@@ -184,15 +184,15 @@ async function runTemplate(c: Context<AppEnv>, body: v.InferOutput<typeof Templa
 }
 
 export const templateRoutes = new Hono<AppEnv>()
-  .post("/templates", createTemplateRoute, requireScope("write"), valid("json", CreateTemplateBody), (c) => create(c, c.req.valid("json")))
+  .post("/templates", createTemplateRoute, requireScope("write"), valid("json", CreateTemplateBody), idempotentWrite(), (c) => create(c, c.req.valid("json")))
   .get("/templates", listTemplatesRoute, requireScope("read"), valid("query", ListQuery), (c) => list(c, c.req.valid("query")))
   .get("/templates/:id", getTemplateRoute, requireScope("read"), valid("param", IdParam), async (c) => {
     const row = await ownTemplate(c, c.req.valid("param").id);
     return reply(c, TemplateDetailSchema, { ...presentTemplate(row), versions: await listTemplateVersions(c.get("services").db, row.id) });
   })
-  .patch("/templates/:id", updateTemplateDraftRoute, requireScope("write"), valid("param", IdParam), valid("json", PatchTemplateBody),
+  .patch("/templates/:id", updateTemplateDraftRoute, requireScope("write"), valid("param", IdParam), valid("json", PatchTemplateBody), idempotentWrite(),
     (c) => updateDraft(c, c.req.valid("param").id, c.req.valid("json")))
-  .post("/templates/:id/publish", publishTemplateRoute, requireScope("write"), valid("param", IdParam), async (c) => {
+  .post("/templates/:id/publish", publishTemplateRoute, requireScope("write"), valid("param", IdParam), idempotentWrite(), async (c) => {
     const caller = c.get("caller");
     const published = await publishTemplate(c.get("services"), caller.organizationId, c.req.valid("param").id, caller.keyId);
     return reply(c, PublishedVersionSchema, published, 201);

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { idempotentWrite } from "./idempotency";
 import { describeRoute } from "hono-openapi";
 import * as v from "valibot";
 import { ensureWebhookSecret, listWebhookDeliveries, setWebhookSecret } from "../db/queries/webhooks";
@@ -76,7 +77,7 @@ export const webhookRoutes = new Hono<AppEnv>()
     const secret = await ensureWebhookSecret(c.get("services").db, c.get("caller").organizationId, newWebhookSecret());
     return reply(c, SecretSchema, { secret });
   })
-  .post("/webhook-secret/rotate", rotateWebhookSecretRoute, requireScope("admin"), async (c) => {
+  .post("/webhook-secret/rotate", rotateWebhookSecretRoute, requireScope("admin"), idempotentWrite({ shownOnce: "secret" }), async (c) => {
     const secret = newWebhookSecret();
     await setWebhookSecret(c.get("services").db, c.get("caller").organizationId, secret);
     return reply(c, SecretSchema, { secret });

@@ -1,9 +1,10 @@
 import * as v from "valibot";
 import { ensureWebhookSecret, recordWebhookAttempt, webhookTarget } from "../db/queries/webhooks";
-import { checkDestination } from "../documents/fetch";
 import type { Services } from "../http/env";
 import { PermanentPhaseError } from "../pipeline/types";
+import { emitRunEvents } from "./endpoints";
 import { eventData, eventId, WEBHOOK_EVENTS, type EventMessage, type WebhookEvent } from "./events";
+import { post } from "./post";
 import { newWebhookSecret, signWebhook } from "./sign";
 
 /**
@@ -34,24 +35,12 @@ export function publishWebhook(services: Services, m: WebhookMessage) {
  * finished either way, and the sweep re-publishes lost `pipeline.finished` messages.
  */
 export async function announceFinish(services: Services, pipelineId: string, generation: number, webhookUrl: string | null) {
+  // The organization's endpoints hear of every run; the run's own webhook_url only of its own.
+  await emitRunEvents(services, pipelineId, generation);
   if (!webhookUrl) return;
   const publish = (event: WebhookEvent) => publishWebhook(services, { event, pipeline_id: pipelineId, generation })
     .catch((error) => services.logger.warn("webhook publish failed", { pipeline_id: pipelineId, event, error: String(error) }));
   await Promise.all([publish("pipeline.finished"), publish("review.needed")]);
-}
-
-async function post(services: Services, url: string, headers: Record<string, string>, body: string) {
-  const { documents } = services.config;
-  await checkDestination(new URL(url), { resolver: services.resolver, allowHosts: documents.fetchAllowHosts });
-  // The fetcher never follows redirects (a receiver that moves must be re-registered, not chased into
-  // our network) and, where the runtime allows, connects only to the address just checked.
-  const res = await services.fetcher(new URL(url), { method: "POST", headers, body, signal: AbortSignal.timeout(documents.fetchTimeoutMs) })
-    .catch((error) => {
-      // The address the name resolved to at connect time is refused just like one found by the check.
-      throw (error as { code?: string }).code === "EADDRNOTALLOWED" ? new PermanentPhaseError("url_refused", (error as Error).message) : error;
-    });
-  await res.body?.cancel();
-  return res.status;
 }
 
 export type WebhookOutcome = { effect: "delivered" | "failed" | "none"; reason?: string } | { effect: "retry"; reason: string; retryAfterSeconds?: number };

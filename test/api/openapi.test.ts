@@ -17,7 +17,7 @@ type Operation = {
   parameters?: Array<{ in: string; name: string }>;
   responses: Record<string, { headers?: Record<string, unknown> }>;
 };
-const UNDOCUMENTED = [/^\/internal\//, /^\/openapi\.json$/, /^\/docs$/, /^\/review(\/|$)/, /^\/assets\//];
+const UNDOCUMENTED = [/^\/internal\//, /^\/openapi\.json$/, /^\/docs$/, /^\/favicon\.ico$/, /^\/review(\/|$)/, /^\/assets\//];
 
 describe("the OpenAPI document", () => {
   it("describes every route the app serves, with auth, the error envelope and rate-limit headers", async () => {

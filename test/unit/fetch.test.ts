@@ -101,7 +101,12 @@ describe("URL checks without the network", () => {
     ["gopher://example.com/", "must use http or https"],
     ["http://user:secret@example.com/", "must not carry credentials"],
     ["not a url", "is not a valid URL"],
-  ])("%s → %s", (url, problem) => expect(urlProblem(url, new Set())).toBe(problem));
+  ])("%s → %s", (url, problem) => {
+    // A refusal the setting could lift names the setting and the host to put in it.
+    const host = () => new URL(url).hostname.replace(/^\[|\]$/g, "");
+    const expected = problem.startsWith("points at") ? `${problem} (to allow it, add ${host()} to the FETCH_ALLOW_HOSTS setting)` : problem;
+    expect(urlProblem(url, new Set())).toBe(expected);
+  });
 
   it("passes public URLs, and private hosts on the allow-list", () => {
     expect(urlProblem("https://example.com/a.pdf", new Set())).toBeNull();

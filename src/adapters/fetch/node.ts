@@ -20,7 +20,7 @@ function pinnedLookup(resolver: HostResolver, permits: (address: string, hostnam
         const addresses = all.filter((a) => !options.family || family(a) === options.family);
         const refused = all.find((a) => !permits(a, hostname));
         const error = refused
-          ? Object.assign(new Error(`${hostname} resolves to a private or reserved address`), { code: "EADDRNOTALLOWED" })
+          ? Object.assign(new Error(`${hostname} resolves to a private or reserved address (to allow it, add ${hostname} to the FETCH_ALLOW_HOSTS setting)`), { code: "EADDRNOTALLOWED" })
           : addresses.length === 0 ? Object.assign(new Error(`${hostname} does not resolve`), { code: "ENOTFOUND" }) : null;
         if (error) return callback(error, "", 0);
         if (options.all) return callback(null, addresses.map((address) => ({ address, family: family(address) })));

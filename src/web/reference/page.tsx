@@ -1,7 +1,9 @@
 import type { FC } from "hono/jsx";
+import { operationAnchor } from "../../errors";
 import { ASSETS } from "../assets";
 import { Page } from "../page";
 import { curlLine, KEY_VARIABLE } from "./curl";
+import { Markdown } from "./markdown";
 import { SchemaView, schemaAnchor, type Schema, type SchemaContext } from "./schema";
 
 type Ref = { $ref?: string };
@@ -38,7 +40,7 @@ function deref<T extends Ref>(doc: ApiDocument, value: T): T {
   return (target as T | undefined) ?? value;
 }
 
-const anchor = (method: string, path: string) => `${method}-${path.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "")}`;
+const anchor = operationAnchor;
 const json = (value: unknown) => JSON.stringify(value, null, 2);
 
 /** The examples of a media type, whichever way the document gives them. */
@@ -135,7 +137,7 @@ const OperationView: FC<{ doc: ApiDocument; ctx: SchemaContext; entry: Entry }> 
     <section id={anchor(method, path)} class="operation" aria-labelledby={`${anchor(method, path)}-h`}>
       <h3 id={`${anchor(method, path)}-h`}><span class={`method ${method}`}>{method.toUpperCase()}</span> <code>{path}</code></h3>
       {op.summary && <p class="summary">{op.summary}</p>}
-      {op.description && <p>{op.description}</p>}
+      {op.description && <Markdown text={op.description} />}
       <dl class="meta">
         {op.operationId && <><dt>operationId</dt><dd><code>{op.operationId}</code></dd></>}
         <dt>API key</dt><dd>{(op.security ?? []).length > 0 ? "required: X-API-Key or Authorization: Bearer" : "none"}</dd>
@@ -165,12 +167,13 @@ export const ReferencePage: FC<{ doc: ApiDocument }> = ({ doc }) => {
   return (
     <Page title={`${doc.info.title} ${doc.info.version} · reference`} what="API reference" styles={[ASSETS.referenceCss.path]}>
       <h1>{doc.info.title} {doc.info.version}</h1>
-      <p>{doc.info.description} This page is generated from the same OpenAPI document as{" "}
-        <a href="/openapi.json">/openapi.json</a>, and needs nothing but this server.</p>
+      <Markdown text={doc.info.description ?? ""} />
+      <p>This page is generated from the same OpenAPI document as <a href="/openapi.json">/openapi.json</a>, and needs nothing but this
+        server.</p>
       <ul class="facts-list">
         <li>Server: <code>{server}</code></li>
         <li>Authentication: <code>X-API-Key: &lt;key&gt;</code> or <code>Authorization: Bearer &lt;key&gt;</code>; the curl lines
-          read it from <code>${KEY_VARIABLE}</code> (printed by the first <code>npm start</code>), path ids from variables such
+          read it from <code>${KEY_VARIABLE}</code> (<code>npm run -s key</code> prints it), path ids from variables such
           as <code>$ID</code>.</li>
         <li>Errors: always the <a href={`#${schemaAnchor("Error")}`}>Error</a> envelope,{" "}
           <code>{'{"error":{"code","message","details"?,"request_id"}}'}</code>; the request id is also the{" "}

@@ -1,0 +1,104 @@
+import * as v from "valibot";
+import {
+  deliveryTarget, endpointFailed, endpointSucceeded, insertEvent, recordEndpointAttempt, subscribedEndpoints,
+} from "../db/queries/webhook-endpoints";
+import { webhookTarget } from "../db/queries/webhooks";
+import type { Services } from "../http/env";
+import { PermanentPhaseError } from "../pipeline/types";
+import { eventData, type EventMessage } from "./events";
+import { post } from "./post";
+import { signWebhook } from "./sign";
+
+/** What an endpoint can subscribe to; `run.completed` is the per-run webhook's `pipeline.finished`. */
+export const ENDPOINT_EVENTS = ["run.completed", "review.needed", "document.reviewed", "webhook_endpoint.disabled"] as const;
+export type EndpointEvent = (typeof ENDPOINT_EVENTS)[number];
+
+export const EndpointDeliveryMessageBody = v.object({
+  type: v.literal("endpoint_delivery"),
+  event_id: v.pipe(v.string(), v.regex(/^evt_[0-9a-f-]{36}$/)),
+  endpoint_id: v.pipe(v.string(), v.uuid()),
+  /** Set by a manual retry, so its message is not deduplicated against the first delivery. */
+  retry: v.optional(v.string()),
+});
+export type EndpointDeliveryMessage = Omit<v.InferOutput<typeof EndpointDeliveryMessageBody>, "type">;
+
+/** One message per subscribed endpoint; the queue retries each on its own. */
+export async function queueEndpointDelivery(services: Services, m: EndpointDeliveryMessage) {
+  const dedup = `endpoint-${m.event_id}-${m.endpoint_id}${m.retry ? `-${m.retry}` : ""}`;
+  await services.queue.publish({ body: { type: "endpoint_delivery", ...m }, deduplicationId: dedup });
+}
+
+/** Keeps the event (GET /v1/events shows it for 30 days) and queues it to every endpoint that wants it. */
+export async function emitEvent(services: Services, organizationId: string, type: EndpointEvent, data: object) {
+  const event = await insertEvent(services.db, { id: `evt_${crypto.randomUUID()}`, organizationId, type, data });
+  for (const endpoint of await subscribedEndpoints(services.db, organizationId, type)) {
+    await queueEndpointDelivery(services, { event_id: event.id, endpoint_id: endpoint.id });
+  }
+  return event;
+}
+
+/** A run's events, with the payloads its own webhook gets; failures are logged, the run has finished either way. */
+export async function emitRunEvents(services: Services, pipelineId: string, generation: number, message?: Omit<EventMessage, "pipeline_id" | "generation">) {
+  const pairs: Array<[EndpointEvent, EventMessage]> = message
+    ? [["document.reviewed", { ...message, pipeline_id: pipelineId, generation }]]
+    : [["run.completed", { event: "pipeline.finished", pipeline_id: pipelineId, generation }],
+      ["review.needed", { event: "review.needed", pipeline_id: pipelineId, generation }]];
+  try {
+    const target = await webhookTarget(services.db, pipelineId);
+    if (!target) return;
+    for (const [type, m] of pairs) {
+      const data = await eventData(services, target, m);
+      if (data) await emitEvent(services, target.organization_id, type, data);
+    }
+  } catch (error) {
+    services.logger.warn("event emission failed", { pipeline_id: pipelineId, error: String(error) });
+  }
+}
+
+export type EndpointOutcome = { effect: "delivered" | "failed" | "none"; reason?: string } | { effect: "retry"; reason: string; retryAfterSeconds?: number };
+
+/**
+ * POSTs one event to one endpoint, signed with the endpoint's secret (Standard Webhooks; the
+ * event id is the `webhook-id`). Non-2xx answers are retried by the queue; when every attempt
+ * failed, the endpoint counts as failing, and after WEBHOOK_DISABLE_AFTER_DAYS of that it is
+ * disabled and a `webhook_endpoint.disabled` event says so.
+ */
+export async function deliverToEndpoint(services: Services, m: EndpointDeliveryMessage, attempt: number): Promise<EndpointOutcome> {
+  const target = await deliveryTarget(services.db, m.endpoint_id, m.event_id);
+  if (!target || target.status !== "enabled") return { effect: "none", reason: "no enabled endpoint for this event" };
+  const timestamp = Math.floor(services.clock.now().getTime() / 1000);
+  const body = JSON.stringify({ type: target.type, data: target.data, timestamp: target.created_at.toISOString() });
+  const headers = {
+    "content-type": "application/json",
+    "webhook-id": target.event_id,
+    "webhook-timestamp": String(timestamp),
+    "webhook-signature": await signWebhook(target.secret, target.event_id, timestamp, body),
+  };
+  let status: number | null = null;
+  let error: string | null = null;
+  let permanent = false;
+  try {
+    status = await post(services, target.url, headers, body);
+    if (status < 200 || status >= 300) error = `answered ${status}`;
+  } catch (e) {
+    permanent = e instanceof PermanentPhaseError;
+    error = e instanceof Error ? e.message : String(e);
+  }
+  const record = (outcome: "delivered" | "retrying" | "failed") =>
+    recordEndpointAttempt(services.db, { endpointId: target.endpoint_id, eventId: target.event_id, attempt, statusCode: status, outcome, error });
+  if (!error) {
+    await record("delivered");
+    await endpointSucceeded(services.db, target.endpoint_id);
+    return { effect: "delivered" };
+  }
+  if (!permanent && attempt < services.config.queueMaxRetries) return await record("retrying"), { effect: "retry", reason: error };
+  await record("failed");
+  const days = services.config.webhookDisableAfterDays;
+  const disabled = await endpointFailed(services.db, target.endpoint_id, days, services.clock.now());
+  if (disabled) {
+    await emitEvent(services, disabled.organization_id, "webhook_endpoint.disabled", {
+      endpoint: { id: disabled.id, url: disabled.url }, failing_since: disabled.failing_since, reason: `every delivery failed for ${days} days`,
+    });
+  }
+  return { effect: "failed", reason: error };
+}
