@@ -6,7 +6,13 @@ import type { Database } from "./types";
  * (schema.sql), and a count of statements sent, which is how round trips are measured.
  */
 export interface DbHandle {
+  /** For API requests. */
   db: Kysely<Database>;
+  /**
+   * For the engine's background work (queue deliveries): the same database, but its statements
+   * never make an API request wait behind them (a lower-priority lane or its own connections).
+   */
+  background: Kysely<Database>;
   runScript(sql: string): Promise<void>;
   roundTrips(): number;
   close(): Promise<void>;

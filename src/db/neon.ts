@@ -22,19 +22,25 @@ export function createNeonDb(options: NeonOptions): DbHandle {
     neonConfig.pipelineTLS = false;
     neonConfig.pipelineConnect = false;
   }
-  const pool = new Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
+  const max = options.maxConnections ?? 10;
+  const pool = new Pool({ connectionString: options.connectionString, max });
+  // The engine's own connections: however much phase work is queued, API requests never wait for a connection behind it.
+  const backgroundPool = new Pool({ connectionString: options.connectionString, max: Math.max(1, Math.floor(max / 2)) });
   preparedStatements(pool);
+  preparedStatements(backgroundPool);
   const counter = { count: 0 };
   const db = new Kysely<Database>({ dialect: countingDialect(new PostgresDialect({ pool }), counter) });
+  const background = new Kysely<Database>({ dialect: countingDialect(new PostgresDialect({ pool: backgroundPool }), counter) });
   return {
     db,
+    background,
     // With no parameters the driver uses the simple protocol, which accepts several statements.
     runScript: async (sql) => void (await pool.query(sql)),
     roundTrips: () => counter.count,
     // Kysely only ends the pool if it opened a connection itself; runScript-only handles need this.
     close: async () => {
-      await db.destroy();
-      if (!pool.ended) await pool.end();
+      await Promise.all([db.destroy(), background.destroy()]);
+      for (const each of [pool, backgroundPool]) if (!each.ended) await each.end();
     },
   };
 }

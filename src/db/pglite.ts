@@ -18,12 +18,16 @@ export async function createPgliteDb(dataDir?: string, options: { templateDir?: 
   const client = dataDir ? new PGlite(dataDir, { loadDataDir }) : new PGlite();
   await client.waitReady;
   const counter = { count: 0 };
-  const db = new Kysely<Database>({ dialect: countingDialect(pgliteDialect(client), counter) });
+  const turns = new Turns();
+  const db = new Kysely<Database>({ dialect: countingDialect(pgliteDialect(client, turns, "api"), counter) });
+  const background = new Kysely<Database>({ dialect: countingDialect(pgliteDialect(client, turns, "background"), counter) });
   return {
     db,
+    background,
     // Only migrate() runs scripts, and it already holds the single connection.
     runScript: async (sql) => void (await client.exec(sql)),
     roundTrips: () => counter.count,
+    // Both query builders share the one client; destroying one closes it.
     close: () => db.destroy(),
   };
 }
@@ -39,35 +43,59 @@ function freshFolderTemplate(dataDir: string, templateDir: URL): Blob | undefine
   return existsSync(template) ? new Blob([readFileSync(template)]) : undefined;
 }
 
-function pgliteDialect(client: PGlite): Dialect {
+function pgliteDialect(client: PGlite, turns: Turns, lane: Lane): Dialect {
   return {
     createAdapter: () => new PostgresAdapter(),
     createQueryCompiler: () => new PostgresQueryCompiler(),
     createIntrospector: (db) => new PostgresIntrospector(db),
-    createDriver: () => new PgliteDriver(client),
+    createDriver: () => new PgliteDriver(client, turns, lane),
   };
 }
 
-class PgliteDriver implements Driver {
-  #queue: Promise<void> = Promise.resolve();
-  #release = new WeakMap<DatabaseConnection, () => void>();
+type Lane = "api" | "background";
 
-  constructor(private readonly client: PGlite) {}
+/**
+ * Who holds the single session next. API requests go before the engine's waiting statements, so a
+ * read waits for at most the statement or transaction in progress, never for a queue of phase work.
+ */
+class Turns {
+  #busy = false;
+  #waiting: Record<Lane, Array<() => void>> = { api: [], background: [] };
+
+  async take(lane: Lane): Promise<void> {
+    // PGlite answers without I/O, so the engine's chain of statements would otherwise never let
+    // the event loop read a socket or fire a timer: it steps aside once per statement.
+    if (lane === "background") await new Promise<void>((resolve) => setImmediate(resolve));
+    if (!this.#busy) {
+      this.#busy = true;
+      return;
+    }
+    await new Promise<void>((resolve) => this.#waiting[lane].push(resolve));
+  }
+
+  give() {
+    const next = this.#waiting.api.shift() ?? this.#waiting.background.shift();
+    if (next) next();
+    else this.#busy = false;
+  }
+}
+
+class PgliteDriver implements Driver {
+  #held = new WeakSet<DatabaseConnection>();
+
+  constructor(private readonly client: PGlite, private readonly turns: Turns, private readonly lane: Lane) {}
 
   async init() {}
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    let release!: () => void;
-    const turn = this.#queue;
-    this.#queue = new Promise((resolve) => (release = resolve));
-    await turn;
+    await this.turns.take(this.lane);
     const connection = new PgliteConnection(this.client);
-    this.#release.set(connection, release);
+    this.#held.add(connection);
     return connection;
   }
 
   async releaseConnection(connection: DatabaseConnection) {
-    this.#release.get(connection)?.();
+    if (this.#held.delete(connection)) this.turns.give();
   }
 
   async beginTransaction(connection: DatabaseConnection) {

@@ -99,7 +99,9 @@ export function compose(
   };
   const app = createApp(services);
   // In this process the queue hands messages straight to the handler; only QStash's arrive over HTTP.
-  embeddedQueue?.consume((delivery) => consumeDelivery(services, delivery));
+  // Its phase work runs on the database's background lane, behind every API request.
+  const engine: Services = { ...services, db: handle.background };
+  embeddedQueue?.consume((delivery) => consumeDelivery(engine, delivery));
   return {
     app,
     services,

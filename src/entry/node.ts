@@ -60,6 +60,11 @@ const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
   });
 });
 
+// A loop stalled by a long piece of work fires the keep-alive timer late, after a client already
+// reused the socket for its next request; a window well above a client's idle reuse (and headers
+// allowed as long) keeps such a socket open instead of resetting a request in flight.
+Object.assign(server, { keepAliveTimeout: 65_000, headersTimeout: 66_000 });
+
 // Node answers an over-long request line or header block before the app sees it; answer in the envelope.
 server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
   if (!socket.writable) return void socket.destroy();

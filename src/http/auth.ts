@@ -1,9 +1,9 @@
 import type { MiddlewareHandler } from "hono";
 import { API_KEY_PREFIX, hasScope, looksLikeApiKey } from "../api-keys";
-import { sha256Hex } from "../crypto";
 import { findActiveKey } from "../db/queries/api-keys";
 import { ApiError } from "../errors";
 import type { AppEnv, Scope } from "./env";
+import { cachedKey, rememberKey } from "./key-cache";
 import { applyRateLimit } from "./rate-limit";
 
 function presentedKey(header: (name: string) => string | undefined): string | undefined {
@@ -29,12 +29,18 @@ function missingKeyMessage(authorization: string | undefined): string {
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const key = presentedKey((name) => c.req.header(name));
   if (!key) throw new ApiError("unauthorized", missingKeyMessage(c.req.header("authorization")));
-  const hash = await sha256Hex(key);
   const { db, rateLimiters } = c.get("services");
-  await applyRateLimit(c, rateLimiters.api, `key:${hash}`);
-  const found = looksLikeApiKey(key) ? await findActiveKey(db, hash) : undefined;
+  const cached = await cachedKey(db, key);
+  await applyRateLimit(c, rateLimiters.api, `key:${cached.hash}`);
+  if (cached.caller) {
+    c.set("caller", cached.caller);
+    return next();
+  }
+  const found = looksLikeApiKey(key) ? await findActiveKey(db, cached.hash) : undefined;
   if (!found) throw new ApiError("unauthorized", "invalid or revoked API key");
-  c.set("caller", { organizationId: found.organizationId, keyId: found.id, scopes: found.scopes });
+  const caller = { organizationId: found.organizationId, keyId: found.id, scopes: found.scopes };
+  rememberKey(db, key, cached.hash, caller);
+  c.set("caller", caller);
   await next();
 };
 

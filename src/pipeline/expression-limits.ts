@@ -12,10 +12,21 @@ export const EXPRESSION_LIMITS = {
   maxItems: 10_000,
   /** Characters all steps together may produce over one evaluation. */
   maxTotalChars: 32_000_000,
-  /** Time spent evaluating, not counting the pauses that let other requests in. */
-  timeBudgetMs: 100,
+  /**
+   * Work one evaluation may do, counted so the same expression on the same values gets the same
+   * verdict on an idle and on a loaded machine: one unit per step JSONata evaluates, plus one per
+   * value each step's result holds (a step that builds a large array pays for its size).
+   * About 100 ms on an idle core.
+   */
+  workBudget: 200_000,
+  /**
+   * Last-resort wall clock (pauses not counted), far above what the work budget takes even on a
+   * loaded machine: only a builtin whose cost the units miss can reach it.
+   */
+  guardMs: 10_000,
 };
-/** Evaluation pauses this often so a long expression never holds the event loop past it. */
+/** Evaluation pauses after this much work, or this long, so a long expression never holds the event loop. */
+const SLICE_WORK = 5_000;
 const SLICE_MS = 10;
 /** Most values a single step's result may hold, however nested (keeps measuring cheap). */
 const MAX_NODES = 100_000;
@@ -23,7 +34,9 @@ const MAX_NODES = 100_000;
 export class ExpressionLimitError extends Error {}
 
 interface Budget {
-  workMs: number;
+  work: number;
+  sliceWork: number;
+  spentMs: number;
   sliceStart: number;
   chars: number;
 }
@@ -31,29 +44,40 @@ interface Budget {
 const budgets = new WeakMap<object, Budget>();
 const budgetOf = (environment: { base: object }) => {
   let budget = budgets.get(environment.base);
-  if (!budget) budgets.set(environment.base, (budget = { workMs: 0, sliceStart: Date.now(), chars: 0 }));
+  if (!budget) budgets.set(environment.base, (budget = { work: 0, sliceWork: 0, spentMs: 0, sliceStart: Date.now(), chars: 0 }));
   return budget;
 };
 
 const pause = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-/** Before every step: charge the time spent, and yield the event loop every slice. */
-async function onEntry(_expr: unknown, _input: unknown, environment: { base: object }) {
-  const budget = budgetOf(environment);
-  const elapsed = Date.now() - budget.sliceStart;
-  if (elapsed < SLICE_MS) return;
-  budget.workMs += elapsed;
-  if (budget.workMs > EXPRESSION_LIMITS.timeBudgetMs) {
-    throw new ExpressionLimitError(`the expression ran longer than ${EXPRESSION_LIMITS.timeBudgetMs} ms`);
+function charge(budget: Budget, units: number) {
+  budget.work += units;
+  budget.sliceWork += units;
+  if (budget.work > EXPRESSION_LIMITS.workBudget) {
+    throw new ExpressionLimitError(`the expression took more than ${EXPRESSION_LIMITS.workBudget} steps`);
   }
-  await pause();
-  budget.sliceStart = Date.now();
+}
+
+/** Before every step: charge it, and yield the event loop every slice (of work or of time). */
+function onEntry(_expr: unknown, _input: unknown, environment: { base: object }) {
+  const budget = budgetOf(environment);
+  charge(budget, 1);
+  const elapsed = Date.now() - budget.sliceStart;
+  if (budget.sliceWork < SLICE_WORK && elapsed < SLICE_MS) return;
+  budget.spentMs += elapsed;
+  if (budget.spentMs > EXPRESSION_LIMITS.guardMs) {
+    throw new ExpressionLimitError(`the expression ran longer than ${EXPRESSION_LIMITS.guardMs} ms`);
+  }
+  return pause().then(() => {
+    budget.sliceWork = 0;
+    budget.sliceStart = Date.now();
+  });
 }
 
 const isFunction = (value: object) => typeof value === "function" || "_jsonata_function" in value || "_jsonata_lambda" in value;
 
-/** Characters a value holds; throws as soon as one string, one array or the whole value passes its ceiling. */
-export function measure(value: unknown): number {
+/** Characters and values a value holds; throws as soon as one string, one array or the whole value passes its ceiling. */
+export function measure(value: unknown): { chars: number; nodes: number } {
   const { maxStringLength, maxItems } = EXPRESSION_LIMITS;
   let chars = 0;
   let nodes = 0;
@@ -74,13 +98,15 @@ export function measure(value: unknown): number {
       }
     }
   }
-  return chars;
+  return { chars, nodes };
 }
 
 /** After every step: its result within the ceilings, and all results together within the total. */
 function onExit(_expr: unknown, _input: unknown, environment: { base: object }, result: unknown) {
   const budget = budgetOf(environment);
-  budget.chars += measure(result);
+  const { chars, nodes } = measure(result);
+  charge(budget, nodes);
+  budget.chars += chars;
   if (budget.chars > EXPRESSION_LIMITS.maxTotalChars) {
     throw new ExpressionLimitError(`the expression produced more than ${EXPRESSION_LIMITS.maxTotalChars} characters`);
   }

@@ -9,6 +9,7 @@ import { requireScope } from "../http/auth";
 import type { AppEnv } from "../http/env";
 import { listPage, wholeList } from "../http/list";
 import { failure, success } from "../http/openapi";
+import { forgetKey } from "../http/key-cache";
 import { reply } from "../http/respond";
 import { valid } from "../http/validate";
 import { IdParam } from "./params";
@@ -123,5 +124,6 @@ export const apiKeyRoutes = new Hono<AppEnv>()
     const { db, clock } = c.get("services");
     const row = await revokeApiKey(db, caller.organizationId, id, clock.now());
     if (!row) throw notFound("API key");
+    forgetKey(db, id);
     return reply(c, ApiKeySchema, present(row));
   });

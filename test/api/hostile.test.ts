@@ -308,7 +308,7 @@ describe("a hostile pattern or expression in flight", () => {
     expect(res.status).toBe(200);
     const records = await res.json();
     const cells = Object.values<any>(records.records)[0].fields;
-    expect(cells.spin.status).toBe("failed"); // the expression hit its time budget
+    expect(cells.spin.status).toBe("failed"); // the expression hit its work budget
     expect(latencies.length).toBeGreaterThan(3);
     console.info(`healthz during a hostile run: ${latencies.length} probes, max ${Math.max(...latencies).toFixed(1)} ms`);
     expect(Math.max(...latencies)).toBeLessThan(100);

@@ -43,6 +43,8 @@ export interface EmbeddedQueue extends Queue {
 }
 
 
+const nextTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
 /** Small enough for a local pipeline to finish quickly, capped so a long outage does not stall for minutes. */
 const defaultBackoffMs = (retried: number) => Math.min(200 * 2 ** retried, 10_000);
 
@@ -102,8 +104,11 @@ export function createEmbeddedQueue(options: EmbeddedQueueOptions): EmbeddedQueu
   function pump() {
     while (send && !closed && inFlight < concurrency && ready.length > 0) {
       const job = ready.shift()!;
+      const consumer = send;
       inFlight++;
-      void attempt(send, job)
+      // One turn of the event loop between deliveries: a consumer in this process can run a whole
+      // document without I/O, and requests and timers must get in between documents.
+      void nextTurn().then(() => attempt(consumer, job))
         // Only a throwing logger or backoff gets here; it must neither surface as an unhandled rejection nor stall idle().
         .catch(() => undefined)
         .finally(() => {
