@@ -18,9 +18,10 @@ if (!("transferToFixedLength" in ArrayBuffer.prototype)) {
   });
 }
 
-/** What this module needs of a pdf.js page. */
-export interface RulesSource {
-  getOperatorList(): Promise<{ fnArray: number[]; argsArray: unknown[] }>;
+/** A pdf.js page's operator list (read once per page: the text reading uses it too). */
+export interface OperatorList {
+  fnArray: number[];
+  argsArray: unknown[];
 }
 
 // pdf.js OPS codes (stable across versions) and the path codes of its v5 constructPath.
@@ -95,8 +96,7 @@ function thinRectangle(points: Array<[number, number]>, out: number[]) {
  * The page's ruling segments, flat `x0, y0, x1, y1` per segment in points on the displayed page
  * (origin top-left): `view` is the viewport transform that maps PDF space there.
  */
-export async function pageRules(page: RulesSource, view: Matrix): Promise<number[]> {
-  const { fnArray, argsArray } = await page.getOperatorList();
+export function pageRules({ fnArray, argsArray }: OperatorList, view: Matrix): number[] {
   const out: number[] = [];
   const stack: Matrix[] = [];
   let ctm: Matrix = view;

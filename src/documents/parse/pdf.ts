@@ -3,6 +3,7 @@ import { base64 } from "../../crypto";
 import { PermanentPhaseError, WORD_STRIDE, type EmbeddedFile, type WordBoxes } from "../model";
 import { layoutPage, type TextPiece } from "./layout";
 import type { ParseLimits } from "./limits";
+import { droppedGlyphs, restoreGlyphs } from "./pdf-glyphs";
 import { pageRules } from "./pdf-rules";
 import { checkDecompression } from "./pdf-streams";
 
@@ -102,8 +103,9 @@ async function readPage(pdf: Pdfjs.PDFDocumentProxy, index: number) {
     const viewport = page.getViewport({ scale: 1 });
     const view = viewport.transform;
     const size = { width: Math.round(viewport.width * 10) / 10, height: Math.round(viewport.height * 10) / 10 };
-    const items = (await page.getTextContent()).items as TextItem[];
-    const rules = await pageRules(page, view);
+    const operators = await page.getOperatorList();
+    const items = restoreGlyphs((await page.getTextContent()).items as TextItem[], droppedGlyphs(operators));
+    const rules = pageRules(operators, view);
     page.cleanup(); // drops the page's fonts and operator lists: a long document's pages do not pile up
     return { view, size, items, rules };
   } catch (error) {
