@@ -177,7 +177,7 @@ async function readGroup(ctx: PhaseContext, run: ModelRun, reader: ModelReader, 
   const items = new Map<string, SettledItem[]>(group.filter((w) => w.field.columns).map((w) => [w.field.name, []]));
   for (const [index, pages] of pageChunks(parsed, fields).entries()) {
     const members = group.map((w, i) => ({ w, field: { ...fields[i], pages: fields[i].pages.filter((p) => pages.includes(p)) } }))
-      .filter((m) => index === 0 || (items.has(m.w.field.name) && m.field.pages.length > 0));
+      .filter((m) => (items.has(m.w.field.name) ? m.field.pages.length > 0 : index === 0));
     if (members.length === 0) continue;
     const spent = run.spent + calls.reduce((s, c) => s + c.cost, 0);
     if (index > 0 && run.maxCost !== null && spent >= run.maxCost) {
