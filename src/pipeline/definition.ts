@@ -120,8 +120,6 @@ function compileFields(fields: FieldDefinition[], problems: IssueDetail[]): Comp
       problems.push({ path, message: "give either extract (where to find the value) or expression (how to derive it)" });
     }
     field.extract?.forEach((extractor, j) => checkExtractor(extractor, `${path}.extract.${j}`, problems));
-    const llm = field.extract?.findIndex((e) => e.type === "llm") ?? -1;
-    if (llm >= 0 && field.columns) problems.push({ path: `${path}.extract.${llm}`, message: "llm reads scalar fields; a table field's items come from table, rows or json_pointer" });
     for (const [option, types] of Object.entries(OPTION_TYPES)) {
       if (field.resolve?.[option as keyof ResolveOptions] !== undefined && !types!.includes(field.type as FieldType)) {
         problems.push({ path: `${path}.resolve.${option}`, message: `applies to ${types!.join(", ")} fields, not ${field.type}` });

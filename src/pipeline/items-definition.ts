@@ -53,8 +53,8 @@ function checkItemExtractor(extractor: Extractor, columns: Set<string>, path: st
       return problems.push({ path: `${path}.columns`, message: "a table field maps its columns: { <column>: <key> }" });
     }
     for (const name of Object.keys(extractor.columns)) if (!columns.has(name)) unknown(name, `${path}.columns.${name}`);
-  } else {
-    problems.push({ path: `${path}.type`, message: "a table field is extracted by table, rows or json_pointer" });
+  } else if (extractor.type !== "llm") {
+    problems.push({ path: `${path}.type`, message: "a table field is extracted by table, rows, json_pointer or llm" });
   }
 }
 

@@ -13,7 +13,7 @@ import type { Candidate, Cell, CellStatus, Item, ParsedDocument } from "./types"
 export const itemsOf = (cell: Cell | undefined): Item[] => (Array.isArray(cell?.value) ? (cell!.value as Item[]) : []);
 export const itemTexts = (cell: Cell | undefined): string[] => (cell?.meta.item_texts as string[] | undefined) ?? [];
 
-const blankCell = (column: CompiledColumn): Cell =>
+export const blankCell = (column: CompiledColumn): Cell =>
   ({ value: null, status: "pending", type: column.type, reason: null, claimed_by: null, resolved_by: null, meta: {} });
 
 function itemCell(column: CompiledColumn, candidate: Candidate | undefined, extractor: string): Cell {

@@ -1,14 +1,14 @@
 import { LlmError, type LlmCompletion, type LlmRequest, type LlmUsage } from "../adapters/llm/interface";
 import { sha256Hex } from "../crypto";
-import { located } from "../documents/extractors";
 import type { LlmExtractor } from "../documents/extractors/llm";
 import { selectedPages, whenMatches } from "../documents/extractors/scope";
-import { groundAnswer, type ModelAnswer } from "../documents/grounding";
-import { answerJsonSchema, pagesSent, readAnswer, requestMessages, type ModelField } from "../documents/llm-request";
-import { completed, reason, unresolved } from "./cells";
+import type { ModelAnswer } from "../documents/grounding";
+import { answerJsonSchema, pageChunks, readAnswer, requestMessages, type ModelAnswers, type ModelField, type ModelItem } from "../documents/llm-request";
+import { reason, unresolved } from "./cells";
 import type { CompiledField } from "./definition";
 import type { PhaseContext } from "./phases/context";
-import { PermanentPhaseError, type Cell, type Cells, type FieldType, type ParsedDocument } from "./types";
+import { itemsCell, settle, settleItems, type SettledItem } from "./model-settle";
+import { PermanentPhaseError, type Cells, type FieldType, type ParsedDocument } from "./types";
 
 /** Per million tokens, as LLM_PRICE_* give them. */
 export interface LlmPrices {
@@ -79,7 +79,7 @@ function wantedFields(ctx: PhaseContext, cells: Cells, parsed: ParsedDocument, d
   for (const field of ctx.pipeline.fields) {
     const extractor = field.extract.find((e): e is LlmExtractor => e.type === "llm");
     const cell = cells[field.name];
-    if (!extractor || field.columns || cell.status !== "no_result" || cell.reason?.code !== "not_found") continue;
+    if (!extractor || cell.status !== "no_result" || cell.reason?.code !== "not_found") continue;
     if (extractor.when && !whenMatches(parsed, extractor.when)) continue;
     wanted.push({ field, extractor, model: extractor.model ?? defaultModel });
   }
@@ -89,6 +89,7 @@ function wantedFields(ctx: PhaseContext, cells: Cells, parsed: ParsedDocument, d
 const asModelField = (w: Wanted, parsed: ParsedDocument): ModelField => ({
   name: w.field.name, type: w.field.type as FieldType, description: w.field.description,
   ...(w.extractor.instructions ? { instructions: w.extractor.instructions } : {}), pages: selectedPages(parsed, w.extractor.pages),
+  ...(w.field.columns ? { columns: w.field.columns.map((c) => ({ name: c.name, type: c.type })) } : {}),
 });
 
 export interface CallNotes {
@@ -104,7 +105,7 @@ export interface CallNotes {
   error?: string;
 }
 
-type CallResult = { ok: true; answers: Record<string, ModelAnswer>; notes: CallNotes } | { ok: false; message: string; notes: CallNotes };
+type CallResult = { ok: true; answers: ModelAnswers; notes: CallNotes } | { ok: false; message: string; notes: CallNotes };
 
 /** One call for a group of fields: the cache, else the model (a cut-off or schema-breaking answer is asked again once). */
 async function callModel(run: ModelRun, reader: ModelReader, key: string, request: LlmRequest, fields: ModelField[]): Promise<CallResult> {
@@ -158,37 +159,61 @@ async function cacheKey(parsed: ParsedDocument, pages: number[], fields: ModelFi
   return `${parsed.content_hash}:${await sha256Hex(what)}`;
 }
 
-/** An answer grounded in the document, one parked for review (`ungrounded`/`value_not_in_quote`), or no value. */
-function settle(cell: Cell, answer: ModelAnswer, field: ModelField, compiled: CompiledField, parsed: ParsedDocument, phaseIndex: number): Cell {
-  const llm = { value: answer.value, quote: answer.quote, page: answer.page };
-  if (answer.value === null || answer.value.trim() === "") {
-    return unresolved(cell, "no_result", reason("not_found", "no extractor found a value", "the model found no value in the document"), { llm });
-  }
-  if (answer.quote === null) return held(cell, "ungrounded", "the model gave no quote for its value", llm, phaseIndex);
-  const grounded = groundAnswer(parsed, field.pages, { ...answer, value: answer.value, quote: answer.quote }, field.type, compiled.resolve);
-  if (!grounded.grounded) return held(cell, grounded.code, grounded.message, llm, phaseIndex);
-  const candidate = { ...grounded.candidate, provenance: located(grounded.candidate.provenance, parsed) };
-  const match = { kind: grounded.match.kind, distance: grounded.match.distance };
-  return completed(cell, candidate.value, "extraction:llm", { candidates: [candidate], provenance: candidate.provenance, confidence: candidate.confidence, llm: { ...llm, match } });
-}
-
-/** Never released: parked like a gate's hold (so it reaches the review queue), the model's answer in meta for the reviewer. */
-function held(cell: Cell, code: "ungrounded" | "value_not_in_quote", message: string, llm: unknown, phaseIndex: number): Cell {
-  const summary = code === "ungrounded" ? "the model's quote is not in the document" : "the model's value is not in its quote";
-  return {
-    ...cell, value: null, status: "needs_review", resolved_by: null, reason: reason(code, summary, message),
-    meta: { llm, verdicts: [{ gate: "grounding", rule: code, mode: "blocking", passed: false, phase_index: phaseIndex, message }] },
-  };
-}
-
 export interface ModelPassResult {
   cells: Cells;
   notes?: { tool_name: "llm"; provider: string; model: string; cache_hit: boolean; usage: LlmUsage; cost: number; duration_ms: number; calls: CallNotes[] };
 }
 
+type Fail = (w: Wanted[], status: "no_result" | "failed", code: string, summary: string, message: string) => void;
+
 /**
- * After the deterministic extractors ran: one model call per document (per model named) reads every
- * `llm` field still empty; each answer is grounded or held. Over budget, fields end `budget_exceeded`.
+ * One model's fields: the first page chunk is one call for all of them; line items (table fields) are
+ * also read from the later chunks, one call each, and their items joined in page order. A table field
+ * whose chunk fails, or is over budget, ends failed/`budget_exceeded` whole: never a silent part of its items.
+ */
+async function readGroup(ctx: PhaseContext, run: ModelRun, reader: ModelReader, model: string, group: Wanted[], out: Cells, calls: CallNotes[], fail: Fail) {
+  const parsed = ctx.parsed!;
+  const fields = group.map((w) => asModelField(w, parsed));
+  const items = new Map<string, SettledItem[]>(group.filter((w) => w.field.columns).map((w) => [w.field.name, []]));
+  for (const [index, pages] of pageChunks(parsed, fields).entries()) {
+    const members = group.map((w, i) => ({ w, field: { ...fields[i], pages: fields[i].pages.filter((p) => pages.includes(p)) } }))
+      .filter((m) => (items.has(m.w.field.name) ? m.field.pages.length > 0 : index === 0));
+    if (members.length === 0) continue;
+    const spent = run.spent + calls.reduce((s, c) => s + c.cost, 0);
+    if (index > 0 && run.maxCost !== null && spent >= run.maxCost) {
+      fail(members.map((m) => m.w), "no_result", "budget_exceeded", "the run's max_cost was reached", `the run spent ${spent} of its max_cost ${run.maxCost}`);
+      members.forEach((m) => items.delete(m.w.field.name));
+      continue;
+    }
+    const scoped = members.map((m) => m.field);
+    const request: LlmRequest = {
+      model, messages: requestMessages(parsed, scoped, pages), schema: answerJsonSchema(scoped), schemaName: "fields", maxOutputTokens: run.maxOutputTokens,
+    };
+    const result = await callModel(run, reader, await cacheKey(parsed, pages, scoped, model), request, scoped);
+    calls.push(result.notes);
+    if (!result.ok) {
+      fail(members.map((m) => m.w), "failed", "llm_failed", "the model's answer could not be used", result.message);
+      members.forEach((m) => items.delete(m.w.field.name));
+      continue;
+    }
+    for (const { w, field } of members) {
+      const answer = result.answers[w.field.name];
+      const reading = { pages: field.pages, phaseIndex: ctx.phaseIndex };
+      const found = items.get(w.field.name);
+      if (w.field.columns) {
+        if (found) found.push(...settleItems(answer as ModelItem[], w.field.columns, parsed, reading, found.length));
+        continue;
+      }
+      out[w.field.name] = settle(out[w.field.name], answer as ModelAnswer, parsed, { ...reading, type: w.field.type as FieldType, options: w.field.resolve });
+    }
+  }
+  for (const [name, found] of items) out[name] = itemsCell(out[name], found);
+}
+
+/**
+ * After the deterministic extractors ran: one model call per document (per model named, per page chunk
+ * for long documents' line items) reads every `llm` field still empty; each answer is grounded or held.
+ * Over budget, fields end `budget_exceeded`.
  */
 export async function readWithModel(ctx: PhaseContext, cells: Cells, run: ModelRun): Promise<ModelPassResult> {
   const parsed = ctx.parsed;
@@ -196,7 +221,7 @@ export async function readWithModel(ctx: PhaseContext, cells: Cells, run: ModelR
   const wanted = wantedFields(ctx, cells, parsed, run.reader?.defaultModel ?? "");
   if (wanted.length === 0) return { cells };
   const out: Cells = { ...cells };
-  const fail = (w: Wanted[], status: "no_result" | "failed", code: string, summary: string, message: string) =>
+  const fail: Fail = (w, status, code, summary, message) =>
     w.forEach(({ field }) => (out[field.name] = unresolved(out[field.name], status, reason(code, summary, message), {})));
   if (!run.reader) {
     fail(wanted, "failed", "llm_failed", "no model is configured", "set LLM_API_KEY (and LLM_BASE_URL, LLM_MODEL) to read llm fields");
@@ -210,19 +235,7 @@ export async function readWithModel(ctx: PhaseContext, cells: Cells, run: ModelR
   const calls: CallNotes[] = [];
   for (const model of new Set(wanted.map((w) => w.model))) {
     const group = wanted.filter((w) => w.model === model);
-    const fields = group.map((w) => asModelField(w, parsed));
-    const pages = pagesSent(parsed, fields);
-    const scoped = fields.map((f) => ({ ...f, pages: f.pages.filter((p) => pages.includes(p)) }));
-    const request: LlmRequest = {
-      model, messages: requestMessages(parsed, scoped, pages), schema: answerJsonSchema(scoped), schemaName: "fields", maxOutputTokens: run.maxOutputTokens,
-    };
-    const result = await callModel(run, reader, await cacheKey(parsed, pages, scoped, model), request, scoped);
-    calls.push(result.notes);
-    if (!result.ok) {
-      fail(group, "failed", "llm_failed", "the model's answer could not be used", result.message);
-      continue;
-    }
-    group.forEach((w, i) => (out[w.field.name] = settle(out[w.field.name], result.answers[w.field.name], scoped[i], w.field, parsed, ctx.phaseIndex)));
+    await readGroup(ctx, run, reader, model, group, out, calls, fail);
   }
   const usage = calls.reduce((sum, c) => addUsage(sum, c.usage), ZERO);
   const notes = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fuzzyBound, groundAnswer, locateQuote, valueInQuote } from "../../src/documents/grounding";
-import { readAnswer } from "../../src/documents/llm-request";
+import { MAX_REQUEST_TEXT, pageChunks, readAnswer } from "../../src/documents/llm-request";
 import type { ParsedDocument } from "../../src/documents/model";
 
 const page = "Rechnung Nr. 2026-114\nLieferdatum:   3. März 2026\nGesamtbetrag      EUR 1.234,50\nZahlbar bis 17.04.2026 ohne Abzug";
@@ -82,5 +82,23 @@ describe("readAnswer validates whatever the server sent", () => {
 
   it("accepts a number value as text", () => {
     expect(readAnswer('{"total": {"value": 12.5, "quote": "12.50", "page": 0}}', fields)).toEqual({ ok: true, answers: { total: { value: "12.5", quote: "12.50", page: 0 } } });
+  });
+});
+
+describe("line items in a model answer", () => {
+  const lines = { name: "lines", type: "string" as const, description: null, pages: [0], columns: [{ name: "amount", type: "number" as const }] };
+  it("takes a list of items, each column {value, quote, page}, and refuses an item missing a column", () => {
+    const item = { amount: { value: "10.00", quote: "Bolts 10.00", page: 0 } };
+    expect(readAnswer(JSON.stringify({ lines: [item, item] }), [lines])).toEqual({ ok: true, answers: { lines: [item, item] } });
+    const broken = readAnswer(JSON.stringify({ lines: [item, {}] }), [lines]);
+    expect(!broken.ok && broken.message).toMatch(/breaks the schema at lines.1.amount/);
+    expect(readAnswer(JSON.stringify({ lines: item }), [lines]).ok).toBe(false);
+  });
+
+  it("cuts the pages into chunks of at most MAX_REQUEST_TEXT characters, a longer page alone", () => {
+    const third = "x".repeat(MAX_REQUEST_TEXT / 3 + 1);
+    const parsed = { pages: [third, third, third, "x".repeat(MAX_REQUEST_TEXT * 2), "short"] } as ParsedDocument;
+    expect(pageChunks(parsed, [{ ...lines, pages: [0, 1, 2, 3, 4] }])).toEqual([[0, 1], [2], [3], [4]]);
+    expect(pageChunks(parsed, [{ ...lines, pages: [4] }])).toEqual([[4]]);
   });
 });

@@ -22,11 +22,12 @@ function problems(fields: unknown[], rules?: unknown[]) {
 }
 
 describe("table field definitions", () => {
-  it("accepts the three item extractors and column rules", () => {
+  it("accepts the item extractors (llm last) and column rules", () => {
     expect(problems([lines([
       { type: "table", table: { header_contains: ["Amount"] }, columns: { description: "Item", amount: 2 }, skip: "^Subtotal" },
       { type: "rows", start: "^Pos", end: "^Total", line: ["(?P<description>.+)  (?P<amount>[\\d.]+)$"], continuation: "^\\s+(.+)" },
       { type: "json_pointer", pointer: "/lines", columns: { description: "text", amount: "/price/net" } },
+      { type: "llm", instructions: "not the subtotal" },
     ])], [{ rule: "min", field: "lines.amount", value: 0 }, { rule: "row_count", field: "lines", min: 1 }])).toEqual([]);
   });
 
@@ -44,7 +45,7 @@ describe("table field definitions", () => {
       "fields.0.extract.1.line: name the columns with named groups, e.g. (?P<amount>[\\d.,]+)",
       "fields.0.extract.2.line: 'qty' is not a column of this table",
       "fields.0.extract.2.continuation: 'note' is not a column of this table",
-      "fields.0.extract.3.type: a table field is extracted by table, rows or json_pointer",
+      "fields.0.extract.3.type: a table field is extracted by table, rows, json_pointer or llm",
       "phases.3.gates.0.rules.0.field: 'lines.price' is not a column of a table field",
       "phases.3.gates.0.rules.1.field: address a column (lines.<column>) for min",
       "phases.3.gates.0.rules.2.field: row_count applies to a table field",
