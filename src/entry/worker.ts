@@ -13,6 +13,8 @@ import { createNeonDb } from "../db/neon";
 import { requestErrorBody } from "../errors";
 import { loadPdfjsWith } from "../documents/parse/pdf";
 import { loadXlsxWith } from "../documents/parse/xlsx";
+import { loadMammothWith } from "../documents/parse/docx";
+import { loadMessageParsersWith } from "../documents/parse/email";
 import type { Db } from "../db/types";
 import type { Services } from "../http/env";
 import { consoleLogger } from "../logger";
@@ -24,6 +26,9 @@ import { workerClientIp } from "../http/client-ip";
 // A module of its own (wrangler.toml [[rules]]): workerd compiles its 1.6 MB on the first PDF, not at every start.
 loadPdfjsWith(() => import("./pdfjs.mjs"));
 loadXlsxWith(() => import("./xlsx.mjs"));
+// The same for the Office and e-mail parsers, bundled by scripts/build-worker-vendor.mjs (wrangler.toml [build]).
+loadMammothWith(() => import("./vendor/mammoth.mjs"));
+loadMessageParsersWith({ postalMime: () => import("./vendor/postal-mime.mjs"), msgReader: () => import("./vendor/msgreader.mjs") });
 
 interface WorkerContext {
   waitUntil(promise: Promise<unknown>): void;
