@@ -3,6 +3,7 @@
  * exceljs, nodemailer), never by the parsers under test; each returns its bytes and the truth it holds.
  */
 import { AlignmentType, Document, Footer, Header, HeadingLevel, Packer, PageBreak, Paragraph, Table, TableCell, TableRow, TextRun } from "docx";
+import CFB from "cfb";
 import ExcelJS from "exceljs";
 import nodemailer from "nodemailer";
 import PptxGenJS from "pptxgenjs";
@@ -90,4 +91,61 @@ export async function invoiceEml(attachments: Array<{ filename: string; content:
     attachments: attachments.map((a) => ({ filename: a.filename, content: Buffer.from(a.content), contentType: a.contentType })),
   });
   return new Uint8Array(info.message as Buffer);
+}
+
+export interface MsgFixture {
+  subject: string;
+  senderName: string;
+  senderEmail: string;
+  to: { name: string; email: string };
+  /** Sent at, written as the FILETIME of PR_CLIENT_SUBMIT_TIME. */
+  sent: Date;
+  body: string;
+  attachment: { filename: string; mimeType: string; content: Uint8Array };
+}
+
+const utf16le = (text: string) => Buffer.from(`${text}\0`, "utf16le");
+/** A fixed-size property entry of a property stream (MS-OXMSG 2.4.2.1): tag, flags (readable|writable), 8 bytes of value. */
+function fixedProperty(tag: number, value: Buffer): Buffer {
+  const entry = Buffer.alloc(16);
+  entry.writeUInt32LE(tag, 0);
+  entry.writeUInt32LE(0x6, 4);
+  value.copy(entry, 8);
+  return entry;
+}
+function uint32(n: number): Buffer {
+  const value = Buffer.alloc(8);
+  value.writeUInt32LE(n, 0);
+  return value;
+}
+
+/**
+ * An Outlook message (.msg) written with the npm `cfb` package as MS-OXMSG lays it out: string
+ * properties as `__substg1.0_<tag>001F` streams (UTF-16LE), fixed ones in `__properties_version1.0`
+ * (a 32-byte header at the root, 8 in recipient and attachment storages), one recipient storage and
+ * one attachment storage holding its bytes (`3701 0102`), file name and MIME type.
+ */
+export function invoiceMsg(m: MsgFixture): Uint8Array {
+  const file = CFB.utils.cfb_new();
+  const put = (path: string, content: Buffer | Uint8Array) => CFB.utils.cfb_add(file, path, Buffer.from(content));
+  const text = (dir: string, id: string, value: string) => put(`${dir}/__substg1.0_${id}001F`, utf16le(value));
+  text("", "001A", "IPM.Note");
+  text("", "0037", m.subject);
+  text("", "0C1A", m.senderName);
+  text("", "0C1F", m.senderEmail);
+  text("", "1000", m.body);
+  // FILETIME: 100 ns intervals since 1601-01-01.
+  const filetime = Buffer.alloc(8);
+  filetime.writeBigUInt64LE((BigInt(m.sent.getTime()) + 11_644_473_600_000n) * 10_000n, 0);
+  put("/__properties_version1.0", Buffer.concat([Buffer.alloc(32), fixedProperty(0x00390040, filetime)]));
+  const recip = "/__recip_version1.0_#00000000";
+  text(recip, "3001", m.to.name);
+  text(recip, "39FE", m.to.email);
+  put(`${recip}/__properties_version1.0`, Buffer.concat([Buffer.alloc(8), fixedProperty(0x0c150003, uint32(1))]));
+  const attach = "/__attach_version1.0_#00000000";
+  text(attach, "3707", m.attachment.filename);
+  text(attach, "370E", m.attachment.mimeType);
+  put(`${attach}/__substg1.0_37010102`, m.attachment.content);
+  put(`${attach}/__properties_version1.0`, Buffer.concat([Buffer.alloc(8), fixedProperty(0x37050003, uint32(1))]));
+  return new Uint8Array(CFB.write(file, { type: "buffer" }) as Buffer);
 }

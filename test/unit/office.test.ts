@@ -6,7 +6,7 @@ import { extractItemTable } from "../../src/documents/extractors/item-table";
 import { PermanentPhaseError, type ParsedDocument } from "../../src/documents/model";
 import { parseBytes, type ParseOptions } from "../../src/documents/parse";
 import { parsePageRange, type PageRange } from "../../src/documents/page-range";
-import { ITEMS, invoiceDocx, invoiceEml, invoicePptx, workbookXlsx } from "../support/office-fixtures";
+import { ITEMS, invoiceDocx, invoiceEml, invoiceMsg, invoicePptx, workbookXlsx, type MsgFixture } from "../support/office-fixtures";
 import { makePdf } from "../support/documents";
 
 const options = (o: Partial<ParseOptions> = {}): ParseOptions => ({ pageRange: null, maxPages: 100, ...o });
@@ -153,6 +153,44 @@ describe("e-mail (EML)", () => {
     for (let i = 0; i < 20; i++) body = `Content-Type: multipart/mixed; boundary="b${i}"\n\n--b${i}\n${body}--b${i}--\n`;
     const mail = strToU8(`From: a@b.example\nTo: c@d.example\nSubject: nested\nMIME-Version: 1.0\n${body}`);
     expect((await failure(mail)).code).toBe("too_deeply_nested");
+  });
+});
+
+describe("Outlook message (MSG)", () => {
+  let pdf: Uint8Array;
+  let fixture: MsgFixture;
+  let doc: ParsedDocument;
+  beforeAll(async () => {
+    pdf = await makePdf([["Invoice No: INV-77", "Total: 88.00 EUR"]]);
+    fixture = {
+      subject: "Rechnung INV-77 für März", senderName: "Acme Billing", senderEmail: "billing@acme.example",
+      to: { name: "Globex AP", email: "ap@globex.example" }, sent: new Date(Date.UTC(2026, 2, 14, 16, 5, 30)),
+      body: "Dear AP,\r\nplease find invoice INV-77 attached.\r\nTotal due: 88.00 EUR",
+      attachment: { filename: "inv-77.pdf", mimeType: "application/pdf", content: pdf },
+    };
+    doc = await parse(invoiceMsg(fixture), { filename: "mail.bin", mimeType: "application/octet-stream" });
+  });
+
+  it("is told by its property streams, one page of labelled header lines then the body", () => {
+    expect(doc.mime_type).toBe("application/vnd.ms-outlook");
+    expect(doc.pages).toHaveLength(1);
+    expect(labelled(doc, "Subject")).toBe(fixture.subject);
+    expect(labelled(doc, "From")).toBe(`${fixture.senderName} <${fixture.senderEmail}>`);
+    expect(labelled(doc, "To")).toBe(`${fixture.to.name} <${fixture.to.email}>`);
+    expect(labelled(doc, "Date")).toBe(fixture.sent.toISOString());
+    expect(labelled(doc, "Total due")).toBe("88.00 EUR");
+    expect(doc.pages[0]).not.toContain("\r");
+  });
+
+  it("keeps the attachment byte for byte, with name, type and index, for a child document", () => {
+    expect(doc.attachments?.map((a) => [a.filename, a.mime_type, a.index])).toEqual([["inv-77.pdf", "application/pdf", 0]]);
+    expect(Uint8Array.from(atob(doc.attachments![0].content_base64), (c) => c.charCodeAt(0))).toEqual(pdf);
+  });
+
+  it("names a message cut short invalid_document", async () => {
+    const bytes = invoiceMsg(fixture);
+    // Its last two sectors gone: the directory still names the streams, their sectors are missing.
+    expect((await failure(bytes.subarray(0, bytes.length - 1024))).code).toBe("invalid_document");
   });
 });
 

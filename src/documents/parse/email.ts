@@ -81,6 +81,9 @@ export async function parseEml(bytes: Uint8Array): Promise<ParsedMessage> {
   });
 }
 
+/** msgreader's dates are `Date.toUTCString()` text: ISO like an EML's, so a `date` field reads both alike. */
+const isoDate = (text?: string) => (text && !Number.isNaN(Date.parse(text)) ? new Date(text).toISOString() : text);
+
 /** An Outlook message (.msg, an OLE compound file) through msgreader; an embedded message becomes an attachment of its own. */
 export async function parseMsg(bytes: Uint8Array): Promise<ParsedMessage> {
   const { default: MsgReader } = await parsers.msgReader();
@@ -96,7 +99,7 @@ export async function parseMsg(bytes: Uint8Array): Promise<ParsedMessage> {
     });
     return messageDocument({
       subject: data.subject, from: address({ name: data.senderName, address: data.senderSmtpAddress ?? data.senderEmail }),
-      to: recipients("to"), cc: recipients("cc"), date: data.clientSubmitTime ?? data.messageDeliveryTime,
+      to: recipients("to"), cc: recipients("cc"), date: isoDate(data.clientSubmitTime ?? data.messageDeliveryTime),
       text: data.body, html: data.bodyHtml, attachments,
     });
   } catch (error) {
