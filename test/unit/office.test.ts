@@ -1,4 +1,7 @@
+import ExcelJS from "exceljs";
 import { zipSync, strToU8 } from "fflate";
+import { runExtractor } from "../../src/documents/extractors";
+import { runItemExtractor } from "../../src/documents/extractors/items";
 import { beforeAll, describe, expect, it } from "vitest";
 import { extractLabel } from "../../src/documents/extractors/label";
 import { extractTable } from "../../src/documents/extractors/table";
@@ -153,6 +156,38 @@ describe("e-mail (EML)", () => {
     for (let i = 0; i < 20; i++) body = `Content-Type: multipart/mixed; boundary="b${i}"\n\n--b${i}\n${body}--b${i}--\n`;
     const mail = strToU8(`From: a@b.example\nTo: c@d.example\nSubject: nested\nMIME-Version: 1.0\n${body}`);
     expect((await failure(mail)).code).toBe("too_deeply_nested");
+  });
+});
+
+describe("Excel header_row", () => {
+  let doc: ParsedDocument;
+  beforeAll(async () => {
+    // Two distinct texts above the table: the detected header is row 1, the real one row 3.
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet("Items");
+    sheet.getCell("B1").value = "Prepared by";
+    sheet.getCell("C1").value = "Finance";
+    sheet.getRow(3).values = [undefined, "Code", "Qty", "Price"];
+    sheet.getRow(4).values = [undefined, "A-1", 2, 9.5];
+    sheet.getRow(5).values = [undefined, "B-2", 1, 20];
+    doc = await parse(new Uint8Array(await book.xlsx.writeBuffer()));
+  });
+
+  it("reads the table under the given header row, citing the cells", () => {
+    expect(doc.tables[0].header).toEqual(["Prepared by", "Finance", ""]);
+    const field = { type: "table", column: "Qty", row: { column: "Code", equals: "B-2" } } as const;
+    expect(runExtractor(field as never, doc, "number")).toEqual([]);
+    const [found] = runExtractor({ ...field, header_row: 3 } as never, doc, "number");
+    expect([found.value, found.provenance.sheet, found.provenance.cell]).toEqual(["1", "Items", "C5"]);
+  });
+
+  it("reads line items under it, typed values kept", () => {
+    const items = runItemExtractor({ type: "table", header_row: 3, columns: { code: "Code", price: "Price" } } as never, doc, null);
+    expect(items.map((i) => [i.cells.code.value, i.cells.price.value])).toEqual([["A-1", "9.5"], ["B-2", "20"]]);
+  });
+
+  it("finds nothing under a row outside the used range rather than guessing", () => {
+    expect(runExtractor({ type: "table", column: "Qty", header_row: 40 } as never, doc, "number")).toEqual([]);
   });
 });
 
