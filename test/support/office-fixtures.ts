@@ -6,6 +6,7 @@ import { AlignmentType, Document, Footer, Header, HeadingLevel, Packer, PageBrea
 import CFB from "cfb";
 import ExcelJS from "exceljs";
 import nodemailer from "nodemailer";
+import { strToU8, zipSync } from "fflate";
 import PptxGenJS from "pptxgenjs";
 
 export interface Item {
@@ -148,4 +149,28 @@ export function invoiceMsg(m: MsgFixture): Uint8Array {
   put(`${attach}/__substg1.0_37010102`, m.attachment.content);
   put(`${attach}/__properties_version1.0`, Buffer.concat([Buffer.alloc(8), fixedProperty(0x37050003, uint32(1))]));
   return new Uint8Array(CFB.write(file, { type: "buffer" }) as Buffer);
+}
+
+const WORD_TYPES = '<Types><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>';
+
+/** A Word file whose document part inflates to 40 MiB of zeros from ~40 KB, its central directory claiming 1,000 bytes. */
+export function zipBombDocx(): Uint8Array {
+  const bomb = zipSync({ "[Content_Types].xml": strToU8(WORD_TYPES), "word/document.xml": [new Uint8Array(40 * 2 ** 20), { level: 1 }] });
+  // Lie about the size in the central directory, so only the inflating can tell.
+  const view = new DataView(bomb.buffer);
+  for (let at = 0; at + 4 < bomb.length; at++) if (view.getUint32(at, true) === 0x02014b50) view.setUint32(at + 24, 1000, true);
+  return bomb;
+}
+
+/** A workbook of one sheet with `rows` rows of one number each, written as SpreadsheetML by hand (no library writes it fast enough). */
+export function longSheetXlsx(rows: number): Uint8Array {
+  const data = Array.from({ length: rows }, (_, i) => `<row r="${i + 1}"><c r="A${i + 1}"><v>${i}</v></c></row>`).join("");
+  const files: Record<string, string> = {
+    "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+    "_rels/.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+    "xl/workbook.xml": '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Big" sheetId="1" r:id="rId1"/></sheets></workbook>',
+    "xl/_rels/workbook.xml.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+    "xl/worksheets/sheet1.xml": `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:A${rows}"/><sheetData>${data}</sheetData></worksheet>`,
+  };
+  return zipSync(Object.fromEntries(Object.entries(files).map(([name, text]) => [name, strToU8(text)])));
 }

@@ -9,7 +9,9 @@ import { extractItemTable } from "../../src/documents/extractors/item-table";
 import { PermanentPhaseError, type ParsedDocument } from "../../src/documents/model";
 import { parseBytes, type ParseOptions } from "../../src/documents/parse";
 import { parsePageRange, type PageRange } from "../../src/documents/page-range";
-import { ITEMS, invoiceDocx, invoiceEml, invoiceMsg, invoicePptx, workbookXlsx, type MsgFixture } from "../support/office-fixtures";
+import {
+  ITEMS, invoiceDocx, invoiceEml, invoiceMsg, invoicePptx, longSheetXlsx, workbookXlsx, zipBombDocx, type MsgFixture,
+} from "../support/office-fixtures";
 import { makePdf } from "../support/documents";
 
 const options = (o: Partial<ParseOptions> = {}): ParseOptions => ({ pageRange: null, maxPages: 100, ...o });
@@ -251,10 +253,7 @@ describe("bad Office input", () => {
   });
 
   it("refuses a ZIP bomb while inflating: an entry that inflates past the limit, whatever it declares", async () => {
-    const bomb = zipSync({ "[Content_Types].xml": strToU8(WORD_TYPES), "word/document.xml": [new Uint8Array(40 * 2 ** 20), { level: 1 }] });
-    // Lie about the size in the central directory, so only the inflating can tell.
-    const view = new DataView(bomb.buffer);
-    for (let at = 0; at + 4 < bomb.length; at++) if (view.getUint32(at, true) === 0x02014b50) view.setUint32(at + 24, 1000, true);
+    const bomb = zipBombDocx();
     expect(bomb.length).toBeLessThan(200_000);
     expect((await failure(bomb)).code).toBe("archive_too_large");
   });
@@ -272,14 +271,6 @@ describe("bad Office input", () => {
   });
 
   it("ends a sheet longer than the row limit instead of cutting it", async () => {
-    const rows = Array.from({ length: 100_001 }, (_, i) => `<row r="${i + 1}"><c r="A${i + 1}"><v>${i}</v></c></row>`).join("");
-    const book = zip({
-      "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
-      "_rels/.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
-      "xl/workbook.xml": '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Big" sheetId="1" r:id="rId1"/></sheets></workbook>',
-      "xl/_rels/workbook.xml.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
-      "xl/worksheets/sheet1.xml": `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:A100001"/><sheetData>${rows}</sheetData></worksheet>`,
-    });
-    expect((await failure(book)).code).toBe("sheet_too_large");
+    expect((await failure(longSheetXlsx(100_001))).code).toBe("sheet_too_large");
   });
 });
