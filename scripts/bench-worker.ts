@@ -5,6 +5,8 @@
  * (Cloudflare allows 1 s and recommends under 400 ms). Also `/openapi.json` on a warm Worker:
  * the first request builds the document, later ones reuse it (built once per isolate).
  * Usage: npx tsx scripts/bench-worker.ts [starts=5]  (or BENCH_WORKER_STARTS)
+ * BENCH_WORKER_PREVIOUS=<dir>: also start the bundle in <dir> (another commit's `wrangler deploy
+ * --dry-run --outdir <dir>`), alternated with the two others, so a change is measured under one load.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -32,22 +34,34 @@ async function start(modules: Modules, path: string) {
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** The entry first, then the modules uploaded beside it (pdf.js, SheetJS, vendor/: the Office and e-mail parsers), imported only when needed. */
+function modulesIn(dir: string): Modules {
+  const files = readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => /\.m?js$/.test(f)).sort((a, b) => Number(b === "worker.js") - Number(a === "worker.js"));
+  return files.map((f) => ({ type: "ESModule", path: `/${f}`, contents: readFileSync(join(dir, f), "utf8") }));
+}
+
+const previousDir = process.env.BENCH_WORKER_PREVIOUS;
 const outdir = mkdtempSync(join(tmpdir(), "sluice-worker-bench-"));
 try {
   execFileSync("npx", ["wrangler", "deploy", "--dry-run", "--outdir", outdir], { stdio: "pipe", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
-  // The entry first, then the modules uploaded beside it (pdf.js), which it imports only when needed.
-  const files = readdirSync(outdir).filter((f) => /\.m?js$/.test(f)).sort((a, b) => Number(b === "worker.js") - Number(a === "worker.js"));
-  const bundle: Modules = files.map((f) => ({ type: "ESModule", path: `/${f}`, contents: readFileSync(join(outdir, f), "utf8") }));
+  const bundle = modulesIn(outdir);
+  const previous = previousDir ? modulesIn(previousDir) : null;
   const trivial: Modules = [{ type: "ESModule", path: "/worker.js", contents: TRIVIAL }];
   const ours: number[] = [];
   const trivialMs: number[] = [];
-  // Alternating, after one start of each as warm-up, so drift hits both alike.
+  const previousMs: number[] = [];
+  const timeStart = async (modules: Modules, path: string) => {
+    const { ms, mf } = await start(modules, path);
+    await mf.dispose();
+    return ms;
+  };
+  // Alternating, after one start of each as warm-up, so drift hits all alike.
   for (let i = -1; i < starts; i++) {
-    const a = await start(trivial, "/");
-    await a.mf.dispose();
-    const b = await start(bundle, "/no-such-path");
-    await b.mf.dispose();
-    if (i >= 0) (trivialMs.push(a.ms), ours.push(b.ms));
+    const a = await timeStart(trivial, "/");
+    const b = await timeStart(bundle, "/no-such-path");
+    const c = previous ? await timeStart(previous, "/no-such-path") : 0;
+    if (i >= 0) (trivialMs.push(a), ours.push(b), previousMs.push(c));
   }
   const { mf } = await start(bundle, "/no-such-path");
   const timed = async () => {
@@ -69,6 +83,10 @@ try {
       reference, referenceValue: round(median(trivialMs)),
     },
     { metric: "start-up added over the trivial Worker (target ≤ 400 ms)", value: round(extra), unit: "ms" },
+    ...(previous ? [{
+      metric: `previous bundle (${previousDir}), same alternation: start to first response`, value: round(median(previousMs)), unit: "ms",
+      reference, referenceValue: round(median(trivialMs)),
+    }] : []),
     {
       metric: "/openapi.json on a warm Worker (median of 10)", value: round(median(warm)), unit: "ms",
       reference: "the isolate's first /openapi.json", referenceValue: round(first),

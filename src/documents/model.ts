@@ -133,6 +133,8 @@ export interface ParsedTable {
   origin?: string;
   /** Spreadsheets: each body cell's value as the sheet holds it, parallel to `rows`. */
   typed?: TypedValue[][];
+  /** Spreadsheets: the used range's rows from its first through the header row, so `header_row` can pick another header. */
+  head_rows?: { text: string[][]; typed: TypedValue[][] };
 }
 
 /** Where a page's text came from, and what it is. */

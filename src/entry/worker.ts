@@ -14,6 +14,8 @@ import { requestErrorBody } from "../errors";
 import { loadPdfjsWith } from "../documents/parse/pdf";
 import { loadXlsxWith } from "../documents/parse/xlsx";
 import { directParse } from "../documents/parse/box";
+import { loadMammothWith } from "../documents/parse/docx";
+import { loadMessageParsersWith } from "../documents/parse/email";
 import type { Db } from "../db/types";
 import type { Services } from "../http/env";
 import { consoleLogger } from "../logger";
@@ -26,6 +28,9 @@ import { llmProviders } from "../adapters/llm/from-config";
 // A module of its own (wrangler.toml [[rules]]): workerd compiles its 1.6 MB on the first PDF, not at every start.
 loadPdfjsWith(() => import("./pdfjs.mjs"));
 loadXlsxWith(() => import("./xlsx.mjs"));
+// The same for the Office and e-mail parsers, bundled by scripts/build-worker-vendor.mjs (wrangler.toml [build]).
+loadMammothWith(() => import("./vendor/mammoth.mjs"));
+loadMessageParsersWith({ postalMime: () => import("./vendor/postal-mime.mjs"), msgReader: () => import("./vendor/msgreader.mjs") });
 
 interface WorkerContext {
   waitUntil(promise: Promise<unknown>): void;

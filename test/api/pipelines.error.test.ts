@@ -20,6 +20,8 @@ describe("a definition that cannot run is refused with the exact path, and nothi
     ["gate on an unknown field", () => { const d = clone(); (d.phases[3] as any).gates[0].rules[0].field = "nope"; return d; }, "phases.3.gates.0.rules.0.field"],
     ["unknown rule", () => { const d = clone(); (d.phases[3] as any).gates[0].rules[1].rule = "vibes"; return d; }, "phases.3.gates.0.rules.1.rule"],
     ["duplicate field names", () => { const d = clone(); d.fields[2].name = "total"; return d; }, "fields.2.name"],
+    ["a sheet's header_row below Excel's last row", () => { const d = clone(); d.fields[1].extract = [{ type: "table", column: "Total", header_row: 1_048_577 } as any]; return d; }, "fields.1.extract.0.header_row"],
+    ["a header_row of 0 (rows count from 1)", () => { const d = clone(); d.fields[1].extract = [{ type: "table", column: "Total", header_row: 0 } as any]; return d; }, "fields.1.extract.0.header_row"],
     ["phases not starting with transfer", () => { const d = clone(); d.phases = d.phases.slice(1); return d; }, "phases.0.type"],
   ];
 

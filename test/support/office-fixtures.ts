@@ -3,8 +3,10 @@
  * exceljs, nodemailer), never by the parsers under test; each returns its bytes and the truth it holds.
  */
 import { AlignmentType, Document, Footer, Header, HeadingLevel, Packer, PageBreak, Paragraph, Table, TableCell, TableRow, TextRun } from "docx";
+import CFB from "cfb";
 import ExcelJS from "exceljs";
 import nodemailer from "nodemailer";
+import { strToU8, zipSync } from "fflate";
 import PptxGenJS from "pptxgenjs";
 
 export interface Item {
@@ -90,4 +92,85 @@ export async function invoiceEml(attachments: Array<{ filename: string; content:
     attachments: attachments.map((a) => ({ filename: a.filename, content: Buffer.from(a.content), contentType: a.contentType })),
   });
   return new Uint8Array(info.message as Buffer);
+}
+
+export interface MsgFixture {
+  subject: string;
+  senderName: string;
+  senderEmail: string;
+  to: { name: string; email: string };
+  /** Sent at, written as the FILETIME of PR_CLIENT_SUBMIT_TIME. */
+  sent: Date;
+  body: string;
+  attachment: { filename: string; mimeType: string; content: Uint8Array };
+}
+
+const utf16le = (text: string) => Buffer.from(`${text}\0`, "utf16le");
+/** A fixed-size property entry of a property stream (MS-OXMSG 2.4.2.1): tag, flags (readable|writable), 8 bytes of value. */
+function fixedProperty(tag: number, value: Buffer): Buffer {
+  const entry = Buffer.alloc(16);
+  entry.writeUInt32LE(tag, 0);
+  entry.writeUInt32LE(0x6, 4);
+  value.copy(entry, 8);
+  return entry;
+}
+function uint32(n: number): Buffer {
+  const value = Buffer.alloc(8);
+  value.writeUInt32LE(n, 0);
+  return value;
+}
+
+/**
+ * An Outlook message (.msg) written with the npm `cfb` package as MS-OXMSG lays it out: string
+ * properties as `__substg1.0_<tag>001F` streams (UTF-16LE), fixed ones in `__properties_version1.0`
+ * (a 32-byte header at the root, 8 in recipient and attachment storages), one recipient storage and
+ * one attachment storage holding its bytes (`3701 0102`), file name and MIME type.
+ */
+export function invoiceMsg(m: MsgFixture): Uint8Array {
+  const file = CFB.utils.cfb_new();
+  const put = (path: string, content: Buffer | Uint8Array) => CFB.utils.cfb_add(file, path, Buffer.from(content));
+  const text = (dir: string, id: string, value: string) => put(`${dir}/__substg1.0_${id}001F`, utf16le(value));
+  text("", "001A", "IPM.Note");
+  text("", "0037", m.subject);
+  text("", "0C1A", m.senderName);
+  text("", "0C1F", m.senderEmail);
+  text("", "1000", m.body);
+  // FILETIME: 100 ns intervals since 1601-01-01.
+  const filetime = Buffer.alloc(8);
+  filetime.writeBigUInt64LE((BigInt(m.sent.getTime()) + 11_644_473_600_000n) * 10_000n, 0);
+  put("/__properties_version1.0", Buffer.concat([Buffer.alloc(32), fixedProperty(0x00390040, filetime)]));
+  const recip = "/__recip_version1.0_#00000000";
+  text(recip, "3001", m.to.name);
+  text(recip, "39FE", m.to.email);
+  put(`${recip}/__properties_version1.0`, Buffer.concat([Buffer.alloc(8), fixedProperty(0x0c150003, uint32(1))]));
+  const attach = "/__attach_version1.0_#00000000";
+  text(attach, "3707", m.attachment.filename);
+  text(attach, "370E", m.attachment.mimeType);
+  put(`${attach}/__substg1.0_37010102`, m.attachment.content);
+  put(`${attach}/__properties_version1.0`, Buffer.concat([Buffer.alloc(8), fixedProperty(0x37050003, uint32(1))]));
+  return new Uint8Array(CFB.write(file, { type: "buffer" }) as Buffer);
+}
+
+const WORD_TYPES = '<Types><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>';
+
+/** A Word file whose document part inflates to 40 MiB of zeros from ~40 KB, its central directory claiming 1,000 bytes. */
+export function zipBombDocx(): Uint8Array {
+  const bomb = zipSync({ "[Content_Types].xml": strToU8(WORD_TYPES), "word/document.xml": [new Uint8Array(40 * 2 ** 20), { level: 1 }] });
+  // Lie about the size in the central directory, so only the inflating can tell.
+  const view = new DataView(bomb.buffer);
+  for (let at = 0; at + 4 < bomb.length; at++) if (view.getUint32(at, true) === 0x02014b50) view.setUint32(at + 24, 1000, true);
+  return bomb;
+}
+
+/** A workbook of one sheet with `rows` rows of one number each, written as SpreadsheetML by hand (no library writes it fast enough). */
+export function longSheetXlsx(rows: number): Uint8Array {
+  const data = Array.from({ length: rows }, (_, i) => `<row r="${i + 1}"><c r="A${i + 1}"><v>${i}</v></c></row>`).join("");
+  const files: Record<string, string> = {
+    "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+    "_rels/.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+    "xl/workbook.xml": '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Big" sheetId="1" r:id="rId1"/></sheets></workbook>',
+    "xl/_rels/workbook.xml.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+    "xl/worksheets/sheet1.xml": `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:A${rows}"/><sheetData>${data}</sheetData></worksheet>`,
+  };
+  return zipSync(Object.fromEntries(Object.entries(files).map(([name, text]) => [name, strToU8(text)])));
 }

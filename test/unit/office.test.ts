@@ -1,4 +1,7 @@
+import ExcelJS from "exceljs";
 import { zipSync, strToU8 } from "fflate";
+import { runExtractor } from "../../src/documents/extractors";
+import { runItemExtractor } from "../../src/documents/extractors/items";
 import { beforeAll, describe, expect, it } from "vitest";
 import { extractLabel } from "../../src/documents/extractors/label";
 import { extractTable } from "../../src/documents/extractors/table";
@@ -6,7 +9,9 @@ import { extractItemTable } from "../../src/documents/extractors/item-table";
 import { PermanentPhaseError, type ParsedDocument } from "../../src/documents/model";
 import { parseBytes, type ParseOptions } from "../../src/documents/parse";
 import { parsePageRange, type PageRange } from "../../src/documents/page-range";
-import { ITEMS, invoiceDocx, invoiceEml, invoicePptx, workbookXlsx } from "../support/office-fixtures";
+import {
+  ITEMS, invoiceDocx, invoiceEml, invoiceMsg, invoicePptx, longSheetXlsx, workbookXlsx, zipBombDocx, type MsgFixture,
+} from "../support/office-fixtures";
 import { makePdf } from "../support/documents";
 
 const options = (o: Partial<ParseOptions> = {}): ParseOptions => ({ pageRange: null, maxPages: 100, ...o });
@@ -156,6 +161,76 @@ describe("e-mail (EML)", () => {
   });
 });
 
+describe("Excel header_row", () => {
+  let doc: ParsedDocument;
+  beforeAll(async () => {
+    // Two distinct texts above the table: the detected header is row 1, the real one row 3.
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet("Items");
+    sheet.getCell("B1").value = "Prepared by";
+    sheet.getCell("C1").value = "Finance";
+    sheet.getRow(3).values = [undefined, "Code", "Qty", "Price"];
+    sheet.getRow(4).values = [undefined, "A-1", 2, 9.5];
+    sheet.getRow(5).values = [undefined, "B-2", 1, 20];
+    doc = await parse(new Uint8Array(await book.xlsx.writeBuffer()));
+  });
+
+  it("reads the table under the given header row, citing the cells", () => {
+    expect(doc.tables[0].header).toEqual(["Prepared by", "Finance", ""]);
+    const field = { type: "table", column: "Qty", row: { column: "Code", equals: "B-2" } } as const;
+    expect(runExtractor(field as never, doc, "number")).toEqual([]);
+    const [found] = runExtractor({ ...field, header_row: 3 } as never, doc, "number");
+    expect([found.value, found.provenance.sheet, found.provenance.cell]).toEqual(["1", "Items", "C5"]);
+  });
+
+  it("reads line items under it, typed values kept", () => {
+    const items = runItemExtractor({ type: "table", header_row: 3, columns: { code: "Code", price: "Price" } } as never, doc, null);
+    expect(items.map((i) => [i.cells.code.value, i.cells.price.value])).toEqual([["A-1", "9.5"], ["B-2", "20"]]);
+  });
+
+  it("finds nothing under a row outside the used range rather than guessing", () => {
+    expect(runExtractor({ type: "table", column: "Qty", header_row: 40 } as never, doc, "number")).toEqual([]);
+  });
+});
+
+describe("Outlook message (MSG)", () => {
+  let pdf: Uint8Array;
+  let fixture: MsgFixture;
+  let doc: ParsedDocument;
+  beforeAll(async () => {
+    pdf = await makePdf([["Invoice No: INV-77", "Total: 88.00 EUR"]]);
+    fixture = {
+      subject: "Rechnung INV-77 für März", senderName: "Acme Billing", senderEmail: "billing@acme.example",
+      to: { name: "Globex AP", email: "ap@globex.example" }, sent: new Date(Date.UTC(2026, 2, 14, 16, 5, 30)),
+      body: "Dear AP,\r\nplease find invoice INV-77 attached.\r\nTotal due: 88.00 EUR",
+      attachment: { filename: "inv-77.pdf", mimeType: "application/pdf", content: pdf },
+    };
+    doc = await parse(invoiceMsg(fixture), { filename: "mail.bin", mimeType: "application/octet-stream" });
+  });
+
+  it("is told by its property streams, one page of labelled header lines then the body", () => {
+    expect(doc.mime_type).toBe("application/vnd.ms-outlook");
+    expect(doc.pages).toHaveLength(1);
+    expect(labelled(doc, "Subject")).toBe(fixture.subject);
+    expect(labelled(doc, "From")).toBe(`${fixture.senderName} <${fixture.senderEmail}>`);
+    expect(labelled(doc, "To")).toBe(`${fixture.to.name} <${fixture.to.email}>`);
+    expect(labelled(doc, "Date")).toBe(fixture.sent.toISOString());
+    expect(labelled(doc, "Total due")).toBe("88.00 EUR");
+    expect(doc.pages[0]).not.toContain("\r");
+  });
+
+  it("keeps the attachment byte for byte, with name, type and index, for a child document", () => {
+    expect(doc.attachments?.map((a) => [a.filename, a.mime_type, a.index])).toEqual([["inv-77.pdf", "application/pdf", 0]]);
+    expect(Uint8Array.from(atob(doc.attachments![0].content_base64), (c) => c.charCodeAt(0))).toEqual(pdf);
+  });
+
+  it("names a message cut short invalid_document", async () => {
+    const bytes = invoiceMsg(fixture);
+    // Its last two sectors gone: the directory still names the streams, their sectors are missing.
+    expect((await failure(bytes.subarray(0, bytes.length - 1024))).code).toBe("invalid_document");
+  });
+});
+
 describe("bad Office input", () => {
   const zip = (files: Record<string, string | Uint8Array>) => zipSync(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, typeof v === "string" ? strToU8(v) : v])));
   const WORD_TYPES = '<Types><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>';
@@ -178,10 +253,7 @@ describe("bad Office input", () => {
   });
 
   it("refuses a ZIP bomb while inflating: an entry that inflates past the limit, whatever it declares", async () => {
-    const bomb = zipSync({ "[Content_Types].xml": strToU8(WORD_TYPES), "word/document.xml": [new Uint8Array(40 * 2 ** 20), { level: 1 }] });
-    // Lie about the size in the central directory, so only the inflating can tell.
-    const view = new DataView(bomb.buffer);
-    for (let at = 0; at + 4 < bomb.length; at++) if (view.getUint32(at, true) === 0x02014b50) view.setUint32(at + 24, 1000, true);
+    const bomb = zipBombDocx();
     expect(bomb.length).toBeLessThan(200_000);
     expect((await failure(bomb)).code).toBe("archive_too_large");
   });
@@ -199,14 +271,6 @@ describe("bad Office input", () => {
   });
 
   it("ends a sheet longer than the row limit instead of cutting it", async () => {
-    const rows = Array.from({ length: 100_001 }, (_, i) => `<row r="${i + 1}"><c r="A${i + 1}"><v>${i}</v></c></row>`).join("");
-    const book = zip({
-      "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
-      "_rels/.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
-      "xl/workbook.xml": '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Big" sheetId="1" r:id="rId1"/></sheets></workbook>',
-      "xl/_rels/workbook.xml.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
-      "xl/worksheets/sheet1.xml": `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:A100001"/><sheetData>${rows}</sheetData></worksheet>`,
-    });
-    expect((await failure(book)).code).toBe("sheet_too_large");
+    expect((await failure(longSheetXlsx(100_001))).code).toBe("sheet_too_large");
   });
 });

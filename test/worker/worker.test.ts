@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { invoiceDocx, invoiceEml, invoicePptx, workbookXlsx } from "../support/office-fixtures";
+import { invoiceDocx, invoiceEml, invoiceMsg, invoicePptx, workbookXlsx } from "../support/office-fixtures";
 import ws from "ws";
 import { bootstrapOrganization } from "../../src/bootstrap";
 import { createNeonDb } from "../../src/db/neon";
@@ -21,9 +21,9 @@ beforeAll(async () => {
   const services = inject("services");
   outdir = mkdtempSync(join(tmpdir(), "sluice-worker-"));
   execFileSync("npx", ["wrangler", "deploy", "--dry-run", "--outdir", outdir], { stdio: "pipe", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
-  // The entry, and pdf.js beside it as a module of its own (imported on the first PDF only).
-  files = readdirSync(outdir).filter((f) => /\.m?js$/.test(f)).sort((a, b) => Number(b === "worker.js") - Number(a === "worker.js"));
-  expect([...files].sort()).toEqual(["pdfjs.mjs", "worker.js", "xlsx.mjs"]);
+  // The entry, and beside it pdf.js, SheetJS and the Office and e-mail parsers as modules of their own (each imported on first use).
+  files = readdirSync(outdir, { recursive: true, encoding: "utf8" }).filter((f) => /\.m?js$/.test(f)).sort((a, b) => Number(b === "worker.js") - Number(a === "worker.js"));
+  expect([...files].sort()).toEqual(["pdfjs.mjs", "vendor/mammoth.mjs", "vendor/msgreader.mjs", "vendor/postal-mime.mjs", "worker.js", "xlsx.mjs"]);
   // Listed explicitly: miniflare then loads the modules as they are, as Workers would, without scanning their imports.
   const modules = files.map((f) => ({ type: "ESModule" as const, path: join(outdir, f), contents: readFileSync(join(outdir, f), "utf8") }));
 
@@ -108,13 +108,20 @@ describe("the Worker bundle in workerd", () => {
     expect([fields.number.value, fields.total.value]).toEqual(["W-1", 11.9]);
   });
 
-  it("parses Word, PowerPoint, Excel and e-mail inside workerd (mammoth, SheetJS, postal-mime loaded lazily)", async () => {
+  it("parses Word, PowerPoint, Excel and e-mail inside workerd (mammoth, SheetJS, postal-mime, msgreader loaded lazily)", async () => {
     const pdf = await makePdf([["Invoice No: W-2"]]);
     const inputs = [
       { bytes: await invoiceDocx("W-DOCX"), field: { type: "label", labels: ["Invoice No"] }, expected: "W-DOCX" },
       { bytes: await invoicePptx(), field: { type: "label", labels: ["Invoice No"] }, expected: "INV-2041" },
       { bytes: await workbookXlsx(), field: { type: "table", column: "Customer", row: 1 }, expected: "Initech" },
       { bytes: await invoiceEml([{ filename: "w.pdf", content: pdf, contentType: "application/pdf" }]), field: { type: "label", labels: ["Subject"] }, expected: "Invoices INV-1 and INV-2" },
+      {
+        bytes: invoiceMsg({
+          subject: "Invoice W-MSG", senderName: "Acme", senderEmail: "billing@acme.example", to: { name: "AP", email: "ap@globex.example" },
+          sent: new Date(Date.UTC(2026, 10, 30)), body: "Total due: 12.00 EUR", attachment: { filename: "w.pdf", mimeType: "application/pdf", content: pdf },
+        }),
+        field: { type: "label", labels: ["Subject"] }, expected: "Invoice W-MSG",
+      },
     ];
     for (const input of inputs) {
       const res = await mf.dispatchFetch("http://sluice.worker.test/v1/pipelines/sync", {

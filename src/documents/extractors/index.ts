@@ -7,6 +7,7 @@ import { extractMetadata } from "./metadata";
 import { extractRegex } from "./regex";
 import type { Extractor } from "./schema";
 import { regionSegments, selectedPages, whenMatches } from "./scope";
+import { withHeaderRows } from "./header-row";
 import { extractTable } from "./table";
 import { ocrProvenance, ocrWeighted } from "./ocr-confidence";
 
@@ -43,7 +44,7 @@ function extract(extractor: Extractor, parsed: ParsedDocument, type: FieldType, 
   switch (extractor.type) {
     case "label": return extractLabel(parsed, extractor.labels, type, context);
     case "regex": return extractRegex(parsed, extractor.pattern, extractor.flags, extractor.group);
-    case "table": return extractor.column === undefined ? [] : extractTable(parsed, { ...extractor, column: extractor.column });
+    case "table": return extractor.column === undefined ? [] : extractTable(withHeaderRows(parsed, extractor.header_row), { ...extractor, column: extractor.column });
     case "json_pointer": return extractJsonPointer(parsed, extractor.pointer);
     case "metadata": return extractMetadata(parsed, extractor.key);
     case "rows": return []; // line items only: see ./items.ts

@@ -8,6 +8,8 @@ import { Pattern } from "../pattern";
  */
 
 export const MAX_COLUMNS = 50;
+/** The last row a sheet can have (Excel's limit). */
+const SHEET_ROWS = 1_048_576;
 
 /** A user pattern, checked by the engine that will run it (RE2, linear time). */
 export const ItemPattern = v.pipe(
@@ -62,6 +64,8 @@ export const ItemTableOptions = {
   continuation: v.optional(v.boolean()),
   fill_down: v.optional(v.pipe(v.array(ColumnName), v.minLength(1), v.maxLength(MAX_COLUMNS))),
   section: v.optional(ColumnName),
+  /** Sheets: the header's row number as the sheet shows it (1-based), instead of the detected header row. */
+  header_row: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(SHEET_ROWS, `must be a row of a sheet (1 to ${SHEET_ROWS})`))),
 };
 
 /** `json_pointer` for line items: the pointer names an array of objects; `columns` maps column → key. */

@@ -1,6 +1,7 @@
 import { spanBox, type Candidate, type ExtractedItem, type ParsedDocument } from "../model";
 import type { Extractor } from "./schema";
 import { resolvePointer } from "./json-pointer";
+import { withHeaderRows } from "./header-row";
 import { extractItemTable } from "./item-table";
 import { extractRows } from "./rows";
 import { whenMatches } from "./scope";
@@ -50,7 +51,7 @@ export function runItemExtractor(extractor: Extractor, parsed: ParsedDocument, f
 
 function extract(extractor: Extractor, parsed: ParsedDocument, firstStringColumn: string | null): ExtractedItem[] {
   switch (extractor.type) {
-    case "table": return extractor.columns ? extractItemTable(parsed, extractor as Parameters<typeof extractItemTable>[1]) : [];
+    case "table": return extractor.columns ? extractItemTable(withHeaderRows(parsed, extractor.header_row), extractor as Parameters<typeof extractItemTable>[1]) : [];
     case "rows": return extractRows(parsed, extractor, firstStringColumn);
     case "json_pointer": return extractor.columns ? extractJsonItems(parsed, extractor.pointer, extractor.columns) : [];
     default: return [];

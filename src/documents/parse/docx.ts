@@ -4,6 +4,14 @@ import { htmlPages, type PagedDocument } from "./paged";
 import { paragraphs, parseXml } from "./xml";
 import type { ZipArchive } from "./zip";
 
+type Mammoth = typeof import("mammoth");
+export type MammothLoader = () => Promise<{ default: Mammoth }>;
+// Imported on the first Word document; the Worker loads it as a module of its own (src/entry/worker.ts).
+let loadMammoth: MammothLoader = () => import("mammoth");
+export function loadMammothWith(loader: MammothLoader): void {
+  loadMammoth = loader;
+}
+
 // mammoth maps Word's explicit page breaks to this rule; the HTML is cut there into pages.
 const PAGE_BREAK = '<hr class="sluice-page-break" />';
 const STYLE_MAP = ["br[type='page'] => hr.sluice-page-break:fresh"];
@@ -26,7 +34,7 @@ function headersAndFooters(zip: ZipArchive): PageAside[] {
  */
 export async function parseDocx(bytes: Uint8Array, zip: ZipArchive): Promise<PagedDocument> {
   guardArchive(zip);
-  const { default: mammoth } = await import("mammoth");
+  const { default: mammoth } = await loadMammoth();
   let html: string;
   try {
     // Node's build reads `buffer`, the browser build (the Worker's) `arrayBuffer`.

@@ -2,6 +2,18 @@ import { base64 } from "../../crypto";
 import { PermanentPhaseError, type EmbeddedFile, type ParsedTable, type TextMark } from "../model";
 import { parseHtml } from "./html";
 
+type PostalMime = (typeof import("postal-mime"))["default"];
+type MsgReader = (typeof import("@kenjiuno/msgreader"))["default"];
+export interface MessageParsers {
+  postalMime: () => Promise<{ default: PostalMime }>;
+  msgReader: () => Promise<{ default: MsgReader }>;
+}
+// Each imported on the first message of its format; the Worker loads them as modules of their own (src/entry/worker.ts).
+let parsers: MessageParsers = { postalMime: () => import("postal-mime"), msgReader: () => import("@kenjiuno/msgreader") };
+export function loadMessageParsersWith(loaders: MessageParsers): void {
+  parsers = loaders;
+}
+
 /** Attachments one message may carry: more ends the document (`too_many_attachments`), none is dropped silently. */
 export const MAX_ATTACHMENTS = 100;
 /** MIME parts nested deeper than this end the document (`too_deeply_nested`); attached mails nest as child documents. */
@@ -53,7 +65,7 @@ function messageDocument(message: Message): ParsedMessage {
 
 /** An RFC 822 message (.eml) through postal-mime; attached mails stay whole, as attachments of type message/rfc822. */
 export async function parseEml(bytes: Uint8Array): Promise<ParsedMessage> {
-  const { default: PostalMime } = await import("postal-mime");
+  const { default: PostalMime } = await parsers.postalMime();
   let mail: Awaited<ReturnType<typeof PostalMime.parse>>;
   try {
     mail = await PostalMime.parse(bytes, { forceRfc822Attachments: true, maxNestingDepth: MAX_MIME_DEPTH, attachmentEncoding: "arraybuffer" });
@@ -69,9 +81,12 @@ export async function parseEml(bytes: Uint8Array): Promise<ParsedMessage> {
   });
 }
 
+/** msgreader's dates are `Date.toUTCString()` text: ISO like an EML's, so a `date` field reads both alike. */
+const isoDate = (text?: string) => (text && !Number.isNaN(Date.parse(text)) ? new Date(text).toISOString() : text);
+
 /** An Outlook message (.msg, an OLE compound file) through msgreader; an embedded message becomes an attachment of its own. */
 export async function parseMsg(bytes: Uint8Array): Promise<ParsedMessage> {
-  const { default: MsgReader } = await import("@kenjiuno/msgreader");
+  const { default: MsgReader } = await parsers.msgReader();
   try {
     const reader = new MsgReader(bytes.slice().buffer);
     const data = reader.getFileData();
@@ -84,7 +99,7 @@ export async function parseMsg(bytes: Uint8Array): Promise<ParsedMessage> {
     });
     return messageDocument({
       subject: data.subject, from: address({ name: data.senderName, address: data.senderSmtpAddress ?? data.senderEmail }),
-      to: recipients("to"), cc: recipients("cc"), date: data.clientSubmitTime ?? data.messageDeliveryTime,
+      to: recipients("to"), cc: recipients("cc"), date: isoDate(data.clientSubmitTime ?? data.messageDeliveryTime),
       text: data.body, html: data.bodyHtml, attachments,
     });
   } catch (error) {

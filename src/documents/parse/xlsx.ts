@@ -92,6 +92,7 @@ function sheetTable(xlsx: typeof Xlsx, name: string, sheet: Xlsx.WorkSheet, page
   const origin = xlsx.utils.encode_cell({ r: range.s.r + head, c: range.s.c });
   const table: ParsedTable = {
     header: grid.text[head], rows: grid.text.slice(head + 1), typed: grid.typed.slice(head + 1), page, sheet: name, origin, method: "markup",
+    head_rows: { text: grid.text.slice(0, head + 1), typed: grid.typed.slice(0, head + 1) },
   };
   return { text, table };
 }
