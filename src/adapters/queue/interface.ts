@@ -9,6 +9,9 @@ export interface QueueMessage {
   deduplicationId?: string;
   /** Deliver no sooner than this many seconds from now. */
   delaySeconds?: number;
+  /** Deliver to this endpoint instead of the queue's own (a Worker handing a scan to its reader, READER_URL).
+   *  The embedded queue has one consumer, its own process, and ignores it. */
+  url?: string;
 }
 
 export interface Queue {
