@@ -30,7 +30,7 @@ export async function startFakeQstash(options: { signingKey: string; route: (url
     const body = await read(req);
     const url = decodeURIComponent(req.url!.replace(/^\/v2\/publish\//, ""));
     const dedup = req.headers["upstash-deduplication-id"] as string | undefined;
-    res.writeHead(201, { "content-type": "application/json" }).end(JSON.stringify({ messageId: `msg_${++ids}` }));
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ messageId: `msg_${++ids}` }));
     if (dedup && seen.has(dedup)) return;
     if (dedup) seen.add(dedup);
     const job = deliver(url, body).catch(() => undefined).finally(() => pending.delete(job));

@@ -42,7 +42,7 @@ beforeAll(async () => {
 
   qstash = await startFakeQstash({
     signingKey: KEYS.QSTASH_CURRENT_SIGNING_KEY,
-    route: (url) => (url.startsWith(READER) ? (req) => reader.app.fetch(req) : viaMiniflare(() => (url.startsWith(EDGE) ? edge : bare))),
+    route: (url) => (url.startsWith(READER) ? async (req) => reader.app.fetch(req) : viaMiniflare(() => (url.startsWith(EDGE) ? edge : bare))),
   });
   const db = { DATABASE_URL: services.databaseUrl, NEON_WS_PROXY: services.wsProxy, QSTASH_TOKEN: "t", QSTASH_URL: qstash.url, ...KEYS };
   const worker = (bindings: Record<string, string>) =>
@@ -73,7 +73,7 @@ const fields = [
 async function runOn(mf: Miniflare, base: string, scan: Uint8Array) {
   const call = async (path: string, body?: unknown) => {
     const res = await mf.dispatchFetch(`${base}${path}`, {
-      method: body ? "POST" : "GET", headers: { "X-API-Key": apiKey, "content-type": "application/json" }, body: body && JSON.stringify(body),
+      method: body ? "POST" : "GET", headers: { "X-API-Key": apiKey, "content-type": "application/json" }, body: body ? JSON.stringify(body) : undefined,
     });
     const text = await res.text();
     expect(res.status, text).toBeLessThan(300);
