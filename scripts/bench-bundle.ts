@@ -14,7 +14,7 @@ interface Metafile { outputs: Record<string, { inputs: Record<string, { bytesInO
 
 /** Bytes of OCR code (the engine, its language data, the rasteriser, the reader's threads): the Worker hands scans to READER_URL. */
 function ocrBytes(meta: Metafile): number {
-  const ocr = /tesseract|@napi-rs\/canvas|src\/adapters\/ocr\/(?!interface)/;
+  const ocr = /tesseract|src\/adapters\/ocr\/(?!interface)/;
   return Object.values(meta.outputs).flatMap((o) => Object.entries(o.inputs)).filter(([path]) => ocr.test(path)).reduce((sum, [, i]) => sum + i.bytesInOutput, 0);
 }
 
