@@ -109,6 +109,17 @@ describe("OCR at the edge: the Worker hands scans to the Node reader", () => {
     expect(await again.json()).toMatchObject({ effect: "none", reason: "duplicate or late delivery" });
   }, 90_000);
 
+  it("does not hand off a sync run, which reads inline: the error says how to have the reader read it", async () => {
+    const scan = Buffer.from(png(await render(linesAt(["Total: 4.00"])))).toString("base64");
+    const res = await edge.dispatchFetch(`${EDGE}/v1/pipelines/sync`, {
+      method: "POST", headers: { "X-API-Key": apiKey, "content-type": "application/json" },
+      body: JSON.stringify({ fields, phases: [{ type: "transfer" }, { type: "extraction" }], documents: [{ content_base64: scan }] }),
+    });
+    const { errors } = (await res.json()) as { errors: Array<{ code: string; message: string }> };
+    expect(errors.map((e) => e.code)).toEqual(["ocr_unavailable"]);
+    expect(errors[0].message).toMatch(/without \/sync/);
+  });
+
   it("without READER_URL ends the scan in ocr_unavailable naming the setting", async () => {
     const records = await runOn(bare, BARE, png(await render(linesAt(["Total: 3.00"]))));
     expect(records.errors).toHaveLength(1);
