@@ -12,6 +12,12 @@ import { report } from "./bench/targets";
 
 interface Metafile { outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }> }
 
+/** Bytes of OCR code (the engine, its language data, the rasteriser, the reader's threads): the Worker hands scans to READER_URL. */
+function ocrBytes(meta: Metafile): number {
+  const ocr = /tesseract|src\/adapters\/ocr\/(?!interface)/;
+  return Object.values(meta.outputs).flatMap((o) => Object.entries(o.inputs)).filter(([path]) => ocr.test(path)).reduce((sum, [, i]) => sum + i.bytesInOutput, 0);
+}
+
 /** Bytes in the output per npm package (our own code as "src"), largest first. */
 function largest(meta: Metafile, count: number): Array<[string, number]> {
   const byPackage = new Map<string, number>();
@@ -33,6 +39,7 @@ try {
   const entry = readFileSync(join(outdir, "worker.js"));
   const raw = modules.reduce((sum, m) => sum + m.length, 0);
   const gzip = modules.reduce((sum, m) => sum + gzipSync(m).length, 0);
+  const meta = JSON.parse(readFileSync(join(outdir, "meta.json"), "utf8")) as Metafile;
   const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
   const wrangler = /Total Upload: (.+)/.exec(output)?.[1]?.trim() ?? "not printed";
   report("bundle", [
@@ -40,7 +47,8 @@ try {
     ["Worker bundle gzip, node:zlib (target < 1 MB)", kib(gzip)],
     ["Worker entry (worker.js, compiled at every start) raw / gzip", `${kib(entry.length)} / ${kib(gzipSync(entry).length)}`],
     ["wrangler's own figure", wrangler],
-    ["largest contributors, raw bytes in the bundle", largest(JSON.parse(readFileSync(join(outdir, "meta.json"), "utf8")), 5).map(([name, bytes]) => `${name} ${kib(bytes)}`).join(", ")],
+    ["OCR code in the bundle (target 0: scans go to READER_URL)", kib(ocrBytes(meta))],
+    ["largest contributors, raw bytes in the bundle", largest(meta, 5).map(([name, bytes]) => `${name} ${kib(bytes)}`).join(", ")],
   ]);
 } finally {
   rmSync(outdir, { recursive: true, force: true });

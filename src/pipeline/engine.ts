@@ -17,6 +17,8 @@ import { ocrOptions, runTransfer, type DocumentSource, type TransferDeps, type T
 import { runValidation } from "./phases/validation";
 import { checkCellsSize } from "./cell-size";
 import { PermanentPhaseError, type Cells, type ParsedDocument } from "./types";
+import { ReaderNeeded } from "../documents/parse/ocr";
+import { handToReader } from "./reader-hand-off";
 
 export type DeliveryOutcome =
   | { effect: "advanced"; document_id: string; phase_index: number; outcome: Outcome | null; pipeline_finished: boolean }
@@ -159,6 +161,12 @@ export async function advanceDocument(services: Services, message: PhaseMessage,
   // A throw here is not a crash: it is retried (a permanent error is not) and its start un-counted,
   // so `phase_crashed` is left for deliveries whose process died.
   const failed = async (error: unknown): Promise<DeliveryOutcome> => {
+    const readerUrl = config.ocr.readerUrl;
+    if (error instanceof ReaderNeeded && readerUrl) {
+      const step = { phaseType: phase.type, attempt, startedAt, reason: error.message };
+      // A failed publish is retried like any other failure; the next attempt hands off again.
+      return handToReader(services, readerUrl, state, message, step).then((): DeliveryOutcome => ({ effect: "none", reason: "handed to the reader" }), failed);
+    }
     const reason = describe(error);
     if (!(error instanceof PermanentPhaseError) && attempt < config.queueMaxRetries) {
       await recordRetry(db, {

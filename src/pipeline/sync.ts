@@ -20,7 +20,10 @@ export async function runPipelineInline(services: Services, caller: Caller, inpu
       return { messageId: `inline-${pending.length}` };
     },
   };
-  const inline: Services = { ...services, queue: inlineQueue };
+  // Inline means here and now: a scan is not handed to a reader (READER_URL), it fails naming the way that reads it.
+  const ocr = { ...services.config.ocr, readerUrl: undefined };
+  const readerMissing = services.config.ocr.readerUrl ? "a sync run reads inline; create the run without /sync so READER_URL reads it" : services.readerMissing;
+  const inline: Services = { ...services, queue: inlineQueue, config: { ...services.config, ocr }, readerMissing };
   const created = await createPipeline(inline, caller, input);
   for (let message = pending.shift(); message; message = pending.shift()) {
     const { type: _type, ...phase } = message.body as PhaseMessage & { type: string };

@@ -5,6 +5,7 @@ import { ApiError } from "../errors";
 import type { AppEnv } from "../http/env";
 import { applyRateLimit, clientIp } from "../http/rate-limit";
 import { decideReview } from "../review/decide";
+import { pagePicture } from "../review/page-picture";
 import { currentSession, sameSecret, signIn, signOut, type ReviewSession } from "../review/session";
 import { renderPage } from "../web/page";
 import {
@@ -59,7 +60,7 @@ async function itemPage(c: Context<AppEnv>, itemId: string, form?: DecisionForm,
   const item = v.is(Uuid, itemId) ? await reviewItemEvidence(db, session.caller.organizationId, itemId) : undefined;
   if (!item) throw new ApiError("not_found", "review item not found");
   const [progress, next] = await Promise.all([reviewProgress(db, item.pipeline_id), nextOpenItem(db, item.pipeline_id, item)]);
-  return renderPage(c, <ReviewItemPage user={userOf(session)} item={item} progress={progress} nextId={next?.id} form={form} />, status);
+  return renderPage(c, <ReviewItemPage user={userOf(session)} item={item} progress={progress} nextId={next?.id} form={form} pictures={Boolean(c.get("services").reader)} />, status);
 }
 
 /** Where the reviewer goes after a decision: the next open item of that product, or its all-clear page. */
@@ -98,6 +99,10 @@ export const reviewConsoleRoutes = new Hono<AppEnv>()
   })
   .get("/review/products/:id", signedIn, (c) => continueProduct(c, c.req.param("id")))
   .get("/review/items/:id", signedIn, (c) => itemPage(c, c.req.param("id")))
+  .get("/review/items/:id/pages/:page", signedIn, async (c) => {
+    const png = await pagePicture(c.get("services"), c.get("session").caller.organizationId, c.req.param("id"), c.req.param("page"));
+    return c.body(png as Uint8Array<ArrayBuffer>, 200, { "Content-Type": "image/png" });
+  })
   .post("/review/items/:id/decision", signedIn, async (c) => {
     const itemId = c.req.param("id");
     const form = v.safeParse(DecisionFormBody, await c.req.parseBody());

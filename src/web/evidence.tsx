@@ -29,6 +29,7 @@ export interface ParsedEvidence {
   pages?: string[];
   page_numbers?: number[];
   words?: WordBoxes[];
+  page_info?: Array<{ source?: string; width?: number; height?: number; ocr?: { rotation?: number } }>;
 }
 
 export type EvidenceProvenance = Provenance & { bbox?: Box };
@@ -139,11 +140,23 @@ function layoutOf(parsed: ParsedEvidence, at: number, provenance: EvidenceProven
   return { width: Math.max(MIN_PAGE[0], right + 36), height: Math.max(MIN_PAGE[1], bottom + 36), words: drawn, box, total: words.length };
 }
 
-/** The page as a box layout of its words, with the candidate's box drawn: served as SVG, no rasteriser needed. */
-export const PageView: FC<{ parsed: ParsedEvidence; provenance?: EvidenceProvenance }> = ({ parsed, provenance }) => {
+/** An OCR page's picture (at `picturesAt` + the page number) under its word boxes; a page turned upright by OCR is drawn from its words only. */
+function pictureOf(parsed: ParsedEvidence, at: number, page: number, picturesAt: string | undefined) {
+  const href = picturesAt && `${picturesAt}${page}`;
+  const info = parsed.page_info?.[at];
+  if (!href || info?.source !== "ocr" || !info.width || !info.height || info.ocr?.rotation) return undefined;
+  return { href, width: info.width, height: info.height };
+}
+
+/**
+ * The page as a box layout of its words, with the candidate's box drawn: served as SVG, no rasteriser needed.
+ * An OCR page shows what the scanner saw: its picture, with the words read from it outlined over it.
+ */
+export const PageView: FC<{ parsed: ParsedEvidence; provenance?: EvidenceProvenance; picturesAt?: string }> = ({ parsed, provenance, picturesAt }) => {
   const at = provenance ? pageIndex(parsed, provenance.page) : -1;
   if (!provenance || at < 0) return null;
   const page = layoutOf(parsed, at, provenance);
+  const picture = pictureOf(parsed, at, provenance.page, picturesAt);
   const label = `Page ${provenance.page + 1} of ${parsed.filename ?? "the document"}`
     + (page.box ? " with the candidate's box drawn" : "; the candidate's position is not known")
     + (page.total > page.words.length ? `; ${page.words.length} of its ${page.total} words drawn, those around the candidate` : "");
@@ -152,7 +165,11 @@ export const PageView: FC<{ parsed: ParsedEvidence; provenance?: EvidenceProvena
       <svg class="page" viewBox={`-10 -10 ${page.width + 20} ${page.height + 20}`} width={Math.round((page.width + 20) * ZOOM)}
         role="img" aria-label={label}>
         <rect x="-10" y="-10" width={page.width + 20} height={page.height + 20} fill="#fff" />
-        {page.words.map((w) => (
+        {picture ? <image href={picture.href} x="0" y="0" width={picture.width} height={picture.height} preserveAspectRatio="none" /> : null}
+        {picture ? page.words.map((w) => (
+          <rect class="word" x={w.bbox[0]} y={w.bbox[1]} width={w.bbox[2] - w.bbox[0]} height={w.bbox[3] - w.bbox[1]}
+            fill="none" stroke="#2563eb" stroke-width="0.6"><title>{w.text}</title></rect>
+        )) : page.words.map((w) => (
           <text x={w.bbox[0]} y={w.bbox[3] - 2} textLength={Math.max(1, w.bbox[2] - w.bbox[0])} lengthAdjust="spacingAndGlyphs"
             font-size={Math.max(4, (w.bbox[3] - w.bbox[1]) * 0.8)}>{w.text}</text>
         ))}

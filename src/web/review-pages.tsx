@@ -109,7 +109,9 @@ function shownTarget(item: ReviewItemEvidence) {
 
 export const ReviewItemPage: FC<{
   user: ConsoleUser; item: ReviewItemEvidence; progress: { decided: number; total: number }; nextId?: string; form?: DecisionForm;
-}> = ({ user, item, progress, nextId, form }) => {
+  /** Whether OCR pages' pictures are served (where a reader runs: Node). */
+  pictures?: boolean;
+}> = ({ user, item, progress, nextId, form, pictures }) => {
   const { cell, type, table } = shownTarget(item);
   const parsed = (item.parsed ?? {}) as ParsedEvidence;
   const provenance = cell?.meta.provenance as EvidenceProvenance | undefined;
@@ -130,7 +132,7 @@ export const ReviewItemPage: FC<{
         <section aria-labelledby="evidence" class="card">
           <h2 id="evidence">Evidence</h2>
           <SourceText parsed={parsed} provenance={provenance} />
-          {parsed.mime_type === "application/pdf" ? <PageView parsed={parsed} provenance={provenance} /> : null}
+          {parsed.mime_type === "application/pdf" || parsed.mime_type?.startsWith("image/") ? <PageView parsed={parsed} provenance={provenance} picturesAt={pictures ? `/review/items/${item.id}/pages/` : undefined} /> : null}
           {table ? <LineItemView field={item.field} {...table} /> : null}
           <h2>Candidates</h2>
           <CandidateList candidates={cell?.meta.candidates ?? []} chosen={provenance} />

@@ -11,6 +11,9 @@ export interface QueueMessage {
   delaySeconds?: number;
   /** Deliveries are shared fairly between keys (the organization): round-robin embedded, flow control on QStash. */
   fairnessKey?: string;
+  /** Deliver to this endpoint instead of the queue's own (a Worker handing a scan to its reader, READER_URL).
+   *  The embedded queue has one consumer, its own process, and ignores it. */
+  url?: string;
 }
 
 export interface Queue {

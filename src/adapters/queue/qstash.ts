@@ -23,7 +23,7 @@ export function createQstashQueue(options: QstashQueueOptions): Queue {
   return {
     async publish(message) {
       const { messageId } = await client.publishJSON({
-        url: options.destinationUrl,
+        url: message.url ?? options.destinationUrl,
         body: message.body,
         deduplicationId: message.deduplicationId,
         retries: options.maxRetries,

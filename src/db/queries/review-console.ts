@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Db } from "../types";
 
 /** The organization's active data products with how much of each is waiting for review. */
@@ -60,3 +61,18 @@ export async function reviewItemEvidence(db: Db, organizationId: string, itemId:
 }
 
 export type ReviewItemEvidence = NonNullable<Awaited<ReturnType<typeof reviewItemEvidence>>>;
+
+/** What the console needs to draw an item's page picture: the document's bytes as stored and how its pages were read. */
+export async function reviewItemSource(db: Db, organizationId: string, itemId: string) {
+  return db.selectFrom("review_items as r")
+    .innerJoin("documents as d", "d.id", "r.document_id")
+    .select(({ ref }) => [
+      "d.source",
+      sql<string | null>`${ref("d.parsed")}->>'mime_type'`.as("mime_type"),
+      sql<number[] | null>`${ref("d.parsed")}->'page_numbers'`.as("page_numbers"),
+      sql<Array<{ source?: string }> | null>`${ref("d.parsed")}->'page_info'`.as("page_info"),
+    ])
+    .where("r.id", "=", itemId)
+    .where("r.organization_id", "=", organizationId)
+    .executeTakeFirst();
+}

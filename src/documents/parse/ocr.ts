@@ -76,6 +76,13 @@ function describe(error: unknown, page: number): PermanentPhaseError {
   return new PermanentPhaseError(code, `page ${page}: ${message}`);
 }
 
+/** A page needs OCR and this runtime has no reader: the engine may hand the phase to one (READER_URL) before failing. */
+export class ReaderNeeded extends PermanentPhaseError {
+  constructor(page: number, unavailable: string) {
+    super("ocr_unavailable", `page ${page} needs OCR, which this deployment does not run: ${unavailable}`);
+  }
+}
+
 /**
  * Reads the pages that need it and returns the parse with their text, words, confidences and page info.
  * Without a reader such pages end the document in `ocr_unavailable` (`unavailable` says what to set).
@@ -90,7 +97,7 @@ export async function readScannedPages<T extends Omit<ParsedDocument, "content_h
   const info: PageInfo[] = parsed.page_info ? [...parsed.page_info] : parsed.pages.map(() => ({ source: "text_layer" }));
   for (const index of todo) {
     const page = parsed.page_numbers?.[index] ?? index;
-    if (!reader) throw new PermanentPhaseError("ocr_unavailable", `page ${page} needs OCR, which this deployment does not run: ${unavailable}`);
+    if (!reader) throw new ReaderNeeded(page, unavailable);
     let read: OcrPage;
     try {
       read = await reader.read({ kind: source.kind, bytes: source.bytes, page, languages: options.languages, dpi: options.dpi });
