@@ -129,7 +129,7 @@ describe("review console in Chromium", () => {
 
     const seen: string[] = [];
     for (let n = 1; n <= 3; n++) {
-      await expect.poll(() => page.locator(".progress").textContent()).toBe(`Item ${n} of 3`);
+      await expect.poll(() => page.locator(".progress").textContent()).toBe(`${4 - n} left of 3`);
       const heading = (await page.getByRole("heading", { level: 1 }).textContent())!;
       seen.push(heading);
       if (heading === "total of scan.pdf") {
@@ -243,7 +243,7 @@ describe("line items in the console and on the share page", () => {
     await signIn(page);
     await page.getByRole("link", { name: "Parts orders" }).click();
     await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("lines #2 · amount of order-7");
-    expect(await page.locator(".progress").textContent()).toBe("Item 1 of 1");
+    expect(await page.locator(".progress").textContent()).toBe("1 left of 1");
     expect(await page.getByRole("region", { name: "The line item" }).locator("td").allTextContents())
       .toEqual(["Crane hire", "1", "2500"]);
     expect(await page.locator("dl.meta").textContent()).toMatch(/Line item2 of 3 \(item_index 1\).*Column typenumber/);
