@@ -39,7 +39,7 @@ describe("a review item with nothing found", () => {
   it("is marked not in the document: the cell is no_result with reason confirmed_absent, never completed", async () => {
     const { product, item, run } = await missingTotal();
     const res = await decide(item.id, { decision: "confirm_absent", comment: "the invoice has no total" });
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(201);
     expect(await openReviews(t, product.id)).toEqual([]);
     const records = await (await t.request(`/v1/pipelines/${run}/records`)).json();
     const cell = (records.records as Array<{ external_id?: string; id?: string; fields: Record<string, { value: unknown; status: string; reason?: unknown }> }>)
@@ -54,7 +54,7 @@ describe("a review item with nothing found", () => {
 
   it("still takes an override with the value the reviewer found", async () => {
     const { item } = await missingTotal();
-    expect((await decide(item.id, { decision: "override", value: "88.10" })).status).toBe(200);
+    expect((await decide(item.id, { decision: "override", value: "88.10" })).status).toBe(201);
   });
 
   it("refuses a value with confirm_absent", async () => {
@@ -98,6 +98,6 @@ describe("share page for recipients", () => {
     const bad = [{ ...fields[0], label: "  " }, ...fields.slice(1)];
     const { res, body } = await createPipeline(t, { fields: bad, documents: [{ id: "a", text: "x" }] });
     expect(res.status).toBe(400);
-    expect(JSON.stringify(body)).toContain("fields[0].label");
+    expect(JSON.stringify(body)).toContain('"path":"fields.0.label"');
   });
 });
