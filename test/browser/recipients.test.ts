@@ -45,7 +45,7 @@ beforeAll(async () => {
   await createProduct(t, ((await missing.json()) as { id: string }).id, productName);
   app = await serveApp(t);
   browser = await launchBrowser();
-});
+}, 180_000); // two runs (one a PDF) and a browser start, on a machine shared by many
 afterAll(async () => {
   await browser?.close();
   await app?.close();
