@@ -83,7 +83,7 @@ describe("share page for a recipient", () => {
     await expectNoSidewaysScroll(page);
     expect(await page.locator(".scroll-hint").isVisible()).toBe(true);
     expect(await page.locator(".scroll-hint").textContent()).toContain("all 7 columns");
-    const region = page.getByRole("region", { name: "Rows of Wide invoices" });
+    const region = page.getByRole("region", { name: /^Rows of \W?Wide invoices\W?$/ });
     const last = page.locator("thead th").last();
     const right = async () => (await last.boundingBox())!.x + (await last.boundingBox())!.width;
     expect(await right()).toBeGreaterThan(PHONE.width); // off-screen at first, so the hint is needed
@@ -133,7 +133,7 @@ describe("review console: nothing found", () => {
 
     await page.getByRole("button", { name: "Not in the document" }).click();
     await expect.poll(() => page.getByRole("status").textContent()).toBe("Saved: marked not in the document total of no-total.pdf.");
-    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Nothing left to review in Missing totals");
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toMatch(/^Nothing left to review in \W?Missing totals\W?$/);
     await shoot(page, "recipients-review-saved");
 
     await page.goto(itemUrl);
