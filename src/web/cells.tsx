@@ -65,7 +65,7 @@ export function isolateBidi(text: string): string {
 /** One table cell of a shared row: the released value (long ones cut, with a link to all of it), or a marker saying why it is withheld. */
 export function CellView({ cell, full }: { cell: Cell | undefined; full?: string }) {
   // Numbers line up on the right, a held one's marker too; a table field shows its item count.
-  const numeric = typeof cell?.value === "number" || ["number", "integer", "table"].includes(cell?.type ?? "") ? "num" : undefined;
+  const numeric = typeof cell?.value === "number" || ["number", "integer", "currency", "table"].includes(cell?.type ?? "") ? "num" : undefined;
   const held = heldLabel(cell);
   if (held) return <td class={numeric}><span class={held.rejected ? "held rejected" : "held"} title={held.title}>{held.text}</span></td>;
   const text = cellText(cell);

@@ -154,7 +154,7 @@ export const ReviewItemPage: FC<{
       <div class="grid">
         <section aria-labelledby="evidence" class="card">
           <h2 id="evidence">Evidence</h2>
-          {empty && open ? <DocumentPages parsed={parsed} /> : <>
+          {empty ? <DocumentPages parsed={parsed} /> : <>
             <SourceText parsed={parsed} provenance={provenance} />
             {parsed.mime_type === "application/pdf" ? <PageView parsed={parsed} provenance={provenance} /> : null}
           </>}
