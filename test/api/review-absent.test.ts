@@ -49,7 +49,7 @@ describe("a review item with nothing found", () => {
     const log = await (await t.request(`/v1/pipelines/${run}/review-decisions`)).json();
     expect(log.items).toMatchObject([{ decision: "confirm_absent", value: null, comment: "the invoice has no total" }]);
     const csv = await (await t.request(`/v1/data-products/${product.id}/export.csv?status_columns=true`)).text();
-    expect(csv).toMatch(/INV-1,,no_result,/);
+    expect(csv).toMatch(/INV-1,completed,,no_result,/);
   });
 
   it("still takes an override with the value the reviewer found", async () => {
@@ -80,7 +80,7 @@ describe("share page for recipients", () => {
     const { shareToken } = (await createProduct(t, (body as { id: string }).id, "Labels")).body as { shareToken: { token: string } };
     const html = await (await t.request(`/share/${shareToken.token}`, { key: null, headers: { accept: "text/html" } })).text();
     expect(html).toContain('<th scope="col">Invoice no.</th><th scope="col">Amount due</th><th scope="col">Weight kg</th>');
-    expect(html).toContain("<td>120.50 EUR</td>");
+    expect(html).toContain("<td class=\"num\">120.50 EUR</td>");
     const csv = await (await t.request(`/share/${shareToken.token}.csv`, { key: null })).text();
     expect(csv).toContain("INV-9,120.50,EUR,2.25");
     expect(html).toMatch(/Updated <time datetime="\d{4}-\d\d-\d\dT[\d:.]+Z">/);
