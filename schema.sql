@@ -246,6 +246,10 @@ CREATE TABLE IF NOT EXISTS review_decisions (
 );
 CREATE INDEX IF NOT EXISTS review_decisions_pipeline ON review_decisions (pipeline_id, id);
 -- A decision on an item cell follows the item while it keeps its index and its source text (item_text).
+-- confirm_absent: the reviewer found the value is not in the document (the cell becomes no_result).
+ALTER TABLE review_decisions DROP CONSTRAINT IF EXISTS review_decisions_decision_check;
+ALTER TABLE review_decisions ADD CONSTRAINT review_decisions_decision_check
+  CHECK (decision IN ('approve', 'override', 'reject', 'confirm_absent'));
 ALTER TABLE review_decisions ADD COLUMN IF NOT EXISTS item_index integer;
 ALTER TABLE review_decisions ADD COLUMN IF NOT EXISTS item_column text;
 ALTER TABLE review_decisions ADD COLUMN IF NOT EXISTS item_text text;

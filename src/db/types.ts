@@ -231,7 +231,7 @@ export interface ReviewItemsTable {
   decided_at: Timestamp | null;
 }
 
-export type Decision = "approve" | "override" | "reject";
+export type Decision = "approve" | "override" | "reject" | "confirm_absent";
 
 export interface ReviewDecisionsTable {
   id: Generated<string>;

@@ -16,13 +16,20 @@ export const unresolved = (cell: Cell, status: "no_result" | "failed", why: Reas
   ({ ...cell, value: null, status, reason: why, resolved_by: null, meta });
 
 export interface AppliedDecision {
-  decision: "approve" | "override" | "reject";
+  decision: "approve" | "override" | "reject" | "confirm_absent";
   value?: unknown;
   comment?: string | null;
 }
 
-/** What a reviewer's decision does to a cell (DESIGN.md §2): approve releases, override replaces, reject withholds. */
+/**
+ * What a reviewer's decision does to a cell (DESIGN.md §2): approve releases, override replaces, reject withholds,
+ * confirm_absent records that the document does not hold the value (`no_result`, never `completed` with nothing).
+ */
 export function decidedCell(cell: Cell, decision: AppliedDecision): Cell {
+  if (decision.decision === "confirm_absent") {
+    const message = decision.comment || "a reviewer confirmed the document does not hold this value";
+    return { ...cell, value: null, status: "no_result", resolved_by: "review", reason: reason("confirmed_absent", "not in the document", message) };
+  }
   if (decision.decision === "reject") {
     const message = decision.comment || "rejected by a reviewer";
     return { ...cell, value: null, status: "failed", resolved_by: null, reason: reason("rejected_by_review", "rejected by a reviewer", message) };

@@ -51,8 +51,11 @@ export const ResolveInput = v.strictObject({
 });
 
 /** One column of a line-item (`table`) field: a scalar type, resolved like a field of that type. */
+/** What people read as a column heading (share page); defaults to the name humanised. */
+const Label = v.pipe(v.string(), v.trim(), v.minLength(1, "must not be empty"), v.maxLength(120, "at most 120 characters"));
+
 export const ColumnInput = v.strictObject({
-  name: ColumnName, type: v.picklist(FIELD_TYPES), required: v.optional(v.boolean()), resolve: v.optional(ResolveInput),
+  name: ColumnName, label: v.optional(Label), type: v.picklist(FIELD_TYPES), required: v.optional(v.boolean()), resolve: v.optional(ResolveInput),
 });
 
 export const FieldInput = v.strictObject({
@@ -60,6 +63,7 @@ export const FieldInput = v.strictObject({
     v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "must start with a letter or _ and hold only letters, digits and _ (at most 64)"),
     v.check((name) => !RESERVED_NAMES.has(name), "is a reserved name (__proto__, constructor and prototype are)"),
   ),
+  label: v.optional(Label),
   type: v.picklist([...FIELD_TYPES, TABLE_TYPE]),
   required: v.optional(v.boolean()),
   columns: v.optional(v.pipe(v.array(ColumnInput), v.minLength(1), v.maxLength(MAX_COLUMNS))),

@@ -13,6 +13,8 @@ export interface CompiledField {
   name: string;
   type: FieldKind;
   required: boolean;
+  /** The heading people read (present only when given; pages default to the name humanised). */
+  label?: string;
   /** The columns of a line-item (`table`) field; absent for scalar fields (and in snapshots older than items). */
   columns?: CompiledColumn[];
   description: string | null;
@@ -139,6 +141,7 @@ function compileFields(fields: FieldDefinition[], problems: IssueDetail[]): Comp
       ...(aggregate ? { aggregate } : {}),
       ...(field.separator !== undefined ? { separator: field.separator } : {}),
       ...(field.types ? { types: field.types } : {}),
+      ...(field.label ? { label: field.label } : {}),
     };
   });
 }

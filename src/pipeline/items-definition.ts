@@ -12,6 +12,8 @@ export interface CompiledColumn {
   type: FieldType;
   required: boolean;
   resolve: ResolveOptions;
+  /** The heading people read (present only when given). */
+  label?: string;
 }
 
 /** A column rule addresses `<table field>.<column>`; anything else names a whole field. */
@@ -98,7 +100,10 @@ export function compileColumns(
         problems.push({ path: `${path}.columns.${c}.resolve.${option}`, message });
       }
     }
-    return { name: column.name, type: column.type, required: column.required ?? false, resolve: column.resolve ?? {} };
+    return {
+      name: column.name, type: column.type, required: column.required ?? false, resolve: column.resolve ?? {},
+      ...(column.label ? { label: column.label } : {}),
+    };
   });
   field.extract?.forEach((extractor, j) => checkItemExtractor(extractor, names, `${path}.extract.${j}`, problems));
   return columns;

@@ -12,7 +12,7 @@ import { deriveFields } from "../pipeline/derived";
 import type { Cells } from "../pipeline/types";
 import { emitRunEvents } from "../webhooks/endpoints";
 import { publishWebhook } from "../webhooks/deliver";
-import { reviewedCell } from "./reviewed-cell";
+import { isEmptyValue, reviewedCell } from "./reviewed-cell";
 
 export interface DecisionInput {
   decision: Decision;
@@ -56,6 +56,11 @@ function recordDecision(services: Services, caller: Caller, itemId: string, inpu
     const pipeline = item.config as unknown as CompiledPipeline;
     const cells = item.cells as Cells;
     const target = reviewedCell(pipeline, cells, item);
+    if (input.decision === "approve" && isEmptyValue(target.cell?.value)) {
+      throw badRequest(`${target.label} has no value to approve`, [{
+        path: "decision", message: "override with the value from the document, or use 'confirm_absent' if it is not there",
+      }]);
+    }
     let value: unknown;
     if (input.decision === "override") {
       if (input.value === undefined) throw badRequest("an override needs a value", [{ path: "value", message: "required for decision 'override'" }]);

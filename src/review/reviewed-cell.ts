@@ -35,3 +35,7 @@ export function reviewedCell(
     within: (decided) => ({ ...cells[field.name], value: items.map((it, i) => (i === index ? { ...it, [name]: decided } : it)) }),
   };
 }
+
+/** Nothing to release: approving it would publish an empty `completed` cell. */
+export const isEmptyValue = (value: unknown) =>
+  value === null || value === undefined || (typeof value === "string" && value.trim() === "");

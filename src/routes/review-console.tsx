@@ -9,14 +9,15 @@ import { pagePicture } from "../review/page-picture";
 import { currentSession, sameSecret, signIn, signOut, type ReviewSession } from "../review/session";
 import { renderPage } from "../web/page";
 import {
-  ConsoleMessagePage, QueueClearPage, QueuesPage, ReviewItemPage, SignInPage, type ConsoleUser, type DecisionForm,
+  ConsoleMessagePage, itemLabel, QueueClearPage, QueuesPage, ReviewItemPage, SignInPage, type ConsoleUser, type DecisionForm,
+  type SavedDecision,
 } from "../web/review-pages";
 import { Uuid } from "./schema-fields";
 
 const SignInForm = v.object({ key: v.pipe(v.string(), v.trim(), v.maxLength(200)) });
 const DecisionFormBody = v.object({
   csrf: v.string(),
-  decision: v.picklist(["approve", "override", "reject"], "choose approve, override or reject"),
+  decision: v.picklist(["approve", "override", "reject", "confirm_absent"], "choose approve, override, reject or not in the document"),
   value: v.optional(v.pipe(v.string(), v.maxLength(2000, "at most 2000 characters"))),
   comment: v.optional(v.pipe(v.string(), v.maxLength(2000, "at most 2000 characters"))),
 });
@@ -54,25 +55,38 @@ const signedIn: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
+/** The decision just saved (`?saved=<item id>`), read back from the database so the confirmation says what was stored. */
+async function savedDecision(c: Context<AppEnv>): Promise<SavedDecision | undefined> {
+  const id = c.req.query("saved");
+  if (!id || !v.is(Uuid, id)) return undefined;
+  const item = await reviewItemEvidence(c.get("services").db, c.get("session").caller.organizationId, id);
+  if (!item?.decision) return undefined;
+  return { decision: item.decision, what: itemLabel(item), document: item.external_id ?? item.filename ?? item.document_id };
+}
+
 async function itemPage(c: Context<AppEnv>, itemId: string, form?: DecisionForm, status: 200 | 400 | 409 = 200) {
   const { db } = c.get("services");
   const session = c.get("session");
   const item = v.is(Uuid, itemId) ? await reviewItemEvidence(db, session.caller.organizationId, itemId) : undefined;
   if (!item) throw new ApiError("not_found", "review item not found");
-  const [progress, next] = await Promise.all([reviewProgress(db, item.pipeline_id), nextOpenItem(db, item.pipeline_id, item)]);
-  return renderPage(c, <ReviewItemPage user={userOf(session)} item={item} progress={progress} nextId={next?.id} form={form} pictures={Boolean(c.get("services").reader)} />, status);
+  const [progress, next, saved] = await Promise.all([
+    reviewProgress(db, item.pipeline_id), nextOpenItem(db, item.pipeline_id, item), form ? undefined : savedDecision(c),
+  ]);
+  const pictures = Boolean(c.get("services").reader);
+  return renderPage(c, <ReviewItemPage user={userOf(session)} item={item} progress={progress} nextId={next?.id} form={form} saved={saved} pictures={pictures} />, status);
 }
 
 /** Where the reviewer goes after a decision: the next open item of that product, or its all-clear page. */
-async function continueProduct(c: Context<AppEnv>, productId: string) {
+async function continueProduct(c: Context<AppEnv>, productId: string, savedId?: string) {
   const { db } = c.get("services");
   const session = c.get("session");
   const product = v.is(Uuid, productId) ? await reviewProduct(db, session.caller.organizationId, productId) : undefined;
   if (!product) throw new ApiError("not_found", "data product not found");
   const next = await nextOpenItem(db, product.pipeline_id);
-  if (next) return c.redirect(`/review/items/${next.id}`, 303);
-  const progress = await reviewProgress(db, product.pipeline_id);
-  return renderPage(c, <QueueClearPage user={userOf(session)} name={product.name} decided={progress.decided} />);
+  const saving = savedId && v.is(Uuid, savedId) ? `?saved=${savedId}` : "";
+  if (next) return c.redirect(`/review/items/${next.id}${saving}`, 303);
+  const [progress, saved] = await Promise.all([reviewProgress(db, product.pipeline_id), savedDecision(c)]);
+  return renderPage(c, <QueueClearPage user={userOf(session)} name={product.name} decided={progress.decided} saved={saved} />);
 }
 
 /** People who clear parked cells: sign in with a key, walk a product's open items with the evidence, decide. */
@@ -97,7 +111,7 @@ export const reviewConsoleRoutes = new Hono<AppEnv>()
     await signOut(c, c.get("session"));
     return c.redirect("/review", 303);
   })
-  .get("/review/products/:id", signedIn, (c) => continueProduct(c, c.req.param("id")))
+  .get("/review/products/:id", signedIn, (c) => continueProduct(c, c.req.param("id"), c.req.query("saved")))
   .get("/review/items/:id", signedIn, (c) => itemPage(c, c.req.param("id")))
   .get("/review/items/:id/pages/:page", signedIn, async (c) => {
     const png = await pagePicture(c.get("services"), c.get("session").caller.organizationId, c.req.param("id"), c.req.param("page"));
@@ -121,7 +135,7 @@ export const reviewConsoleRoutes = new Hono<AppEnv>()
       return itemPage(c, itemId, { error: message, value, comment }, error.code === "conflict" ? 409 : 400);
     }
     const item = await reviewItemEvidence(c.get("services").db, c.get("session").caller.organizationId, itemId);
-    return continueProduct(c, item!.product_id);
+    return c.redirect(`/review/products/${item!.product_id}?saved=${itemId}`, 303);
   })
   .onError((err, c) => {
     const known = err instanceof ApiError;

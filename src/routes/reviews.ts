@@ -28,7 +28,7 @@ const DecisionsQuery = v.object({
 });
 const ItemParam = v.object({ item_id: v.pipe(v.string(), v.uuid("must be a UUID"), v.description("a review item's id")) });
 const DecisionBody = v.strictObject({
-  decision: v.picklist(["approve", "override", "reject"]),
+  decision: v.picklist(["approve", "override", "reject", "confirm_absent"]),
   value: v.optional(v.pipe(
     v.unknown(),
     v.description("override only, required there: the value to publish, checked against the field's (or column's) type"),
@@ -36,7 +36,7 @@ const DecisionBody = v.strictObject({
   comment: v.optional(v.pipe(v.string(), v.maxLength(2000))),
 });
 
-const Decision = v.picklist(["approve", "override", "reject"]);
+const Decision = v.picklist(["approve", "override", "reject", "confirm_absent"]);
 const ReviewItemSchema = v.object({
   id: Uuid,
   document_id: Uuid,

@@ -14,7 +14,7 @@ import { applyRateLimit, clientIp } from "../http/rate-limit";
 import type { CompiledPipeline } from "../pipeline/definition";
 import { releasedItems } from "../pipeline/holdback";
 import type { Cell, Cells } from "../pipeline/types";
-import { heldLabel } from "../web/cells";
+import { heldLabel, humanise } from "../web/cells";
 import { renderPage, wantsHtml } from "../web/page";
 import { SharePage, ShareGonePage, type LineItemTable } from "../web/share-page";
 import { valid } from "../http/validate";
@@ -45,13 +45,18 @@ function gone(c: Context<AppEnv>) {
   throw new ApiError("not_found", "share link not found");
 }
 
-type TableField = { name: string; type: string; columns?: Array<{ name: string }> };
+type TableField = { name: string; label?: string; type: string; columns?: Array<{ name: string; label?: string }> };
+
+/** The heading people read: the definition's `label`, else the name humanised (snapshots before labels have none). */
+const labelOf = (f: { name: string; label?: string }) => f.label ?? humanise(f.name);
 
 /** Line items (fields of type `table`): each item of each row, its columns as cells. */
 function lineItemTables(fields: TableField[], rows: Array<{ label: string; cells: Cells }>): LineItemTable[] {
   return fields.filter((f) => f.type === "table").map((f) => ({
     field: f.name,
+    label: labelOf(f),
     columns: (f.columns ?? []).map((col) => col.name),
+    labels: (f.columns ?? []).map(labelOf),
     items: rows.flatMap((r) => {
       // Holdback as in every export: a parked table withholds all its items, a parked item cell its value.
       const items = r.cells[f.name] ? releasedItems(r.cells[f.name]!) : null;
@@ -145,8 +150,8 @@ export const shareRoutes = new Hono<AppEnv>()
     const count = (text: string) =>
       shown.reduce((n, r) => n + Object.values(r.cells).filter((cell) => heldLabel(cell as Cell)?.text === text).length, 0);
     return renderPage(c, <SharePage
-      name={found.name} token={token} header={header} rows={rows} total={await countRows(db, found.pipeline_id, found.generation)}
-      updatedAt={found.view.asOf} generation={found.generation} heldCount={count("in review")} rejectedCount={count("rejected")}
+      name={found.name} token={token} header={header} labels={fields.map(labelOf)} rows={rows} total={await countRows(db, found.pipeline_id, found.generation)}
+      updatedAt={found.view.asOf} heldCount={count("in review")} rejectedCount={count("rejected")}
       lineItems={lineItems}
     />);
   });

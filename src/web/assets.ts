@@ -22,7 +22,14 @@ a{color:#0b4fb3}
 button.danger{background:#fff;color:#a4161a;border-color:#a4161a}
 .button:focus-visible,button:focus-visible,a:focus-visible,input:focus-visible,textarea:focus-visible,select:focus-visible,
 .scroll:focus-visible{outline:3px solid #f4a261;outline-offset:2px}
-.scroll{overflow-x:auto;max-width:100%;background:#fff;border:1px solid #d0d4dc;border-radius:6px}
+.scroll{overflow-x:auto;max-width:100%;border:1px solid #d0d4dc;border-radius:6px;
+  background:linear-gradient(90deg,#fff 30%,rgba(255,255,255,0)) left/2.5rem 100% no-repeat local,
+  linear-gradient(270deg,#fff 30%,rgba(255,255,255,0)) right/2.5rem 100% no-repeat local,
+  radial-gradient(farthest-side at 0 50%,rgba(20,33,61,.3),transparent) left/.9rem 100% no-repeat scroll,
+  radial-gradient(farthest-side at 100% 50%,rgba(20,33,61,.3),transparent) right/.9rem 100% no-repeat scroll;background-color:#fff}
+.scroll-hint{display:none;margin:.25rem 0;font-size:.9rem;color:#333;text-align:right}
+@media (max-width:48rem){.scroll-hint{display:block}}
+.saved{background:#e6f4ea;border-color:#2e7d32;color:#1b4d20;font-weight:600}
 table{border-collapse:collapse;min-width:100%}
 caption{text-align:left;padding:.5rem .6rem;font-weight:600}
 th,td{border-bottom:1px solid #e3e6eb;padding:.4rem .6rem;text-align:left;vertical-align:top;white-space:nowrap}
@@ -57,6 +64,11 @@ ul.plain{list-style:none;padding:0;margin:0}
 ul.plain li{padding:.5rem 0;border-bottom:1px solid #e3e6eb}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 `;
+
+/** The pages' icon (no /favicon.ico 404 in every browser's log): a sluice gate, drawn. */
+export const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#14213d"/>`
+  + `<path d="M6 8h20M6 8v16M26 8v16" stroke="#cfd6e6" stroke-width="3" fill="none"/><rect x="9" y="11" width="14" height="7" fill="#f4a261"/>`
+  + `<path d="M6 24q5-4 10 0t10 0" stroke="#7fb3ff" stroke-width="2.5" fill="none"/></svg>`;
 
 /** Keyboard shortcuts for the review console; the forms work the same without it. */
 export const REVIEW_SCRIPT = `
@@ -117,5 +129,6 @@ const digestOf = (text: string) => {
 export const ASSETS = {
   css: { path: `/assets/sluice-${digestOf(STYLESHEET)}.css`, type: "text/css; charset=utf-8", body: STYLESHEET },
   referenceCss: { path: `/assets/reference-${digestOf(REFERENCE_STYLESHEET)}.css`, type: "text/css; charset=utf-8", body: REFERENCE_STYLESHEET },
+  favicon: { path: `/assets/icon-${digestOf(FAVICON)}.svg`, type: "image/svg+xml", body: FAVICON },
   reviewJs: { path: `/assets/review-${digestOf(REVIEW_SCRIPT)}.js`, type: "text/javascript; charset=utf-8", body: REVIEW_SCRIPT },
 } as const;

@@ -1,4 +1,5 @@
-import { cellText } from "../data-products/csv";
+import { CURRENCY_MINOR_UNITS } from "../documents/normalize/currency-codes";
+import { publicCell } from "../pipeline/holdback";
 import type { Cell } from "../pipeline/types";
 
 const AUTO_NAME = /^run (\d{4}-\d\d-\d\dT[\d:.]+Z)( \(data product\))?$/;
@@ -10,6 +11,35 @@ export function displayName(name: string): string {
   const at = new Date(auto[1]);
   return `Untitled table (run of ${at.toLocaleDateString("en-GB", { dateStyle: "medium", timeZone: "UTC" })})`;
 }
+
+/** `invoice_number` → "Invoice number": a column heading for a field that has no `label`. */
+export const humanise = (name: string) => {
+  const words = name.replace(/[_-]+/g, " ").replace(/([a-z])([A-Z])/g, "$1 $2").trim().toLowerCase();
+  return words ? words[0].toUpperCase() + words.slice(1) : name;
+};
+
+const minorUnits = (code: string) => (CURRENCY_MINOR_UNITS[0].includes(code) ? 0 : CURRENCY_MINOR_UNITS[3].includes(code) ? 3 : 2);
+
+/** A number as the CSV writes it: at most 12 significant digits (no float noise), trailing zeros trimmed. */
+const numberText = (n: number) => (Number.isInteger(n) || String(n).length <= 12 ? String(n) : String(Number(n.toPrecision(12))));
+
+/**
+ * A value as people read it, the same text the CSV has: money as "120.50 EUR" (its currency's
+ * decimals), numbers without float noise, text as it is, anything else compact JSON. Empty is "".
+ */
+export function valueText(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "number") return numberText(value);
+  if (typeof value === "boolean") return String(value);
+  if (typeof value === "string") return value;
+  const money = value as { amount?: unknown; currency?: unknown };
+  if (typeof money.amount === "number" && typeof money.currency === "string") {
+    return `${money.amount.toFixed(minorUnits(money.currency))} ${money.currency}`;
+  }
+  return JSON.stringify(value);
+}
+
+const cellText = (cell: Cell | undefined) => valueText(cell ? publicCell(cell).value : null);
 
 /** Why a cell shows no value, in a reader's words; nothing when the value is released. */
 export function heldLabel(cell: Cell | undefined): { text: string; title: string; rejected?: boolean } | undefined {
@@ -35,7 +65,7 @@ export function isolateBidi(text: string): string {
 /** One table cell of a shared row: the released value (long ones cut, with a link to all of it), or a marker saying why it is withheld. */
 export function CellView({ cell, full }: { cell: Cell | undefined; full?: string }) {
   // Numbers line up on the right, a held one's marker too; a table field shows its item count.
-  const numeric = typeof cell?.value === "number" || ["number", "integer", "table"].includes(cell?.type ?? "") ? "num" : undefined;
+  const numeric = typeof cell?.value === "number" || ["number", "integer", "currency", "table"].includes(cell?.type ?? "") ? "num" : undefined;
   const held = heldLabel(cell);
   if (held) return <td class={numeric}><span class={held.rejected ? "held rejected" : "held"} title={held.title}>{held.text}</span></td>;
   const text = cellText(cell);

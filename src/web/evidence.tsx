@@ -152,14 +152,16 @@ function pictureOf(parsed: ParsedEvidence, at: number, page: number, picturesAt:
  * The page as a box layout of its words, with the candidate's box drawn: served as SVG, no rasteriser needed.
  * An OCR page shows what the scanner saw: its picture, with the words read from it outlined over it.
  */
-export const PageView: FC<{ parsed: ParsedEvidence; provenance?: EvidenceProvenance; picturesAt?: string }> = ({ parsed, provenance, picturesAt }) => {
+export const PageView: FC<{ parsed: ParsedEvidence; provenance?: EvidenceProvenance; picturesAt?: string; whole?: boolean }> = (
+  { parsed, provenance, picturesAt, whole },
+) => {
   const at = provenance ? pageIndex(parsed, provenance.page) : -1;
   if (!provenance || at < 0) return null;
   const page = layoutOf(parsed, at, provenance);
   const picture = pictureOf(parsed, at, provenance.page, picturesAt);
   const label = `Page ${provenance.page + 1} of ${parsed.filename ?? "the document"}`
-    + (page.box ? " with the candidate's box drawn" : "; the candidate's position is not known")
-    + (page.total > page.words.length ? `; ${page.words.length} of its ${page.total} words drawn, those around the candidate` : "");
+    + (whole ? "" : page.box ? " with the candidate's box drawn" : "; the candidate's position is not known")
+    + (page.total > page.words.length ? `; ${page.words.length} of its ${page.total} words drawn${whole ? "" : ", those around the candidate"}` : "");
   return (
     <figure>
       <svg class="page" viewBox={`-10 -10 ${page.width + 20} ${page.height + 20}`} width={Math.round((page.width + 20) * ZOOM)}
@@ -180,6 +182,26 @@ export const PageView: FC<{ parsed: ParsedEvidence; provenance?: EvidenceProvena
       </svg>
       <figcaption class="note">{label}.</figcaption>
     </figure>
+  );
+};
+
+/** Pages drawn for an item with no candidate; the rest are named so the reviewer knows they exist. */
+export const MAX_PAGES_DRAWN = 20;
+
+/**
+ * Every page of the document, drawn (the SVG's words are found by the browser's search): with no
+ * candidate there is no spot to show, so the reviewer looks for the value themselves.
+ */
+export const DocumentPages: FC<{ parsed: ParsedEvidence }> = ({ parsed }) => {
+  const pages = parsed.pages ?? [];
+  if (pages.length === 0) return <p class="note">The document has no stored text to show.</p>;
+  const numbers = pages.map((_, i) => parsed.page_numbers?.[i] ?? i);
+  return (
+    <>
+      <p class="note">No extractor found this value. The document's {pages.length === 1 ? "page is" : `${pages.length} pages are`} drawn
+        below; search them with your browser's find (Ctrl+F).{pages.length > MAX_PAGES_DRAWN ? ` The first ${MAX_PAGES_DRAWN} are shown.` : ""}</p>
+      {numbers.slice(0, MAX_PAGES_DRAWN).map((page) => <PageView parsed={parsed} provenance={{ page, extractor: "none" }} whole />)}
+    </>
   );
 };
 

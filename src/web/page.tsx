@@ -26,6 +26,7 @@ export const Page: FC<PageProps> = (p) => (
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <meta name="robots" content="noindex" />
       <title>{p.title}</title>
+      <link rel="icon" type="image/svg+xml" href={ASSETS.favicon.path} />
       <link rel="stylesheet" href={ASSETS.css.path} />
       {(p.styles ?? []).map((href) => <link rel="stylesheet" href={href} />)}
       {(p.scripts ?? []).map((src) => <script src={src} defer></script>)}

@@ -4,11 +4,11 @@ import { ApiError } from "../errors";
 import type { CompiledPipeline } from "../pipeline/definition";
 import { itemsOf } from "../pipeline/items";
 import type { Cell, Cells, Item, Reason, Verdict } from "../pipeline/types";
-import { reviewedCell } from "../review/reviewed-cell";
+import { isEmptyValue, reviewedCell } from "../review/reviewed-cell";
 import { ASSETS } from "./assets";
-import { displayName } from "./cells";
-import { CandidateList, PageView, SourceText, type EvidenceProvenance, type ParsedEvidence } from "./evidence";
-import { Page } from "./page";
+import { displayName, valueText } from "./cells";
+import { CandidateList, DocumentPages, PageView, SourceText, type EvidenceProvenance, type ParsedEvidence } from "./evidence";
+import { formatTime, Page } from "./page";
 
 const WHAT = "Review console";
 
@@ -61,8 +61,9 @@ export const QueuesPage: FC<{ user: ConsoleUser; queues: Queue[] }> = (p) => (
   </ConsolePage>
 );
 
-export const QueueClearPage: FC<{ user: ConsoleUser; name: string; decided: number }> = (p) => (
+export const QueueClearPage: FC<{ user: ConsoleUser; name: string; decided: number; saved?: SavedDecision }> = (p) => (
   <ConsolePage title="All done" user={p.user}>
+    <SavedNotice saved={p.saved} />
     <h1>Nothing left to review in {displayName(p.name)}</h1>
     <p>{p.decided} {p.decided === 1 ? "item was" : "items were"} decided. <a href="/review">Back to the data products</a></p>
   </ConsolePage>
@@ -82,8 +83,27 @@ export interface DecisionForm { error?: string; value?: string; comment?: string
 const failedVerdicts = (cell: Cell | undefined, gate: string): Verdict[] =>
   (cell?.meta.verdicts ?? []).filter((v) => v.gate === gate && !v.passed);
 
-const shownValue = (value: unknown) =>
-  value === null || value === undefined ? "(none)" : typeof value === "object" ? JSON.stringify(value) : String(value);
+/** A value as the share page and CSV will show it; "(none)" says plainly there is nothing. */
+const shownValue = (value: unknown) => valueText(value) || "(none)";
+
+/** A date value (YYYY-MM-DD) also spelled out, so 05/06 is never read the wrong way round. */
+const shownTyped = (value: unknown, type: string) => {
+  const text = shownValue(value);
+  if (type !== "date" || typeof value !== "string" || !/^\d{4}-\d\d-\d\d$/.test(value)) return text;
+  const spelled = new Date(`${value}T00:00:00Z`).toLocaleDateString("en-GB", { dateStyle: "long", timeZone: "UTC" });
+  return `${text} (${spelled})`;
+};
+
+const DECIDED: Record<string, string> = {
+  approve: "Approved", override: "Overridden", reject: "Rejected", confirm_absent: "Marked not in the document",
+};
+
+/** What the reviewer's last decision did, said back after the save. */
+export interface SavedDecision { decision: string; what: string; document: string }
+
+export const SavedNotice: FC<{ saved?: SavedDecision }> = ({ saved }) => (saved ? (
+  <p class="card saved" role="status">Saved: {DECIDED[saved.decision]?.toLowerCase() ?? saved.decision} {saved.what} of {saved.document}.</p>
+) : null);
 
 /** A review item in a reviewer's words: `total`, or `lines #3 · amount` for a line item's cell (counted from 1). */
 export const itemLabel = (i: { field: string; item_index: number | null; item_column: string | null }) =>
@@ -111,7 +131,8 @@ export const ReviewItemPage: FC<{
   user: ConsoleUser; item: ReviewItemEvidence; progress: { decided: number; total: number }; nextId?: string; form?: DecisionForm;
   /** Whether OCR pages' pictures are served (where a reader runs: Node). */
   pictures?: boolean;
-}> = ({ user, item, progress, nextId, form, pictures }) => {
+  saved?: SavedDecision;
+}> = ({ user, item, progress, nextId, form, pictures, saved }) => {
   const { cell, type, table } = shownTarget(item);
   const parsed = (item.parsed ?? {}) as ParsedEvidence;
   const provenance = cell?.meta.provenance as EvidenceProvenance | undefined;
@@ -120,19 +141,27 @@ export const ReviewItemPage: FC<{
   const open = item.status === "open";
   const failed = failedVerdicts(cell, item.gate);
   const what = itemLabel(item);
+  const left = progress.total - progress.decided;
+  // Nothing to release: no value and no candidate. The reviewer searches the document instead of approving.
+  const empty = isEmptyValue(cell?.value ?? item.candidate);
   return (
     <ConsolePage title={`${what} · ${label}`} user={user} scripts={[ASSETS.reviewJs.path]}>
       <p class="row">
         <a href="/review">Data products</a> <span aria-hidden="true">›</span> <span>{displayName(item.product_name)}</span>
-        <span class="progress" aria-live="polite">Item {Math.min(progress.decided + 1, progress.total)} of {progress.total}</span>
+        <span class="progress">{left === 0 ? "Nothing left" : `${left} left`} of {progress.total}</span>
         {nextId ? <a rel="next" href={`/review/items/${nextId}`}>Skip to next open item</a> : null}
       </p>
+      <SavedNotice saved={saved} />
       <h1>{what} of {label}</h1>
       <div class="grid">
         <section aria-labelledby="evidence" class="card">
           <h2 id="evidence">Evidence</h2>
-          <SourceText parsed={parsed} provenance={provenance} />
-          {parsed.mime_type === "application/pdf" || parsed.mime_type?.startsWith("image/") ? <PageView parsed={parsed} provenance={provenance} picturesAt={pictures ? `/review/items/${item.id}/pages/` : undefined} /> : null}
+          {empty ? <DocumentPages parsed={parsed} /> : <>
+            <SourceText parsed={parsed} provenance={provenance} />
+            {parsed.mime_type === "application/pdf" || parsed.mime_type?.startsWith("image/")
+              ? <PageView parsed={parsed} provenance={provenance} picturesAt={pictures ? `/review/items/${item.id}/pages/` : undefined} />
+              : null}
+          </>}
           {table ? <LineItemView field={item.field} {...table} /> : null}
           <h2>Candidates</h2>
           <CandidateList candidates={cell?.meta.candidates ?? []} chosen={provenance} />
@@ -141,7 +170,7 @@ export const ReviewItemPage: FC<{
           <section aria-labelledby="why" class="card">
             <h2 id="why">Why it is held</h2>
             <dl class="meta">
-              <dt>Value</dt><dd>{shownValue(cell?.value ?? item.candidate)}</dd>
+              <dt>Value</dt><dd>{open ? shownTyped(cell?.value ?? item.candidate, type) : shownTyped(item.candidate, type)}</dd>
               {table ? <><dt>Line item</dt><dd>{table.index + 1} of {table.items.length} (item_index {table.index})</dd></> : null}
               <dt>{table ? "Column type" : "Field type"}</dt><dd>{type}</dd>
               <dt>Extractor</dt><dd>{provenance?.extractor ?? cell?.resolved_by ?? "—"}</dd>
@@ -152,9 +181,8 @@ export const ReviewItemPage: FC<{
               {failed.map((v) => (<><dt>Rule</dt><dd>{v.rule}{v.message ? `: ${v.message}` : ""}</dd></>))}
             </dl>
           </section>
-          {open ? <DecisionFormView itemId={item.id} csrf={user.csrf} fieldType={type} form={form} /> : (
-            <p class="card">This item was already decided. {nextId ? <a href={`/review/items/${nextId}`}>Next open item</a> : null}</p>
-          )}
+          {open ? <DecisionFormView itemId={item.id} csrf={user.csrf} fieldType={type} form={form} empty={empty} />
+            : <DecidedView item={item} type={type} nextId={nextId} />}
         </div>
       </div>
     </ConsolePage>
@@ -181,9 +209,24 @@ const LineItemView: FC<LineItemProps> = ({ field, index, column, text, items, co
   </>
 );
 
-type DecisionFormProps = { itemId: string; csrf: string; fieldType: string; form?: DecisionForm };
+/** A decided item says what was decided, by which key, when, and the value it left. */
+const DecidedView: FC<{ item: ReviewItemEvidence; type: string; nextId?: string }> = ({ item, type, nextId }) => (
+  <section class="card" aria-labelledby="decided">
+    <h2 id="decided">Decided</h2>
+    <dl class="meta">
+      <dt>Decision</dt><dd>{item.decision ? DECIDED[item.decision] ?? item.decision : "—"}</dd>
+      {item.decision === "override" ? <><dt>New value</dt><dd>{shownTyped(item.decided_value, type)}</dd></> : null}
+      <dt>By</dt><dd>{item.decided_by_name ? `${item.decided_by_name} (${item.decided_by_prefix}…)` : "—"}</dd>
+      <dt>When</dt><dd>{formatTime(item.decided_at)}</dd>
+      {item.decided_comment ? <><dt>Comment</dt><dd>{item.decided_comment}</dd></> : null}
+    </dl>
+    {nextId ? <p><a href={`/review/items/${nextId}`}>Next open item</a></p> : null}
+  </section>
+);
 
-const DecisionFormView: FC<DecisionFormProps> = ({ itemId, csrf, fieldType, form }) => (
+type DecisionFormProps = { itemId: string; csrf: string; fieldType: string; form?: DecisionForm; empty: boolean };
+
+const DecisionFormView: FC<DecisionFormProps> = ({ itemId, csrf, fieldType, form, empty }) => (
   <form method="post" action={`/review/items/${itemId}/decision`} class={form?.error ? "card error-box" : "card"} aria-labelledby="decide">
     <h2 id="decide">Decide</h2>
     <CsrfField token={csrf} />
@@ -192,14 +235,17 @@ const DecisionFormView: FC<DecisionFormProps> = ({ itemId, csrf, fieldType, form
       aria-invalid={form?.error ? "true" : undefined} aria-describedby={form?.error ? "value-error" : "value-hint"} />
     {form?.error
       ? <p id="value-error" class="error" role="alert">{form.error}</p>
-      : <p id="value-hint" class="note">Leave empty to approve or reject.</p>}
+      : <p id="value-hint" class="note">{empty
+        ? "Nothing was found: type the value from the document and override, or mark it not in the document."
+        : "Leave empty to approve or reject."}</p>}
     <label for="comment">Comment (optional)</label>
     <textarea id="comment" name="comment" maxlength={2000}>{form?.comment ?? ""}</textarea>
     <p class="row">
-      <button type="submit" name="decision" value="approve">Approve</button>
-      <button type="submit" name="decision" value="override" class="secondary">Override</button>
+      {empty ? null : <button type="submit" name="decision" value="approve">Approve</button>}
+      <button type="submit" name="decision" value="override" class={empty ? undefined : "secondary"}>Override</button>
+      {empty ? <button type="submit" name="decision" value="confirm_absent" class="secondary">Not in the document</button> : null}
       <button type="submit" name="decision" value="reject" class="danger">Reject</button>
     </p>
-    <p class="note">Keys: <kbd>A</kbd> approve · <kbd>O</kbd> edit the value · <kbd>R</kbd> reject · <kbd>N</kbd> next item</p>
+    <p class="note">Keys: {empty ? null : <><kbd>A</kbd> approve · </>}<kbd>O</kbd> edit the value · <kbd>R</kbd> reject · <kbd>N</kbd> next item</p>
   </form>
 );

@@ -64,15 +64,17 @@ describe("review console", () => {
     expect(html.startsWith("<!doctype html>")).toBe(true);
     expect(html).toContain("<mark>25000.00</mark>");
     expect(html).toContain("sane_total");
-    expect(html).toContain("Item 1 of 1");
+    expect(html).toContain("1 left of 1");
 
     const bad = await form(`${itemPath}/decision`, { csrf: csrfOf(html), decision: "override", value: "lots" }, { cookie: jar });
     expect(bad.status).toBe(400);
     expect(await bad.text()).toMatch(/role="alert">[^<]*value does not fit field/);
 
     const ok = await form(`${itemPath}/decision`, { csrf: csrfOf(html), decision: "override", value: "250.00", comment: "typo" }, { cookie: jar });
-    expect(ok.status).toBe(200);
-    expect(await ok.text()).toContain("Nothing left to review");
+    expect(ok.status).toBe(303);
+    const done = await page(ok.headers.get("location")!, jar);
+    expect(done.html).toContain("Nothing left to review");
+    expect(done.html).toContain('role="status">Saved: overridden total of doc-1.');
     expect(await openReviews(t, dataProduct.id)).toHaveLength(0);
     const shared = await t.request(`/share/${shareToken.token}`, { key: null, headers: { "if-none-match": etagBefore! } });
     expect(shared.status).toBe(200); // the decision changed what the link shows, so a cached copy is stale
@@ -109,7 +111,7 @@ describe("review console", () => {
     const bad = await form(path, { csrf: csrfOf(html), decision: "override", value: "lots" }, { cookie: jar });
     expect(bad.status).toBe(400);
     expect(await bad.text()).toMatch(/role="alert">[^<]*value does not fit column &#39;lines.amount&#39;/);
-    expect((await form(path, { csrf: csrfOf(html), decision: "override", value: "4.00" }, { cookie: jar })).status).toBe(200);
+    expect((await form(path, { csrf: csrfOf(html), decision: "override", value: "4.00" }, { cookie: jar })).status).toBe(303);
     const log = await (await t.request(`/v1/pipelines/${run.id}/review-decisions`)).json();
     expect(log.items).toMatchObject([{ decision: "override", field: "lines", item_index: 1, item_column: "amount", value: 4 }]);
   });

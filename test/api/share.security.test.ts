@@ -36,7 +36,7 @@ describe("public share links", () => {
     expect(res.headers.get("content-type")).toContain("text/html");
     const html = await res.text();
     expect(html).toContain('<html lang="en">');
-    expect(html).toContain('<th scope="col">invoice_number</th>');
+    expect(html).toContain('<th scope="col">Invoice number</th>');
     expect(html).toContain("3 rows");
     expect(html).toContain(`href="/share/${shareToken.token}.csv"`);
     expect(html).toContain("INV-0");

@@ -1,6 +1,6 @@
 import type { OcrSettings } from "../../pipeline/definition-schema";
 import { sql } from "kysely";
-import type { DocumentStatus, Db, PipelineStatus } from "../types";
+import type { Decision, DocumentStatus, Db, PipelineStatus } from "../types";
 import { closeExecutionSql, CLOSING_COLUMNS } from "./executions";
 
 /** Everything one delivery needs, in one round trip: the document, its run's snapshot, and uniqueness counts. */
@@ -31,7 +31,7 @@ export interface DeliveryState {
   uniqueness: Record<string, number>;
   /** Reviewer decisions; an item cell's names its item index, column and the item's source text when decided. */
   decisions: Array<{
-    field: string; gate: string; decision: "approve" | "override" | "reject"; value?: unknown;
+    field: string; gate: string; decision: Decision; value?: unknown;
     item_index?: number | null; column?: string | null; item_text?: string | null;
   }>;
   /** Starts of this phase, this one included, that have not finished; null when the message is not the expected one. */

@@ -49,11 +49,16 @@ export async function reviewItemEvidence(db: Db, organizationId: string, itemId:
     .innerJoin("documents as d", "d.id", "r.document_id")
     .innerJoin("pipelines as p", "p.id", "r.pipeline_id")
     .innerJoin("data_products as dp", "dp.pipeline_id", "r.pipeline_id")
+    // A decided item says what was decided, by which key, and when.
+    .leftJoin("review_decisions as x", "x.review_item_id", "r.id")
+    .leftJoin("api_keys as k", "k.id", "x.decided_by")
     .select([
       "r.id", "r.field", "r.item_index", "r.item_column", "r.gate", "r.phase_index", "r.reason", "r.candidate", "r.status",
       "r.created_at", "r.pipeline_id",
       "d.id as document_id", "d.external_id", "d.filename", "d.mime_type", "d.parsed", "d.cells",
       "p.config", "dp.id as product_id", "dp.name as product_name",
+      "r.decided_at", "x.decision", "x.value as decided_value", "x.comment as decided_comment", "k.name as decided_by_name",
+      "k.prefix as decided_by_prefix",
     ])
     .where("r.id", "=", itemId)
     .where("r.organization_id", "=", organizationId)

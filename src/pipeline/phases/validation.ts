@@ -20,8 +20,8 @@ const checkedValues = (cells: Cells) =>
 /** Where a verdict goes: a field, or one item cell of a table field. */
 const cellKey = (field: string, item?: { index: number; column: string }) => (item ? `${field}\u0000${item.index}\u0000${item.column}` : field);
 
-/** The strongest decision wins when several gates of one phase were decided: reject over override over approve. */
-const RANK = { reject: 3, override: 2, approve: 1 } as const;
+/** The strongest decision wins when several gates of one phase were decided: reject over not-in-the-document over override over approve. */
+const RANK = { reject: 4, confirm_absent: 3, override: 2, approve: 1 } as const;
 
 /**
  * Applies this phase's verdicts to one cell. A failing blocking gate parks it for review, unless a
