@@ -4,7 +4,7 @@ import type { Services } from "../http/env";
 import { advanceDocument } from "../pipeline/engine";
 import { PhaseMessageBody } from "../pipeline/messages";
 import { deliverWebhook, WebhookMessageBody } from "../webhooks/deliver";
-import { deliverToEndpoint, EndpointDeliveryMessageBody } from "../webhooks/endpoints";
+import { deliverToEndpoint, emitRunEvents, EndpointDeliveryMessageBody, RunEventsMessageBody } from "../webhooks/endpoints";
 
 /**
  * Routing of queue deliveries: every message kind the queue carries (a document's next phase, a
@@ -13,7 +13,7 @@ import { deliverToEndpoint, EndpointDeliveryMessageBody } from "../webhooks/endp
  */
 
 /** Every message the queue carries; each names its kind so one endpoint can route them. */
-export const QueueMessageBody = v.variant("type", [PhaseMessageBody, WebhookMessageBody, EndpointDeliveryMessageBody]);
+export const QueueMessageBody = v.variant("type", [PhaseMessageBody, WebhookMessageBody, EndpointDeliveryMessageBody, RunEventsMessageBody]);
 
 export type QueueMessage = v.InferOutput<typeof QueueMessageBody>;
 
@@ -21,6 +21,10 @@ export async function handleDelivery(services: Services, message: QueueMessage, 
   if (message.type === "endpoint_delivery") {
     const { type: _type, ...delivery } = message;
     return deliverToEndpoint(services, delivery, attempt);
+  }
+  if (message.type === "run_events") {
+    await emitRunEvents(services, message.pipeline_id, message.generation);
+    return { effect: "delivered" as const };
   }
   if (message.type === "webhook") {
     const { type: _type, ...webhook } = message;

@@ -100,7 +100,8 @@ export function compose(
   const app = createApp(services);
   // In this process the queue hands messages straight to the handler; only QStash's arrive over HTTP.
   // Its phase work runs on the database's background lane, behind every API request.
-  const engine: Services = { ...services, db: handle.background };
+  // A view, not a copy: whatever else is swapped on `services` later (a test losing messages) holds here too.
+  const engine: Services = new Proxy(services, { get: (target, key) => (key === "db" ? handle.background : Reflect.get(target, key)) });
   embeddedQueue?.consume((delivery) => consumeDelivery(engine, delivery));
   return {
     app,

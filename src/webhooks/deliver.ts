@@ -2,7 +2,7 @@ import * as v from "valibot";
 import { ensureWebhookSecret, recordWebhookAttempt, webhookTarget } from "../db/queries/webhooks";
 import type { Services } from "../http/env";
 import { PermanentPhaseError } from "../pipeline/types";
-import { emitRunEvents } from "./endpoints";
+import { publishRunEvents } from "./endpoints";
 import { eventData, eventId, WEBHOOK_EVENTS, type EventMessage, type WebhookEvent } from "./events";
 import { post } from "./post";
 import { newWebhookSecret, signWebhook } from "./sign";
@@ -36,7 +36,8 @@ export function publishWebhook(services: Services, m: WebhookMessage) {
  */
 export async function announceFinish(services: Services, pipelineId: string, generation: number, webhookUrl: string | null) {
   // The organization's endpoints hear of every run; the run's own webhook_url only of its own.
-  await emitRunEvents(services, pipelineId, generation);
+  await publishRunEvents(services, pipelineId, generation)
+    .catch((error) => services.logger.warn("run events publish failed", { pipeline_id: pipelineId, error: String(error) }));
   if (!webhookUrl) return;
   const publish = (event: WebhookEvent) => publishWebhook(services, { event, pipeline_id: pipelineId, generation })
     .catch((error) => services.logger.warn("webhook publish failed", { pipeline_id: pipelineId, event, error: String(error) }));

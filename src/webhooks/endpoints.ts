@@ -3,9 +3,10 @@ import {
   deliveryTarget, endpointFailed, endpointSucceeded, insertEvent, recordEndpointAttempt, subscribedEndpoints,
 } from "../db/queries/webhook-endpoints";
 import { webhookTarget } from "../db/queries/webhooks";
+import { sha256Hex } from "../crypto";
 import type { Services } from "../http/env";
 import { PermanentPhaseError } from "../pipeline/types";
-import { eventData, type EventMessage } from "./events";
+import { eventData, eventId, type EventMessage } from "./events";
 import { post } from "./post";
 import { signWebhook } from "./sign";
 
@@ -28,9 +29,30 @@ export async function queueEndpointDelivery(services: Services, m: EndpointDeliv
   await services.queue.publish({ body: { type: "endpoint_delivery", ...m }, deduplicationId: dedup });
 }
 
-/** Keeps the event (GET /v1/events shows it for 30 days) and queues it to every endpoint that wants it. */
-export async function emitEvent(services: Services, organizationId: string, type: EndpointEvent, data: object) {
-  const event = await insertEvent(services.db, { id: `evt_${crypto.randomUUID()}`, organizationId, type, data });
+/** A finished run's events, emitted by a delivery of their own so the finishing phase stays at two round trips. */
+export const RunEventsMessageBody = v.object({
+  type: v.literal("run_events"),
+  pipeline_id: v.pipe(v.string(), v.uuid()),
+  generation: v.pipe(v.number(), v.integer(), v.minValue(1)),
+});
+
+export function publishRunEvents(services: Services, pipelineId: string, generation: number) {
+  const body = { type: "run_events", pipeline_id: pipelineId, generation };
+  return services.queue.publish({ body, deduplicationId: `run-events-${pipelineId}-${generation}` });
+}
+
+/** The event's id, named by what happened: a redelivered message finds the event it already kept. */
+async function stableEventId(m: EventMessage): Promise<string> {
+  const h = await sha256Hex(eventId(m));
+  return `evt_${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * Keeps the event (GET /v1/events shows it for 30 days) and queues it to every endpoint that wants it.
+ * Kept again under the same id it is the same event, and its deliveries are deduplicated by the queue.
+ */
+export async function emitEvent(services: Services, organizationId: string, type: EndpointEvent, data: object, id?: string) {
+  const event = await insertEvent(services.db, { id: id ?? `evt_${crypto.randomUUID()}`, organizationId, type, data });
   for (const endpoint of await subscribedEndpoints(services.db, organizationId, type)) {
     await queueEndpointDelivery(services, { event_id: event.id, endpoint_id: endpoint.id });
   }
@@ -48,7 +70,7 @@ export async function emitRunEvents(services: Services, pipelineId: string, gene
     if (!target) return;
     for (const [type, m] of pairs) {
       const data = await eventData(services, target, m);
-      if (data) await emitEvent(services, target.organization_id, type, data);
+      if (data) await emitEvent(services, target.organization_id, type, data, await stableEventId(m));
     }
   } catch (error) {
     services.logger.warn("event emission failed", { pipeline_id: pipelineId, error: String(error) });

@@ -141,7 +141,7 @@ describe("CSV export fixture", () => {
     expect(plain[0]).toBe("n".charCodeAt(0));
     const bad = await t.request(`/v1/data-products/${productId}/export.csv?bom=yes`);
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.details).toEqual([{ path: "query.bom", message: "must be true or false" }]);
+    expect((await bad.json()).error.details).toEqual([{ path: "query.bom", message: "must be one of \"true\", \"false\"; got \"yes\"" }]);
   });
 
   it("lets any origin read the public CSV, without credentials, and not the API's", async () => {

@@ -52,6 +52,7 @@ export async function subscribedEndpoints(db: Db, organizationId: string, type: 
 
 export async function insertEvent(db: Db, e: { id: string; organizationId: string; type: string; data: unknown }) {
   return db.insertInto("events").values({ id: e.id, organization_id: e.organizationId, type: e.type, data: JSON.stringify(e.data) })
+    .onConflict((oc) => oc.column("id").doUpdateSet({ id: (eb) => eb.ref("excluded.id") }))
     .returning(["id", "type", "data", "created_at"]).executeTakeFirstOrThrow();
 }
 
