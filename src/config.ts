@@ -24,6 +24,8 @@ const ConfigSchema = v.object({
   RATE_LIMIT_WINDOW_SECONDS: int(60, 1),
   RATE_LIMIT_TIMEOUT_MS: int(300, 1),
   SHARE_RATE_LIMIT_REQUESTS: int(120, 1),
+  SHARE_TOKEN_RATE_LIMIT_REQUESTS: int(1200, 1),
+  AUTH_LOOKUP_RATE_LIMIT_REQUESTS: int(600, 1),
   MAX_BODY_BYTES: v.optional(v.pipe(v.string(), v.transform(Number), v.integer(), v.minValue(1024))),
   QUEUE_MAX_RETRIES: int(3, 0),
   MAX_PHASE_CRASHES: int(3, 1),
@@ -68,7 +70,14 @@ export interface Config {
   qstash?: { token: string; url?: string };
   signingKeys?: { current: string; next: string };
   upstashRedis?: { url: string; token: string };
-  rateLimit: { requests: number; windowSeconds: number; timeoutMs: number; shareRequests: number };
+  /**
+   * Per window: `requests` per API key; `shareRequests` per client on share links, `shareTokenRequests`
+   * per link (the ceiling no client can use up alone); `authLookupRequests` per client for keys that
+   * must be looked up in the database (unknown ones: guesses), checked before the lookup.
+   */
+  rateLimit: {
+    requests: number; windowSeconds: number; timeoutMs: number; shareRequests: number; shareTokenRequests: number; authLookupRequests: number;
+  };
   maxBodyBytes: number;
   /** Addresses of proxies (Node) whose forwarding headers name the client; empty: the socket is the client. */
   trustProxy: ReadonlySet<string>;
@@ -148,6 +157,8 @@ function fromEnv(e: Env): Config {
       windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
       timeoutMs: e.RATE_LIMIT_TIMEOUT_MS,
       shareRequests: e.SHARE_RATE_LIMIT_REQUESTS,
+      shareTokenRequests: e.SHARE_TOKEN_RATE_LIMIT_REQUESTS,
+      authLookupRequests: e.AUTH_LOOKUP_RATE_LIMIT_REQUESTS,
     },
     // A file at MAX_FILE_BYTES must fit as base64 in JSON (4/3 of it) with room for the rest of the body.
     maxBodyBytes: e.MAX_BODY_BYTES ?? Math.ceil(e.MAX_FILE_BYTES * 4 / 3) + 1024 * 1024,

@@ -1,3 +1,4 @@
+import { buildRateLimiters } from "../http/rate-limit";
 import { createEmbeddedQueue } from "../adapters/queue/embedded";
 import type { HostResolver } from "../adapters/dns/interface";
 import { nodeResolver } from "../adapters/dns/node";
@@ -75,17 +76,13 @@ export function compose(
         logger: options.logger,
       })
       : createMemoryRateLimiter(rule, clock);
-  const window = config.rateLimit.windowSeconds;
   const resolver = options.resolver ?? nodeResolver;
   const parse = createThreadParseBox({ entry: (parseEntry ??= parseWorkerEntry()), ...config.documents.parseBox });
   const services: Services = {
     db: handle.db,
     queue,
     verifier,
-    rateLimiters: {
-      api: limiter("api", { requests: config.rateLimit.requests, windowSeconds: window }),
-      share: limiter("share", { requests: config.rateLimit.shareRequests, windowSeconds: window }),
-    },
+    rateLimiters: buildRateLimiters(config.rateLimit, limiter),
     clock,
     config,
     logger: options.logger,

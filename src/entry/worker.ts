@@ -1,3 +1,4 @@
+import { buildRateLimiters } from "../http/rate-limit";
 import type { DeliveryVerifier, Queue } from "../adapters/queue/interface";
 import { DELIVERY_PATH } from "../adapters/queue/interface";
 import { createDohResolver } from "../adapters/dns/doh";
@@ -87,15 +88,11 @@ function isolateServices(env: Record<string, unknown>): IsolateServices {
     config.upstashRedis
       ? createUpstashRateLimiter({ ...config.upstashRedis, rule, prefix: `sluice:${name}`, timeoutMs: config.rateLimit.timeoutMs, logger: consoleLogger })
       : createMemoryRateLimiter(rule, systemClock);
-  const window = config.rateLimit.windowSeconds;
   isolate = {
     config: { ...config, databaseUrl },
     queue,
     verifier,
-    rateLimiters: {
-      api: limiter("api", { requests: config.rateLimit.requests, windowSeconds: window }),
-      share: limiter("share", { requests: config.rateLimit.shareRequests, windowSeconds: window }),
-    },
+    rateLimiters: buildRateLimiters(config.rateLimit, limiter),
     clock: systemClock,
     logger: consoleLogger,
     // Workers have no resolver API: DNS over HTTPS answers what the platform's fetch will use.

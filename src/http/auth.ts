@@ -4,7 +4,7 @@ import { findActiveKey } from "../db/queries/api-keys";
 import { ApiError } from "../errors";
 import type { AppEnv, Scope } from "./env";
 import { cachedKey, rememberKey } from "./key-cache";
-import { applyRateLimit } from "./rate-limit";
+import { applyRateLimit, clientIp } from "./rate-limit";
 
 function presentedKey(header: (name: string) => string | undefined): string | undefined {
   const direct = header("x-api-key")?.trim();
@@ -31,11 +31,13 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!key) throw new ApiError("unauthorized", missingKeyMessage(c.req.header("authorization")));
   const { db, rateLimiters } = c.get("services");
   const cached = await cachedKey(db, key);
-  await applyRateLimit(c, rateLimiters.api, `key:${cached.hash}`);
   if (cached.caller) {
+    await applyRateLimit(c, [rateLimiters.api, `key:${cached.hash}`]);
     c.set("caller", cached.caller);
     return next();
   }
+  // A key this isolate does not know costs its client from a per-address budget before the database is asked.
+  await applyRateLimit(c, [rateLimiters.api, `key:${cached.hash}`], [rateLimiters.authLookup, `ip:${clientIp(c)}`]);
   const found = looksLikeApiKey(key) ? await findActiveKey(db, cached.hash) : undefined;
   if (!found) throw new ApiError("unauthorized", "invalid or revoked API key");
   const caller = { organizationId: found.organizationId, keyId: found.id, scopes: found.scopes };

@@ -6,6 +6,18 @@ import type { Fetcher } from "../adapters/fetch/interface";
 import type { LlmProviders } from "../adapters/llm/per-organization";
 import type { DeliveryVerifier, Queue } from "../adapters/queue/interface";
 import type { RateLimiter } from "../adapters/ratelimit/interface";
+
+/** The buckets requests are counted in (src/http/rate-limit.ts says which applies where). */
+export interface RateLimiters {
+  /** Per API key. */
+  api: RateLimiter;
+  /** Per client address on share links. */
+  share: RateLimiter;
+  /** Per share link, above the per-client budget: no one client can use a link up for everyone. */
+  shareToken: RateLimiter;
+  /** Per client address, for keys not known to this isolate: every guess costs from it before the database is asked. */
+  authLookup: RateLimiter;
+}
 import type { Clock } from "../clock";
 import type { Config } from "../config";
 import type { Db } from "../db/types";
@@ -18,7 +30,7 @@ export interface Services {
   db: Db;
   queue: Queue;
   verifier: DeliveryVerifier;
-  rateLimiters: { api: RateLimiter; share: RateLimiter };
+  rateLimiters: RateLimiters;
   clock: Clock;
   config: Config;
   logger: Logger;

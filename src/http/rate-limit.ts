@@ -1,14 +1,32 @@
 import type { Context } from "hono";
-import type { RateLimiter } from "../adapters/ratelimit/interface";
+import type { RateLimiter, RateLimitResult, RateLimitRule } from "../adapters/ratelimit/interface";
+import type { Config } from "../config";
 import { ApiError } from "../errors";
-import type { AppEnv } from "./env";
+import type { AppEnv, RateLimiters } from "./env";
+
+/** Every bucket, from the configuration; `limiter` makes one by name and rule (Upstash or in memory). */
+export function buildRateLimiters(rule: Config["rateLimit"], limiter: (name: string, rule: RateLimitRule) => RateLimiter): RateLimiters {
+  const per = (requests: number) => ({ requests, windowSeconds: rule.windowSeconds });
+  return {
+    api: limiter("api", per(rule.requests)),
+    share: limiter("share", per(rule.shareRequests)),
+    shareToken: limiter("share-token", per(rule.shareTokenRequests)),
+    authLookup: limiter("auth-lookup", per(rule.authLookupRequests)),
+  };
+}
 
 /**
- * Checks one limiter and sets the IETF RateLimit headers; they stay on the response whatever
- * the handler does next (Hono keeps headers set with `c.header` before the body exists).
+ * Counts the request in every bucket given, and sets the IETF RateLimit headers from the bucket that
+ * binds (the one refusing, else the one with least left); they stay on the response whatever the
+ * handler does next (Hono keeps headers set with `c.header` before the body exists).
  */
-export async function applyRateLimit(c: Context<AppEnv>, limiter: RateLimiter, identifier: string): Promise<void> {
-  const result = await limiter.limit(identifier);
+export async function applyRateLimit(c: Context<AppEnv>, ...buckets: Array<[RateLimiter, string]>): Promise<void> {
+  const results = await Promise.all(buckets.map(([limiter, identifier]) => limiter.limit(identifier)));
+  const binding = results.find((r) => !r.success) ?? results.reduce((a, b) => (b.remaining < a.remaining ? b : a));
+  setHeaders(c, binding);
+}
+
+function setHeaders(c: Context<AppEnv>, result: RateLimitResult) {
   const now = c.get("services").clock.now().getTime();
   const resetSeconds = Math.max(0, Math.ceil((result.reset - now) / 1000));
   c.header("RateLimit-Limit", String(result.limit));

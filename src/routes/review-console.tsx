@@ -101,7 +101,7 @@ export const reviewConsoleRoutes = new Hono<AppEnv>()
   })
   .post("/review/sign-in", async (c) => {
     // Key guesses are throttled per client address before the database is asked.
-    await applyRateLimit(c, c.get("services").rateLimiters.api, `console-ip:${clientIp(c)}`);
+    await applyRateLimit(c, [c.get("services").rateLimiters.api, `console-ip:${clientIp(c)}`]);
     const form = v.safeParse(SignInForm, await c.req.parseBody());
     const result = form.success ? await signIn(c, form.output.key) : { ok: false as const, message: "Paste an API key." };
     if (!result.ok) return renderPage(c, <SignInPage error={result.message} />, 401);

@@ -30,8 +30,7 @@ const PREVIEW_ROWS = 50;
 async function shared(c: Context<AppEnv>, token: string) {
   const { db, rateLimiters } = c.get("services");
   const hash = await sha256Hex(token);
-  await applyRateLimit(c, rateLimiters.share, `ip:${clientIp(c)}`);
-  await applyRateLimit(c, rateLimiters.share, `token:${hash}`);
+  await applyRateLimit(c, [rateLimiters.share, `ip:${clientIp(c)}`], [rateLimiters.shareToken, `token:${hash}`]);
   const found = looksLikeShareToken(token) ? await resolveShareToken(db, hash) : undefined;
   if (!found) return undefined;
   return { ...found, view: publishedView(found.generation, found.as_of), pipeline: found.config as unknown as CompiledPipeline };

@@ -48,4 +48,21 @@ describe("keys, scopes and tenancy", () => {
     await expectEnvelope(await t.request(`/v1/api-keys/${self.id}`, { method: "DELETE" }), 409, "conflict");
     expect((await t.request("/v1/api-keys")).status).toBe(200);
   });
+
+  it("limits key lookups per client address before the database: a guessing client is refused, another client is not", async () => {
+    const limited = await startTestApp({ env: { AUTH_LOOKUP_RATE_LIMIT_REQUESTS: "3" } });
+    try {
+      const guess = (i: number) => limited.request("/v1/api-keys", { key: `slk_${String(i).padStart(43, "A")}`, client: "10.9.0.1" });
+      const statuses = [];
+      let last!: Response;
+      for (let i = 0; i < 4; i++) statuses.push((last = await guess(i)).status);
+      expect(statuses).toEqual([401, 401, 401, 429]);
+      expect(last.headers.get("ratelimit-limit")).toBe("3"); // the bucket that refused, not the key's
+      expect(Number(last.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+      const other = await limited.request("/v1/api-keys", { client: "10.9.0.2" });
+      expect(other.status).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
 });

@@ -88,19 +88,23 @@ describe("public share links", () => {
     expect(shareToken.token.startsWith(listed.items[0].prefix)).toBe(true);
   });
 
-  it("rate limits per token and per client with Retry-After", async () => {
-    const limited = await startTestApp({ env: { SHARE_RATE_LIMIT_REQUESTS: "2" } });
+  it("rate limits per client, under a higher ceiling per link: one client cannot lock the others out", async () => {
+    const limited = await startTestApp({ env: { SHARE_RATE_LIMIT_REQUESTS: "2", SHARE_TOKEN_RATE_LIMIT_REQUESTS: "5" } });
     try {
       const run = await finishedRunWithParkedCell(limited, 2, 0);
       const { body } = await createProduct(limited, run.id);
-      const statuses = [];
+      const from = (ip: string) => limited.request(`/share/${body.shareToken.token}.csv`, { key: null, client: ip });
+      const a = [];
       let last!: Response;
-      for (let i = 0; i < 3; i++) {
-        last = await limited.request(`/share/${body.shareToken.token}.csv`, { key: null, headers: { "cf-connecting-ip": `10.0.0.${i}` } });
-        statuses.push(last.status);
-      }
-      expect(statuses).toEqual([200, 200, 429]); // per token, although each request came from another client
+      for (let i = 0; i < 3; i++) a.push((last = await from("10.0.0.1")).status);
+      expect(a).toEqual([200, 200, 429]); // client A's own budget
+      expect(last.headers.get("ratelimit-limit")).toBe("2");
       expect(Number(last.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+      expect((await from("10.0.0.2")).status).toBe(200); // client B is not locked out by A
+      expect((await from("10.0.0.2")).status).toBe(200);
+      const ceiling = await from("10.0.0.3"); // the link's 6th request: past its ceiling of 5
+      expect(ceiling.status).toBe(429);
+      expect(ceiling.headers.get("ratelimit-limit")).toBe("5");
     } finally {
       await limited.close();
     }

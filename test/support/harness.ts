@@ -67,7 +67,8 @@ export async function startTestApp(options: TestAppOptions = {}) {
   const documented = () =>
     (conformance ??= (async () => new OpenApiConformance(await (await composition.app.request("http://sluice.test/openapi.json")).json()))());
 
-  const request = async (path: string, init: RequestInit & { key?: string | null; json?: unknown } = {}) => {
+  /** `client`: the socket address the request comes from, as Node's server would see it. */
+  const request = async (path: string, init: RequestInit & { key?: string | null; json?: unknown; client?: string } = {}) => {
     const headers = new Headers(init.headers);
     const key = init.key === undefined ? first.api_key : init.key;
     if (key) headers.set("X-API-Key", key);
@@ -77,7 +78,8 @@ export async function startTestApp(options: TestAppOptions = {}) {
       body = JSON.stringify(init.json);
     }
     const url = `http://sluice.test${path}`;
-    const response = await composition.app.request(url, { ...init, headers, body });
+    const socket = init.client ? { incoming: { socket: { remoteAddress: init.client } } } : undefined;
+    const response = await composition.app.request(url, { ...init, headers, body }, socket);
     await (await documented()).check(init.method ?? "GET", url, response);
     return response;
   };
