@@ -33,7 +33,10 @@ const sourcesChanged = () =>
 if (sourcesChanged()) {
   const common = { bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", sourcemap: "linked", logLevel: "warning" };
   // The parse box's thread entry goes next to the Node entry (src/entry/compose.ts finds it there).
-  await build({ ...common, entryPoints: [join(root, "src/entry/node.ts"), join(root, "src/entry/parse-worker.ts")], outdir: join(root, "dist/entry") });
+  await build({
+    ...common, entryPoints: [join(root, "src/entry/node.ts"), join(root, "src/entry/parse-worker.ts")], outdir: join(root, "dist/entry"),
+    outExtension: { ".js": ".mjs" }, // `npm start` runs node.mjs; the box looks for parse-worker.mjs beside it
+  });
   // The OCR threads' scripts sit next to the entry, where src/adapters/ocr/threads.ts looks for them.
   await build({ ...common, entryPoints: [join(root, "src/adapters/ocr/thread.ts")], outfile: join(root, "dist/entry/ocr-thread.mjs") });
   copyFileSync(join(root, "src/adapters/ocr/tesseract-worker.cjs"), join(root, "dist/entry/tesseract-worker.cjs"));
