@@ -75,7 +75,7 @@ const runStatus = async (id: string) => (await (await t.request(`/v1/pipelines/$
 /** The app with a queue that holds its messages; the test delivers them one by one. */
 function heldQueueApp() {
   const messages: PhaseMessage[] = [];
-  const queue: Queue = { publish: async (m) => (messages.push(m.body as PhaseMessage), { messageId: String(messages.length) }) };
+  const queue: Queue = { publish: async (m) => (isPhase(m.body) && messages.push(m.body), { messageId: String(messages.length + 1) }) };
   const services = { ...t.services, queue };
   const app = createApp(services);
   return {
@@ -87,6 +87,9 @@ function heldQueueApp() {
     deliver: (i: number) => advanceDocument(services, messages[i]!, 0),
   };
 }
+
+/** Only phase messages are held to be delivered by hand; a finished run's events message is not one. */
+const isPhase = (body: unknown): body is PhaseMessage => (body as { type?: string }).type === "phase";
 
 describe("a data product never goes dark", () => {
   it("shows all 300 rows on every surface through a rerun and a cancelled rerun", { timeout: 240_000 }, async () => {
@@ -186,7 +189,7 @@ describe("a data product never goes dark", () => {
 
   it("ends the CSV of a product whose run has not finished a generation yet: header only", async () => {
     const held: PhaseMessage[] = [];
-    const queue: Queue = { publish: async (m) => (held.push(m.body as PhaseMessage), { messageId: String(held.length) }) };
+    const queue: Queue = { publish: async (m) => (isPhase(m.body) && held.push(m.body), { messageId: String(held.length + 1) }) };
     const services = { ...t.services, queue };
     const created = await createApp(services).request("/v1/pipelines", {
       method: "POST", headers: { "X-API-Key": t.adminKey, "content-type": "application/json" },
