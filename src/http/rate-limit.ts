@@ -16,14 +16,14 @@ export function buildRateLimiters(rule: Config["rateLimit"], limiter: (name: str
 }
 
 /**
- * Counts the request in every bucket given, and sets the IETF RateLimit headers from the bucket that
- * binds (the one refusing, else the one with least left); they stay on the response whatever the
- * handler does next (Hono keeps headers set with `c.header` before the body exists).
+ * Counts the request in every bucket given, and sets the IETF RateLimit headers from the first
+ * (the bucket a well-behaved client paces itself by: its key's, its own address's) unless another
+ * refuses, which then names itself; they stay on the response whatever the handler does next
+ * (Hono keeps headers set with `c.header` before the body exists).
  */
 export async function applyRateLimit(c: Context<AppEnv>, ...buckets: Array<[RateLimiter, string]>): Promise<void> {
   const results = await Promise.all(buckets.map(([limiter, identifier]) => limiter.limit(identifier)));
-  const binding = results.find((r) => !r.success) ?? results.reduce((a, b) => (b.remaining < a.remaining ? b : a));
-  setHeaders(c, binding);
+  setHeaders(c, results.find((r) => !r.success) ?? results[0]);
 }
 
 function setHeaders(c: Context<AppEnv>, result: RateLimitResult) {
