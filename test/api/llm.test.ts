@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
-import { answer, askedFields, startFakeLlm, type FakeLlm } from "../support/fake-llm";
+import { answer, askedFields, fakeLlmEnv, startFakeLlm, type FakeLlm } from "../support/fake-llm";
 import { startTestApp, type TestApp } from "../support/harness";
 import { settle } from "../support/pipelines";
 import { createProduct, openReviews } from "../support/products";
@@ -10,10 +10,7 @@ let t: TestApp;
 beforeAll(async () => {
   llm = await startFakeLlm();
   t = await startTestApp({
-    env: {
-      LLM_BASE_URL: llm.baseUrl, LLM_API_KEY: "test-key-not-stored", LLM_MODEL: "fake-1",
-      LLM_PRICE_INPUT: "2", LLM_PRICE_OUTPUT: "8", LLM_PRICE_CACHED: "1", LLM_TIMEOUT_MS: "1500", QUEUE_MAX_RETRIES: "2",
-    },
+    env: fakeLlmEnv(llm),
   });
 });
 afterAll(async () => {

@@ -80,3 +80,11 @@ export type FakeLlm = Awaited<ReturnType<typeof startFakeLlm>>;
 /** A model answer for the given fields: `{value, quote, page}` each. */
 export const answer = (fields: Record<string, { value: string | null; quote: string | null; page?: number | null }>) =>
   JSON.stringify(Object.fromEntries(Object.entries(fields).map(([k, a]) => [k, { value: a.value, quote: a.quote, page: a.page ?? 0 }])));
+
+/** The settings an app needs to call the fake server, with prices that make every cost visible. */
+export function fakeLlmEnv(llm: { baseUrl: string }) {
+  return {
+    LLM_BASE_URL: llm.baseUrl, LLM_API_KEY: "test-key-not-stored", LLM_MODEL: "fake-1",
+    LLM_PRICE_INPUT: "2", LLM_PRICE_OUTPUT: "8", LLM_PRICE_CACHED: "1", LLM_TIMEOUT_MS: "1500", QUEUE_MAX_RETRIES: "2",
+  };
+}
