@@ -1,4 +1,5 @@
 import type { FC } from "hono/jsx";
+import { Inline } from "./markdown";
 
 /** The part of JSON Schema (as OpenAPI 3.1 uses it) the reference renders. */
 export interface Schema {
@@ -16,6 +17,8 @@ export interface Schema {
   anyOf?: Schema[];
   allOf?: Schema[];
   additionalProperties?: boolean | Schema;
+  title?: string;
+  discriminator?: { propertyName: string; mapping?: Record<string, string> };
   patternProperties?: Record<string, Schema>;
   [constraint: string]: unknown;
 }
@@ -54,7 +57,10 @@ export function typeLabel(s: Schema): string {
   const inner = nullableOf(s);
   if (inner) return `${typeLabel(inner)} or null`;
   if (s.const !== undefined) return `constant ${JSON.stringify(s.const)}`;
-  if (s.oneOf || s.anyOf) return "one of";
+  if (s.oneOf || s.anyOf) {
+    const tag = tagProperty(s);
+    return tag ? `one of, chosen by ${tag}` : "one of";
+  }
   if (s.allOf) return "all of";
   if (Array.isArray(s.type)) return s.type.join(" or ");
   if (s.type === "array") return s.items ? `array of ${typeLabel(s.items)}` : "array";
@@ -81,6 +87,34 @@ export function facts(s: Schema): string[] {
   return out;
 }
 
+/** The single value a variant fixes for a property (`const`, or a one-value `enum`), if it does. */
+const fixedValue = (s: Schema | undefined) => (s?.const !== undefined ? s.const : s?.enum?.length === 1 ? s.enum[0] : undefined);
+
+/** The property that tells a union's variants apart: the declared discriminator, or one every variant fixes. */
+function tagProperty(s: Schema): string | undefined {
+  if (s.discriminator) return s.discriminator.propertyName;
+  const variants = s.oneOf ?? s.anyOf ?? [];
+  const first = variants[0]?.properties ?? {};
+  return Object.keys(first).find((key) => variants.every((v) => fixedValue(v.properties?.[key]) !== undefined));
+}
+
+/**
+ * What to call each variant of a union: its title, its discriminating value (`transfer`), its
+ * component's name, else its type — numbered only when two would read the same.
+ */
+function variantNames(s: Schema, variants: Schema[]): string[] {
+  const tag = tagProperty(s);
+  const mapped = Object.entries(s.discriminator?.mapping ?? {});
+  const names = variants.map((v) => {
+    if (v.title) return v.title;
+    const fixed = tag ? fixedValue(v.properties?.[tag]) : undefined;
+    if (fixed !== undefined) return typeof fixed === "string" ? fixed : JSON.stringify(fixed);
+    const byMapping = mapped.find(([, ref]) => ref === v.$ref)?.[0];
+    return byMapping ?? typeLabel(v);
+  });
+  return names.map((name, i) => (names.indexOf(name) === names.lastIndexOf(name) ? name : `${name} (${i + 1})`));
+}
+
 /** The schemas nested inside this one, each as a named entry of the tree. */
 function children(s: Schema): Array<{ name: string; schema: Schema; required?: boolean; note?: string }> {
   const inner = nullableOf(s);
@@ -89,8 +123,10 @@ function children(s: Schema): Array<{ name: string; schema: Schema; required?: b
   const entries = Object.entries(s.properties ?? {}).map(([name, schema]) => ({ name, schema, required: s.required?.includes(name) }));
   for (const [pattern, schema] of Object.entries(s.patternProperties ?? {})) entries.push({ name: `/${pattern}/`, schema, required: false });
   if (typeof s.additionalProperties === "object") entries.push({ name: "any other key", schema: s.additionalProperties, required: false });
-  const variants = s.oneOf ?? s.anyOf ?? s.allOf ?? [];
-  variants.forEach((schema, i) => entries.push({ name: `${s.allOf ? "part" : "variant"} ${i + 1}`, schema, required: undefined }));
+  const variants = s.oneOf ?? s.anyOf ?? [];
+  const names = variantNames(s, variants);
+  variants.forEach((schema, i) => entries.push({ name: names[i], schema, required: undefined }));
+  (s.allOf ?? []).forEach((schema, i) => entries.push({ name: `part ${i + 1}`, schema, required: undefined }));
   return entries;
 }
 
@@ -108,7 +144,7 @@ const Line: FC<{ schema: Schema; required?: boolean }> = ({ schema, required }) 
       <span class="type">{at >= 0 ? <>{label.slice(0, at)}<RefLink name={name} />{label.slice(at + name.length)}</> : label}</span>
       {required && <span class="req">required</span>}
       {facts(schema).map((f) => <span class="fact">{f}</span>)}
-      {schema.description && <span class="desc">{schema.description}</span>}
+      {schema.description && <span class="desc"><Inline text={schema.description} /></span>}
     </>
   );
 };
