@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { named } from "../../named-schema";
 import { JsonPointerExtractorInput } from "./json-pointer";
 import { LabelExtractorInput } from "./label";
 import { LlmExtractorInput } from "./llm";
@@ -17,14 +18,14 @@ export const ConstantExtractorInput = v.strictObject({
 
 /** Every extractor a field's waterfall may hold; each one's schema lives beside its code. */
 export const ExtractorInput = v.variant("type", [
-  LabelExtractorInput,
-  RegexExtractorInput,
-  TableExtractorInput,
-  RowsExtractorInput,
-  JsonPointerExtractorInput,
-  MetadataExtractorInput,
-  ConstantExtractorInput,
-  LlmExtractorInput,
+  named("LabelExtractor", LabelExtractorInput, "label"),
+  named("RegexExtractor", RegexExtractorInput, "regex"),
+  named("TableExtractor", TableExtractorInput, "table"),
+  named("RowsExtractor", RowsExtractorInput, "rows"),
+  named("JsonPointerExtractor", JsonPointerExtractorInput, "json_pointer"),
+  named("MetadataExtractor", MetadataExtractorInput, "metadata"),
+  named("ConstantExtractor", ConstantExtractorInput, "constant"),
+  named("LlmExtractor", LlmExtractorInput, "llm"),
 ]);
 
 export type Extractor = v.InferOutput<typeof ExtractorInput>;
