@@ -11,8 +11,11 @@ import { TableExtractorInput } from "./table";
 
 /** A fixed value, typically behind `when` (one definition, many issuers). */
 export const ConstantExtractorInput = v.strictObject({
-  type: v.literal("constant"),
-  value: v.pipe(v.unknown(), v.check((value) => value !== undefined && value !== null, "give the value to yield")),
+  type: v.pipe(v.literal("constant"), v.description("a fixed value")),
+  value: v.pipe(
+    v.unknown(), v.check((value) => value !== undefined && value !== null, "give the value to yield"),
+    v.description("the value to yield, read as the field's type"),
+  ),
   when: v.optional(WhenInput),
 });
 
