@@ -22,12 +22,13 @@ p code,li code,dd code{background:#eef1f5;border-radius:3px;padding:0 .2rem}
 .sidebar .tag-name{display:block;font-weight:700;margin:.8rem 0 .2rem}
 .sidebar li a{display:block;padding:.2rem .3rem;border-radius:4px;text-decoration:none;overflow-wrap:anywhere;font-size:.93rem}
 .sidebar li a:hover{background:#e7ecf5}
-.sidebar .method{min-width:3.6rem;text-align:center;margin-right:.3rem}
+.sidebar a.op{display:grid;grid-template-columns:4.2rem minmax(0,1fr);column-gap:.3rem;align-items:baseline}
+.sidebar a.op .method{text-align:center}
 .search label{display:block;font-weight:600;margin:.3rem 0 .2rem}
 .search input{width:100%;max-width:none}
 .search-status{font-size:.85rem;color:#333;margin:.3rem 0}
 .search-results li a{border-bottom:1px solid #e3e6eb}
-.search-results .path{display:block;font:13px/1.4 ui-monospace,Menlo,Consolas,monospace;color:#333}
+.search-results .path{grid-column:2;font:13px/1.4 ui-monospace,Menlo,Consolas,monospace;color:#333}
 .facts-list li{margin:.25rem 0}
 h2.tag{border-bottom:2px solid #d0d4dc;padding-bottom:.2rem;margin-top:2rem}
 section.operation{background:#fff;border:1px solid #d0d4dc;border-radius:8px;padding:.75rem 1rem;margin:0 0 1rem;min-width:0;scroll-margin-top:4.5rem}
@@ -133,6 +134,7 @@ export const REFERENCE_SCRIPT = `
       var li = document.createElement("li");
       var a = document.createElement("a");
       a.href = "#" + x.e.a;
+      a.className = "op";
       var method = document.createElement("span");
       method.className = "method " + x.e.m.toLowerCase();
       method.textContent = x.e.m;
@@ -140,7 +142,9 @@ export const REFERENCE_SCRIPT = `
       path.className = "path";
       path.textContent = x.e.p;
       a.appendChild(method);
-      a.appendChild(document.createTextNode(x.e.s || x.e.p));
+      var summary = document.createElement("span");
+      summary.textContent = x.e.s || x.e.p;
+      a.appendChild(summary);
       a.appendChild(path);
       li.appendChild(a);
       list.appendChild(li);
