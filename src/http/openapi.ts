@@ -237,6 +237,7 @@ export function openApiDocument(app: Hono<AppEnv>, publicUrl: string): Promise<D
       defaultValidationErrorResponse: errorResponse("Invalid input: details list every invalid path") as SpecOptions["defaultValidationErrorResponse"],
     }).then((document) => {
       tuplesAsPrefixItems(document.paths);
+      tuplesAsPrefixItems(document.components);
       for (const [path, item] of Object.entries(document.paths ?? {})) {
         for (const [method, operation] of Object.entries(item ?? {})) {
           idempotencyKeyed(method, path, operation as Operation);

@@ -9,6 +9,7 @@ import { DATE_LANGUAGES } from "../documents/normalize/months";
 import { SplitInput } from "../documents/split";
 import { OCR_LANGUAGES } from "../adapters/ocr/interface";
 import { OCR_DPI } from "../documents/parse/ocr";
+import { named } from "../named-schema";
 
 export { ExtractorInput, type Extractor };
 
@@ -115,10 +116,10 @@ export const OcrInput = v.strictObject({
 });
 
 export const PhaseInput = v.variant("type", [
-  v.strictObject({ type: v.literal("transfer"), split: v.optional(SplitInput), ocr: v.optional(OcrInput) }),
-  v.strictObject({ type: v.literal("extraction") }),
-  v.strictObject({ type: v.literal("resolution") }),
-  v.strictObject({ type: v.literal("validation"), gates: v.pipe(v.array(GateInput), v.minLength(1), v.maxLength(MAX_GATES)) }),
+  named("TransferPhase", v.strictObject({ type: v.literal("transfer"), split: v.optional(SplitInput), ocr: v.optional(OcrInput) }), "transfer"),
+  named("ExtractionPhase", v.strictObject({ type: v.literal("extraction") }), "extraction"),
+  named("ResolutionPhase", v.strictObject({ type: v.literal("resolution") }), "resolution"),
+  named("ValidationPhase", v.strictObject({ type: v.literal("validation"), gates: v.pipe(v.array(GateInput), v.minLength(1), v.maxLength(MAX_GATES)) }), "validation"),
 ]);
 
 export const FieldsInput = v.pipe(v.array(FieldInput), v.minLength(1), v.maxLength(MAX_FIELDS));
