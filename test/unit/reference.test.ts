@@ -85,6 +85,20 @@ describe("schema phrases", () => {
       '<code class="name">transfer</code>', '<code class="name">extraction</code>', '<code class="name">Checks</code>',
     ]);
     expect(tree).not.toContain("variant");
+    // Variants that are named components are named by their tag value too; an enum component shows its values inline.
+    const components = {
+      TransferPhase: { type: "object", properties: { type: { const: "transfer" } } },
+      ExtractionPhase: { type: "object", properties: { type: { const: "extraction" }, status: { $ref: "#/components/schemas/CellStatus" } } },
+      CellStatus: { type: "string", enum: ["completed", "no_result"] },
+    };
+    const byRef = String(jsx(SchemaTree, {
+      schema: { oneOf: [{ $ref: "#/components/schemas/TransferPhase" }, { $ref: "#/components/schemas/ExtractionPhase" }] },
+      ctx: { components, open: [] },
+    }));
+    expect(byRef).toContain('<code class="name">transfer</code> <span class="type"><a href="#schema-TransferPhase">TransferPhase</a></span>');
+    expect(byRef).toContain('<code class="name">extraction</code>');
+    expect(byRef).toContain('<a href="#schema-CellStatus">CellStatus</a></span><span class="fact">one of: completed, no_result</span>');
+    expect(byRef).not.toContain("fields of CellStatus");
     const mixed = String(jsx(SchemaTree, { schema: { anyOf: [{ type: "string" }, { type: "object" }, { type: "object" }] }, ctx: { components: {}, open: [] } }));
     expect(mixed.match(/<code class="name">[^<]+<\/code>/g)).toEqual([
       '<code class="name">string</code>', '<code class="name">object (2)</code>', '<code class="name">object (3)</code>',
@@ -154,6 +168,6 @@ describe("the reference page", () => {
     // An error response that shares the envelope links it and still shows its own example.
     expect(html).toContain('409</span> Exists (<a href="#schema-Error">Error</a>)');
     expect(html).toContain("&quot;conflict&quot;");
-    expect(html).toContain('<a href="#post-v1-things">');
+    expect(html).toContain('<a class="op" href="#post-v1-things">');
   });
 });

@@ -8,24 +8,29 @@ export const REFERENCE_STYLESHEET = `
 main{max-width:84rem}
 code,pre{font:14px/1.45 ui-monospace,Menlo,Consolas,monospace;overflow-wrap:anywhere}
 pre{white-space:pre-wrap;background:#fff;border:1px solid #d0d4dc;border-radius:6px;padding:.6rem;margin:.5rem 0}
-pre.curl{background:#14213d;color:#f1f4fa;border-color:#14213d;margin-top:.2rem}
+pre.curl{background:#14213d;color:#f1f4fa;border-color:#14213d;margin-top:.2rem;white-space:pre;overflow-x:auto;overflow-wrap:normal}
+p code,li code,dd code{background:#eef1f5;border-radius:3px;padding:0 .2rem}
 .curl-caption{margin:.6rem 0 0;font-size:.85rem;font-weight:600;color:#333}
 .ref-layout{display:grid;grid-template-columns:minmax(0,1fr);gap:1rem}
 .ref-content{min-width:0}
 .sidebar{background:#f6f7f9;min-width:0}
-.sidebar>details>summary{font-weight:700;min-height:44px;display:flex;align-items:center;gap:.4rem}
+.sidebar>details>summary{font-weight:700;min-height:44px;display:flex;align-items:center;gap:.4rem;list-style:none}
+.sidebar>details>summary::-webkit-details-marker{display:none}
+.sidebar>details>summary::before{content:"\\25B8";font-size:1.1rem}
+.sidebar>details[open]>summary::before{content:"\\25BE"}
 .sidebar ul{list-style:none;margin:0;padding:0}
-.sidebar .tag-name{display:block;font-weight:700;margin:.8rem 0 .2rem;text-transform:capitalize}
+.sidebar .tag-name{display:block;font-weight:700;margin:.8rem 0 .2rem}
 .sidebar li a{display:block;padding:.2rem .3rem;border-radius:4px;text-decoration:none;overflow-wrap:anywhere;font-size:.93rem}
 .sidebar li a:hover{background:#e7ecf5}
-.sidebar .method{min-width:3.6rem;text-align:center;margin-right:.3rem}
+.sidebar a.op{display:grid;grid-template-columns:4.2rem minmax(0,1fr);column-gap:.3rem;align-items:baseline}
+.sidebar a.op .method{text-align:center}
 .search label{display:block;font-weight:600;margin:.3rem 0 .2rem}
 .search input{width:100%;max-width:none}
 .search-status{font-size:.85rem;color:#333;margin:.3rem 0}
 .search-results li a{border-bottom:1px solid #e3e6eb}
-.search-results .path{display:block;font:13px/1.4 ui-monospace,Menlo,Consolas,monospace;color:#333}
+.search-results .path{grid-column:2;font:13px/1.4 ui-monospace,Menlo,Consolas,monospace;color:#333}
 .facts-list li{margin:.25rem 0}
-h2.tag{text-transform:capitalize;border-bottom:2px solid #d0d4dc;padding-bottom:.2rem;margin-top:2rem}
+h2.tag{border-bottom:2px solid #d0d4dc;padding-bottom:.2rem;margin-top:2rem}
 section.operation{background:#fff;border:1px solid #d0d4dc;border-radius:8px;padding:.75rem 1rem;margin:0 0 1rem;min-width:0;scroll-margin-top:4.5rem}
 section.operation h3{margin:.2rem 0 .4rem;font-size:1.05rem;overflow-wrap:anywhere}
 section.operation:target{border-color:#0b4fb3;box-shadow:0 0 0 2px #0b4fb3}
@@ -129,6 +134,7 @@ export const REFERENCE_SCRIPT = `
       var li = document.createElement("li");
       var a = document.createElement("a");
       a.href = "#" + x.e.a;
+      a.className = "op";
       var method = document.createElement("span");
       method.className = "method " + x.e.m.toLowerCase();
       method.textContent = x.e.m;
@@ -136,7 +142,9 @@ export const REFERENCE_SCRIPT = `
       path.className = "path";
       path.textContent = x.e.p;
       a.appendChild(method);
-      a.appendChild(document.createTextNode(x.e.s || x.e.p));
+      var summary = document.createElement("span");
+      summary.textContent = x.e.s || x.e.p;
+      a.appendChild(summary);
       a.appendChild(path);
       li.appendChild(a);
       list.appendChild(li);

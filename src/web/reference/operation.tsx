@@ -158,7 +158,7 @@ export const OperationView: FC<{ doc: ApiDocument; ctx: SchemaContext; entry: En
         <dt>API key</dt><dd>{(op.security ?? []).length > 0 ? "required: X-API-Key or Authorization: Bearer" : "none"}</dd>
       </dl>
       <p class="curl-caption">{jsonBody && documented.length === 0 ? "Example request (the required fields only)" : "Example request"}</p>
-      <pre class="curl" aria-label={`curl for ${method.toUpperCase()} ${path}`}><code>{curlFor(doc, ctx, entry)}</code></pre>
+      <pre class="curl" tabindex={0} aria-label={`curl for ${method.toUpperCase()} ${path}`}><code>{curlFor(doc, ctx, entry)}</code></pre>
       {documented.length > 1 && <Examples examples={documented.slice(1)} what="Another request body" />}
       {params.length > 0 && <Parameters params={params} ctx={ctx} />}
       {body?.content && (

@@ -47,8 +47,8 @@ const Sidebar: FC<{ tags: Array<{ name: string }>; entries: Entry[]; schemas: bo
             <li>
               <a class="tag-name" href={`#${tagAnchor(name)}`}>{name}</a>
               <ul>{entries.filter((e) => tagOf(e) === name).map((e) => (
-                <li><a href={`#${anchorOf(e)}`}><span class={`method ${e.method}`}>{e.method.toUpperCase()}</span>{" "}
-                  <Inline text={e.op.summary ?? e.path} /></a></li>
+                <li><a class="op" href={`#${anchorOf(e)}`}><span class={`method ${e.method}`}>{e.method.toUpperCase()}</span>{" "}
+                  <span><Inline text={e.op.summary ?? e.path} /></span></a></li>
               ))}</ul>
             </li>
           ))}
