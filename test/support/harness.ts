@@ -52,7 +52,8 @@ export interface TestAppOptions {
  */
 export async function startTestApp(options: TestAppOptions = {}) {
   const handle = await openTestDb();
-  const config = loadConfig({ PUBLIC_URL: "http://sluice.test", ...serviceEnv(), ...options.env });
+  // Every answer is checked against the schema that documents it; a broken one fails the test as a 500.
+  const config = loadConfig({ PUBLIC_URL: "http://sluice.test", RESPONSE_CHECK: "strict", ...serviceEnv(), ...options.env });
   const composition = compose(config, handle, {
     logger: options.logger ?? silentLogger,
     clock: options.clock,
