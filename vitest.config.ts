@@ -30,10 +30,11 @@ export default defineConfig({
           // test/process: the Node entry as a real child process on a PGlite folder (kill -9 and restart).
           include: ["test/api/**/*.test.ts", "test/process/**/*.test.ts"],
           env: { SLUICE_TEST_TARGET: "embedded" },
+          globalSetup: ["test/support/global-pglite.ts"],
         },
       },
       ...(hasChromium
-        ? [{ extends: true as const, test: { name: "browser", include: ["test/browser/**/*.test.ts"], testTimeout: 60_000 } }]
+        ? [{ extends: true as const, test: { name: "browser", include: ["test/browser/**/*.test.ts"], testTimeout: 60_000, globalSetup: ["test/support/global-pglite.ts"] } }]
         : []),
       ...(missing.length > 0
         ? []
