@@ -66,7 +66,7 @@ export default defineConfig({
               test: {
                 name: "worker",
                 include: ["test/worker/**/*.test.ts"],
-                globalSetup: ["test/support/global-services.ts"],
+                globalSetup: ["test/support/global-services.ts", "test/support/global-worker-bundle.ts"],
               },
             },
           ]),
