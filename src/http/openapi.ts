@@ -259,12 +259,6 @@ function discriminate(node: unknown, schemas: Record<string, Schema>): void {
   for (const [key, value] of Object.entries(schema)) if (key !== "example" && key !== "examples") discriminate(value, schemas);
 }
 
-/** The document's first server with its variables at their defaults: the URL curl lines and links should use. */
-export function serverUrl(doc: { servers?: Array<{ url: string; variables?: Record<string, { default: string }> }> }): string {
-  const server = doc.servers?.[0];
-  return server?.url.replace(/\{(\w+)\}/g, (_, name: string) => server.variables?.[name]?.default ?? "") ?? "";
-}
-
 // Keyed by public URL, not by app: every app createApp builds has the same routes, so this makes
 // the document once per process or isolate.
 const specs = new Map<string, Promise<Document>>();

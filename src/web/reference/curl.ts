@@ -38,3 +38,9 @@ export function curlLine(server: string, op: CurlOperation): string {
   }
   return parts.join(" \\\n  ");
 }
+
+/** The document's first server with its variables at their defaults: the URL curl lines and links should use. */
+export function serverUrl(doc: { servers?: Array<{ url: string; variables?: Record<string, { default: string }> }> }): string {
+  const server = doc.servers?.[0];
+  return server?.url.replace(/\{(\w+)\}/g, (_, name: string) => server.variables?.[name]?.default ?? "") ?? "";
+}
