@@ -2,6 +2,7 @@ import { describeRoute } from "hono-openapi";
 import { idempotentWrite } from "./idempotency";
 import { Hono } from "hono";
 import * as v from "valibot";
+import { named } from "../named-schema";
 import { mintApiKey, SCOPES } from "../api-keys";
 import { findApiKey, insertApiKey, listApiKeys, revokeApiKey, type ApiKeyRow } from "../db/queries/api-keys";
 import { ApiError, notFound } from "../errors";
@@ -23,19 +24,19 @@ const CreateApiKeyBody = v.strictObject({
   ),
 });
 
-const ApiKeySchema = v.object({
+const ApiKeySchema = named("ApiKey", v.object({
   id: Uuid,
   name: v.string(),
   prefix: v.pipe(v.string(), v.description("the key's first characters, to tell keys apart; never enough to use it")),
   scopes: v.array(v.picklist(SCOPES)),
   created_at: Timestamp,
   revoked_at: v.nullable(Timestamp),
-});
-const CreatedApiKeySchema = v.object({
+}));
+const CreatedApiKeySchema = named("CreatedApiKey", v.object({
   ...ApiKeySchema.entries,
   key: v.pipe(v.string(), v.description("the secret, for X-API-Key or a Bearer token; shown in this response only")),
-});
-const ApiKeyListSchema = listPage(ApiKeySchema);
+}));
+const ApiKeyListSchema = named("ApiKeyPage", listPage(ApiKeySchema));
 
 const API_KEY_EXAMPLE = {
   id: "5b0e7c1a-3f2d-4e8b-9a61-2c4d8f7e1b03",

@@ -1,22 +1,22 @@
 import * as v from "valibot";
+import { named } from "../named-schema";
 import { listPage } from "../http/list";
-import { CELL_STATUSES } from "../pipeline/types";
-import { Timestamp, Uuid } from "./schema-fields";
+import { CellStatus, Timestamp, Uuid } from "./schema-fields";
 
 /** Response schemas of data products and their share tokens (for /openapi.json and `reply`). */
-export const DataProductSchema = v.object({
+export const DataProductSchema = named("DataProduct", v.object({
   id: Uuid,
   name: v.string(),
   pipeline_id: v.pipe(Uuid, v.description("the run whose last finished generation the product shows")),
   status: v.picklist(["active", "archived"]),
   created_at: Timestamp,
   updated_at: Timestamp,
-});
-export const DataProductListSchema = listPage(DataProductSchema);
-export const ArchivedDataProductSchema = v.object({
+}));
+export const DataProductListSchema = named("DataProductPage", listPage(DataProductSchema));
+export const ArchivedDataProductSchema = named("ArchivedDataProduct", v.object({
   ...DataProductSchema.entries,
   revoked_share_tokens: v.pipe(v.number(), v.description("share links this archive revoked; they stay revoked if the product is reactivated")),
-});
+}));
 
 const links = {
   url: v.pipe(v.string(), v.description("the public share page (HTML, no key needed): `{PUBLIC_URL}/share/{token}`")),
@@ -25,7 +25,7 @@ const links = {
 const secret = v.pipe(v.string(), v.description("the `shr_` share token; shown in this response only, only its hash is stored"));
 const expiresAt = v.pipe(v.nullable(Timestamp), v.description("when the link stops working; null: until revoked"));
 
-export const CreatedDataProductSchema = v.object({
+export const CreatedDataProductSchema = named("CreatedDataProduct", v.object({
   dataProduct: v.object({ id: Uuid, name: v.string(), pipeline_id: Uuid, status: v.picklist(["active", "archived"]) }),
   shareToken: v.pipe(
     v.object({ data_product_id: Uuid, token: secret, ...links, expires_at: expiresAt }),
@@ -33,9 +33,9 @@ export const CreatedDataProductSchema = v.object({
   ),
   reactivated: v.optional(v.pipe(v.boolean(), v.description("present (true) when an archived product was reactivated"))),
   notice: v.optional(v.pipe(v.string(), v.description("what reactivation means for earlier links"))),
-});
+}));
 
-export const ShareTokenSchema = v.object({
+export const ShareTokenSchema = named("ShareToken", v.object({
   id: Uuid,
   data_product_id: Uuid,
   kind: v.pipe(v.picklist(["automatic", "manual"]), v.description("automatic: minted by POST …/data-product; manual: POST …/share-tokens")),
@@ -44,31 +44,31 @@ export const ShareTokenSchema = v.object({
   revoked_at: v.nullable(Timestamp),
   last_used_at: v.pipe(v.nullable(Timestamp), v.description("the last public read, recorded at most once a minute")),
   created_at: Timestamp,
-});
-export const ShareTokenListSchema = listPage(ShareTokenSchema);
-export const CreatedShareTokenSchema = v.object({ ...ShareTokenSchema.entries, token: secret, ...links });
+}));
+export const ShareTokenListSchema = named("ShareTokenPage", listPage(ShareTokenSchema));
+export const CreatedShareTokenSchema = named("CreatedShareToken", v.object({ ...ShareTokenSchema.entries, token: secret, ...links }));
 
-const CellSchema = v.object({
+const CellSchema = named("RowCell", v.object({
   value: v.pipe(v.unknown(), v.description("null while held back (needs_review) or without a result; a table field gives its item count")),
-  status: v.picklist(CELL_STATUSES),
+  status: CellStatus,
   reason: v.optional(v.pipe(v.string(), v.description("why the cell has no released value, as a code"))),
-});
+}));
 const Fields = v.pipe(v.record(v.string(), CellSchema), v.description("one cell per field (per column, for an item), keyed by name"));
-const RecordRowSchema = v.object({
+const RecordRowSchema = named("Row", v.object({
   record_id: v.pipe(Uuid, v.description("the document the row comes from")),
   external_id: v.nullable(v.string()),
   status: v.picklist(["complete", "partial"]),
   fields: Fields,
-});
-const ItemRowSchema = v.object({
+}));
+const ItemRowSchema = named("ItemRow", v.object({
   record_id: Uuid,
   item_index: v.pipe(v.number(), v.description("the item's index in its record's table field, from 0")),
   fields: Fields,
-});
-export const RowsPageSchema = listPage(v.union([RecordRowSchema, ItemRowSchema]), {
+}));
+export const RowsPageSchema = named("RowPage", listPage(v.union([RecordRowSchema, ItemRowSchema]), {
   generation: v.pipe(v.number(), v.description("the generation shown; a cursor stays on it (409 once it is no longer kept)")),
   as_of: v.pipe(v.nullable(Timestamp), v.description("when the shown data last changed: its run's finish or a review decision")),
-});
+}));
 
 const PRODUCT = {
   id: "3e9b7a15-2c4d-4f86-b1a0-8d5e6f7c2b49",

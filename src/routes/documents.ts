@@ -1,6 +1,7 @@
 import { describeRoute, resolver } from "hono-openapi";
 import { Hono } from "hono";
 import * as v from "valibot";
+import { named } from "../named-schema";
 import { findDocumentContent, findPhaseOutput } from "../db/queries/documents";
 import type { ParsedDocument } from "../documents/model";
 import { CONTENT_FORMATS, renderJson, renderMarkdown, renderText } from "../documents/render";
@@ -30,7 +31,7 @@ const PhaseParams = v.object({
   phase_index: v.pipe(v.string(), v.regex(/^\d{1,4}$/, "must be a phase index (0, 1, …)"), v.transform(Number)),
 });
 
-const PhaseOutputSchema = v.object({
+const PhaseOutputSchema = named("PhaseOutput", v.object({
   pipeline_id: v.string(),
   document_id: v.string(),
   phase_index: v.number(),
@@ -41,13 +42,13 @@ const PhaseOutputSchema = v.object({
     v.nullable(v.object({ ...StepLlmSchema.entries, calls: v.array(v.record(v.string(), v.unknown())) })),
     v.description("extraction: the model calls with their request and answer (bounded; no secrets), for audit"),
   ),
-});
+}));
 
 const Box = v.pipe(v.tuple([v.number(), v.number(), v.number(), v.number()]), v.description("[x0, y0, x1, y1] in points from the top-left"));
 const Span = { text: v.string(), start: v.number(), end: v.number(), bbox: v.optional(Box) };
 
 /** `?format=json`: pages → lines → words, with character spans into the page text and, on PDFs, boxes. */
-const ContentSchema = v.object({
+const ContentSchema = named("DocumentContent", v.object({
   document_id: v.string(),
   mime_type: v.string(),
   filename: v.nullable(v.string()),
@@ -65,10 +66,10 @@ const ContentSchema = v.object({
     row_boxes: v.optional(v.array(Box)),
     method: v.optional(v.pipe(v.picklist(["lattice", "stream", "markup"]), v.description("lattice: a ruled grid; stream: aligned text"))),
   })),
-});
+}));
 
 /** `?format=chunks`: retrieval blocks of bounded size. */
-const ChunksSchema = v.object({
+const ChunksSchema = named("DocumentChunks", v.object({
   document_id: v.string(),
   chunks: v.array(v.object({
     id: v.string(),
@@ -78,7 +79,7 @@ const ChunksSchema = v.object({
     bbox: v.optional(Box),
     span: v.pipe(v.tuple([v.number(), v.number()]), v.description("[start, end) in the page text")),
   })),
-});
+}));
 
 const PAGE_TEXT = "ACME Ltd\nInvoice No: INV-1\nTotal: 101.00\n";
 const word = (text: string, start: number) => ({ text, start, end: start + text.length });

@@ -2,6 +2,7 @@ import { Hono, type Context } from "hono";
 import { idempotentWrite } from "./idempotency";
 import { describeRoute } from "hono-openapi";
 import * as v from "valibot";
+import { named } from "../named-schema";
 import { findEvaluationSet, saveEvaluationSet } from "../db/queries/evaluations";
 import { runEvaluation, wantsEvaluation } from "../evaluations/evaluate";
 import { badRequest, notFound } from "../errors";
@@ -28,7 +29,7 @@ type EvaluationSet = v.InferOutput<typeof EvaluationSetBody>;
 
 const EvaluateBody = v.strictObject({ version: v.pipe(v.number(), v.integer(), v.minValue(0)), context: v.optional(ContextInput) });
 
-const FieldScore = v.object({
+const FieldScore = named("FieldScore", v.object({
   compared: v.pipe(v.number(), v.description("documents with an expected value for the field")),
   correct: v.number(),
   accuracy: v.pipe(v.nullable(v.number()), v.description("correct / compared, null when nothing was compared")),
@@ -37,9 +38,9 @@ const FieldScore = v.object({
   from_rules: v.optional(v.pipe(v.number(), v.description("compared values released by the deterministic extractors"))),
   model_share: v.optional(v.pipe(v.nullable(v.number()), v.description("from_model / (from_model + from_rules)"))),
   model_silent_errors: v.optional(v.pipe(v.number(), v.description("silent errors among the model's values; grounding keeps it at 0"))),
-});
-const Difference = v.object({ field: v.string(), expected: v.unknown(), actual: v.unknown(), status: v.string(), silent: v.boolean() });
-const EvaluationSchema = v.object({
+}));
+const Difference = named("Difference", v.object({ field: v.string(), expected: v.unknown(), actual: v.unknown(), status: v.string(), silent: v.boolean() }));
+const EvaluationSchema = named("Evaluation", v.object({
   pipeline_id: v.string(),
   execution_id: v.nullable(v.string()),
   status: v.pipe(v.picklist(["pending", "completed"]), v.description("pending while the run is still going: only the ids are set")),
@@ -61,9 +62,9 @@ const EvaluationSchema = v.object({
     silent_errors_delta: v.number(),
   }))), v.description("against the latest evaluation of an earlier version of the template; null when there is none")),
   created_at: v.optional(Timestamp),
-});
+}));
 
-const EvaluationSetSchema = v.object({
+const EvaluationSetSchema = named("EvaluationSet", v.object({
   template_id: v.string(),
   documents: v.array(v.object({
     id: v.optional(v.string()),
@@ -74,12 +75,12 @@ const EvaluationSetSchema = v.object({
     mime_type: v.optional(v.string()),
     expected: v.pipe(v.record(v.string(), v.unknown()), v.description("the values a correct run releases, by field name")),
   })),
-});
+}));
 
-const EvaluationRunSchema = v.object({
+const EvaluationRunSchema = named("EvaluationRun", v.object({
   ...RunSchema.entries,
   evaluation_url: v.pipe(v.string(), v.description("GET it for the result once the run has finished")),
-});
+}));
 
 const EVALUATION_RUN_ID = "3ca73784-f388-4a19-99d8-dc54b5717559";
 const TEMPLATE_ID = "f221fddb-4aeb-49a4-a2a2-ded3ce8fa1fa";

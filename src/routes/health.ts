@@ -2,17 +2,18 @@ import { describeRoute } from "hono-openapi";
 import { Hono } from "hono";
 import { sql } from "kysely";
 import * as v from "valibot";
+import { named } from "../named-schema";
 import { ApiError } from "../errors";
 import { VERSION } from "../version";
 import { failure, success } from "../http/openapi";
 import { reply } from "../http/respond";
 import type { AppEnv } from "../http/env";
 
-const HealthSchema = v.object({
+const HealthSchema = named("Health", v.object({
   status: v.literal("ok"),
   db: v.pipe(v.literal("ok"), v.description("a real database round trip succeeded")),
   version: v.string(),
-});
+}));
 
 const getHealthRoute = describeRoute({
   operationId: "getHealth",

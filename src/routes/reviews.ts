@@ -2,6 +2,7 @@ import { describeRoute } from "hono-openapi";
 import { idempotentWrite } from "./idempotency";
 import { Hono } from "hono";
 import * as v from "valibot";
+import { named } from "../named-schema";
 import { findDataProduct } from "../db/queries/data-products";
 import { listDecisions, listReviewItems } from "../db/queries/reviews";
 import { notFound } from "../errors";
@@ -36,8 +37,8 @@ const DecisionBody = v.strictObject({
   comment: v.optional(v.pipe(v.string(), v.maxLength(2000))),
 });
 
-const Decision = v.picklist(["approve", "override", "reject", "confirm_absent"]);
-const ReviewItemSchema = v.object({
+const Decision = named("DecisionKind", v.picklist(["approve", "override", "reject", "confirm_absent"]));
+const ReviewItemSchema = named("ReviewItem", v.object({
   id: Uuid,
   document_id: Uuid,
   external_id: v.nullable(v.string()),
@@ -56,9 +57,9 @@ const ReviewItemSchema = v.object({
   decided_value: v.pipe(v.unknown(), v.description("an override's value; null otherwise")),
   comment: v.nullable(v.string()),
   decided_by: v.pipe(v.nullable(Uuid), v.description("the id of the API key that decided")),
-});
-const ReviewItemList = listPage(ReviewItemSchema);
-const DecisionSchema = v.object({
+}));
+const ReviewItemList = named("ReviewItemPage", listPage(ReviewItemSchema));
+const DecisionSchema = named("Decision", v.object({
   id: v.pipe(v.string(), v.description("ascending in the order decisions were made; the decision log's cursor")),
   pipeline_id: Uuid,
   document_id: Uuid,
@@ -73,8 +74,8 @@ const DecisionSchema = v.object({
   comment: v.nullable(v.string()),
   decided_by: v.pipe(Uuid, v.description("the id of the API key that decided")),
   decided_at: Timestamp,
-});
-const DecisionList = listPage(DecisionSchema);
+}));
+const DecisionList = named("DecisionPage", listPage(DecisionSchema));
 
 const REVIEW_ITEM_EXAMPLE = {
   id: "7d2c5e81-94b3-4f0a-8e6d-1a3b5c7d9e20",

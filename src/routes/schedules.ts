@@ -2,6 +2,7 @@ import { describeRoute } from "hono-openapi";
 import { idempotentWrite } from "./idempotency";
 import { Hono, type Context } from "hono";
 import * as v from "valibot";
+import { named } from "../named-schema";
 import { DELIVERY_HEADERS } from "../adapters/queue/interface";
 import { deleteSchedule, findSchedule, insertSchedule, listSchedules, listTicks } from "../db/queries/schedules";
 import { ApiError, badRequest, notFound } from "../errors";
@@ -48,7 +49,7 @@ const CreateScheduleBody = v.strictObject({
 });
 
 
-const Schedule = v.object({
+const Schedule = named("Schedule", v.object({
   id: Uuid,
   pipeline_id: Uuid,
   cron: v.string(),
@@ -56,15 +57,15 @@ const Schedule = v.object({
   from_phase: v.picklist(PHASE_TYPES),
   next_run_at: v.pipe(v.nullable(Timestamp), v.description("null once the expression matches no date in the next five years")),
   created_at: Timestamp,
-});
-const Tick = v.object({
+}));
+const Tick = named("ScheduleTick", v.object({
   due_at: Timestamp,
   outcome: v.picklist(["fired", "skipped", "failed"]),
   detail: v.pipe(v.nullable(v.string()), v.description("documents enqueued, why it was skipped, or why it failed")),
   created_at: Timestamp,
-});
-const ScheduleWithTicks = v.object({ ...Schedule.entries, ticks: v.pipe(v.array(Tick), v.description("the last 20, newest first")) });
-const ScheduleList = listPage(Schedule);
+}));
+const ScheduleWithTicks = named("ScheduleWithTicks", v.object({ ...Schedule.entries, ticks: v.pipe(v.array(Tick), v.description("the last 20, newest first")) }));
+const ScheduleList = named("SchedulePage", listPage(Schedule));
 
 const SCHEDULE_EXAMPLE = {
   id: "0c6f3b9e-8d21-4a57-b2e4-7f19a05c3d68",

@@ -1,4 +1,6 @@
 import * as v from "valibot";
+import { named } from "../named-schema";
+import { CELL_STATUSES } from "../pipeline/types";
 
 /**
  * Field schemas the routes share. `reply`
@@ -6,3 +8,10 @@ import * as v from "valibot";
  */
 export const Timestamp = v.pipe(v.string(), v.isoTimestamp());
 export const Uuid = v.pipe(v.string(), v.uuid());
+
+/** A cell's state, one enum wherever a cell appears (records, rows, phase outputs, review items). */
+export const CellStatus = named("CellStatus", v.pipe(
+  v.picklist(CELL_STATUSES),
+  v.description("completed: a value is released; needs_review: held for a reviewer; no_result: nothing found; failed: "
+    + "an error; pending, queued, processing: not yet decided"),
+));

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import * as v from "valibot";
+import { named } from "../named-schema";
 import { requireScope } from "../http/auth";
 import type { AppEnv } from "../http/env";
 import { success } from "../http/openapi";
@@ -8,12 +9,12 @@ import { reply } from "../http/respond";
 import { valid } from "../http/validate";
 import { DraftBody, draftDefinition } from "../templates/draft";
 
-const DraftSchema = v.object({
+const DraftSchema = named("TemplateDraft", v.object({
   definition: v.pipe(v.object({ fields: v.array(v.record(v.string(), v.unknown())), phases: v.array(v.record(v.string(), v.unknown())) }),
     v.description("fields with `label` extractors where the model's quotes allowed, `llm` last; ready for POST /v1/templates")),
   samples: v.pipe(v.array(v.record(v.string(), v.object({ value: v.unknown(), status: v.string(), resolved_by: v.nullable(v.string()) }))),
     v.description("per sample, what the draft's rules alone read (run for real, without the model)")),
-});
+}));
 
 const EXAMPLE = {
   definition: {

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { named } from "../named-schema";
 import { listPage } from "../http/list";
 import { Timestamp } from "./schema-fields";
 
@@ -15,7 +16,7 @@ const Definition = {
   ),
 };
 
-export const TemplateSchema = v.object({
+export const TemplateSchema = named("Template", v.object({
   id: v.string(),
   name: v.string(),
   description: v.nullable(v.string()),
@@ -23,15 +24,15 @@ export const TemplateSchema = v.object({
   latest_version: v.pipe(v.number(), v.description("the newest published version; 0 while only the draft exists")),
   created_at: Timestamp,
   updated_at: Timestamp,
-});
+}));
 
-const PublishedSchema = v.object({ version: v.number(), published_at: Timestamp });
+const PublishedSchema = named("PublishedVersion", v.object({ version: v.number(), published_at: Timestamp }));
 
-export const TemplateDetailSchema = v.object({ ...TemplateSchema.entries, versions: v.array(PublishedSchema) });
+export const TemplateDetailSchema = named("TemplateDetail", v.object({ ...TemplateSchema.entries, versions: v.array(PublishedSchema) }));
 
 export const PublishedVersionSchema = PublishedSchema;
 
-export const TemplateListSchema = listPage(v.object({
+export const TemplateListSchema = named("TemplatePage", listPage(v.object({
   id: v.string(),
   name: v.string(),
   description: v.nullable(v.string()),
@@ -44,16 +45,16 @@ export const TemplateListSchema = listPage(v.object({
     v.description("the latest published version's fields; empty while unpublished"),
   ),
   context_vars: v.array(v.record(v.string(), v.unknown())),
-}));
+})));
 
-export const TemplateVersionSchema = v.object({
+export const TemplateVersionSchema = named("TemplateVersion", v.object({
   template_id: v.string(),
   version: v.number(),
   name: v.string(),
   description: v.nullable(v.string()),
   published_at: Timestamp,
   ...Definition,
-});
+}));
 
 const TEMPLATE_ID = "f221fddb-4aeb-49a4-a2a2-ded3ce8fa1fa";
 const CREATED = "2026-11-30T00:14:11.560Z";

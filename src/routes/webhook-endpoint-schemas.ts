@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { named } from "../named-schema";
 import { listPage } from "../http/list";
 import { ENDPOINT_EVENTS } from "../webhooks/endpoints";
 import { Timestamp, Uuid } from "./schema-fields";
@@ -18,23 +19,23 @@ const endpointEntries = {
   updated_at: Timestamp,
 };
 
-export const EndpointSchema = v.pipe(v.object(endpointEntries), v.title("WebhookEndpoint"));
-export const EndpointWithSecretSchema = v.pipe(
+export const EndpointSchema = named("WebhookEndpoint", v.object(endpointEntries));
+export const EndpointWithSecretSchema = named(
+  "WebhookEndpointWithSecret",
   v.object({ ...endpointEntries, secret: v.pipe(v.string(), v.description("whsec_…: verify webhook-signature with it (Standard Webhooks)")) }),
-  v.title("WebhookEndpointWithSecret"),
 );
-export const EndpointListSchema = listPage(EndpointSchema);
-export const EndpointSecretSchema = v.object({ id: Uuid, secret: v.string() });
+export const EndpointListSchema = named("WebhookEndpointPage", listPage(EndpointSchema));
+export const EndpointSecretSchema = named("WebhookEndpointSecret", v.object({ id: Uuid, secret: v.string() }));
 
-export const EventSchema = v.pipe(v.object({
+export const EventSchema = named("Event", v.object({
   id: v.pipe(v.string(), v.description("evt_…; also the webhook-id header of its deliveries")),
-  type: v.pipe(v.string(), v.description("run.completed, review.needed, document.reviewed, webhook_endpoint.disabled")),
+  type: v.pipe(v.string(), v.description(ENDPOINT_EVENTS.join(", "))),
   data: v.pipe(v.record(v.string(), v.unknown()), v.description("as delivered: for run events the same data the run's webhook_url gets")),
   created_at: Timestamp,
-}), v.title("Event"));
-export const EventListSchema = listPage(EventSchema);
+}));
+export const EventListSchema = named("EventPage", listPage(EventSchema));
 
-export const DeliveryListSchema = listPage(v.pipe(v.object({
+export const DeliveryListSchema = named("WebhookEndpointDeliveryPage", listPage(named("WebhookEndpointDelivery", v.object({
   id: v.pipe(v.string(), v.description("the attempt's id, for …/deliveries/{delivery_id}/retry")),
   event_id: v.string(),
   attempt: v.pipe(v.number(), v.description("0 for the first try, one more per retry")),
@@ -42,9 +43,9 @@ export const DeliveryListSchema = listPage(v.pipe(v.object({
   outcome: v.picklist(["delivered", "retrying", "failed"]),
   error: v.nullable(v.string()),
   created_at: Timestamp,
-}), v.title("WebhookEndpointDelivery")));
+}))));
 
-export const RetrySchema = v.object({ endpoint_id: Uuid, event_id: v.string(), queued: v.literal(true) });
+export const RetrySchema = named("DeliveryRetry", v.object({ endpoint_id: Uuid, event_id: v.string(), queued: v.literal(true) }));
 
 export const ENDPOINT_EXAMPLE = {
   id: "6f1c2a57-3f0e-4c1b-9a53-0c0f1d7e2b11", url: "https://erp.example.com/hooks/sluice", description: "ERP import",

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { idempotentWrite } from "./idempotency";
 import { describeRoute } from "hono-openapi";
 import * as v from "valibot";
+import { named } from "../named-schema";
 import { ensureWebhookSecret, listWebhookDeliveries, setWebhookSecret } from "../db/queries/webhooks";
 import { requireScope } from "../http/auth";
 import type { AppEnv } from "../http/env";
@@ -14,14 +15,14 @@ import { IdParam } from "./params";
 import { ownPipeline } from "./pipelines";
 import { Timestamp } from "./schema-fields";
 
-const SecretSchema = v.object({
+const SecretSchema = named("WebhookSecret", v.object({
   secret: v.pipe(v.string(), v.description("whsec_ and base64: verify webhook-signature with it (Standard Webhooks)")),
-});
+}));
 const SECRET_EXAMPLE = { secret: "whsec_IviKBQX0JI9R06iGEdReRe3rpJl4rE88BDwanoEELnI=" };
 
 /** Every attempt is listed (the list is not paged: attempts per run are few); `next_cursor` is always null. */
-const DeliveryListSchema = listPage(
-  v.object({
+const DeliveryListSchema = named("WebhookDeliveryPage", listPage(
+  named("WebhookDelivery", v.object({
     event: v.pipe(v.string(), v.description("pipeline.finished, or a review event")),
     generation: v.pipe(v.number(), v.description("the run generation the event is about")),
     attempt: v.pipe(v.number(), v.description("0 for the first try, one more per retry")),
@@ -30,9 +31,9 @@ const DeliveryListSchema = listPage(
     outcome: v.picklist(["delivered", "retrying", "failed"]),
     error: v.nullable(v.string()),
     created_at: Timestamp,
-  }),
+  })),
   { webhook_url: v.pipe(v.nullable(v.string()), v.description("where the run's events go; null when it has none")) },
-);
+));
 const DELIVERIES_EXAMPLE = {
   webhook_url: "https://erp.example.com/hooks/sluice",
   items: [
