@@ -11,7 +11,7 @@
  * --dry-run --outdir <dir>`), alternated with the two others, so a change is measured under one load.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
@@ -27,12 +27,28 @@ const bindings = {
 
 type Modules = Array<{ type: "ESModule"; path: string; contents: string }>;
 
-/** Milliseconds from a new workerd to the first answer of `path`, and the runtime for more requests. */
+const TICK_MS = 10; // Linux's USER_HZ: /proc counts CPU time in hundredths of a second
+
+/**
+ * CPU time the newest workerd child has used so far (user + system, all its threads), from /proc; null
+ * off Linux. On a loaded machine wall time stretches with the load, CPU time far less.
+ */
+function workerdCpuMs(): number | null {
+  const children = `/proc/${process.pid}/task/${process.pid}/children`;
+  if (!existsSync(children)) return null;
+  const pids = readFileSync(children, "utf8").trim().split(/\s+/).filter((pid) => pid && existsSync(`/proc/${pid}/comm`) && readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "workerd");
+  if (pids.length === 0) return null;
+  const stat = readFileSync(`/proc/${pids.map(Number).sort((a, b) => b - a)[0]}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS; // utime, stime (fields 14 and 15 of stat)
+}
+
+/** Milliseconds from a new workerd to the first answer of `path` (wall and workerd's CPU), and the runtime for more requests. */
 async function start(modules: Modules, path: string) {
   const started = performance.now();
   const mf = new Miniflare({ modules, modulesRoot: "/", compatibilityDate: "2025-09-01", bindings });
   await (await mf.dispatchFetch(`http://sluice.bench${path}`)).arrayBuffer();
-  return { ms: performance.now() - started, mf };
+  return { ms: performance.now() - started, cpuMs: workerdCpuMs(), mf };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -54,16 +70,18 @@ try {
   const ours: number[] = [];
   const trivialMs: number[] = [];
   const previousMs: number[] = [];
-  const timeStart = async (modules: Modules, path: string) => {
-    const { ms, mf } = await start(modules, path);
+  const cpu: Record<"ours" | "trivial" | "previous", number[]> = { ours: [], trivial: [], previous: [] };
+  const timeStart = async (modules: Modules, path: string, into?: number[]) => {
+    const { ms, cpuMs, mf } = await start(modules, path);
     await mf.dispose();
+    if (into && cpuMs !== null) into.push(cpuMs);
     return ms;
   };
   // Alternating, after one start of each as warm-up, so drift hits all alike.
   for (let i = -1; i < starts; i++) {
-    const a = await timeStart(trivial, "/");
-    const b = await timeStart(bundle, "/no-such-path");
-    const c = previous ? await timeStart(previous, "/no-such-path") : 0;
+    const a = await timeStart(trivial, "/", i >= 0 ? cpu.trivial : undefined);
+    const b = await timeStart(bundle, "/no-such-path", i >= 0 ? cpu.ours : undefined);
+    const c = previous ? await timeStart(previous, "/no-such-path", i >= 0 ? cpu.previous : undefined) : 0;
     if (i >= 0) (trivialMs.push(a), ours.push(b), previousMs.push(c));
   }
   const { mf } = await start(bundle, "/no-such-path");
@@ -92,6 +110,11 @@ try {
       metric: `start-up added over the trivial Worker, paired starts (${minMedian(added)}; ratio ${minMedian(ratios)}; target ≤ 400 ms)`,
       value: round(median(added)), unit: "ms",
     },
+    ...(cpu.ours.length === starts && cpu.trivial.length === starts ? [{
+      metric: `workerd CPU time to first response (user + system, 10 ms ticks; ours ${minMedian(cpu.ours)}, trivial ${minMedian(cpu.trivial)}; `
+        + `added per paired start ${minMedian(cpu.ours.map((ms, i) => ms - cpu.trivial[i]))}${cpu.previous.length === starts ? `; previous bundle added ${minMedian(cpu.previous.map((ms, i) => ms - cpu.trivial[i]))}` : ""})`,
+      value: round(median(cpu.ours)), unit: "ms", reference: "trivial Worker, CPU time", referenceValue: round(median(cpu.trivial)),
+    }] : []),
     ["load average (1 / 5 / 15 min) at the end", load],
     ...(previous ? [{
       metric: `previous bundle (${previousDir}), same alternation: start to first response (added over trivial: ${minMedian(previousMs.map((ms, i) => ms - trivialMs[i]))})`,

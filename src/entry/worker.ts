@@ -26,10 +26,11 @@ import { runDueSchedules } from "../schedules/tick";
 import { workerClientIp } from "../http/client-ip";
 import { llmProviders } from "../adapters/llm/from-config";
 
-// A module of its own (wrangler.toml [[rules]]): workerd compiles its 1.6 MB on the first PDF, not at every start.
+// Modules of their own (wrangler.toml [[rules]]), evaluated on the first document of their format, not at every
+// start (workerd still compiles every uploaded module when an isolate starts: cloudflare/workerd#2372).
 loadPdfjsWith(() => import("./pdfjs.mjs"));
-loadXlsxWith(() => import("./xlsx.mjs"));
-// The same for the Office and e-mail parsers, bundled by scripts/build-worker-vendor.mjs (wrangler.toml [build]).
+// SheetJS and the Office and e-mail parsers, bundled and minified by scripts/build-worker-vendor.mjs (wrangler.toml [build]).
+loadXlsxWith(() => import("./vendor/xlsx.mjs"));
 loadMammothWith(() => import("./vendor/mammoth.mjs"));
 loadMessageParsersWith({ postalMime: () => import("./vendor/postal-mime.mjs"), msgReader: () => import("./vendor/msgreader.mjs") });
 

@@ -83,6 +83,19 @@ export async function invoicePptx(slides = 3): Promise<Uint8Array> {
   return data as Uint8Array;
 }
 
+/** One slide of payment terms: a line of text, numbered steps, then bullets with a nested one, as PowerPoint writes them (a:buAutoNum / a:buChar). */
+export async function termsPptx(): Promise<Uint8Array> {
+  const pptx = new PptxGenJS();
+  pptx.addSlide().addText([
+    { text: "Please pay as follows:", options: { breakLine: true } },
+    ...TERMS_STEPS.map((text) => ({ text, options: { bullet: { type: "number" as const }, breakLine: true } })),
+    { text: "Bank transfer", options: { bullet: true, breakLine: true } },
+    { text: "SEPA credit transfer only", options: { bullet: { indent: 20 }, indentLevel: 1, breakLine: true } },
+    { text: "Card payment", options: { bullet: true } },
+  ], { x: 0.5, y: 0.5, w: 9, h: 4 });
+  return (await pptx.write({ outputType: "uint8array" })) as Uint8Array;
+}
+
 /** Two sheets: "Invoices" with a merged title row over a typed table (text, number, date, boolean, formula), and "Rates". */
 export async function workbookXlsx(extraRows = 0): Promise<Uint8Array> {
   const book = new ExcelJS.Workbook();

@@ -5,7 +5,7 @@ import { renderMarkdown, renderText } from "../../src/documents/render";
 import { CHUNK_CHARS, renderChunks } from "../../src/documents/render-chunks";
 import { renderHtml } from "../../src/documents/render-html";
 import { makePdf } from "../support/documents";
-import { invoiceDocx, invoicePptx, TERMS_STEPS, termsDocx, workbookXlsx } from "../support/office-fixtures";
+import { invoiceDocx, invoicePptx, TERMS_STEPS, termsDocx, termsPptx, workbookXlsx } from "../support/office-fixtures";
 
 const parse = async (bytes: Uint8Array): Promise<ParsedDocument> => ({ ...(await parseBytes(bytes, { pageRange: null, maxPages: 100 })), content_hash: "h" });
 const utf8 = (text: string) => new TextEncoder().encode(text);
@@ -84,6 +84,15 @@ describe("output formats for every input format", () => {
     const html = await parse(utf8('<html><body><ol start="4"><li>Yes</li><li>Sign <b>here</b><br>and date</li></ol><p>Yes</p><ul><li>Yes</li></ul></body></html>'));
     expect(renderMarkdown(html)).toBe("4. Yes\n5. Sign here\n   and date\n\nYes\n\n- Yes");
     expect(renderChunks(html).map((c) => [c.type, c.text])).toEqual([["list", "4. Yes\n5. Sign here\n   and date"], ["paragraph", "Yes"], ["list", "- Yes"]]);
+  });
+
+  it("PowerPoint's numbered and bulleted paragraphs are list items; the slide text is unchanged", async () => {
+    const pptx = await parse(await termsPptx());
+    expect(pptx.pages[0]).toBe(["Please pay as follows:", ...TERMS_STEPS, "Bank transfer", "SEPA credit transfer only", "Card payment"].join("\n"));
+    expect(renderChunks(pptx).map((c) => [c.type, c.text])).toEqual([
+      ["paragraph", "Please pay as follows:"],
+      ["list", [...TERMS_STEPS.map((step, i) => `${i + 1}. ${step}`), "- Bank transfer", "  - SEPA credit transfer only", "- Card payment"].join("\n")],
+    ]);
   });
 
   it("a long list is cut between items, each chunk within the bound and spanning its own items", async () => {

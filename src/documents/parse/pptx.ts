@@ -1,7 +1,7 @@
-import { PermanentPhaseError, type PageAside, type ParsedTable, type TextMark } from "../model";
+import { PermanentPhaseError, type ListItem, type PageAside, type ParsedTable, type TextMark } from "../model";
 import { xmlPart } from "./ooxml";
 import type { PagedDocument } from "./paged";
-import { child, elements, findAll, paragraphs, parseXml, type XmlNode } from "./xml";
+import { child, elements, findAll, paragraphs, parseXml, runText, type XmlNode } from "./xml";
 import type { ZipArchive } from "./zip";
 
 interface Frame {
@@ -9,6 +9,8 @@ interface Frame {
   y: number;
   order: number;
   lines?: string[];
+  /** Per line: the list item its paragraph's own bullet (`a:buChar`) or number (`a:buAutoNum`) makes it, else null. */
+  items?: Array<ListItem | null>;
   title?: boolean;
   table?: ParsedTable;
 }
@@ -54,6 +56,34 @@ function tableOf(node: XmlNode): ParsedTable {
   return { header, rows: body, method: "markup" };
 }
 
+/**
+ * A text body's non-blank paragraphs, each with the list item its own properties make it; bullets a
+ * placeholder inherits from the slide master are not followed (its text stays paragraphs).
+ */
+function textLines(body: XmlNode): { lines: string[]; items: Array<ListItem | null> } {
+  const lines: string[] = [];
+  const items: Array<ListItem | null> = [];
+  const next = new Map<number, number>(); // depth → the next number of the numbered list open there
+  for (const p of findAll(body, "a:p")) {
+    const line = runText(p, "a:t").replace(/\s+/g, " ").trim();
+    if (!line) continue;
+    const props = child(p, "a:pPr");
+    const depth = Math.max(0, Math.min(8, Number.parseInt(props?.attribs?.lvl ?? "0", 10) || 0));
+    const numbered = props && child(props, "a:buAutoNum");
+    const bulleted = props && child(props, "a:buChar");
+    for (const open of [...next.keys()]) if (open > depth || (open === depth && !numbered)) next.delete(open);
+    let item: ListItem | null = null;
+    if (numbered) {
+      const number = next.get(depth) ?? (Number.parseInt(numbered.attribs?.startAt ?? "1", 10) || 1);
+      next.set(depth, number + 1);
+      item = { ordered: true, depth, number };
+    } else if (bulleted) item = { ordered: false, depth, number: 1 };
+    lines.push(line);
+    items.push(item);
+  }
+  return { lines, items };
+}
+
 /** Text frames and tables of a shape tree, groups flattened, each at its offset (placeholders without one: titles first). */
 function framesOf(tree: XmlNode, frames: Frame[] = []): Frame[] {
   for (const node of elements(tree)) {
@@ -62,8 +92,9 @@ function framesOf(tree: XmlNode, frames: Frame[] = []): Frame[] {
     const title = placeholder === "title" || placeholder === "ctrTitle";
     const at = offset(node) ?? { x: 0, y: title ? -2 : -1 };
     if (node.name === "p:sp") {
-      const lines = child(node, "p:txBody") ? paragraphs(child(node, "p:txBody")!, "a:p", "a:t") : [];
-      if (lines.length) frames.push({ ...at, order: frames.length, lines, title });
+      const body = child(node, "p:txBody");
+      const { lines, items } = body ? textLines(body) : { lines: [], items: [] };
+      if (lines.length) frames.push({ ...at, order: frames.length, lines, items, title });
     } else if (node.name === "p:graphicFrame") {
       const table = findAll(node, "a:tbl")[0];
       if (table) frames.push({ ...at, order: frames.length, table: tableOf(table) });
@@ -104,6 +135,9 @@ export function parsePptx(zip: ZipArchive, slides: string[], selected: number[])
       if (frame.table) {
         mark([frame.table.header, ...frame.table.rows].map((r) => r.join("\t")).join("\n"), { table: doc.tables.length });
         doc.tables.push({ ...frame.table, page });
+      } else if (!frame.title && frame.items?.some(Boolean)) {
+        // Line by line: a bulleted or numbered paragraph is a list item, the others paragraphs.
+        frame.lines!.forEach((line, i) => mark(line, frame.items![i] ? { list: frame.items![i]! } : { paragraph: true }));
       } else mark(frame.lines!.join("\n"), frame.title ? { heading: 1 } : { paragraph: true });
     }
     doc.pages.push(text);

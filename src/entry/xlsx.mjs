@@ -1,1 +1,0 @@
-../../node_modules/@e965/xlsx/xlsx.mjs
