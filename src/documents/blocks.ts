@@ -1,4 +1,4 @@
-import type { ParsedDocument, ParsedTable } from "./model";
+import type { ListItem, ParsedDocument, ParsedTable, TextMark } from "./model";
 
 /** A structure of a page in reading order: what the HTML and chunk renderings are built from. */
 export interface Block {
@@ -10,6 +10,22 @@ export interface Block {
   text: string;
   level?: number;
   table?: ParsedTable;
+  /** A list's items in order, each with its own text (nested items follow their parent, one deeper). */
+  items?: Item[];
+}
+
+export type Item = ListItem & { start: number; end: number; text: string };
+
+/** Consecutive list items (only blank space between them) as one list: the marks it takes from `marks[from]` on. */
+export function listRun(text: string, marks: TextMark[], from: number): Item[] {
+  const items: Item[] = [];
+  for (let i = from; i < marks.length && marks[i].list; i++) {
+    const mark = marks[i];
+    const last = items[items.length - 1];
+    if (last && (mark.start < last.end || text.slice(last.end, mark.start).trim() !== "")) break;
+    items.push({ ...mark.list!, start: mark.start, end: mark.end, text: text.slice(mark.start, mark.end) });
+  }
+  return items;
 }
 
 /** Paragraphs of unmarked text: runs of lines separated by a blank line (a PDF page's layout blocks, a text file's paragraphs). */
@@ -35,15 +51,22 @@ export function documentBlocks(parsed: ParsedDocument): Block[] {
   parsed.pages.forEach((text, page) => {
     const marks = (parsed.marks ?? []).filter((m) => (m.page ?? 0) === page).sort((a, b) => a.start - b.start);
     let at = 0;
-    for (const mark of marks) {
+    for (let i = 0; i < marks.length; i++) {
+      const mark = marks[i];
       if (mark.start < at) continue;
       blocks.push(...paragraphs(text, at, mark.start, page));
       const body = text.slice(mark.start, mark.end);
       const table = mark.table !== undefined ? parsed.tables[mark.table] : undefined;
       if (table) (placed.add(mark.table!), blocks.push({ page, type: "table", start: mark.start, end: mark.end, text: body, table }));
       else if (mark.heading) blocks.push({ page, type: "heading", level: mark.heading, start: mark.start, end: mark.end, text: body });
-      else if (mark.list) blocks.push({ page, type: "list", start: mark.start, end: mark.end, text: body });
-      else blocks.push(...paragraphs(text, mark.start, mark.end, page));
+      else if (mark.list) {
+        const items = listRun(text, marks, i);
+        const end = items[items.length - 1].end;
+        blocks.push({ page, type: "list", start: mark.start, end, text: text.slice(mark.start, end), items });
+        i += items.length - 1;
+        at = end;
+        continue;
+      } else blocks.push(...paragraphs(text, mark.start, mark.end, page));
       at = mark.end;
     }
     const sheet = parsed.page_info?.[page]?.source === "sheet";

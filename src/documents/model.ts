@@ -95,10 +95,18 @@ function firstWordEndingAfter(words: WordBoxes, start: number): number {
   return low * WORD_STRIDE;
 }
 
+/** A list item as the source marked it: numbered or bulleted, its nesting (0 outermost), its number in a numbered list. */
+export interface ListItem {
+  ordered: boolean;
+  depth: number;
+  number: number;
+}
+
 /**
  * Where a structure sits in a page's text (`[start, end)` of `pages[page]`, page 0 when absent):
- * a heading (level 1–6), a table (index into `tables`), a list, or a paragraph. Renderings
- * (Markdown, HTML, chunks) walk marks in order and show the text between them as it is.
+ * a heading (level 1–6), a table (index into `tables`), a list item (its own lines, not its nested
+ * list's), or a paragraph. Renderings (Markdown, HTML, chunks) walk marks in order and show the
+ * text between them as it is; consecutive list items are one list.
  */
 export interface TextMark {
   start: number;
@@ -106,7 +114,7 @@ export interface TextMark {
   page?: number;
   heading?: number;
   table?: number;
-  list?: boolean;
+  list?: ListItem;
   paragraph?: boolean;
 }
 

@@ -1,5 +1,6 @@
 import { documentBlocks, type Block } from "./blocks";
 import { spanBox, type Box, type ParsedDocument } from "./model";
+import { markdownItems } from "./render-lists";
 import { markdownTable } from "./render-tables";
 
 /** Characters a chunk holds at most; a longer paragraph is cut at a blank or line end before it. */
@@ -49,9 +50,36 @@ function tableTexts(block: Block): string[] {
 }
 
 /**
+ * List chunks: the list as a Markdown list, cut between items (never inside one) with the span of
+ * the items each holds; an item longer than CHUNK_CHARS alone is cut as text is.
+ */
+function listPieces(block: Block, text: string): Array<{ body: string; span: [number, number] }> {
+  const items = block.items!;
+  const rendered = markdownItems(items);
+  const out: Array<{ body: string; span: [number, number] }> = [];
+  let [first, length] = [0, 0];
+  const flush = (to: number) => {
+    if (to > first) out.push({ body: rendered.slice(first, to).join("\n"), span: [items[first].start, items[to - 1].end] });
+    [first, length] = [to, 0];
+  };
+  rendered.forEach((markdown, i) => {
+    if (markdown.length > CHUNK_CHARS) {
+      flush(i);
+      for (const [start, end] of pieces(items[i].start, items[i].end, text)) out.push({ body: text.slice(start, end).trim(), span: [start, end] });
+      [first, length] = [i + 1, 0];
+      return;
+    }
+    if (length > 0 && length + 1 + markdown.length > CHUNK_CHARS) flush(i);
+    length += (length > 0 ? 1 : 0) + markdown.length;
+  });
+  flush(items.length);
+  return out;
+}
+
+/**
  * Retrieval chunks: one per heading, paragraph, list or table of each page, in reading order, a block
- * longer than CHUNK_CHARS cut into several (text with CHUNK_OVERLAP characters of overlap, tables
- * between rows with their header). On PDFs each chunk has the box of the words it covers.
+ * longer than CHUNK_CHARS cut into several (text with CHUNK_OVERLAP characters of overlap, lists
+ * between items, tables between rows with their header). On PDFs each chunk has the box of the words it covers.
  */
 export function renderChunks(parsed: ParsedDocument): Chunk[] {
   const chunks: Chunk[] = [];
@@ -64,6 +92,7 @@ export function renderChunks(parsed: ParsedDocument): Chunk[] {
       chunks.push({ id: `p${page + 1}-c${chunks.length + 1}`, page, type: block.type, text: body, ...(bbox ? { bbox } : {}), span });
     };
     if (block.type === "table" && block.table) for (const body of tableTexts(block)) add(body, [block.start, block.end]);
+    else if (block.type === "list" && block.items) for (const { body, span } of listPieces(block, text)) add(body, span);
     else for (const [start, end] of pieces(block.start, block.end, text)) add(text.slice(start, end).trim(), [start, end]);
   }
   return chunks;

@@ -8,12 +8,31 @@ function table(t: ParsedTable): string {
   return `<table><thead>${row(t.header, "th")}</thead><tbody>${t.rows.map((r) => row(r, "td")).join("")}</tbody></table>`;
 }
 
+const lineBreaks = (text: string) => text.split("\n").map((line) => line.trim()).filter((line) => line !== "").map(escape).join("<br>");
+
+/** A list with its nesting: a deeper item opens a list inside the item before it. */
+function list(items: NonNullable<Block["items"]>): string {
+  const open: string[] = [];
+  let html = "";
+  for (const item of items) {
+    while (open.length > item.depth + 1) html += `</li></${open.pop()}>`;
+    if (open.length === item.depth + 1) html += "</li>";
+    while (open.length < item.depth + 1) {
+      const tag = item.ordered ? "ol" : "ul";
+      html += item.ordered && item.number !== 1 ? `<ol start="${item.number}">` : `<${tag}>`;
+      open.push(tag);
+    }
+    html += `<li>${lineBreaks(item.text)}`;
+  }
+  while (open.length) html += `</li></${open.pop()}>`;
+  return html;
+}
+
 function block(b: Block): string {
   if (b.type === "table" && b.table) return table(b.table);
   if (b.type === "heading") return `<h${b.level ?? 1}>${escape(b.text)}</h${b.level ?? 1}>`;
-  const lines = b.text.split("\n").map((line) => line.trim()).filter((line) => line !== "");
-  if (b.type === "list") return `<ul>${lines.map((line) => `<li>${escape(line)}</li>`).join("")}</ul>`;
-  return `<p>${lines.map(escape).join("<br>")}</p>`;
+  if (b.type === "list" && b.items) return list(b.items);
+  return `<p>${lineBreaks(b.text)}</p>`;
 }
 
 /**

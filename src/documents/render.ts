@@ -2,7 +2,9 @@
  * The parsed document made readable, to write and debug patterns against: the text extractors see,
  * a Markdown rendering, or pages → lines → words with their boxes.
  */
+import { listRun } from "./blocks";
 import { unionBox, WORD_STRIDE, type Box, type ParsedDocument } from "./model";
+import { markdownList } from "./render-lists";
 import { fenced, markdownTable, pdfMarkdown, tablesJson } from "./render-tables";
 
 
@@ -64,15 +66,23 @@ export function renderJson(parsed: ParsedDocument) {
   };
 }
 
-/** A page's text with its marked headings as `#` lines and its marked tables as Markdown tables. */
+/** A page's text with its marked headings as `#` lines, its marked tables as Markdown tables and its lists as Markdown lists. */
 function markedMarkdown(parsed: ParsedDocument, page = 0): string {
   const text = parsed.pages[page];
   const out: string[] = [];
   let at = 0;
-  const marks = (parsed.marks ?? []).filter((mark) => (mark.page ?? 0) === page && (mark.table !== undefined || mark.heading));
-  for (const mark of marks) {
+  const marks = (parsed.marks ?? []).filter((mark) => (mark.page ?? 0) === page && (mark.table !== undefined || mark.heading || mark.list));
+  for (let i = 0; i < marks.length; i++) {
+    const mark = marks[i];
     if (mark.start < at) continue;
     out.push(text.slice(at, mark.start));
+    if (mark.list) {
+      const items = listRun(text, marks, i);
+      out.push(markdownList(items));
+      i += items.length - 1;
+      at = items[items.length - 1].end;
+      continue;
+    }
     const table = mark.table !== undefined ? parsed.tables[mark.table] : undefined;
     if (table) out.push(markdownTable(table));
     else out.push(`${"#".repeat(mark.heading ?? 1)} ${text.slice(mark.start, mark.end)}`);

@@ -1,3 +1,5 @@
+import { REFERENCE_SCRIPT, REFERENCE_STYLESHEET } from "./reference/assets";
+
 /**
  * The people-facing pages' only assets, served from our own origin (no CDN, nothing the Worker
  * cannot serve) so the pages can run under a strict Content-Security-Policy.
@@ -85,40 +87,6 @@ document.addEventListener("keydown", function (e) {
 });
 `;
 
-/** The API reference (/docs): long text on a phone, so code wraps instead of scrolling sideways. */
-export const REFERENCE_STYLESHEET = `
-main{max-width:60rem}
-code,pre{font:14px/1.45 ui-monospace,Menlo,Consolas,monospace;overflow-wrap:anywhere}
-pre{white-space:pre-wrap;background:#fff;border:1px solid #d0d4dc;border-radius:6px;padding:.6rem;margin:.5rem 0}
-pre.curl{background:#14213d;color:#f1f4fa;border-color:#14213d}
-.facts-list li{margin:.25rem 0}
-nav.toc ul{padding-left:1.2rem}
-nav.toc li{margin:.3rem 0}
-nav.toc a{overflow-wrap:anywhere}
-section.operation{background:#fff;border:1px solid #d0d4dc;border-radius:8px;padding:.75rem 1rem;margin:0 0 1rem;min-width:0}
-section.operation h3{margin:.2rem 0 .4rem;font-size:1.05rem;overflow-wrap:anywhere}
-h4{margin:1rem 0 .3rem;font-size:1rem}
-.method{display:inline-block;font:700 .8rem ui-monospace,monospace;padding:0 .35rem;border-radius:4px;background:#e7ecf5;color:#14213d}
-.method.post{background:#dff3e4;color:#0f5323}.method.delete{background:#fbe1e1;color:#8a1c1c}
-.method.put,.method.patch{background:#fff1d6;color:#6b4e00}
-.type{font-style:italic;color:#333;margin-right:.4rem}
-.req{font-size:.8rem;font-weight:700;color:#a4161a;margin-right:.4rem}
-.fact{display:inline-block;font-size:.8rem;background:#eef1f5;border-radius:4px;padding:0 .3rem;margin:0 .3rem .1rem 0;overflow-wrap:anywhere}
-.desc{display:block;color:#444;font-size:.93rem}
-.in{font-size:.85rem;color:#555;margin-right:.3rem}
-ul.schema,ul.params,ul.errors{list-style:none;padding-left:.9rem;margin:.2rem 0;border-left:2px solid #e3e6eb}
-ul.schema li,ul.params li,ul.errors li{margin:.3rem 0;overflow-wrap:anywhere}
-.schema-top{margin:.2rem 0}
-.status{font-weight:700;font-variant-numeric:tabular-nums;margin-right:.3rem}
-.media-type{margin:.4rem 0 0}
-.headers code{margin-right:.4rem}
-figure.example{margin:.4rem 0}
-figcaption{font-size:.85rem;font-weight:600;color:#333}
-details>summary{cursor:pointer;color:#0b4fb3;padding:.1rem 0}
-details>summary:focus-visible{outline:3px solid #f4a261;outline-offset:2px}
-dl.meta{margin:.3rem 0}
-`;
-
 const digestOf = (text: string) => {
   let h = 0;
   for (let i = 0; i < text.length; i++) h = (h * 31 + text.charCodeAt(i)) | 0;
@@ -129,6 +97,7 @@ const digestOf = (text: string) => {
 export const ASSETS = {
   css: { path: `/assets/sluice-${digestOf(STYLESHEET)}.css`, type: "text/css; charset=utf-8", body: STYLESHEET },
   referenceCss: { path: `/assets/reference-${digestOf(REFERENCE_STYLESHEET)}.css`, type: "text/css; charset=utf-8", body: REFERENCE_STYLESHEET },
+  referenceJs: { path: `/assets/reference-${digestOf(REFERENCE_SCRIPT)}.js`, type: "text/javascript; charset=utf-8", body: REFERENCE_SCRIPT },
   favicon: { path: `/assets/icon-${digestOf(FAVICON)}.svg`, type: "image/svg+xml", body: FAVICON },
   reviewJs: { path: `/assets/review-${digestOf(REVIEW_SCRIPT)}.js`, type: "text/javascript; charset=utf-8", body: REVIEW_SCRIPT },
 } as const;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../support/harness";
-import { circularPdf, densePdf, runOne, streamBomb, watchService } from "../support/hostile";
+import { deflateSync } from "node:zlib";
+import { ascii85, circularPdf, densePdf, filteredPdf, lzwZeros, runLengthZeros, runOne, streamBomb, watchService } from "../support/hostile";
 
 /**
  * Hostile documents, each generated here, inside the upload limits: every one ends in `error` with
@@ -51,6 +52,15 @@ describe("parsing in a box: hostile documents end in error at once", () => {
   it("streams each under the cap that inflate past the per-document cap together: decompression_limit", async () => {
     const error = await hostile(await streamBomb(6 * 1024 * 1024, 1, 4), { filename: "many.pdf" });
     expect(error).toMatchObject({ code: "decompression_limit", message: expect.stringContaining("per-document") });
+  });
+
+  it.each<[string, () => Uint8Array, string[]]>([
+    ["an LZW bomb", () => lzwZeros(64 * 1024 * 1024), ["LZWDecode"]],
+    ["a RunLength bomb", () => runLengthZeros(16 * 1024 * 1024), ["RunLengthDecode"]],
+    ["an ASCII85 then twice-deflated bomb", () => ascii85(deflateSync(deflateSync(new Uint8Array(64 * 1024 * 1024)))), ["ASCII85Decode", "FlateDecode", "FlateDecode"]],
+  ])("%s (no Flate first): decompression_limit", async (_, data, filters) => {
+    const error = await hostile(await filteredPdf(data(), filters), { filename: "bomb.pdf" });
+    expect(error).toMatchObject({ code: "decompression_limit", message: expect.stringContaining("per-stream") });
   });
 
   it("a dense PDF with more words than the limit: too_many_words, before laying out the pages", async () => {

@@ -12,11 +12,13 @@ export function watchService(t: TestApp) {
   let peakRss = rssAtStart;
   let running = true;
   let failures = 0;
+  let answered = 0;
   const loop = (async () => {
     while (running) {
       const started = performance.now();
       const res = await t.app.request("http://sluice.test/healthz");
       if (res.status !== 200) failures++;
+      else answered++;
       worstMs = Math.max(worstMs, performance.now() - started);
       peakRss = Math.max(peakRss, process.memoryUsage.rss());
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -25,7 +27,7 @@ export function watchService(t: TestApp) {
   return async () => {
     running = false;
     await loop;
-    return { worstHealthMs: worstMs, rssGrowthMb: (peakRss - rssAtStart) / 1024 / 1024, failures };
+    return { worstHealthMs: worstMs, rssGrowthMb: (peakRss - rssAtStart) / 1024 / 1024, failures, answered };
   };
 }
 
@@ -83,5 +85,75 @@ export async function densePdf(pages: number, lines: number): Promise<Uint8Array
       page.drawText(Array.from({ length: 10 }, (_, w) => `w${p}x${l}x${w}`).join(" "), { x: 20, y: 820 - l * 9, size: 7, font });
     }
   }
+  return pdf.save();
+}
+
+/** ASCII85 of `bytes` (`z` for a group of zeros, `~>` at the end), as a PDF writer encodes it. */
+export function ascii85(bytes: Uint8Array): Uint8Array {
+  let text = "";
+  for (let at = 0; at < bytes.length; at += 4) {
+    const group = bytes.subarray(at, at + 4);
+    let value = 0;
+    for (let i = 0; i < 4; i++) value = value * 256 + (group[i] ?? 0);
+    if (group.length === 4 && value === 0) {
+      text += "z";
+      continue;
+    }
+    const digits: string[] = [];
+    for (let i = 0; i < 5; i++, value = Math.floor(value / 85)) digits.unshift(String.fromCharCode(33 + (value % 85)));
+    text += digits.slice(0, group.length + 1).join("");
+  }
+  return new TextEncoder().encode(`${text}~>`);
+}
+
+/**
+ * `size` zero bytes LZW-encoded (9–12-bit codes, EarlyChange 1): each code names a run one byte
+ * longer than the last, and a clear code starts over before the table is full — about 6 KB per 7 MB.
+ */
+export function lzwZeros(size: number): Uint8Array {
+  const out: number[] = [];
+  let held = 0;
+  let bits = 0;
+  let width = 9;
+  const emit = (code: number) => {
+    held = (held << width) | code;
+    bits += width;
+    while (bits >= 8) out.push((held >>> (bits -= 8)) & 0xff);
+    held &= (1 << bits) - 1;
+  };
+  for (let total = 0; total < size; ) {
+    emit(0);
+    total++;
+    for (let code = 258; code < 4000 && total < size; code++) {
+      emit(code);
+      total += code - 256;
+      if (code + 2 >= 1 << width) width++; // the table now ends at code + 1; EarlyChange widens one early
+    }
+    emit(256);
+    width = 9;
+  }
+  emit(257);
+  if (bits > 0) out.push((held << (8 - bits)) & 0xff);
+  return Uint8Array.from(out);
+}
+
+/** RunLength-encoded zeros: each two bytes say "128 zeros" (64× on disk, no Flate anywhere). */
+export function runLengthZeros(size: number): Uint8Array {
+  const runs = Math.ceil(size / 128);
+  const out = new Uint8Array(runs * 2 + 1);
+  for (let i = 0; i < runs; i++) out[i * 2] = 129;
+  out[runs * 2] = 128;
+  return out;
+}
+
+/** A one-page PDF whose page also draws `data` as a content stream with the given filters (a bomb, or real text). */
+export async function filteredPdf(data: Uint8Array, filters: string[]): Promise<Uint8Array> {
+  const pdf = await PDFDocument.create();
+  const font = await pdf.embedFont(StandardFonts.Helvetica);
+  const page = pdf.addPage([595, 842]);
+  page.drawText("Total: 1.00", { x: 50, y: 780, size: 12, font });
+  const stream = pdf.context.register(pdf.context.stream(data, { Filter: filters }));
+  const contents = page.node.get(PDFName.of("Contents"));
+  page.node.set(PDFName.of("Contents"), pdf.context.obj([...(contents ? [contents] : []), stream]));
   return pdf.save();
 }

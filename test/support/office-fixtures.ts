@@ -2,7 +2,7 @@
  * Office and e-mail fixtures written by the libraries that produce such files (docx, pptxgenjs,
  * exceljs, nodemailer), never by the parsers under test; each returns its bytes and the truth it holds.
  */
-import { AlignmentType, Document, Footer, Header, HeadingLevel, Packer, PageBreak, Paragraph, Table, TableCell, TableRow, TextRun } from "docx";
+import { AlignmentType, Document, Footer, Header, HeadingLevel, LevelFormat, Packer, PageBreak, Paragraph, Table, TableCell, TableRow, TextRun } from "docx";
 import CFB from "cfb";
 import ExcelJS from "exceljs";
 import nodemailer from "nodemailer";
@@ -39,6 +39,29 @@ export async function invoiceDocx(number = "INV-2041"): Promise<Uint8Array> {
         new Paragraph({ children: [new PageBreak()] }),
         new Paragraph({ text: "Terms", heading: HeadingLevel.HEADING_2 }),
         new Paragraph("Payment due within 30 days."),
+      ],
+    }],
+  });
+  return new Uint8Array(await Packer.toBuffer(doc));
+}
+
+export const TERMS_STEPS = ["Pay within 30 days of the invoice date", "Quote the invoice number on the transfer", "Send the remittance advice to accounts@acme.example"];
+
+/** Payment terms as Word writes lists: a numbered list of steps, then a bulleted list of payment methods with a nested item. */
+export async function termsDocx(): Promise<Uint8Array> {
+  const step = (text: string) => new Paragraph({ text, numbering: { reference: "steps", level: 0 } });
+  const doc = new Document({
+    numbering: { config: [{ reference: "steps", levels: [{ level: 0, format: LevelFormat.DECIMAL, text: "%1.", alignment: AlignmentType.START }] }] },
+    sections: [{
+      children: [
+        new Paragraph({ text: "Payment terms", heading: HeadingLevel.HEADING_1 }),
+        new Paragraph("Please pay invoice INV-2041 as follows."),
+        ...TERMS_STEPS.map(step),
+        new Paragraph("We accept:"),
+        new Paragraph({ text: "Bank transfer", bullet: { level: 0 } }),
+        new Paragraph({ text: "SEPA credit transfer only", bullet: { level: 1 } }),
+        new Paragraph({ text: "Card payment", bullet: { level: 0 } }),
+        new Paragraph("Thank you for your business."),
       ],
     }],
   });

@@ -133,6 +133,13 @@ describe("layout text: hostile geometry", () => {
     expect(text).toMatch(/^Total +hidden$/);
     expect(text.length).toBeLessThan(1000);
   });
+
+  it("lays out 200,000 words on one line (more than a spread call takes) without a RangeError", () => {
+    const pieces = Array.from({ length: 200_000 }, (_, i) => ({ text: "w", x: i * 8, y: 100, angle: 0, width: 5, size: 10 }));
+    const { text } = layoutPage(pieces);
+    expect(text.split("\n")).toHaveLength(1);
+    expect(text.match(/w/g)).toHaveLength(200_000);
+  });
 });
 
 describe("word boxes", () => {

@@ -1,7 +1,10 @@
+import { jsx } from "hono/jsx";
 import { describe, expect, it } from "vitest";
 import { curlLine } from "../../src/web/reference/curl";
 import { referenceHtml, type ApiDocument } from "../../src/web/reference/page";
-import { facts, typeLabel } from "../../src/web/reference/schema";
+import { Markdown } from "../../src/web/reference/markdown";
+import { skeleton } from "../../src/web/reference/sample";
+import { SchemaTree, facts, typeLabel } from "../../src/web/reference/schema";
 
 describe("curl lines", () => {
   it("names the server, the key variable, path ids as variables and the example body, quoted for the shell", () => {
@@ -14,7 +17,7 @@ describe("curl lines", () => {
       '"https://api.example/v1/pipelines/$ID/rerun"',
       '-H "X-API-Key: $SLUICE_API_KEY"',
       '-H "Content-Type: application/json"',
-      `-d '{"from_phase":"extraction","note":"it'\\''s"}'`,
+      `-d '{\n    "from_phase": "extraction",\n    "note": "it'\\''s"\n  }'`,
     ].join(" \\\n  "));
   });
 
@@ -29,10 +32,38 @@ describe("curl lines", () => {
     expect(events).toContain('-H "Last-Event-ID: $LAST_EVENT_ID"');
   });
 
-  it("sends the caller's own file when a body has required fields and no example, an empty object otherwise", () => {
-    const base = { method: "post", path: "/x", needsKey: true, parameters: [] };
-    expect(curlLine("http://h", { ...base, body: { required: true } })).toMatch(/-d @body\.json$/);
-    expect(curlLine("http://h", { ...base, body: {} })).toMatch(/-d '\{\}'$/);
+  it("builds a body of the required fields from the schema when the document has no example, never a file the reader lacks", () => {
+    const components = { Source: { type: "object", required: ["file_url"], properties: { file_url: { type: "string", format: "uri" } } } };
+    const body = skeleton({
+      type: "object",
+      required: ["name", "documents", "mode", "limit"],
+      properties: {
+        name: { type: "string" },
+        documents: { type: "array", minItems: 1, items: { $ref: "#/components/schemas/Source" } },
+        mode: { enum: ["fast", "careful"] },
+        limit: { type: "integer", minimum: 5 },
+        note: { type: "string" },
+      },
+    }, components);
+    expect(body).toEqual({ name: "…", documents: [{ file_url: "https://example.com/file.pdf" }], mode: "fast", limit: 5 });
+    const line = curlLine("http://h", { method: "post", path: "/x", needsKey: true, parameters: [], body: { example: body } });
+    expect(line).toContain(`-d '{\n    "name": "…",`);
+    expect(line).not.toContain("@");
+  });
+});
+
+describe("Markdown in descriptions", () => {
+  const html = (text: string) => String(jsx(Markdown, { text }));
+  it("renders paragraphs, lists, fenced code and inline marks as elements, with text escaped", () => {
+    const out = html("**Lists.** Send `next_cursor` back, see [the guide](/docs#x).\n\n- one *thing*\n- two\n  wrapped\n\n```json\n{\"a\": \"<b>\"}\n```");
+    expect(out).toContain("<p><strong>Lists.</strong> Send <code>next_cursor</code> back, see <a href=\"/docs#x\">the guide</a>.</p>");
+    expect(out).toContain("<ul class=\"md-list\"><li>one <em>thing</em></li><li>two wrapped</li></ul>");
+    expect(out).toContain("<pre class=\"md-code\"><code class=\"language-json\">{&quot;a&quot;: &quot;&lt;b&gt;&quot;}</code></pre>");
+    expect(out).not.toMatch(/\*\*|`/);
+  });
+  it("leaves snake_case names and a javascript: link inert", () => {
+    expect(html("use document_id_here")).toBe("<p>use document_id_here</p>");
+    expect(html("[x](javascript:alert(1))")).toContain('<a href="#">x</a>');
   });
 });
 
@@ -42,6 +73,36 @@ describe("schema phrases", () => {
     expect(typeLabel({ type: "array", items: { $ref: "#/components/schemas/Pipeline" } })).toBe("array of Pipeline");
     expect(facts({ type: "integer", minimum: 1, maximum: 1000, default: 100 })).toEqual(["≥ 1", "≤ 1000", "default 100"]);
     expect(facts({ enum: Array.from({ length: 14 }, (_, i) => `c${i}`) }).at(-1)).toBe("one of: c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, … (2 more)");
+  });
+
+  it("names a union's variants by title, by the value of the property that tells them apart, else by type", () => {
+    const phase = (type: string) => ({ type: "object", properties: { type: { const: type }, options: { type: "object" } } });
+    const phases = { oneOf: [phase("transfer"), phase("extraction"), { title: "Checks", type: "object", properties: { type: { enum: ["validation"] } } }] };
+    expect(typeLabel(phases)).toBe("one of, chosen by type");
+    const tree = String(jsx(SchemaTree, { schema: phases, ctx: { components: {}, open: [] } }));
+    // Each variant's own fields (type, options) are listed under it.
+    expect(tree.match(/<code class="name">[^<]+<\/code>/g)?.filter((n) => !/>(type|options)</.test(n))).toEqual([
+      '<code class="name">transfer</code>', '<code class="name">extraction</code>', '<code class="name">Checks</code>',
+    ]);
+    expect(tree).not.toContain("variant");
+    // Variants that are named components are named by their tag value too; an enum component shows its values inline.
+    const components = {
+      TransferPhase: { type: "object", properties: { type: { const: "transfer" } } },
+      ExtractionPhase: { type: "object", properties: { type: { const: "extraction" }, status: { $ref: "#/components/schemas/CellStatus" } } },
+      CellStatus: { type: "string", enum: ["completed", "no_result"] },
+    };
+    const byRef = String(jsx(SchemaTree, {
+      schema: { oneOf: [{ $ref: "#/components/schemas/TransferPhase" }, { $ref: "#/components/schemas/ExtractionPhase" }] },
+      ctx: { components, open: [] },
+    }));
+    expect(byRef).toContain('<code class="name">transfer</code> <span class="type"><a href="#schema-TransferPhase">TransferPhase</a></span>');
+    expect(byRef).toContain('<code class="name">extraction</code>');
+    expect(byRef).toContain('<a href="#schema-CellStatus">CellStatus</a></span><span class="fact">one of: completed, no_result</span>');
+    expect(byRef).not.toContain("fields of CellStatus");
+    const mixed = String(jsx(SchemaTree, { schema: { anyOf: [{ type: "string" }, { type: "object" }, { type: "object" }] }, ctx: { components: {}, open: [] } }));
+    expect(mixed.match(/<code class="name">[^<]+<\/code>/g)).toEqual([
+      '<code class="name">string</code>', '<code class="name">object (2)</code>', '<code class="name">object (3)</code>',
+    ]);
   });
 });
 
@@ -93,7 +154,7 @@ describe("the reference page", () => {
     const html = await referenceHtml(doc);
     expect(html).toContain('<section id="post-v1-things"');
     expect(html).toContain("<code>createThing</code>");
-    expect(html).toContain("-d &#39;{&quot;name&quot;:&quot;crate&quot;}&#39;");
+    expect(html).toContain("-d &#39;{\n    &quot;name&quot;: &quot;crate&quot;\n  }&#39;");
     expect(html).toContain('<span class="req">required</span>');
     expect(html).toContain("what it is called");
     // The ref is a link to the component, resolved in place once; the self-reference inside stops there.
@@ -107,6 +168,6 @@ describe("the reference page", () => {
     // An error response that shares the envelope links it and still shows its own example.
     expect(html).toContain('409</span> Exists (<a href="#schema-Error">Error</a>)');
     expect(html).toContain("&quot;conflict&quot;");
-    expect(html).toContain('<a href="#post-v1-things">');
+    expect(html).toContain('<a class="op" href="#post-v1-things">');
   });
 });

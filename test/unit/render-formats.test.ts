@@ -5,7 +5,7 @@ import { renderMarkdown, renderText } from "../../src/documents/render";
 import { CHUNK_CHARS, renderChunks } from "../../src/documents/render-chunks";
 import { renderHtml } from "../../src/documents/render-html";
 import { makePdf } from "../support/documents";
-import { invoiceDocx, invoicePptx, workbookXlsx } from "../support/office-fixtures";
+import { invoiceDocx, invoicePptx, TERMS_STEPS, termsDocx, workbookXlsx } from "../support/office-fixtures";
 
 const parse = async (bytes: Uint8Array): Promise<ParsedDocument> => ({ ...(await parseBytes(bytes, { pageRange: null, maxPages: 100 })), content_hash: "h" });
 const utf8 = (text: string) => new TextEncoder().encode(text);
@@ -68,6 +68,33 @@ describe("output formats for every input format", () => {
     const tables = renderChunks(big).filter((c) => c.page === 0);
     expect(tables.length).toBeGreaterThan(2);
     expect(tables.every((c) => c.text.length <= CHUNK_CHARS && c.text.startsWith("| Number |"))).toBe(true);
+  });
+
+  it("lists: Word's numbered and bulleted lists and HTML's ol/ul are list chunks and Markdown lists, nesting kept", async () => {
+    const docx = await parse(await termsDocx());
+    expect(renderChunks(docx).map((c) => c.type)).toEqual(["heading", "paragraph", "list", "paragraph", "list", "paragraph"]);
+    const [steps, methods] = renderChunks(docx).filter((c) => c.type === "list");
+    expect(steps.text).toBe(TERMS_STEPS.map((step, i) => `${i + 1}. ${step}`).join("\n"));
+    expect(methods.text).toBe("- Bank transfer\n  - SEPA credit transfer only\n- Card payment");
+    // The span covers the items in the page text extractors search.
+    expect(docx.pages[0].slice(...steps.span)).toMatch(new RegExp(`^${TERMS_STEPS[0]}[\\s\\S]*${TERMS_STEPS[2].replace(".", "\\.")}$`));
+    expect(renderMarkdown(docx)).toContain(`as follows.\n\n1. ${TERMS_STEPS[0]}\n2. ${TERMS_STEPS[1]}\n3. ${TERMS_STEPS[2]}\n\nWe accept:\n\n- Bank transfer\n`);
+    expect(renderHtml(docx)).toContain("<ul><li>Bank transfer<ul><li>SEPA credit transfer only</li></ul></li><li>Card payment</li></ul>");
+
+    const html = await parse(utf8('<html><body><ol start="4"><li>Yes</li><li>Sign <b>here</b><br>and date</li></ol><p>Yes</p><ul><li>Yes</li></ul></body></html>'));
+    expect(renderMarkdown(html)).toBe("4. Yes\n5. Sign here\n   and date\n\nYes\n\n- Yes");
+    expect(renderChunks(html).map((c) => [c.type, c.text])).toEqual([["list", "4. Yes\n5. Sign here\n   and date"], ["paragraph", "Yes"], ["list", "- Yes"]]);
+  });
+
+  it("a long list is cut between items, each chunk within the bound and spanning its own items", async () => {
+    const items = Array.from({ length: 400 }, (_, i) => `<li>Delivery note ${i + 1}: pallet of hex bolts</li>`).join("");
+    const parsed = await parse(utf8(`<html><body><ol>${items}</ol></body></html>`));
+    const chunks = renderChunks(parsed);
+    expect(chunks.length).toBeGreaterThan(3);
+    expect(chunks.every((c) => c.type === "list" && c.text.length <= CHUNK_CHARS)).toBe(true);
+    expect(chunks.flatMap((c) => c.text.split("\n"))).toEqual(Array.from({ length: 400 }, (_, i) => `${i + 1}. Delivery note ${i + 1}: pallet of hex bolts`));
+    for (let i = 1; i < chunks.length; i++) expect(chunks[i].span[0]).toBeGreaterThan(chunks[i - 1].span[1]);
+    expect(chunks[chunks.length - 1].text.endsWith("400. Delivery note 400: pallet of hex bolts")).toBe(true);
   });
 
   it("text is the page texts extractors search", () => {

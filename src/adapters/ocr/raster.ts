@@ -5,6 +5,8 @@
  * Sizes are checked on headers before anything is decoded (see documents/image-header.ts).
  */
 import { createCanvas, DOMMatrix, ImageData, loadImage, Path2D, type Canvas } from "@napi-rs/canvas";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import UTIF from "utif2";
 import { imageProblem, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE, readImageHeader } from "../../documents/image-header";
 import { OcrError, type OcrRequest } from "./interface";
@@ -27,6 +29,14 @@ export interface Raster {
 }
 
 const invalid = (message: string) => new OcrError("invalid_image", message);
+
+/**
+ * pdf.js's own standard fonts (Foxit and Liberation, from npm `pdfjs-dist`) for text in the 14 base
+ * fonts that PDFs name without embedding: with system fonts instead, a page renders in whatever the
+ * machine has installed (DejaVu Serif for Helvetica here) and OCR reads worse on one host than another.
+ */
+const standardFontDataUrl = (): string =>
+  join(dirname(createRequire(import.meta.url).resolve("pdfjs-dist/package.json")), "standard_fonts") + "/";
 
 function checked(width: number, height: number, what: string) {
   const problem = imageProblem({ format: "png", width, height, pages: 1 });
@@ -128,7 +138,7 @@ function renderDpi(width: number, height: number, dpi: number): number {
 
 async function pdfRaster({ bytes, page: index, dpi }: OcrRequest): Promise<Raster> {
   const { getDocument, OPS } = await import("unpdf/pdfjs");
-  const pdf = await getDocument({ data: bytes.slice(), isEvalSupported: false, useSystemFonts: true }).promise;
+  const pdf = await getDocument({ data: bytes.slice(), isEvalSupported: false, useSystemFonts: false, standardFontDataUrl: standardFontDataUrl() }).promise;
   try {
     const page = await pdf.getPage(index + 1);
     const { width, height } = page.getViewport({ scale: 1 });

@@ -1,5 +1,6 @@
 import { COLUMN_GAP } from "../parse/layout";
 import { WORD_STRIDE, type ParsedDocument } from "../model";
+import { minOf, maxOf } from "../extent";
 
 /**
  * Layout text keeps a page's columns side by side on one line (`Invoice No: INV-3     Date: 03.04.2024`);
@@ -85,7 +86,7 @@ export function extentOf(parsed: ParsedDocument, page: number, start: number, en
       const box = boxes.get(s);
       if (box) xs.push(box[0], box[1]);
     }
-    if (xs.length) return [Math.min(...xs), Math.max(...xs)];
+    if (xs.length) return [minOf(xs, (x) => x), maxOf(xs, (x) => x)];
   }
   const lineStart = text.lastIndexOf("\n", start - 1) + 1;
   return [start - lineStart, end - lineStart];

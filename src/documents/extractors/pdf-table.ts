@@ -13,6 +13,7 @@ import { pageTables } from "../tables/detect";
 import { streamTables } from "../tables/stream";
 import type { ItemColumnsInput, TableChoiceInput } from "./items-schema";
 import { regionSegments, selectedPages } from "./scope";
+import { maxOf } from "../extent";
 
 export interface PdfTableSpec {
   table?: TableChoiceInput;
@@ -92,7 +93,7 @@ function candidate(cell: FoundCell, page: number, row: number, column: string): 
   return {
     value: cell.text,
     confidence: 0.95,
-    provenance: { extractor: "table", page, row, column, start: words[0].start, end: Math.max(...words.map((w) => w.end)), bbox },
+    provenance: { extractor: "table", page, row, column, start: words[0].start, end: maxOf(words, (w) => w.end), bbox },
   };
 }
 

@@ -14,7 +14,7 @@ import { parsePdf } from "./pdf";
  * (plain PDF text without word boxes, HTML without marks, PDFs without their tables) is never
  * reused as if it were current.
  */
-export const PARSER_VERSION = 3;
+export const PARSER_VERSION = 4;
 
 export interface ParseOptions extends FormatHints {
   pageRange: PageRange | null;

@@ -16,6 +16,7 @@
  */
 import { WORD_STRIDE } from "../model";
 import { isRightToLeft, logicalOrder } from "./bidi";
+import { minOf, maxOf } from "../extent";
 
 /** A piece of text as drawn: `x`, `y` is the start of its baseline; `angle` the baseline's direction (radians). */
 export interface TextPiece {
@@ -136,8 +137,8 @@ function pitch(runs: Run[]): number {
 /** Builds the text of one group, appending word boxes (in the group's frame) to `words`. */
 function layoutGroup(runs: Run[], offset: number, words: number[]): string {
   const column = pitch(runs);
-  const left = Math.min(...runs.map((r) => r.x0));
-  const right = Math.max(...runs.map((r) => r.x1));
+  const left = minOf(runs, (r) => r.x0);
+  const right = maxOf(runs, (r) => r.x1);
   const lines: string[] = [];
   let lineStart = offset;
   let previousRow: Run[] | null = null;
@@ -176,7 +177,7 @@ function leftToRightLine(row: Run[], left: number, column: number, lineStart: nu
 /** A right-to-left line in logical order (see ./bidi.ts), indented by its distance from the group's right edge. */
 function rightToLeftLine(row: Run[], right: number, column: number, lineStart: number, words: number[]): string {
   const ordered = logicalOrder(row);
-  let line = " ".repeat(Math.max(0, Math.min(MAX_COLUMN, Math.round((right - Math.max(...row.map((r) => r.x1))) / column))));
+  let line = " ".repeat(Math.max(0, Math.min(MAX_COLUMN, Math.round((right - maxOf(row, (r) => r.x1)) / column))));
   ordered.forEach((run, i) => {
     const previous = ordered[i - 1];
     if (previous) {

@@ -84,10 +84,10 @@ function subpaths(data: ArrayLike<number>, m: Matrix): Array<Array<[number, numb
 
 /** A filled subpath that is a thin axis-aligned rectangle, as the line along its middle. */
 function thinRectangle(points: Array<[number, number]>, out: number[]) {
+  if (points.length < 4 || points.length > 6) return;
   const xs = points.map((p) => p[0]);
   const ys = points.map((p) => p[1]);
   const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-  if (points.length < 4 || points.length > 6) return;
   if (y1 - y0 <= THIN && x1 - x0 > y1 - y0) addSegment(out, [x0, (y0 + y1) / 2], [x1, (y0 + y1) / 2]);
   else if (x1 - x0 <= THIN && y1 - y0 > x1 - x0) addSegment(out, [(x0 + x1) / 2, y0], [(x0 + x1) / 2, y1]);
 }

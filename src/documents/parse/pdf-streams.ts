@@ -1,93 +1,119 @@
 import { PermanentPhaseError } from "../model";
 import type { ParseLimits } from "./limits";
+import { DECODERS, UncountableFilter, type Chunks } from "./pdf-filters";
+import { isName, PdfText, type PdfValue } from "./pdf-objects";
 
-const ascii = (text: string) => new TextEncoder().encode(text);
-const STREAM = ascii("stream");
-const END_STREAM = ascii("endstream");
-const OBJ = ascii("obj");
-const FLATE = "/FlateDecode";
-
-/** Where `pattern` next occurs in `bytes` at or after `from`, or -1. */
-function find(bytes: Uint8Array, pattern: Uint8Array, from: number): number {
-  for (let i = bytes.indexOf(pattern[0], from); i >= 0 && i <= bytes.length - pattern.length; i = bytes.indexOf(pattern[0], i + 1)) {
-    let j = 1;
-    while (j < pattern.length && bytes[i + j] === pattern[j]) j++;
-    if (j === pattern.length) return i;
-  }
-  return -1;
-}
-
-/** Where `pattern` last occurs in `bytes` between `from` and `before`, or -1. */
-function findBack(bytes: Uint8Array, pattern: Uint8Array, before: number, from: number): number {
-  for (let i = before - pattern.length; i >= from; i--) {
-    let j = 0;
-    while (j < pattern.length && bytes[i + j] === pattern[j]) j++;
-    if (j === pattern.length) return i;
-  }
-  return -1;
-}
-
-interface FlateStream {
+interface PdfStream {
   data: Uint8Array;
-  /** How many times in a row the data was deflated (`/Filter [/FlateDecode /FlateDecode]`). */
-  layers: number;
+  /** The stream's filters in the order pdf.js applies them, with the DecodeParms each is given. */
+  filters: Array<{ name: string; params: PdfValue | undefined }>;
 }
 
-/** Every stream whose filters start with FlateDecode, found by its keywords (no object parsing). */
-function* flateStreams(bytes: Uint8Array): Generator<FlateStream> {
-  const text = new TextDecoder("latin1");
-  for (let at = find(bytes, STREAM, 0); at >= 0; at = find(bytes, STREAM, at + STREAM.length)) {
-    if (bytes[at - 3] === 0x65 && bytes[at - 2] === 0x6e && bytes[at - 1] === 0x64) continue; // "endstream"
-    const objAt = findBack(bytes, OBJ, at, Math.max(0, at - 4096));
-    if (objAt < 0) continue;
-    const dict = text.decode(bytes.subarray(objAt, at));
-    const filter = /\/Filter\s*(\[[^\]]*\]|\/\w+)/.exec(dict)?.[1] ?? "";
-    const layers = filter.split(FLATE).length - 1;
-    if (layers === 0 || !filter.replace(/^\[\s*/, "").startsWith(FLATE)) continue;
-    let start = at + STREAM.length;
-    if (bytes[start] === 0x0d) start++;
-    if (bytes[start] === 0x0a) start++;
-    const end = find(bytes, END_STREAM, start);
-    if (end < 0) return;
-    yield { data: bytes.subarray(start, end), layers };
-    at = end;
-  }
-}
-
-/** Bytes a stream inflates to, counted in chunks and given up past `cap`; a corrupt stream counts what it gave. */
-async function inflatedSize(stream: FlateStream, cap: number): Promise<number> {
-  let readable = new Blob([stream.data as Uint8Array<ArrayBuffer>]).stream() as ReadableStream<Uint8Array>;
-  for (let i = 0; i < stream.layers; i++) readable = readable.pipeThrough(new DecompressionStream("deflate") as unknown as TransformStream<Uint8Array, Uint8Array>);
-  const reader = readable.getReader();
-  let size = 0;
-  try {
-    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-      size += chunk.value.byteLength;
-      if (size > cap) return size;
-    }
-  } catch {
-    // pdf.js reads what a damaged stream yields; so does the count.
-  } finally {
-    reader.cancel().catch(() => undefined);
-  }
-  return size;
-}
+const asArray = (value: PdfValue | undefined): PdfValue[] => (Array.isArray(value) ? value : value === undefined || value === null ? [] : [value]);
 
 /**
- * Refuses a PDF whose Flate streams inflate past the limits (`decompression_limit`), before
- * pdf.js inflates any of them: a few KB compressed twice can expand to gigabytes.
+ * Every stream object in the file, found by its `stream` keyword and read as pdf.js reads it:
+ * the dictionary of the object it closes, `/Length` (direct or resolved) when `endstream` follows
+ * it, else up to the next `endstream`. A length that cannot be resolved gives the filters the rest
+ * of the file: each stops at its own end marker, so the count is never less than pdf.js's.
+ */
+function* streamsOf(bytes: Uint8Array, pdf: PdfText): Generator<PdfStream> {
+  const text = pdf.text;
+  for (let at = text.indexOf("stream"); at >= 0; at = text.indexOf("stream", at + 6)) {
+    if (text.startsWith("end", at - 3)) continue;
+    const header = pdf.headerBefore(at);
+    const dict = header < 0 ? undefined : pdf.valueAt(header);
+    if (!dict || !(dict.value instanceof Map) || dict.end !== at) continue;
+    let start = at + 6;
+    if (text[start] === "\r") start++;
+    if (text[start] === "\n") start++;
+    const end = dataEnd(pdf, dict.value, start);
+    const get = (long: string, short: string) => pdf.resolve(dict.value instanceof Map ? (dict.value.get(long) ?? dict.value.get(short)) : undefined);
+    const names = asArray(get("Filter", "F")).map((name) => pdf.resolve(name));
+    const params = asArray(get("DecodeParms", "DP")).map((param) => pdf.resolve(param));
+    const filters = names.map((name, i) => ({ name: isName(name) ? name.name : "", params: params[i] }));
+    yield { data: bytes.subarray(start, end < 0 ? bytes.length : end), filters };
+    if (end >= 0) at = end;
+  }
+}
+
+/** Where the stream's data ends as pdf.js sees it, or -1 if its length is unknown (the filters then decide). */
+function dataEnd(pdf: PdfText, dict: Map<string, PdfValue>, start: number): number {
+  const length = pdf.resolve(dict.get("Length"));
+  if (typeof length === "number" && Number.isInteger(length) && length >= 0) {
+    const after = /^\s*endstream/.exec(pdf.text.slice(start + length, start + length + 64));
+    if (after) return start + length;
+  }
+  if (dict.get("Length") !== undefined && length === undefined) return -1;
+  return pdf.text.indexOf("endstream", start);
+}
+
+async function* whole(data: Uint8Array): Chunks {
+  for (let at = 0; at < data.length; at += 64 * 1024) yield data.subarray(at, at + 64 * 1024);
+}
+
+/** A stage that fails (corrupt data) ends with what it gave, as pdf.js's decoders do. */
+async function* lenient(input: Chunks): Chunks {
+  try {
+    yield* input;
+  } catch (error) {
+    if (error instanceof PermanentPhaseError || error instanceof UncountableFilter) throw error;
+  }
+}
+
+const mib = (n: number) => `${Math.round(n / 1024 / 1024)} MiB`;
+
+/** Counts every stage's output of one stream against the per-stream cap and what is left of the document's. */
+class Counter {
+  total = 0;
+  constructor(private readonly limits: ParseLimits) {}
+
+  async *counted(input: Chunks, stream: { size: number }): Chunks {
+    for await (const chunk of input) {
+      stream.size += chunk.byteLength;
+      this.total += chunk.byteLength;
+      if (stream.size > this.limits.maxStreamBytes) {
+        throw new PermanentPhaseError("decompression_limit", `a PDF stream decodes past ${mib(this.limits.maxStreamBytes)} (the per-stream limit)`);
+      }
+      if (this.total > this.limits.maxDecompressedBytes) {
+        throw new PermanentPhaseError("decompression_limit", `the PDF's streams decode past ${mib(this.limits.maxDecompressedBytes)} together (the per-document limit)`);
+      }
+      yield chunk;
+    }
+  }
+}
+
+/** The stream through its filters, each stage's output counted, up to the first filter that does not expand (an image codec). */
+async function decode(stream: PdfStream, counter: Counter): Promise<void> {
+  let chunks: Chunks | null = null;
+  const size = { size: 0 };
+  for (const { name, params } of stream.filters) {
+    const decoder = DECODERS[name];
+    if (!decoder) break;
+    const early = params instanceof Map ? pdfEarlyChange(params.get("EarlyChange")) : 1;
+    chunks = counter.counted(lenient(decoder(chunks ?? whole(stream.data), early)), size);
+  }
+  if (chunks) for await (const piece of chunks) void piece; // counting is the point; the bytes are dropped
+}
+
+const pdfEarlyChange = (value: PdfValue | undefined) => (value === 0 ? 0 : 1);
+
+/**
+ * Refuses a PDF whose streams decode past the limits (`decompression_limit`) before pdf.js
+ * decodes any of them: a few KB compressed twice, or run through LZW, RunLength or ASCII85 in any
+ * order, can expand to gigabytes. Every expanding filter's output is counted, stage by stage (pdf.js
+ * holds each stage's output whole), a piece at a time. An encrypted PDF's streams are counted as
+ * stored (see README §Limits).
  */
 export async function checkDecompression(bytes: Uint8Array, limits: ParseLimits): Promise<void> {
-  let total = 0;
-  const mib = (n: number) => `${Math.round(n / 1024 / 1024)} MiB`;
-  for (const stream of flateStreams(bytes)) {
-    const size = await inflatedSize(stream, Math.min(limits.maxStreamBytes, limits.maxDecompressedBytes - total) + 1);
-    if (size > limits.maxStreamBytes) {
-      throw new PermanentPhaseError("decompression_limit", `a PDF stream inflates past ${mib(limits.maxStreamBytes)} (the per-stream limit)`);
-    }
-    total += size;
-    if (total > limits.maxDecompressedBytes) {
-      throw new PermanentPhaseError("decompression_limit", `the PDF's streams inflate past ${mib(limits.maxDecompressedBytes)} together (the per-document limit)`);
+  const pdf = new PdfText(new TextDecoder("latin1").decode(bytes));
+  const counter = new Counter(limits);
+  for (const stream of streamsOf(bytes, pdf)) {
+    try {
+      await decode(stream, counter);
+    } catch (error) {
+      if (!(error instanceof UncountableFilter)) throw error;
+      throw new PermanentPhaseError("decompression_limit", `the PDF uses ${error.message}, whose output cannot be bounded here`);
     }
   }
 }

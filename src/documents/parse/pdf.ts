@@ -58,7 +58,9 @@ export async function parsePdf(bytes: Uint8Array, selected: (pageCount: number) 
   try {
     // pdf.js takes ownership of (detaches) the buffer it is given; the caller keeps its bytes.
     // unpdf's defaults: no eval (Workers forbid it), system fonts rather than fetching font data.
-    pdf = await getDocument({ data: bytes.slice(), isEvalSupported: false, useSystemFonts: true }).promise;
+    // No image is decoded (maxImageSize 0): the parse reads text and rules, and an image codec's
+    // output (DCT, JPX, JBIG2) is not counted by checkDecompression. OCR draws pages on its own.
+    pdf = await getDocument({ data: bytes.slice(), isEvalSupported: false, useSystemFonts: true, maxImageSize: 0, verbosity: 0 }).promise;
   } catch (error) {
     const name = (error as { name?: string }).name;
     if (name === "PasswordException") throw new PermanentPhaseError("encrypted_pdf", "the PDF is encrypted");

@@ -4,6 +4,7 @@
  * stacked header words joined top to bottom, a word spanning sub-headed columns prefixed to each.
  */
 import { HEADER_GAP, normalized, segments, stackedName, type PageLine, type PageWord } from "./lines";
+import { minOf, maxOf } from "../extent";
 
 export interface Column {
   x0: number;
@@ -92,8 +93,8 @@ interface Placed {
 export function tableColumns(header: PageLine[], body: PageLine[], fixed: FixedColumn[] = []): Column[] {
   const all = [...header, ...body];
   if (all.length === 0) return [];
-  const left = Math.min(...all.map((l) => l.x0));
-  const right = Math.max(...all.map((l) => l.x1));
+  const left = minOf(all, (l) => l.x0);
+  const right = maxOf(all, (l) => l.x1);
   const size = body.length ? body[body.length >> 1].size : header[0].size;
   let ranges = body.length ? splitUnderHeaders(bodyRanges(body, left, right), header, body) : [];
   const headerWords: Placed[] = header.flatMap((line, i) => line.words.map((word) => ({ word, line: i })));

@@ -7,6 +7,7 @@ import { tableColumns } from "./columns";
 import { latticeTables, type FoundTable } from "./lattice";
 import { linesOfPages, median, segments, type PageLine } from "./lines";
 import { tableRows } from "./rows";
+import { minOf, maxOf } from "../extent";
 
 /** Fewest lines (header included) with two or more cells that make a borderless table. */
 const MIN_LINES = 3;
@@ -74,7 +75,7 @@ function streamTable(lines: PageLine[], [start, to]: [number, number]): FoundTab
   const all = lines.slice(from, to);
   return {
     page: first.page, header: columns.map((c) => c.header), rows, method: "stream", columns, lines: [first.index, lines[to - 1].index + 1],
-    bbox: [Math.min(...all.map((l) => l.x0)), first.y0, Math.max(...all.map((l) => l.x1)), Math.max(...all.map((l) => l.y1))],
+    bbox: [minOf(all, (l) => l.x0), first.y0, maxOf(all, (l) => l.x1), maxOf(all, (l) => l.y1)],
   };
 }
 

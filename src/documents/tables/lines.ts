@@ -3,6 +3,7 @@
  * into the text lines of the page, and each line cut into segments at gaps wider than a word space.
  */
 import { WORD_STRIDE, type Box, type ParsedDocument, type WordBoxes } from "../model";
+import { minOf, maxOf } from "../extent";
 
 export interface PageWord {
   text: string;
@@ -81,8 +82,8 @@ function lineOf(page: number, index: number, text: string, words: PageWord[]): P
   const heights = sorted.map((w) => w.y1 - w.y0).sort((a, b) => a - b);
   return {
     page, index, text, words: sorted,
-    x0: Math.min(...sorted.map((w) => w.x0)), x1: Math.max(...sorted.map((w) => w.x1)),
-    y0: Math.min(...sorted.map((w) => w.y0)), y1: Math.max(...sorted.map((w) => w.y1)),
+    x0: minOf(sorted, (w) => w.x0), x1: maxOf(sorted, (w) => w.x1),
+    y0: minOf(sorted, (w) => w.y0), y1: maxOf(sorted, (w) => w.y1),
     size: heights[heights.length >> 1] || 10,
   };
 }

@@ -10,6 +10,7 @@ import { headerBlocks, type HeaderBlock } from "./header";
 import type { FoundTable } from "./lattice";
 import { HEADER_GAP, median, segments, type PageLine } from "./lines";
 import { tableRows, type Continuation } from "./rows";
+import { minOf, maxOf } from "../extent";
 
 export interface StreamSpec {
   texts: string[];
@@ -43,8 +44,8 @@ interface Body {
 /** The body lines under a header block on its page, up to the first line that does not fit. */
 function bodyOf(lines: PageLine[], block: HeaderBlock, nextHeader: number, spec: StreamSpec): Body {
   const header = lines.slice(block.from, block.to);
-  let left = Math.min(...header.map((l) => l.x0));
-  let right = Math.max(...header.map((l) => l.x1));
+  let left = minOf(header, (l) => l.x0);
+  let right = maxOf(header, (l) => l.x1);
   const headings = header.flatMap((line) => segments(line, HEADER_GAP)).map((run) => ({ x0: run[0].x0, x1: run[run.length - 1].x1 }));
   const body: PageLine[] = [];
   let previous = header[header.length - 1];
@@ -108,7 +109,7 @@ function tableOf(header: PageLine[], body: PageLine[], spec: StreamSpec, block: 
   const all = [...header, ...body.filter((l) => l.page === block.page)];
   return {
     page: block.page, header: columns.map((c) => c.header), rows, method: "stream", columns,
-    bbox: [Math.min(...all.map((l) => l.x0)), header[0].y0, Math.max(...all.map((l) => l.x1)), Math.max(...all.map((l) => l.y1))],
-    lines: [header[0].index, Math.max(...all.map((l) => l.index)) + 1],
+    bbox: [minOf(all, (l) => l.x0), header[0].y0, maxOf(all, (l) => l.x1), maxOf(all, (l) => l.y1)],
+    lines: [header[0].index, maxOf(all, (l) => l.index) + 1],
   };
 }

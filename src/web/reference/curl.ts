@@ -7,8 +7,8 @@ export interface CurlOperation {
   needsKey: boolean;
   /** Path and required query/header parameters. */
   parameters: Array<{ name: string; in: string; required?: boolean }>;
-  /** The JSON request body's example, when the operation takes a body and documents one. */
-  body?: { example?: unknown; required?: boolean };
+  /** The JSON request body to send: the document's example, else a skeleton of the required fields. */
+  body?: { example: unknown };
   /** Server-Sent Events: curl must not buffer them. */
   streams?: boolean;
 }
@@ -32,9 +32,9 @@ export function curlLine(server: string, op: CurlOperation): string {
   for (const p of op.parameters.filter((p) => p.in === "header" && p.required)) parts.push(`-H "${p.name}: ${variable(p.name)}"`);
   if (op.body) {
     parts.push(`-H "Content-Type: application/json"`);
-    // Without an example, an empty object is the honest start when nothing is required; else the caller's own file.
-    const json = op.body.example !== undefined ? singleQuoted(JSON.stringify(op.body.example)) : op.body.required ? "@body.json" : "'{}'";
-    parts.push(`-d ${json}`);
+    // Pretty-printed and indented under the command: a pipeline body is long, and single quotes keep
+    // its new lines literal in the shell.
+    parts.push(`-d ${singleQuoted(JSON.stringify(op.body.example, null, 2).replace(/\n/g, "\n  "))}`);
   }
   return parts.join(" \\\n  ");
 }

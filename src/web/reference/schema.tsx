@@ -1,4 +1,5 @@
 import type { FC } from "hono/jsx";
+import { Inline } from "./markdown";
 
 /** The part of JSON Schema (as OpenAPI 3.1 uses it) the reference renders. */
 export interface Schema {
@@ -16,6 +17,8 @@ export interface Schema {
   anyOf?: Schema[];
   allOf?: Schema[];
   additionalProperties?: boolean | Schema;
+  title?: string;
+  discriminator?: { propertyName: string; mapping?: Record<string, string> };
   patternProperties?: Record<string, Schema>;
   [constraint: string]: unknown;
 }
@@ -49,15 +52,18 @@ function refIn(s: Schema): string | undefined {
 }
 
 /** A one-phrase type: `string`, `array of object`, `Error`, `integer or null`. */
-export function typeLabel(s: Schema): string {
+export function typeLabel(s: Schema, components: Record<string, Schema> = {}): string {
   if (s.$ref) return refName(s.$ref);
   const inner = nullableOf(s);
-  if (inner) return `${typeLabel(inner)} or null`;
+  if (inner) return `${typeLabel(inner, components)} or null`;
   if (s.const !== undefined) return `constant ${JSON.stringify(s.const)}`;
-  if (s.oneOf || s.anyOf) return "one of";
+  if (s.oneOf || s.anyOf) {
+    const tag = tagProperty(s, components);
+    return tag ? `one of, chosen by ${tag}` : "one of";
+  }
   if (s.allOf) return "all of";
   if (Array.isArray(s.type)) return s.type.join(" or ");
-  if (s.type === "array") return s.items ? `array of ${typeLabel(s.items)}` : "array";
+  if (s.type === "array") return s.items ? `array of ${typeLabel(s.items, components)}` : "array";
   return s.type ?? (s.enum ? "enum" : "any");
 }
 
@@ -81,25 +87,61 @@ export function facts(s: Schema): string[] {
   return out;
 }
 
+/** The single value a variant fixes for a property (`const`, or a one-value `enum`), if it does. */
+const fixedValue = (s: Schema | undefined) => (s?.const !== undefined ? s.const : s?.enum?.length === 1 ? s.enum[0] : undefined);
+
+/** A `$ref` to a component as the component itself (for reading its properties), else the schema. */
+const resolved = (s: Schema, components: Record<string, Schema>) => (s.$ref ? components[refName(s.$ref)] ?? s : s);
+
+/** The property that tells a union's variants apart: the declared discriminator, or one every variant fixes. */
+function tagProperty(s: Schema, components: Record<string, Schema> = {}): string | undefined {
+  if (s.discriminator) return s.discriminator.propertyName;
+  const variants = (s.oneOf ?? s.anyOf ?? []).map((v) => resolved(v, components));
+  const first = variants[0]?.properties ?? {};
+  return Object.keys(first).find((key) => variants.every((v) => fixedValue(v.properties?.[key]) !== undefined));
+}
+
+/**
+ * What to call each variant of a union: its title, its discriminating value (`transfer`), its
+ * component's name, else its type — numbered only when two would read the same.
+ */
+function variantNames(s: Schema, variants: Schema[], components: Record<string, Schema>): string[] {
+  const tag = tagProperty(s, components);
+  const mapped = Object.entries(s.discriminator?.mapping ?? {});
+  const names = variants.map((v) => {
+    if (v.title) return v.title;
+    const fixed = tag ? fixedValue(resolved(v, components).properties?.[tag]) : undefined;
+    if (fixed !== undefined) return typeof fixed === "string" ? fixed : JSON.stringify(fixed);
+    const byMapping = mapped.find(([, ref]) => ref === v.$ref)?.[0];
+    return byMapping ?? typeLabel(v);
+  });
+  return names.map((name, i) => (names.indexOf(name) === names.lastIndexOf(name) ? name : `${name} (${i + 1})`));
+}
+
 /** The schemas nested inside this one, each as a named entry of the tree. */
-function children(s: Schema): Array<{ name: string; schema: Schema; required?: boolean; note?: string }> {
+function children(s: Schema, components: Record<string, Schema> = {}): Array<{ name: string; schema: Schema; required?: boolean }> {
   const inner = nullableOf(s);
-  if (inner) return children(inner);
-  if (s.type === "array" && s.items) return children(s.items);
+  if (inner) return children(inner, components);
+  if (s.type === "array" && s.items) return children(s.items, components);
   const entries = Object.entries(s.properties ?? {}).map(([name, schema]) => ({ name, schema, required: s.required?.includes(name) }));
   for (const [pattern, schema] of Object.entries(s.patternProperties ?? {})) entries.push({ name: `/${pattern}/`, schema, required: false });
   if (typeof s.additionalProperties === "object") entries.push({ name: "any other key", schema: s.additionalProperties, required: false });
-  const variants = s.oneOf ?? s.anyOf ?? s.allOf ?? [];
-  variants.forEach((schema, i) => entries.push({ name: `${s.allOf ? "part" : "variant"} ${i + 1}`, schema, required: undefined }));
+  const variants = s.oneOf ?? s.anyOf ?? [];
+  const names = variantNames(s, variants, components);
+  variants.forEach((schema, i) => entries.push({ name: names[i], schema, required: undefined }));
+  (s.allOf ?? []).forEach((schema, i) => entries.push({ name: `part ${i + 1}`, schema, required: undefined }));
   return entries;
 }
 
 const RefLink: FC<{ name: string }> = ({ name }) => <a href={`#${schemaAnchor(name)}`}>{name}</a>;
 
 /** One line about a schema: its type (a link for a `$ref`), required, facts, description. */
-const Line: FC<{ schema: Schema; required?: boolean }> = ({ schema, required }) => {
+const Line: FC<{ schema: Schema; ctx: SchemaContext; required?: boolean }> = ({ schema, ctx, required }) => {
   const ref = refIn(schema);
-  const label = typeLabel(schema);
+  const label = typeLabel(schema, ctx.components);
+  // A component with no fields of its own (an enum such as CellStatus) shows its values right here.
+  const target = ref ? ctx.components[refName(ref)] : undefined;
+  const targetFacts = target && children(target, ctx.components).length === 0 ? facts(target) : [];
   // The component's name inside the phrase becomes its link: `array of <Thing>`, `<Thing> or null`.
   const name = ref ? refName(ref) : "";
   const at = name ? label.indexOf(name) : -1;
@@ -107,8 +149,8 @@ const Line: FC<{ schema: Schema; required?: boolean }> = ({ schema, required }) 
     <>
       <span class="type">{at >= 0 ? <>{label.slice(0, at)}<RefLink name={name} />{label.slice(at + name.length)}</> : label}</span>
       {required && <span class="req">required</span>}
-      {facts(schema).map((f) => <span class="fact">{f}</span>)}
-      {schema.description && <span class="desc">{schema.description}</span>}
+      {[...facts(schema), ...targetFacts].map((f) => <span class="fact">{f}</span>)}
+      {schema.description && <span class="desc"><Inline text={schema.description} /></span>}
     </>
   );
 };
@@ -119,7 +161,7 @@ export const SchemaTree: FC<{ schema: Schema; ctx: SchemaContext; depth?: number
   if (ref) {
     const name = refName(ref);
     const target = ctx.components[name];
-    if (!target || ctx.open.includes(name)) return null;
+    if (!target || ctx.open.includes(name) || children(target, ctx.components).length === 0) return null;
     return (
       <details open={depth === 0}>
         <summary>fields of {name}</summary>
@@ -128,13 +170,13 @@ export const SchemaTree: FC<{ schema: Schema; ctx: SchemaContext; depth?: number
       </details>
     );
   }
-  const entries = children(schema);
+  const entries = children(schema, ctx.components);
   if (entries.length === 0) return null;
   const list = (
     <ul class="schema">
       {entries.map((e) => (
         <li>
-          <code class="name">{e.name}</code> <Line schema={e.schema} required={e.required} />
+          <code class="name">{e.name}</code> <Line schema={e.schema} ctx={ctx} required={e.required} />
           <SchemaTree schema={e.schema} ctx={ctx} depth={depth + 1} />
         </li>
       ))}
@@ -147,7 +189,7 @@ export const SchemaTree: FC<{ schema: Schema; ctx: SchemaContext; depth?: number
 /** A whole schema: its top line, then its tree. */
 export const SchemaView: FC<{ schema: Schema; ctx: SchemaContext; required?: boolean }> = ({ schema, ctx, required }) => (
   <div class="schema-view">
-    <p class="schema-top"><Line schema={schema} required={required} /></p>
+    <p class="schema-top"><Line schema={schema} ctx={ctx} required={required} /></p>
     <SchemaTree schema={schema} ctx={ctx} />
   </div>
 );
