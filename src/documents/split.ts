@@ -17,19 +17,27 @@ export const MAX_SPLIT_TYPES = 20;
 
 const TypeName = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be 1-64 letters, digits, _, . or -"));
 
-export const SplitInput = named("SplitOptions", v.strictObject({
+export const SplitInput = named("SplitOptions", v.pipe(v.strictObject({
   types: v.pipe(
-    v.array(v.strictObject({ name: TypeName, when: WhenInput, identifier: v.optional(UserPattern) })),
+    v.array(v.strictObject({
+      name: v.pipe(TypeName, v.description("the part type, e.g. invoice; fields' `types` name it")),
+      when: v.pipe(WhenInput, v.description("a page this matches starts a part of this type")),
+      identifier: v.optional(v.pipe(UserPattern, v.description("a pattern whose match names the part; a new match starts a new part"))),
+    })),
     v.minLength(1), v.maxLength(MAX_SPLIT_TYPES),
     v.check((types) => new Set(types.map((t) => t.name)).size === types.length, "type names must be distinct"),
+    v.description("the kinds of document the stacked file holds, tried in order on each page"),
   ),
-  /** Honour "Page k of n" counters (default true). */
-  page_counter: v.optional(v.boolean()),
-  /** `separator` (default): a blank page ends a part and belongs to none; `keep`: it stays in the part it falls in. */
-  blank_pages: v.optional(v.picklist(["separator", "keep"])),
-  /** A part no type matches: kept as a part of type null (default), dropped, or a part in `error`. */
-  unclassified: v.optional(v.picklist(["keep", "drop", "error"])),
-}));
+  page_counter: v.optional(v.pipe(v.boolean(), v.description('honour "Page k of n" counters (default true)'))),
+  blank_pages: v.optional(v.pipe(
+    v.picklist(["separator", "keep"]),
+    v.description("separator (default): a blank page ends a part and belongs to none; keep: it stays in the part it falls in"),
+  )),
+  unclassified: v.optional(v.pipe(
+    v.picklist(["keep", "drop", "error"]),
+    v.description("a part no type matches: kept as a part of type null (default), dropped, or a part in error"),
+  )),
+}), v.description("split a stacked file (documents scanned back to back) into parts, each a record of its own")));
 export type SplitSpec = v.InferOutput<typeof SplitInput>;
 
 /** What started a part: its first page of the document, or the rule that cut before it. */

@@ -2,6 +2,7 @@ import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { Hono } from "hono";
 import { generateSpecs, resolver, type ResponsesWithResolver } from "hono-openapi";
 import { ERROR_STATUS } from "../errors";
+import { REQUEST_EXAMPLES } from "../routes/request-examples";
 import { VERSION } from "../version";
 import type { AppEnv } from "./env";
 
@@ -150,6 +151,13 @@ const components = {
 } as const;
 
 /** Every /v1 write takes an Idempotency-Key (routes/idempotency.ts); said once here rather than per route. */
+/** Request bodies are shown with an example (routes/request-examples.ts); the validator owns the schema, so it is added here. */
+function withRequestExample(operation: Operation & { operationId?: string }) {
+  const example = operation.operationId === undefined ? undefined : REQUEST_EXAMPLES[operation.operationId];
+  const json = (operation.requestBody as { content?: Record<string, { example?: unknown }> } | undefined)?.content?.["application/json"];
+  if (json && example !== undefined) json.example = example;
+}
+
 function idempotencyKeyed(method: string, path: string, operation: Operation) {
   if (!path.startsWith("/v1/") || (method !== "post" && method !== "patch")) return;
   const parameters = operation.parameters ?? [];
@@ -299,6 +307,7 @@ export function openApiDocument(app: Hono<AppEnv>, publicUrl: string): Promise<D
       discriminate(schemas, schemas);
       for (const [path, item] of Object.entries(document.paths ?? {})) {
         for (const [method, operation] of Object.entries(item ?? {})) {
+          withRequestExample(operation as Operation);
           idempotencyKeyed(method, path, operation as Operation);
           decorate(path, operation as Operation);
         }

@@ -27,22 +27,30 @@ export const MAX_SYNC_DOCUMENTS = 10;
 export const DEFAULT_PREVIEW_SAMPLE = 5;
 
 export const DocumentInput = named("Document", v.strictObject({
-  id: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(200))),
-  text: v.optional(v.string()),
-  content_base64: v.optional(v.pipe(v.string(), v.check(isBase64, "must be base64"))),
-  file_url: v.optional(v.pipe(v.string(), v.maxLength(2048), v.url("must be a URL"))),
-  filename: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(255))),
-  mime_type: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(255))),
-  /** Expected values by field name: what an evaluation compares the run's released values with. */
-  expected: v.optional(v.record(v.string(), v.unknown())),
-  /** A stacked file's expected values per part, named by the part's index (0-based) or its identifier. */
+  id: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(200), v.description("your id for the document, unique in the run; its record's id"))),
+  text: v.optional(v.pipe(v.string(), v.description("the document as plain text; give exactly one of text, content_base64 and file_url"))),
+  content_base64: v.optional(v.pipe(
+    v.string(), v.check(isBase64, "must be base64"),
+    v.description("the file's bytes in base64 (PDF, image, Office, e-mail, HTML…), up to MAX_FILE_BYTES"),
+  )),
+  file_url: v.optional(v.pipe(
+    v.string(), v.maxLength(2048), v.url("must be a URL"),
+    v.description("an http(s) URL Sluice fetches the file from (local and private hosts only when FETCH_ALLOW_HOSTS names them)"),
+  )),
+  filename: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(255), v.description("the file's name; a hint to its type"))),
+  mime_type: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(255), v.description("the file's media type, when the bytes do not say"))),
+  expected: v.optional(v.pipe(
+    v.record(v.string(), v.unknown()),
+    v.description("expected values by field name: what an evaluation compares the run's released values with"),
+  )),
   expected_parts: v.optional(v.pipe(
     v.array(v.strictObject({
-      index: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
-      identifier: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(200))),
-      expected: v.record(v.string(), v.unknown()),
+      index: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.description("the part's index, from 0"))),
+      identifier: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(200), v.description("the part's identifier (its type's `identifier` match)"))),
+      expected: v.pipe(v.record(v.string(), v.unknown()), v.description("the part's expected values by field name")),
     })),
     v.maxLength(1000),
+    v.description("a stacked file's expected values per part, named by the part's index or its identifier"),
   )),
 }));
 
@@ -51,30 +59,40 @@ const storedExpected = (d: v.InferOutput<typeof DocumentInput>) =>
   d.expected_parts ? { ...d.expected, $parts: d.expected_parts } : d.expected ?? null;
 
 export const CreatePipelineBody = v.strictObject({
-  name: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200))),
-  template_id: v.optional(v.pipe(v.string(), v.uuid("must be a UUID"))),
-  version: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  name: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200), v.description("for people: lists and the share page show it"))),
+  template_id: v.optional(v.pipe(v.string(), v.uuid("must be a UUID"), v.description("run a saved template instead of giving fields and phases"))),
+  version: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.description("with template_id: the published version; 0 the draft; default the latest"))),
   fields: v.optional(FieldsInput),
   phases: v.optional(PhasesInput),
-  documents: v.pipe(v.array(DocumentInput), v.minLength(1)),
-  preview: v.optional(v.union([v.boolean(), v.strictObject({ sample: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100)) })])),
+  documents: v.pipe(v.array(DocumentInput), v.minLength(1), v.description("the documents to process, at most 1000 (10 for /sync)")),
+  preview: v.optional(v.pipe(
+    v.union([v.boolean(), v.strictObject({
+      sample: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100), v.description("how many documents to process")),
+    })]),
+    v.description("process only a sample of the documents (5 by default) to try a definition"),
+  )),
   page_range: v.optional(v.pipe(
     v.string(),
     v.maxLength(200),
     v.check((r) => typeof parsePageRange(r) !== "string", 'must look like "0,2-4" (zero-based pages and ranges)'),
+    v.description('only these pages of each document, zero-based: "0,2-4"'),
   )),
-  skip_cache: v.optional(v.boolean()),
-  /** How scanned pages are read; over the template's or definition's transfer phase `ocr`. */
-  ocr: v.optional(OcrInput),
-  /** Most this run may spend on model calls (in the currency of LLM_PRICE_*); fields not reached end `budget_exceeded`. */
-  max_cost: v.optional(v.pipe(v.number(), v.minValue(0))),
-  /** The format the transfer steps' `result_url` names (GET …/documents/{id}/content). */
-  output_format: v.optional(v.picklist(CONTENT_FORMATS)),
-  webhook_url: v.optional(v.pipe(v.string(), v.maxLength(2048), v.url("must be a URL"))),
-  /** Caller JSON kept on the execution; expressions read it as `$context.<name>`. */
-  context: v.optional(ContextInput),
-  /** Evaluate the run against its documents' `expected` values when it finishes. */
-  run_evals: v.optional(v.boolean()),
+  skip_cache: v.optional(v.pipe(v.boolean(), v.description("parse every document again instead of reusing a stored parse of the same bytes"))),
+  ocr: v.optional(v.pipe(OcrInput, v.description("how scanned pages are read; over the transfer phase's `ocr`"))),
+  max_cost: v.optional(v.pipe(
+    v.number(), v.minValue(0),
+    v.description("most this run may spend on model calls (in the currency of LLM_PRICE_*); fields not reached end budget_exceeded"),
+  )),
+  output_format: v.optional(v.pipe(
+    v.picklist(CONTENT_FORMATS),
+    v.description("the format the transfer steps' result_url names (GET …/documents/{document_id}/content)"),
+  )),
+  webhook_url: v.optional(v.pipe(
+    v.string(), v.maxLength(2048), v.url("must be a URL"),
+    v.description("where this run's events are POSTed, signed (Standard Webhooks)"),
+  )),
+  context: v.optional(v.pipe(ContextInput, v.description("your JSON, kept on the execution; expressions read it as $context.<name>"))),
+  run_evals: v.optional(v.pipe(v.boolean(), v.description("evaluate the run against its documents' `expected` values when it finishes"))),
 });
 
 export type CreatePipelineInput = v.InferOutput<typeof CreatePipelineBody>;

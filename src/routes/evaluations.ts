@@ -21,13 +21,20 @@ import { ContextInput } from "../templates/context-vars";
 
 const EvaluationSetBody = v.strictObject({
   documents: v.pipe(
-    v.array(v.object({ ...DocumentInput.entries, expected: v.record(v.string(), v.unknown()) })),
+    v.array(v.object({
+      ...DocumentInput.entries,
+      expected: v.pipe(v.record(v.string(), v.unknown()), v.description("the values a correct run releases, by field name")),
+    })),
     v.minLength(1), v.maxLength(MAX_DOCUMENTS),
+    v.description("the documents a template is evaluated on, each with its expected values"),
   ),
 });
 type EvaluationSet = v.InferOutput<typeof EvaluationSetBody>;
 
-const EvaluateBody = v.strictObject({ version: v.pipe(v.number(), v.integer(), v.minValue(0)), context: v.optional(ContextInput) });
+const EvaluateBody = v.strictObject({
+  version: v.pipe(v.number(), v.integer(), v.minValue(0), v.description("the template version to evaluate; 0 the draft")),
+  context: v.optional(ContextInput),
+});
 
 const FieldScore = named("FieldScore", v.object({
   compared: v.pipe(v.number(), v.description("documents with an expected value for the field")),

@@ -36,7 +36,9 @@ const ListQuery = v.object({
   ...PageQuery.entries,
 });
 
-const RerunBody = v.strictObject({ from_phase: v.picklist(PHASE_TYPES) });
+const RerunBody = v.strictObject({
+  from_phase: v.pipe(v.picklist(PHASE_TYPES), v.description("rerun from the first phase of this type; earlier phases' stored output is reused")),
+});
 
 const TreeQuery = v.object({ root_only: BooleanQuery });
 

@@ -28,16 +28,20 @@ const DecisionsQuery = v.object({
   after: v.optional(v.pipe(DecisionCursor, v.description("deprecated alias of `cursor`"))),
 });
 const ItemParam = v.object({ item_id: v.pipe(v.string(), v.uuid("must be a UUID"), v.description("a review item's id")) });
+const Decision = named("DecisionKind", v.pipe(
+  v.picklist(["approve", "override", "reject", "confirm_absent"]),
+  v.description("approve: release the candidate; override: release `value` instead; reject: release nothing (no_result); "
+    + "confirm_absent: the value is not in the document (no_result, confirmed_absent)"),
+));
 const DecisionBody = v.strictObject({
-  decision: v.picklist(["approve", "override", "reject", "confirm_absent"]),
+  decision: Decision,
   value: v.optional(v.pipe(
     v.unknown(),
     v.description("override only, required there: the value to publish, checked against the field's (or column's) type"),
   )),
-  comment: v.optional(v.pipe(v.string(), v.maxLength(2000))),
+  comment: v.optional(v.pipe(v.string(), v.maxLength(2000), v.description("why; kept in the decision log"))),
 });
 
-const Decision = named("DecisionKind", v.picklist(["approve", "override", "reject", "confirm_absent"]));
 const ReviewItemSchema = named("ReviewItem", v.object({
   id: Uuid,
   document_id: Uuid,

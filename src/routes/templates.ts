@@ -27,15 +27,15 @@ import {
   TEMPLATE_VERSION_EXAMPLE, TemplateDetailSchema, TemplateListSchema, TemplateSchema, TemplateVersionSchema,
 } from "./template-schemas";
 
-const Name = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200));
-const Description = v.pipe(v.string(), v.maxLength(2000));
+const Name = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200), v.description("for people: lists show it"));
+const Description = v.pipe(v.string(), v.maxLength(2000), v.description("for people: what the template reads"));
 
 const CreateTemplateBody = v.strictObject({
   name: Name, description: v.optional(Description), fields: FieldsInput, phases: PhasesInput, context_vars: v.optional(ContextVarsInput),
 });
 const PatchTemplateBody = v.pipe(
   v.strictObject({
-    name: v.optional(Name), description: v.optional(v.nullable(Description)), fields: v.optional(FieldsInput), phases: v.optional(PhasesInput),
+    name: v.optional(Name), description: v.optional(v.pipe(v.nullable(Description), v.description("for people; null clears it"))), fields: v.optional(FieldsInput), phases: v.optional(PhasesInput),
     context_vars: v.optional(ContextVarsInput),
   }),
   v.check((body) => Object.keys(body).length > 0, "give at least one of name, description, fields, phases, context_vars"),
@@ -52,8 +52,8 @@ const VersionParam = v.object({
 /** A template run: the pipeline body without the definition, plus a single `file_url` shorthand. */
 const TemplateRunBody = v.strictObject({
   ...v.omit(CreatePipelineBody, ["template_id", "fields", "phases", "documents"]).entries,
-  file_url: v.optional(v.pipe(v.string(), v.maxLength(2048), v.url("must be a URL"))),
-  documents: v.optional(v.array(DocumentInput)),
+  file_url: v.optional(v.pipe(v.string(), v.maxLength(2048), v.url("must be a URL"), v.description("one document by URL: short for documents: [{ file_url }]"))),
+  documents: v.optional(v.pipe(v.array(DocumentInput), v.description("the documents to process; give these or file_url"))),
 });
 
 const fieldSummary = (definition: unknown) =>

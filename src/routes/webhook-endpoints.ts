@@ -33,8 +33,8 @@ const CreateBody = v.strictObject({
 });
 const PatchBody = v.strictObject({
   url: v.optional(Url),
-  events: v.optional(EventTypes),
-  description: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(500))), undefined),
+  events: v.optional(v.pipe(EventTypes, v.description("the event types this endpoint receives, replacing the earlier list"))),
+  description: v.optional(v.pipe(v.nullable(v.pipe(v.string(), v.maxLength(500))), v.description("for people; null clears it")), undefined),
   enabled: v.optional(v.pipe(v.boolean(), v.description("false disables it; true re-enables it and forgets its failures"))),
 });
 const Cursor = v.pipe(v.string(), v.regex(/^\d{1,18}$/, "must be a next_cursor this list returned"));

@@ -10,11 +10,14 @@ const CONTEXT_TYPES = ["string", "number", "integer", "boolean", "object", "arra
 
 /** A variable a published template declares; expressions read it as `$context.<name>`. */
 export const ContextVarInput = v.strictObject({
-  name: v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "letters, digits and _, not starting with a digit")),
-  type: v.optional(v.picklist(CONTEXT_TYPES), "string"),
-  required: v.optional(v.boolean(), false),
-  default: v.optional(v.unknown()),
-  description: v.optional(v.pipe(v.string(), v.maxLength(500))),
+  name: v.pipe(
+    v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "letters, digits and _, not starting with a digit"),
+    v.description("expressions read it as $context.<name>"),
+  ),
+  type: v.optional(v.pipe(v.picklist(CONTEXT_TYPES), v.description("the JSON type a run's value must have")), "string"),
+  required: v.optional(v.pipe(v.boolean(), v.description("a run must give it")), false),
+  default: v.optional(v.pipe(v.unknown(), v.description("the value when a run gives none"))),
+  description: v.optional(v.pipe(v.string(), v.maxLength(500), v.description("for people: what the variable means"))),
 });
 export type ContextVar = v.InferOutput<typeof ContextVarInput>;
 
@@ -31,12 +34,14 @@ export const ContextVarsInput = v.pipe(
   )),
   v.maxLength(50),
   v.check((vars) => new Set(vars.map((x) => x.name)).size === vars.length, "variable names must be unique"),
+  v.description("variables a run passes in `context`; expressions read them as $context.<name>"),
 );
 
 /** Caller JSON for a run: an object of at most 16 KB. */
 export const ContextInput = v.pipe(
   v.record(v.string(), v.unknown()),
   v.check((ctx) => new TextEncoder().encode(JSON.stringify(ctx)).length <= MAX_CONTEXT_BYTES, `must be at most ${MAX_CONTEXT_BYTES} bytes of JSON`),
+  v.description("your JSON (at most 16 KB), kept on the execution; expressions read it as $context.<name>"),
 );
 
 /** A template's expressions may read only the context variables it declares: each other one is a problem at its expression. */

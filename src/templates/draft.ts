@@ -13,16 +13,19 @@ import { FIELD_TYPES, type Cells, type ParsedDocument } from "../pipeline/types"
 
 export const DraftBody = v.strictObject({
   documents: v.pipe(v.array(v.strictObject({
-    text: v.optional(v.pipe(v.string(), v.maxLength(1_000_000))),
-    content_base64: v.optional(v.pipe(v.string(), v.maxLength(14_000_000))),
-    filename: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(255))),
-    mime_type: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(255))),
-  })), v.minLength(1), v.maxLength(5)),
+    text: v.optional(v.pipe(v.string(), v.maxLength(1_000_000), v.description("the sample as plain text"))),
+    content_base64: v.optional(v.pipe(v.string(), v.maxLength(14_000_000), v.description("the sample file's bytes in base64"))),
+    filename: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(255), v.description("the file's name; a hint to its type"))),
+    mime_type: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(255), v.description("the file's media type"))),
+  })), v.minLength(1), v.maxLength(5), v.description("1 to 5 sample documents, one model call each")),
   fields: v.pipe(v.array(v.strictObject({
-    name: v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "must start with a letter or _ and hold only letters, digits and _")),
-    type: v.optional(v.picklist(FIELD_TYPES), "string"),
-    description: v.optional(v.pipe(v.string(), v.maxLength(1000))),
-  })), v.minLength(1), v.maxLength(50)),
+    name: v.pipe(
+      v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "must start with a letter or _ and hold only letters, digits and _"),
+      v.description("the field's name in the drafted definition"),
+    ),
+    type: v.optional(v.pipe(v.picklist(FIELD_TYPES), v.description("what the value is read as")), "string"),
+    description: v.optional(v.pipe(v.string(), v.maxLength(1000), v.description("what the model should look for"))),
+  })), v.minLength(1), v.maxLength(50), v.description("the fields to draft extractors for")),
 });
 export type DraftInput = v.InferOutput<typeof DraftBody>;
 

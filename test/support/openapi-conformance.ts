@@ -5,7 +5,7 @@ import type { ValidateFunction } from "ajv";
 type Schema = Record<string, unknown>;
 type Media = { schema?: Schema; example?: unknown };
 type Response = { content?: Record<string, Media> };
-type Operation = { operationId?: string; responses?: Record<string, Response> };
+type Operation = { operationId?: string; responses?: Record<string, Response>; requestBody?: { content?: Record<string, Media> } };
 type OpenApiDocument = { paths: Record<string, Record<string, Operation>>; components?: Schema };
 
 /**
@@ -75,6 +75,24 @@ export class OpenApiConformance {
           const validate = this.validator(path, method, status, media.schema);
           if (!validate(media.example)) problems.push(`${method} ${path} ${status}: ${this.ajv.errorsText(validate.errors)}`);
         }
+      }
+    }
+    return problems;
+  }
+
+  /** Every request body example, checked against the body's schema; an operation that takes JSON without one is a problem too. */
+  requestExampleProblems(): string[] {
+    const problems: string[] = [];
+    for (const [path, item] of Object.entries(this.doc.paths)) {
+      for (const [method, operation] of Object.entries(item)) {
+        const media = operation.requestBody?.content?.["application/json"];
+        if (!media?.schema) continue;
+        if (media.example === undefined) {
+          problems.push(`${method} ${path}: no request example`);
+          continue;
+        }
+        const validate = this.validator(path, method, "request", media.schema);
+        if (!validate(media.example)) problems.push(`${method} ${path} request: ${this.ajv.errorsText(validate.errors)}`);
       }
     }
     return problems;
