@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 // Suites against real services run only where their addresses are given (.ci/run always gives them).
 const servicesEnv = ["SLUICE_TEST_DATABASE_URL", "SLUICE_TEST_REDIS_URL"];
@@ -17,6 +17,18 @@ const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const hasChromium = existsSync(chromium);
 if (firstLoad && !hasChromium) console.log(`[sluice] skipped suites: browser (no Chromium at ${chromium}; apt-get install chromium or set CHROMIUM_PATH)`);
 
+// Suites whose subject is not the database (OCR, parsing hostile files, the API's own reference documents)
+// run once, on the embedded defaults: on Postgres + Redis they would prove nothing more and cost minutes.
+// A test/api file that is about stored state or a service's behaviour must not match these.
+const embeddedOnly = [
+  "test/api/ocr*.test.ts",
+  "test/api/isolation.parse.test.ts",
+  "test/api/hostile.office.test.ts",
+  "test/api/documents.office.test.ts",
+  "test/api/docs.*.test.ts",
+  "test/api/openapi*.test.ts",
+];
+
 export default defineConfig({
   test: {
     testTimeout: 30_000,
@@ -30,10 +42,11 @@ export default defineConfig({
           // test/process: the Node entry as a real child process on a PGlite folder (kill -9 and restart).
           include: ["test/api/**/*.test.ts", "test/process/**/*.test.ts"],
           env: { SLUICE_TEST_TARGET: "embedded" },
+          globalSetup: ["test/support/global-pglite.ts"],
         },
       },
       ...(hasChromium
-        ? [{ extends: true as const, test: { name: "browser", include: ["test/browser/**/*.test.ts"], testTimeout: 60_000 } }]
+        ? [{ extends: true as const, test: { name: "browser", include: ["test/browser/**/*.test.ts"], testTimeout: 60_000, globalSetup: ["test/support/global-pglite.ts"] } }]
         : []),
       ...(missing.length > 0
         ? []
@@ -43,6 +56,7 @@ export default defineConfig({
               test: {
                 name: "api-services",
                 include: ["test/api/**/*.test.ts", "test/services/**/*.test.ts"],
+                exclude: [...configDefaults.exclude, ...embeddedOnly],
                 env: { SLUICE_TEST_TARGET: "services" },
                 globalSetup: ["test/support/global-services.ts"],
               },
@@ -52,7 +66,7 @@ export default defineConfig({
               test: {
                 name: "worker",
                 include: ["test/worker/**/*.test.ts"],
-                globalSetup: ["test/support/global-services.ts"],
+                globalSetup: ["test/support/global-services.ts", "test/support/global-worker-bundle.ts"],
               },
             },
           ]),

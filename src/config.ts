@@ -44,6 +44,7 @@ const ConfigSchema = v.object({
   FETCH_MAX_REDIRECTS: int(5, 0),
   FETCH_ALLOW_HOSTS: v.optional(v.string(), ""),
   TRUST_PROXY: v.optional(v.string(), ""),
+  RESPONSE_CHECK: v.optional(v.picklist(["strict", "sample", "off"], "must be strict, sample or off"), "sample"),
   OCR_WORKERS: int(1, 1),
   OCR_PAGE_TIMEOUT_MS: int(120_000, 1000),
   READER_URL: v.optional(v.pipe(v.string(), v.url("must be a URL"))),
@@ -81,6 +82,8 @@ export interface Config {
   maxBodyBytes: number;
   /** Addresses of proxies (Node) whose forwarding headers name the client; empty: the socket is the client. */
   trustProxy: ReadonlySet<string>;
+  /** How many answers are checked against their documented schema (src/http/respond.ts): every one (tests), one in 100, none. */
+  responseCheck: "strict" | "sample" | "off";
   queueMaxRetries: number;
   /** Deliveries of one phase that may end their process before the document is retired (`phase_crashed`). */
   maxPhaseCrashes: number;
@@ -163,6 +166,7 @@ function fromEnv(e: Env): Config {
     // A file at MAX_FILE_BYTES must fit as base64 in JSON (4/3 of it) with room for the rest of the body.
     maxBodyBytes: e.MAX_BODY_BYTES ?? Math.ceil(e.MAX_FILE_BYTES * 4 / 3) + 1024 * 1024,
     trustProxy: new Set(e.TRUST_PROXY.split(",").map((h) => h.trim()).filter(Boolean)),
+    responseCheck: e.RESPONSE_CHECK,
     queueMaxRetries: e.QUEUE_MAX_RETRIES,
     maxPhaseCrashes: e.MAX_PHASE_CRASHES,
     webhookDisableAfterDays: e.WEBHOOK_DISABLE_AFTER_DAYS,

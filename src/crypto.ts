@@ -6,25 +6,26 @@ export async function sha256Hex(input: string | Uint8Array): Promise<string> {
 }
 
 /** Standard base64, built in chunks so a large upload does not overflow the argument list. */
+/** Node's Buffer where the runtime has it (not on a Worker without nodejs_compat). */
+export const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;
+
 export function base64(bytes: Uint8Array): string {
+  // Node's Buffer is native and ~20× faster than btoa over a built string: a 10 MiB upload is not a long task.
+  if (NodeBuffer) return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
   let binary = "";
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(binary);
 }
 
 /**
- * Whether `text` is standard base64 (padded to a multiple of four). One pass over character codes:
- * a regex over a 13 MB upload overflows the stack (valibot's `base64` did).
+ * Whether `text` is standard base64 (padded to a multiple of four). One search for a character
+ * outside the alphabet: no quantifier, so nothing to backtrack (a `^[…]*$` regex over a 13 MB upload
+ * overflows the regexp stack, as valibot's `base64` did), and native, so ~5× a loop over char codes.
  */
 export function isBase64(text: string): boolean {
   if (text.length % 4 !== 0) return false;
   const padding = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
-  for (let i = 0; i < text.length - padding; i++) {
-    const c = text.charCodeAt(i);
-    const ok = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47;
-    if (!ok) return false;
-  }
-  return true;
+  return !/[^A-Za-z0-9+/]/.test(padding ? text.slice(0, -padding) : text);
 }
 
 export const base64url = (bytes: Uint8Array): string => base64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");

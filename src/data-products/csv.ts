@@ -5,8 +5,11 @@ import { TABLE_TYPE, type Cell } from "../pipeline/types";
 import type { CsvColumn, CsvPart } from "../db/queries/csv-lines";
 import { publicCell } from "../pipeline/holdback";
 
-const SLICE_ROWS = 5000;
-const SLICES_AHEAD = 2;
+/** The first slice is small so the first rows go out soon; slices then double up to SLICE_ROWS (fewer statements). */
+const FIRST_SLICE_ROWS = 1000;
+const SLICE_ROWS = 10_000;
+/** Slices read at once: the database works on the next ones while the process sends one. */
+const SLICES_AHEAD = 3;
 // Spreadsheets run cells that start with these as formulas (OWASP "CSV injection").
 const FORMULA_START = /^[=+\-@\t\r]/;
 const PLAIN_NUMBER = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i;
@@ -66,7 +69,7 @@ export function csvColumns(fields: Array<{ name: string; type: string }>, option
  */
 export interface ExportShape {
   header: string[];
-  /** Ordinals per slice when a row of the shape is larger than a record row (default SLICE_ROWS). */
+  /** Ordinals per slice when a row of the shape is larger than a record row (default: growing to SLICE_ROWS). */
   ordinalsPerSlice?: number;
   lastOrdinal(): Promise<number>;
   /** The CSV lines of the rows at ordinals `[from, to)`, as one text (empty when there are none). */
@@ -92,7 +95,8 @@ export function recordsShape(db: Db, pipelineId: string, generation: number, pip
  */
 export function exportCsv(shape: ExportShape, options: CsvOptions = {}): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
-  const width = shape.ordinalsPerSlice ?? SLICE_ROWS;
+  let width = shape.ordinalsPerSlice ?? FIRST_SLICE_ROWS;
+  const widest = shape.ordinalsPerSlice ?? SLICE_ROWS;
   const ahead: Array<Promise<string>> = [];
   let from = 0;
   let last = -1;
@@ -102,6 +106,7 @@ export function exportCsv(shape: ExportShape, options: CsvOptions = {}): Readabl
       slice.catch(() => undefined); // a failed read surfaces when its turn comes, not as an unhandled rejection
       ahead.push(slice);
       from += width;
+      width = Math.min(widest, width * 2);
     }
   };
   return new ReadableStream<Uint8Array>({

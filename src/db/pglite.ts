@@ -12,9 +12,11 @@ import type { Database } from "./types";
  * The embedded default: PGlite in this process, persisted under `dataDir` (or in memory).
  * PGlite is a single connection, so the driver hands it out to one user at a time;
  * without that lock two transactions would interleave on the same session.
+ * `template`: a dumped data folder (PGlite's dumpDataDir) an in-memory database starts from.
  */
-export async function createPgliteDb(dataDir?: string, options: { templateDir?: URL } = {}): Promise<DbHandle> {
-  const loadDataDir = dataDir && options.templateDir ? freshFolderTemplate(dataDir, options.templateDir) : undefined;
+export async function createPgliteDb(dataDir?: string, options: { templateDir?: URL; template?: Blob } = {}): Promise<DbHandle> {
+  const folderTemplate = dataDir && options.templateDir ? freshFolderTemplate(dataDir, options.templateDir) : undefined;
+  const loadDataDir = dataDir ? folderTemplate : options.template;
   const client = dataDir ? new PGlite(dataDir, { loadDataDir }) : new PGlite();
   await client.waitReady;
   const counter = { count: 0 };

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { named } from "../named-schema";
 import { UserPattern, WhenInput } from "./extractors/options";
 import { pattern, whenMatches, type WhenSpec } from "./extractors/scope";
 import type { ParsedDocument } from "./model";
@@ -16,7 +17,7 @@ export const MAX_SPLIT_TYPES = 20;
 
 const TypeName = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be 1-64 letters, digits, _, . or -"));
 
-export const SplitInput = v.strictObject({
+export const SplitInput = named("SplitOptions", v.strictObject({
   types: v.pipe(
     v.array(v.strictObject({ name: TypeName, when: WhenInput, identifier: v.optional(UserPattern) })),
     v.minLength(1), v.maxLength(MAX_SPLIT_TYPES),
@@ -28,7 +29,7 @@ export const SplitInput = v.strictObject({
   blank_pages: v.optional(v.picklist(["separator", "keep"])),
   /** A part no type matches: kept as a part of type null (default), dropped, or a part in `error`. */
   unclassified: v.optional(v.picklist(["keep", "drop", "error"])),
-});
+}));
 export type SplitSpec = v.InferOutput<typeof SplitInput>;
 
 /** What started a part: its first page of the document, or the rule that cut before it. */

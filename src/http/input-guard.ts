@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import { ApiError, type IssueDetail } from "../errors";
 import { RESERVED_NAMES } from "../pipeline/types";
 import type { AppEnv } from "./env";
+import { parseJsonBytes } from "./json-body";
 
 /** Limits every request meets before a schema, a query or a recursion sees it (README §Limits). */
 export const INPUT_LIMITS = { maxUrlLength: 8192, maxJsonDepth: 64 };
@@ -71,15 +72,22 @@ export const inputGuard: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   if (query.length > 0) throw new ApiError("bad_request", "invalid query", query);
   const contentType = c.req.header("content-type")?.split(";")[0]?.trim() ?? "";
-  if (c.req.method !== "GET" && JSON_MEDIA.test(contentType)) await guardJsonBody(await c.req.text());
+  if (c.req.method !== "GET" && JSON_MEDIA.test(contentType)) {
+    const body = await guardJsonBody(await c.req.arrayBuffer());
+    // The validator after this takes the value parsed here instead of parsing the body again.
+    if (body !== undefined) c.req.json = async <T>() => body as T;
+  }
   await next();
 };
 
-async function guardJsonBody(text: string) {
-  if (text.trim() === "") return;
+/** Only whitespace (stops at the first other byte, so a real body costs nothing here). */
+const isBlank = (bytes: ArrayBuffer) => new Uint8Array(bytes).every((b) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09);
+
+async function guardJsonBody(bytes: ArrayBuffer): Promise<object | undefined> {
+  if (isBlank(bytes)) return undefined;
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    body = await parseJsonBytes(bytes);
   } catch {
     // Also on routes that read no body: a client that sends broken JSON should hear so.
     throw new ApiError("bad_request", "malformed JSON body", [{ path: "$", message: "is not valid JSON" }]);
@@ -89,4 +97,5 @@ async function guardJsonBody(text: string) {
   }
   const problems = inspectJson(body);
   if (problems.length > 0) throw new ApiError("bad_request", "invalid body", problems);
+  return body;
 }

@@ -78,7 +78,7 @@ export function multipartBody<S extends StandardSchemaV1>(
     const result = await schema["~standard"].validate(input);
     if (result.issues) {
       const details = issueDetails(result.issues, undefined, schema, input);
-      throw new ApiError("bad_request", "invalid body", [...details, ...crossProblems(alsoCheck, input, c, details)]);
+      throw new ApiError("bad_request", "invalid body", [...details, ...(await crossProblems(alsoCheck, input, c, details))]);
     }
     return handle(c, result.value);
   };

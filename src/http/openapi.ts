@@ -180,6 +180,8 @@ function decorate(path: string, operation: Operation) {
   }
   // An operation may declare its own 404 (the share link's answers a browser with HTML).
   if (path.includes("{")) responses["404"] ??= errorResponse("Unknown id, or another organization's");
+  // The input guard measures every URL before routing (input-guard.ts), public routes included.
+  responses["414"] = errorResponse("The URL is longer than the limit");
   if (limited) responses["429"] = errorResponse("Rate limited", { "Retry-After": { $ref: "#/components/headers/Retry-After" } });
   responses["500"] = errorResponse("Unexpected failure; the body carries the request id, never details");
   for (const [status, response] of Object.entries(responses)) {
@@ -200,6 +202,21 @@ their \`offset\`; runs, templates, data products and schedules also give the \`t
 **Errors.** Every error is \`{ "error": { "code", "message", "request_id", "details"? } }\`; \`request_id\` equals the
 \`X-Request-Id\` response header. A 400's \`details\` list each invalid input by its dotted path.`;
 
+/** The tags operations are grouped by, in the order the reference lists them. */
+const TAGS = [
+  { name: "pipelines", description: "Runs: documents in, one record per document out, phase by phase; reruns, cancels, progress events." },
+  { name: "templates", description: "Definitions (fields and phases) saved once, versioned by publishing, and run by id." },
+  { name: "evaluations", description: "Expected values per document, and how a template's runs compare with them." },
+  { name: "data-products", description: "A run's last finished generation as rows: paged JSON or CSV." },
+  { name: "share-tokens", description: "Public, revocable links to a data product's page and CSV." },
+  { name: "reviews", description: "Cells a gate held back, and the decisions people make on them." },
+  { name: "schedules", description: "Reruns of a run by cron." },
+  { name: "webhooks", description: "The per-run webhook_url: its signing secret and delivery attempts." },
+  { name: "webhook endpoints", description: "URLs an organization registers once for the event types it wants; the events of the last 30 days." },
+  { name: "api-keys", description: "The organization's keys and their scopes." },
+  { name: "public", description: "Answered without a key: health and share links." },
+];
+
 /** Tuples come out of the valibot converter as draft-07 `items: [...]`; OpenAPI 3.1 (2020-12) says `prefixItems`. */
 function tuplesAsPrefixItems(node: unknown): void {
   if (Array.isArray(node)) return node.forEach(tuplesAsPrefixItems);
@@ -211,6 +228,41 @@ function tuplesAsPrefixItems(node: unknown): void {
   }
   // Examples are data, not schemas: a list example's `items` is its items.
   for (const [key, value] of Object.entries(schema)) if (key !== "example" && key !== "examples") tuplesAsPrefixItems(value);
+}
+
+type Schema = { $ref?: string; oneOf?: Schema[]; anyOf?: Schema[]; properties?: Record<string, Schema>; const?: unknown; discriminator?: unknown };
+
+/** The one property every member of a union fixes to its own constant (`type`, `rule`…), if there is one. */
+function tagOf(members: Schema[], schemas: Record<string, Schema>): { property: string; mapping: Record<string, string> } | undefined {
+  const targets = members.map((m) => (m.$ref ? schemas[m.$ref.split("/").pop()!] : undefined));
+  if (targets.length < 2 || targets.some((t) => !t?.properties)) return undefined;
+  for (const property of Object.keys(targets[0]!.properties!)) {
+    const values = targets.map((t) => t!.properties![property]?.const);
+    if (values.every((value) => typeof value === "string") && new Set(values).size === values.length) {
+      return { property, mapping: Object.fromEntries(values.map((value, i) => [value as string, members[i].$ref!])) };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Unions of named variants that share a tag property (phases by `type`, extractors by `type`, rules
+ * by `rule`) get an OpenAPI discriminator, so readers and generated clients pick the variant by its tag.
+ */
+function discriminate(node: unknown, schemas: Record<string, Schema>): void {
+  if (Array.isArray(node)) return node.forEach((n) => discriminate(n, schemas));
+  if (!node || typeof node !== "object") return;
+  const schema = node as Schema;
+  const members = schema.oneOf ?? schema.anyOf;
+  const tag = members && !schema.discriminator ? tagOf(members, schemas) : undefined;
+  if (tag) schema.discriminator = { propertyName: tag.property, mapping: tag.mapping };
+  for (const [key, value] of Object.entries(schema)) if (key !== "example" && key !== "examples") discriminate(value, schemas);
+}
+
+/** The document's first server with its variables at their defaults: the URL curl lines and links should use. */
+export function serverUrl(doc: { servers?: Array<{ url: string; variables?: Record<string, { default: string }> }> }): string {
+  const server = doc.servers?.[0];
+  return server?.url.replace(/\{(\w+)\}/g, (_, name: string) => server.variables?.[name]?.default ?? "") ?? "";
 }
 
 // Keyed by public URL, not by app: every app createApp builds has the same routes, so this makes
@@ -230,14 +282,27 @@ export function openApiDocument(app: Hono<AppEnv>, publicUrl: string): Promise<D
       exclude: [/^\/internal\//, "/openapi.json", "/docs", "/favicon.ico", /^\/review(\/|$)/, /^\/assets\//],
       documentation: {
         openapi: "3.1.0",
-        info: { title: "Sluice API", version: VERSION, description: API_DESCRIPTION },
-        servers: [{ url: publicUrl }],
+        info: {
+          title: "Sluice API", version: VERSION, description: API_DESCRIPTION,
+          // The package is private (npm's UNLICENSED): all rights reserved, said in SPDX's form for a custom licence.
+          license: { name: "Proprietary", identifier: "LicenseRef-Proprietary" },
+        },
+        // A variable rather than a fixed URL, so a reader or a generated client points it at their own deployment.
+        servers: [{
+          url: "{base_url}",
+          description: "A Sluice deployment",
+          variables: { base_url: { default: publicUrl, description: "the deployment's PUBLIC_URL, without a trailing slash" } },
+        }],
+        tags: TAGS,
         components: components as unknown as NonNullable<SpecOptions["documentation"]>["components"],
       },
       defaultValidationErrorResponse: errorResponse("Invalid input: details list every invalid path") as SpecOptions["defaultValidationErrorResponse"],
     }).then((document) => {
       tuplesAsPrefixItems(document.paths);
-      tuplesAsPrefixItems(document.components);
+      tuplesAsPrefixItems(document.components?.schemas);
+      const schemas = (document.components?.schemas ?? {}) as Record<string, Schema>;
+      discriminate(document.paths, schemas);
+      discriminate(schemas, schemas);
       for (const [path, item] of Object.entries(document.paths ?? {})) {
         for (const [method, operation] of Object.entries(item ?? {})) {
           idempotencyKeyed(method, path, operation as Operation);

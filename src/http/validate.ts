@@ -6,8 +6,11 @@ import { wordIssue } from "./issue-wording";
 
 const JSON_MEDIA = /^application\/([\w.-]+\+)?json$/i;
 
-/** Checks across fields that a schema cannot make; run on the raw input too, so one answer lists every problem. */
-export type CrossCheck = (input: unknown, c: Context) => IssueDetail[];
+/**
+ * Checks across fields that a schema cannot make; run on the raw input too, so one answer lists every
+ * problem. May read (a PATCH checks the draft it would make from the stored one).
+ */
+export type CrossCheck = (input: unknown, c: Context) => IssueDetail[] | Promise<IssueDetail[]>;
 
 const joinPath = (prefix: string | undefined, keys: string[]) => [prefix, ...keys].filter((part) => part !== undefined && part !== "").join(".") || "$";
 
@@ -29,11 +32,11 @@ export function issueDetails(issues: readonly StandardSchemaV1.Issue[], prefix?:
 }
 
 /** Cross-field problems of an input the schema refused, where they do not repeat a schema problem's place. */
-export function crossProblems(check: CrossCheck | undefined, input: unknown, c: Context, reported: IssueDetail[]): IssueDetail[] {
+export async function crossProblems(check: CrossCheck | undefined, input: unknown, c: Context, reported: IssueDetail[]): Promise<IssueDetail[]> {
   if (!check) return [];
   let problems: IssueDetail[];
   try {
-    problems = check(input, c);
+    problems = await check(input, c);
   } catch {
     // The input may be too malformed to check further; the schema's problems say so already.
     return [];
@@ -48,12 +51,12 @@ export function crossProblems(check: CrossCheck | undefined, input: unknown, c: 
  * cross-field problems of a refused body, so a caller fixes everything in one round.
  */
 export function valid<S extends StandardSchemaV1, T extends keyof ValidationTargets>(target: T, schema: S, alsoCheck?: CrossCheck) {
-  return validator(target, schema, (result, c: Context<Env>) => {
+  return validator(target, schema, async (result, c: Context<Env>) => {
     if (target === "json") requireJsonBody(c);
     if (!result.success) {
       const where = target === "json" ? "body" : target;
       const details = issueDetails(result.error, target === "json" ? undefined : target, schema, result.data);
-      throw new ApiError("bad_request", `invalid ${where}`, [...details, ...crossProblems(alsoCheck, result.data, c, details)]);
+      throw new ApiError("bad_request", `invalid ${where}`, [...details, ...(await crossProblems(alsoCheck, result.data, c, details))]);
     }
   });
 }

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { named } from "../named-schema";
 import { storeIdempotentResponse } from "../db/queries/idempotency";
 import { insertPipeline } from "../db/queries/pipelines";
 import type { Config } from "../config";
@@ -25,7 +26,7 @@ export const MAX_DOCUMENTS = 1000;
 export const MAX_SYNC_DOCUMENTS = 10;
 export const DEFAULT_PREVIEW_SAMPLE = 5;
 
-export const DocumentInput = v.strictObject({
+export const DocumentInput = named("Document", v.strictObject({
   id: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(200))),
   text: v.optional(v.string()),
   content_base64: v.optional(v.pipe(v.string(), v.check(isBase64, "must be base64"))),
@@ -43,7 +44,7 @@ export const DocumentInput = v.strictObject({
     })),
     v.maxLength(1000),
   )),
-});
+}));
 
 /** Expected values as stored: a stacked file's per-part values ride along under `$parts` (no field name starts with `$`). */
 const storedExpected = (d: v.InferOutput<typeof DocumentInput>) =>

@@ -24,7 +24,7 @@ const IsoDate = v.pipe(v.string(), v.isoDate("must be a date as YYYY-MM-DD"));
 const FieldRef = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
 const Expression = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(2000));
 
-export const ResolveInput = v.strictObject({
+export const ResolveInput = named("ResolveOptions", v.strictObject({
   policy: v.optional(v.picklist(["first", "highest_confidence", "agree"])),
   day_first: v.optional(v.boolean()),
   keep_spacing: v.optional(v.boolean()),
@@ -49,17 +49,17 @@ export const ResolveInput = v.strictObject({
     ),
     strict: v.optional(v.boolean()),
   })),
-});
+}));
 
 /** One column of a line-item (`table`) field: a scalar type, resolved like a field of that type. */
 /** What people read as a column heading (share page); defaults to the name humanised. */
 const Label = v.pipe(v.string(), v.trim(), v.minLength(1, "must not be empty"), v.maxLength(120, "at most 120 characters"));
 
-export const ColumnInput = v.strictObject({
+export const ColumnInput = named("Column", v.strictObject({
   name: ColumnName, label: v.optional(Label), type: v.picklist(FIELD_TYPES), required: v.optional(v.boolean()), resolve: v.optional(ResolveInput),
-});
+}));
 
-export const FieldInput = v.strictObject({
+export const FieldInput = named("Field", v.strictObject({
   name: v.pipe(
     v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "must start with a letter or _ and hold only letters, digits and _ (at most 64)"),
     v.check((name) => !RESERVED_NAMES.has(name), "is a reserved name (__proto__, constructor and prototype are)"),
@@ -75,7 +75,7 @@ export const FieldInput = v.strictObject({
   /** Split runs: the part types this field applies to; other parts leave it `no_result` (`not_for_type`). */
   types: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(64))), v.minLength(1), v.maxLength(20))),
   ...fieldExtractionOptions,
-});
+}));
 
 const field = { field: FieldRef };
 
@@ -89,31 +89,31 @@ const RowCountRule = v.strictObject({
 const bound = v.union([v.number(), IsoDate]);
 
 export const RuleInput = v.variant("rule", [
-  v.strictObject({ rule: v.literal("required"), ...field }),
-  v.strictObject({ rule: v.literal("pattern"), ...field, pattern: Pattern, flags: v.optional(Flags) }),
-  v.strictObject({ rule: v.literal("min"), ...field, value: bound }),
-  v.strictObject({ rule: v.literal("max"), ...field, value: bound }),
-  v.strictObject({ rule: v.literal("enum"), ...field, values: v.pipe(v.array(v.unknown()), v.minLength(1), v.maxLength(500)) }),
-  v.strictObject({ rule: v.literal("date_between"), ...field, from: v.optional(IsoDate), to: v.optional(IsoDate) }),
-  v.strictObject({ rule: v.literal("expression"), ...field, expression: Expression, message: v.optional(v.pipe(v.string(), v.maxLength(500))) }),
-  v.strictObject({ rule: v.literal("unique"), ...field }),
-  v.strictObject({ rule: v.literal("min_confidence"), ...field, value: v.pipe(v.number(), v.minValue(0), v.maxValue(1)) }),
-  RowCountRule,
+  named("RequiredRule", v.strictObject({ rule: v.literal("required"), ...field }), "required"),
+  named("PatternRule", v.strictObject({ rule: v.literal("pattern"), ...field, pattern: Pattern, flags: v.optional(Flags) }), "pattern"),
+  named("MinRule", v.strictObject({ rule: v.literal("min"), ...field, value: bound }), "min"),
+  named("MaxRule", v.strictObject({ rule: v.literal("max"), ...field, value: bound }), "max"),
+  named("EnumRule", v.strictObject({ rule: v.literal("enum"), ...field, values: v.pipe(v.array(v.unknown()), v.minLength(1), v.maxLength(500)) }), "enum"),
+  named("DateBetweenRule", v.strictObject({ rule: v.literal("date_between"), ...field, from: v.optional(IsoDate), to: v.optional(IsoDate) }), "date_between"),
+  named("ExpressionRule", v.strictObject({ rule: v.literal("expression"), ...field, expression: Expression, message: v.optional(v.pipe(v.string(), v.maxLength(500))) }), "expression"),
+  named("UniqueRule", v.strictObject({ rule: v.literal("unique"), ...field }), "unique"),
+  named("MinConfidenceRule", v.strictObject({ rule: v.literal("min_confidence"), ...field, value: v.pipe(v.number(), v.minValue(0), v.maxValue(1)) }), "min_confidence"),
+  named("RowCountRule", RowCountRule, "row_count"),
 ]);
 
-export const GateInput = v.strictObject({
+export const GateInput = named("Gate", v.strictObject({
   id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be 1-64 letters, digits, _, . or -")),
   mode: v.optional(v.picklist(["blocking", "warning"]), "blocking"),
   rules: v.pipe(v.array(RuleInput), v.minLength(1), v.maxLength(MAX_RULES)),
-});
+}));
 
 /** How scanned pages are read (README §OCR): on the transfer phase of a definition, or on a run (which wins). */
-export const OcrInput = v.strictObject({
+export const OcrInput = named("OcrOptions", v.strictObject({
   mode: v.optional(v.picklist(["auto", "always", "never"])),
   languages: v.optional(v.pipe(v.array(v.picklist(OCR_LANGUAGES)), v.minLength(1), v.maxLength(4),
     v.check((list) => new Set(list).size === list.length, "must not repeat a language"))),
   dpi: v.optional(v.pipe(v.number(), v.integer(), v.minValue(OCR_DPI.min), v.maxValue(OCR_DPI.max))),
-});
+}));
 
 export const PhaseInput = v.variant("type", [
   named("TransferPhase", v.strictObject({ type: v.literal("transfer"), split: v.optional(SplitInput), ocr: v.optional(OcrInput) }), "transfer"),

@@ -1,4 +1,5 @@
 import { Pattern } from "../documents/pattern";
+import { closest } from "../http/issue-wording";
 import type { SplitSpec } from "../documents/split";
 import { ApiError, badRequest, type IssueDetail } from "../errors";
 import type { Aggregate, PreprocessStep } from "../documents/extractors/options";
@@ -70,10 +71,16 @@ function checkPattern(pattern: string, flags: string | undefined, path: string, 
   return Pattern.compile(pattern, flags);
 }
 
+/** "did you mean" for a field name that is a slip of one the definition has. */
+const meant = (name: string, known: Iterable<string>) => {
+  const word = closest(name, [...known]);
+  return word ? `; did you mean '${word}'?` : "";
+};
+
 function checkExpression(source: string, known: Set<string>, path: string, problems: IssueDetail[]) {
   const parsed = parseExpression(source);
   if (!parsed.ok) return problems.push({ path, message: `is not a valid expression: ${parsed.message}` });
-  for (const name of parsed.references) if (!known.has(name)) problems.push({ path, message: `refers to unknown field '${name}'` });
+  for (const name of parsed.references) if (!known.has(name)) problems.push({ path, message: `refers to unknown field '${name}'${meant(name, known)}` });
 }
 
 function checkExtractor(extractor: Extractor, path: string, problems: IssueDetail[]) {
@@ -151,7 +158,7 @@ const NUMERIC: FieldType[] = ["number", "integer", "currency"];
 function checkRule(rule: Rule, fields: Map<string, CompiledField>, path: string, problems: IssueDetail[]) {
   const ref = splitColumnRef(rule.field);
   const field = fields.get(ref.field);
-  if (!field) return problems.push({ path: `${path}.field`, message: `unknown field '${ref.field}'` });
+  if (!field) return problems.push({ path: `${path}.field`, message: `unknown field '${ref.field}'${meant(ref.field, fields.keys())}` });
   const columnType = checkItemRule(rule, field, ref.column, path, problems);
   if (rule.rule === "pattern") checkPattern(rule.pattern, rule.flags, `${path}.pattern`, problems);
   if (rule.rule === "expression") checkExpression(rule.expression, new Set(fields.keys()), `${path}.expression`, problems);

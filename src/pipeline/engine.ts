@@ -4,6 +4,7 @@ import type { Services } from "../http/env";
 import { childrenOf, type ChildrenResult } from "./children";
 import { initialCells, type CompiledPipeline } from "./definition";
 import { announceFinish } from "../webhooks/deliver";
+import { documentCompleted, queueDocumentCompleted } from "../webhooks/document-completed";
 import { findPipeline } from "../db/queries/pipelines";
 import { evaluateFinishedRun, wantsEvaluation } from "../evaluations/evaluate";
 import { publishPhase, type PhaseMessage } from "./messages";
@@ -105,12 +106,14 @@ async function fail(
   f: { attempt: number; startedAt: Date; reason: { code: string; message: string }; attempts: number },
 ): Promise<DeliveryOutcome> {
   const phase = (state.config as CompiledPipeline).phases[message.phase_index];
+  const event = await documentCompleted(services, state, "error", state.cells as Cells, f.reason);
   const done = await commitPhase(services.db, {
     documentId: state.id, phaseIndex: message.phase_index, generation: message.generation, nextPhaseIndex: message.phase_index,
     outcome: "error", cells: state.cells, error: { ...f.reason, phase_index: message.phase_index, attempts: f.attempts },
-    snapshot: false, published: 0, executionId: state.execution_id,
+    snapshot: false, published: 0, executionId: state.execution_id, event,
     step: { phaseType: phase.type, attempt: f.attempt, status: "failed", startedAt: f.startedAt, finishedAt: services.clock.now(), error: f.reason },
   });
+  await queueDocumentCompleted(services, event, done.endpoints);
   await announceIfFinished(services, state, done.finished);
   return done.advanced
     ? { effect: "advanced", document_id: state.id, phase_index: message.phase_index, outcome: "error", pipeline_finished: done.finished }
@@ -186,8 +189,9 @@ export async function advanceDocument(services: Services, message: PhaseMessage,
   } catch (error) {
     return failed(error);
   }
-  const { done, outcome, last, next } = committed;
+  const { done, outcome, last, next, event } = committed;
   if (!done.advanced) return { effect: "none", reason: "raced: another delivery advanced this document first" };
+  await queueDocumentCompleted(services, event, done.endpoints);
   await announceIfFinished(services, state, done.finished);
   for (const child of done.children) {
     await publishPhase(services, { pipeline_id: state.pipeline_id, document_id: child.id, phase_index: child.phase_index, generation: message.generation }, state.organization_id)
@@ -216,14 +220,16 @@ async function commitResult(
   const last = next >= pipeline.phases.length;
   const outcome = split ? "complete" : last ? documentOutcome(pipeline, result.cells) : null;
   const children = result.children?.children ?? [];
+  // A split parent is no row (its parts are): only documents with a row are announced.
+  const event = outcome && !split ? await documentCompleted(services, state, outcome, result.cells) : undefined;
   const done = await commitPhase(services.db, {
     ...base, nextPhaseIndex: next, outcome, cells: result.cells, parsed: result.parsed, pageCount: result.parsed?.pages.length,
-    cacheKey: result.cache?.lookupKey, snapshot: true, published: (last ? 0 : 1) + children.length, row: !split,
+    cacheKey: result.cache?.lookupKey, snapshot: true, published: (last ? 0 : 1) + children.length, row: !split, event,
     children: result.children && { documents: children, cells: initialCells(pipeline), splitCount: result.children.splitCount },
     step: {
       phaseType: phase.type, attempt, status: "completed", startedAt, finishedAt: services.clock.now(),
       lookupKey: result.cache?.lookupKey, cacheHit: result.cache?.cacheHit ?? result.llm?.cache_hit, notes: result.notes, llm: result.llm,
     },
   });
-  return { done, outcome, last, next };
+  return { done, outcome, last, next, event };
 }

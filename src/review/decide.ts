@@ -10,7 +10,8 @@ import { checkValueForField } from "../pipeline/override";
 import { decidedCell } from "../pipeline/cells";
 import { deriveFields } from "../pipeline/derived";
 import type { Cells } from "../pipeline/types";
-import { emitRunEvents } from "../webhooks/endpoints";
+import { emitEvent, emitRunEvents, stableEventId } from "../webhooks/endpoints";
+import { reviewPublished } from "../webhooks/product-updated";
 import { publishWebhook } from "../webhooks/deliver";
 import { isEmptyValue, reviewedCell } from "./reviewed-cell";
 
@@ -30,7 +31,11 @@ export async function decideReview(services: Services, caller: Caller, itemId: s
   if (input.decision !== "override" && input.value !== undefined) {
     throw badRequest("only an override takes a value", [{ path: "value", message: "allowed only with decision 'override'" }]);
   }
-  const { decision, reviewed } = await recordDecision(services, caller, itemId, input);
+  const { decision, reviewed, updated } = await recordDecision(services, caller, itemId, input);
+  if (updated) {
+    await emitEvent(services, caller.organizationId, "data_product.updated", updated.data, await stableEventId(updated.key))
+      .catch((error) => services.logger.warn("data_product.updated emission failed", { decision_id: String(decision.id), error: String(error) }));
+  }
   if (reviewed) await announceReviewed(services, reviewed);
   return decision;
 }
@@ -84,7 +89,7 @@ function recordDecision(services: Services, caller: Caller, itemId: string, inpu
       await applyDecidedCell(trx, item.document_id, name, item.phase_index, after[name]);
     }
     const status = await settleDocumentOutcome(trx, item, pipeline, after);
-    await applyDecisionToVersion(trx, item.document_id, after, status);
+    const released = await applyDecisionToVersion(trx, item.document_id, after, status);
     // Endpoints hear of every reviewed document; the run's own webhook only when it has one.
     const lastOpen = (await countOpenItems(trx, item.document_id)) === 0;
     const reviewed = lastOpen
@@ -93,7 +98,12 @@ function recordDecision(services: Services, caller: Caller, itemId: string, inpu
         hasWebhook: item.webhook_url !== null,
       }
       : undefined;
-    return { decision, reviewed };
+    // The data product's readers see a changed row: its subscribers hear of it.
+    const product = item.product_id ? { id: item.product_id, name: item.product_name ?? "", pipeline_id: item.pipeline_id } : undefined;
+    const updated = product && released
+      ? reviewPublished(services.config.publicUrl, product, released, { document_id: item.document_id, decision_id: String(decision.id) })
+      : undefined;
+    return { decision, reviewed, updated };
   });
 }
 

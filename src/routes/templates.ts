@@ -12,12 +12,12 @@ import { multipartBody } from "../http/multipart";
 import { offsetPage } from "../http/list";
 import { HEADER_PARAMETERS, multipartForm, success } from "../http/openapi";
 import { reply } from "../http/respond";
-import { valid } from "../http/validate";
+import { valid, type CrossCheck } from "../http/validate";
 import { createPipeline, CreatePipelineBody, DocumentInput } from "../pipeline/create";
 import { requireModel } from "../pipeline/model-run";
-import { compileDefinition, FieldsInput, PhasesInput, type DefinitionInput } from "../pipeline/definition";
-import { publishTemplate, type TemplateDefinition } from "../templates/definition";
-import { checkContextReferences, ContextVarsInput } from "../templates/context-vars";
+import { FieldsInput, PhasesInput, type DefinitionInput } from "../pipeline/definition";
+import { compileTemplate, publishTemplate, templateProblems, type TemplateDefinition } from "../templates/definition";
+import { ContextVarsInput } from "../templates/context-vars";
 import { BooleanQuery, IdParam, PageQuery, withOffset } from "./params";
 import { idempotent, IDEMPOTENCY_FAILURES, idempotentWrite } from "./idempotency";
 import { CREATED_RUN_EXAMPLE } from "./run-examples";
@@ -69,6 +69,21 @@ const presentTemplate = (row: TemplateRow) => {
   };
 };
 
+/** A refused body is also checked as a definition, so one answer lists every problem. */
+const createProblems: CrossCheck = (input) => {
+  const body = input as Partial<TemplateDefinition>;
+  return Array.isArray(body.fields) && Array.isArray(body.phases) ? templateProblems(body as TemplateDefinition) : [];
+};
+
+/** For an edit, the definition checked is the draft it would make: the stored one with the body's parts. */
+const patchProblems: CrossCheck = async (input, c) => {
+  const row = await findTemplate(c.get("services").db, c.get("caller").organizationId, c.req.param("id") ?? "");
+  if (!row) return [];
+  const body = input as Partial<TemplateDefinition>;
+  const draft = row.draft as TemplateDefinition;
+  return templateProblems({ fields: body.fields ?? draft.fields, phases: body.phases ?? draft.phases, context_vars: body.context_vars ?? draft.context_vars });
+};
+
 async function ownTemplate(c: Context<AppEnv>, id: string) {
   const row = await findTemplate(c.get("services").db, c.get("caller").organizationId, id);
   if (!row) throw notFound("template");
@@ -91,8 +106,7 @@ const createTemplateRoute = describeRoute({
 });
 
 async function create(c: Context<AppEnv>, body: v.InferOutput<typeof CreateTemplateBody>) {
-  requireModel(compileDefinition({ fields: body.fields, phases: body.phases }), c.get("services").config);
-  checkContextReferences(body);
+  requireModel(compileTemplate(body), c.get("services").config);
   const row = await insertTemplate(c.get("services").db, {
     organizationId: c.get("caller").organizationId, name: body.name, description: body.description ?? null,
     draft: { fields: body.fields, phases: body.phases, ...(body.context_vars ? { context_vars: body.context_vars } : {}) },
@@ -136,8 +150,7 @@ async function updateDraft(c: Context<AppEnv>, id: string, body: v.InferOutput<t
   const draft = row.draft as TemplateDefinition;
   const contextVars = body.context_vars ?? draft.context_vars;
   const next = { fields: body.fields ?? draft.fields, phases: body.phases ?? draft.phases, ...(contextVars ? { context_vars: contextVars } : {}) };
-  compileDefinition(next);
-  checkContextReferences(next);
+  compileTemplate(next);
   const updated = await updateTemplateDraft(c.get("services").db, c.get("caller").organizationId, row.id, {
     name: body.name ?? row.name, description: body.description === undefined ? row.description : body.description, draft: next,
   });
@@ -184,13 +197,14 @@ async function runTemplate(c: Context<AppEnv>, body: v.InferOutput<typeof Templa
 }
 
 export const templateRoutes = new Hono<AppEnv>()
-  .post("/templates", createTemplateRoute, requireScope("write"), valid("json", CreateTemplateBody), idempotentWrite(), (c) => create(c, c.req.valid("json")))
+  .post("/templates", createTemplateRoute, requireScope("write"), valid("json", CreateTemplateBody, createProblems), idempotentWrite(),
+    (c) => create(c, c.req.valid("json")))
   .get("/templates", listTemplatesRoute, requireScope("read"), valid("query", ListQuery), (c) => list(c, c.req.valid("query")))
   .get("/templates/:id", getTemplateRoute, requireScope("read"), valid("param", IdParam), async (c) => {
     const row = await ownTemplate(c, c.req.valid("param").id);
     return reply(c, TemplateDetailSchema, { ...presentTemplate(row), versions: await listTemplateVersions(c.get("services").db, row.id) });
   })
-  .patch("/templates/:id", updateTemplateDraftRoute, requireScope("write"), valid("param", IdParam), valid("json", PatchTemplateBody), idempotentWrite(),
+  .patch("/templates/:id", updateTemplateDraftRoute, requireScope("write"), valid("param", IdParam), valid("json", PatchTemplateBody, patchProblems), idempotentWrite(),
     (c) => updateDraft(c, c.req.valid("param").id, c.req.valid("json")))
   .post("/templates/:id/publish", publishTemplateRoute, requireScope("write"), valid("param", IdParam), idempotentWrite(), async (c) => {
     const caller = c.get("caller");

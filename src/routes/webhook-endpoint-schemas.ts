@@ -29,7 +29,7 @@ export const EndpointSecretSchema = named("WebhookEndpointSecret", v.object({ id
 
 export const EventSchema = named("Event", v.object({
   id: v.pipe(v.string(), v.description("evt_…; also the webhook-id header of its deliveries")),
-  type: v.pipe(v.string(), v.description("run.completed, review.needed, document.reviewed, webhook_endpoint.disabled")),
+  type: v.pipe(v.string(), v.description(ENDPOINT_EVENTS.join(", "))),
   data: v.pipe(v.record(v.string(), v.unknown()), v.description("as delivered: for run events the same data the run's webhook_url gets")),
   created_at: Timestamp,
 }));

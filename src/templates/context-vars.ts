@@ -39,20 +39,23 @@ export const ContextInput = v.pipe(
   v.check((ctx) => new TextEncoder().encode(JSON.stringify(ctx)).length <= MAX_CONTEXT_BYTES, `must be at most ${MAX_CONTEXT_BYTES} bytes of JSON`),
 );
 
-/** A template's expressions may read only the context variables it declares: each other one is a 400 at its expression. */
-export function checkContextReferences(definition: DefinitionInput & { context_vars?: ContextVar[] }) {
-  const declared = new Set((definition.context_vars ?? []).map((x) => x.name));
+/** A template's expressions may read only the context variables it declares: each other one is a problem at its expression. */
+export function contextReferenceProblems(definition: DefinitionInput & { context_vars?: ContextVar[] }): IssueDetail[] {
+  // Read from a body the schema may have refused too, so every list is looked at only when it is one.
+  const list = <T>(x: T[] | undefined): T[] => (Array.isArray(x) ? x : []);
+  const declared = new Set(list(definition.context_vars).map((x) => x?.name));
   const problems: IssueDetail[] = [];
-  const check = (source: string, path: string) => {
+  const check = (source: unknown, path: string) => {
+    if (typeof source !== "string") return;
     for (const name of contextReferences(source)) {
       if (!declared.has(name)) problems.push({ path, message: `reads $context.${name}, which context_vars does not declare` });
     }
   };
-  definition.fields.forEach((f, i) => f.expression && check(f.expression, `fields.${i}.expression`));
-  definition.phases.forEach((p, i) => p.type === "validation" && p.gates.forEach((g, j) => g.rules.forEach((r, k) => {
-    if (r.rule === "expression") check(r.expression, `phases.${i}.gates.${j}.rules.${k}.expression`);
+  list(definition.fields).forEach((f, i) => check(f?.expression, `fields.${i}.expression`));
+  list(definition.phases).forEach((p, i) => p?.type === "validation" && list(p.gates).forEach((g, j) => list(g?.rules).forEach((r, k) => {
+    if (r?.rule === "expression") check(r.expression, `phases.${i}.gates.${j}.rules.${k}.expression`);
   })));
-  if (problems.length > 0) throw badRequest("invalid template", problems);
+  return problems;
 }
 
 /**

@@ -1,11 +1,23 @@
 import { findTemplate, findTemplateVersion, insertTemplateVersion, lockTemplate } from "../db/queries/templates";
-import { badRequest, notFound } from "../errors";
+import { badRequest, notFound, type IssueDetail } from "../errors";
 import type { Services } from "../http/env";
-import { compileDefinition, type CompiledPipeline, type DefinitionInput } from "../pipeline/definition";
-import type { ContextVar } from "./context-vars";
+import { compileDefinition, definitionProblems, type CompiledPipeline, type DefinitionInput } from "../pipeline/definition";
+import { contextReferenceProblems, type ContextVar } from "./context-vars";
 
 /** What a template stores: the run definition plus the context variables its runs take. */
 export type TemplateDefinition = DefinitionInput & { context_vars?: ContextVar[] };
+
+/** Every problem of a template's definition: the definition's own and its reads of undeclared context. */
+export function templateProblems(definition: TemplateDefinition): IssueDetail[] {
+  return [...definitionProblems(definition), ...contextReferenceProblems(definition)];
+}
+
+/** Compiles a template's definition, or refuses it with all its problems in one answer. */
+export function compileTemplate(definition: TemplateDefinition): CompiledPipeline {
+  const problems = templateProblems(definition);
+  if (problems.length > 0) throw badRequest("invalid template definition", problems);
+  return compileDefinition(definition);
+}
 
 export interface PinnedDefinition {
   templateId: string;

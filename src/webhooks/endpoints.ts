@@ -8,10 +8,13 @@ import type { Services } from "../http/env";
 import { PermanentPhaseError } from "../pipeline/types";
 import { eventData, eventId, type EventMessage } from "./events";
 import { post } from "./post";
+import { runPublished } from "./product-updated";
 import { signWebhook } from "./sign";
 
 /** What an endpoint can subscribe to; `run.completed` is the per-run webhook's `pipeline.finished`. */
-export const ENDPOINT_EVENTS = ["run.completed", "review.needed", "document.reviewed", "webhook_endpoint.disabled"] as const;
+export const ENDPOINT_EVENTS = [
+  "run.completed", "document.completed", "review.needed", "document.reviewed", "data_product.updated", "webhook_endpoint.disabled",
+] as const;
 export type EndpointEvent = (typeof ENDPOINT_EVENTS)[number];
 
 export const EndpointDeliveryMessageBody = v.object({
@@ -41,9 +44,9 @@ export function publishRunEvents(services: Services, pipelineId: string, generat
   return services.queue.publish({ body, deduplicationId: `run-events-${pipelineId}-${generation}` });
 }
 
-/** The event's id, named by what happened: a redelivered message finds the event it already kept. */
-async function stableEventId(m: EventMessage): Promise<string> {
-  const h = await sha256Hex(eventId(m));
+/** The event's id, named by what happened (`key`): a redelivered message finds the event it already kept. */
+export async function stableEventId(key: string): Promise<string> {
+  const h = await sha256Hex(key);
   return `evt_${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
@@ -53,13 +56,19 @@ async function stableEventId(m: EventMessage): Promise<string> {
  */
 export async function emitEvent(services: Services, organizationId: string, type: EndpointEvent, data: object, id?: string) {
   const event = await insertEvent(services.db, { id: id ?? `evt_${crypto.randomUUID()}`, organizationId, type, data });
-  for (const endpoint of await subscribedEndpoints(services.db, organizationId, type)) {
-    await queueEndpointDelivery(services, { event_id: event.id, endpoint_id: endpoint.id });
-  }
+  await fanOut(services, event.id, (await subscribedEndpoints(services.db, organizationId, type)).map((e) => e.id));
   return event;
 }
 
-/** A run's events, with the payloads its own webhook gets; failures are logged, the run has finished either way. */
+/** Queues a kept event to the endpoints that want it (one message each, deduplicated by event and endpoint). */
+export async function fanOut(services: Services, eventId: string, endpointIds: string[]) {
+  for (const endpointId of endpointIds) await queueEndpointDelivery(services, { event_id: eventId, endpoint_id: endpointId });
+}
+
+/**
+ * A run's events, with the payloads its own webhook gets, and its data product's update when the finish
+ * published new rows; failures are logged, the run has finished either way.
+ */
 export async function emitRunEvents(services: Services, pipelineId: string, generation: number, message?: Omit<EventMessage, "pipeline_id" | "generation">) {
   const pairs: Array<[EndpointEvent, EventMessage]> = message
     ? [["document.reviewed", { ...message, pipeline_id: pipelineId, generation }]]
@@ -70,8 +79,10 @@ export async function emitRunEvents(services: Services, pipelineId: string, gene
     if (!target) return;
     for (const [type, m] of pairs) {
       const data = await eventData(services, target, m);
-      if (data) await emitEvent(services, target.organization_id, type, data, await stableEventId(m));
+      if (data) await emitEvent(services, target.organization_id, type, data, await stableEventId(eventId(m)));
     }
+    const published = message ? undefined : runPublished(services.config.publicUrl, target, generation);
+    if (published) await emitEvent(services, target.organization_id, "data_product.updated", published.data, await stableEventId(published.key));
   } catch (error) {
     services.logger.warn("event emission failed", { pipeline_id: pipelineId, error: String(error) });
   }

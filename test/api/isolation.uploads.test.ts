@@ -59,6 +59,42 @@ describe("uploads up to the documented limit", { timeout: 90_000 }, () => {
     expect(watched.worstHealthMs).toBeLessThan(5000);
   });
 
+  it("answers /healthz between the probes while a JSON base64 and a multipart upload at the limit run at once", async () => {
+    const stop = watchService(t);
+    const file = textOfSize(LIMIT);
+    const responses = await Promise.all([asJson(file), asForm(file)]);
+    const watched = await stop();
+    for (const res of responses) {
+      expect(res.status).toBe(202);
+      await t.request(`/v1/pipelines/${(await res.json()).id}/cancel`, { method: "POST" });
+    }
+    expect(watched.failures).toBe(0);
+    expect(watched.answered).toBeGreaterThan(2); // probes were answered while the uploads were read, not only after
+    expect(watched.worstHealthMs).toBeLessThan(5000);
+  });
+
+  it("refuses a body past MAX_BODY_BYTES with 413 as soon as the limit is passed, not after reading it all", async () => {
+    const chunk = new Uint8Array(1024 * 1024).fill(0x20);
+    let pulled = 0;
+    const endless = () => new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += chunk.length;
+        if (pulled > 200 * chunk.length) controller.close();
+        else controller.enqueue(chunk);
+      },
+    });
+    const streamed = await t.request("/v1/pipelines", { method: "POST", body: endless(), headers: { "content-type": "application/json" }, duplex: "half" } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect((await streamed.json()).error.code).toBe("payload_too_large");
+    expect(pulled).toBeLessThan(LIMIT * 1.5 + 4 * chunk.length); // MAX_BODY_BYTES is 4/3 of the file limit + 1 MiB: read up to it, then stopped
+    pulled = 0;
+    const declared = await t.request("/v1/pipelines", {
+      method: "POST", body: endless(), headers: { "content-type": "application/json", "content-length": String(200 * chunk.length) }, duplex: "half",
+    } as RequestInit);
+    expect(declared.status).toBe(413);
+    expect(pulled).toBeLessThanOrEqual(2 * chunk.length); // a declared length past the limit: refused before the body is read
+  });
+
   it("answers 413 one byte past the limit, both ways", async () => {
     const file = textOfSize(LIMIT + 1);
     for (const res of [await asJson(file), await asForm(file)]) {

@@ -68,7 +68,7 @@ describe("webhook endpoints", () => {
 
     // Every event is listed, newest first, paged; the attempts per endpoint too.
     const events = await (await t.request("/v1/events?limit=2")).json();
-    expect(events.items.map((e: { type: string }) => e.type)).toEqual(["document.reviewed", "review.needed"]);
+    expect(events.items.map((e: { type: string }) => e.type)).toEqual(["document.reviewed", "data_product.updated"]);
     const rest = await (await t.request(`/v1/events?limit=2&cursor=${events.next_cursor}`)).json();
     expect(rest.items.map((e: { type: string }) => e.type)).toContain("run.completed");
     const one = await (await t.request(`/v1/events/${events.items[0].id}`)).json();

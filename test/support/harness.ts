@@ -21,9 +21,14 @@ export const schemaSql = readFileSync(new URL("../../schema.sql", import.meta.ur
 /** Which backing services this run uses: in-process defaults, or real Postgres (Neon driver) + Redis (Upstash). */
 export const target = (process.env.SLUICE_TEST_TARGET ?? "embedded") as "embedded" | "services";
 
+/** The migrated data folder ./global-pglite.ts dumped, read once per test file. */
+let pgliteTemplate: Blob | undefined;
+
 export async function openTestDb(): Promise<DbHandle> {
   if (target === "embedded") {
-    const handle = await createPgliteDb();
+    pgliteTemplate ??= new Blob([readFileSync(inject("pgliteTemplate"))]);
+    const handle = await createPgliteDb(undefined, { template: pgliteTemplate });
+    // Finds the schema the template recorded and applies nothing (it would, were schema.sql another text).
     await migrate(handle, schemaSql);
     return handle;
   }
@@ -52,7 +57,8 @@ export interface TestAppOptions {
  */
 export async function startTestApp(options: TestAppOptions = {}) {
   const handle = await openTestDb();
-  const config = loadConfig({ PUBLIC_URL: "http://sluice.test", ...serviceEnv(), ...options.env });
+  // Every answer is checked against the schema that documents it; a broken one fails the test as a 500.
+  const config = loadConfig({ PUBLIC_URL: "http://sluice.test", RESPONSE_CHECK: "strict", ...serviceEnv(), ...options.env });
   const composition = compose(config, handle, {
     logger: options.logger ?? silentLogger,
     clock: options.clock,

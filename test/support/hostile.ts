@@ -12,11 +12,13 @@ export function watchService(t: TestApp) {
   let peakRss = rssAtStart;
   let running = true;
   let failures = 0;
+  let answered = 0;
   const loop = (async () => {
     while (running) {
       const started = performance.now();
       const res = await t.app.request("http://sluice.test/healthz");
       if (res.status !== 200) failures++;
+      else answered++;
       worstMs = Math.max(worstMs, performance.now() - started);
       peakRss = Math.max(peakRss, process.memoryUsage.rss());
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -25,7 +27,7 @@ export function watchService(t: TestApp) {
   return async () => {
     running = false;
     await loop;
-    return { worstHealthMs: worstMs, rssGrowthMb: (peakRss - rssAtStart) / 1024 / 1024, failures };
+    return { worstHealthMs: worstMs, rssGrowthMb: (peakRss - rssAtStart) / 1024 / 1024, failures, answered };
   };
 }
 

@@ -1,6 +1,4 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -34,8 +32,7 @@ const viaMiniflare = (mf: () => Miniflare) => async (req: Request) =>
 
 beforeAll(async () => {
   const services = inject("services");
-  outdir = mkdtempSync(join(tmpdir(), "sluice-split-"));
-  execFileSync("npx", ["wrangler", "deploy", "--dry-run", "--outdir", outdir], { stdio: "pipe", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
+  outdir = inject("workerBundle"); // built once per run by test/support/global-worker-bundle.ts
   const files = readdirSync(outdir).filter((f) => /\.m?js$/.test(f)).sort((a, b) => Number(b === "worker.js") - Number(a === "worker.js"));
   const modules = files.map((f) => ({ type: "ESModule" as const, path: join(outdir, f), contents: readFileSync(join(outdir, f), "utf8") }));
   bundle = modules.map((m) => m.contents).join("\n");
@@ -62,7 +59,6 @@ afterAll(async () => {
   await edge?.dispose();
   await bare?.dispose();
   await reader?.close();
-  if (outdir) rmSync(outdir, { recursive: true, force: true });
 });
 
 const fields = [

@@ -1,6 +1,4 @@
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -19,8 +17,7 @@ let files: string[];
 /** The Worker bundle exactly as `wrangler deploy --dry-run` builds it, run inside workerd. */
 beforeAll(async () => {
   const services = inject("services");
-  outdir = mkdtempSync(join(tmpdir(), "sluice-worker-"));
-  execFileSync("npx", ["wrangler", "deploy", "--dry-run", "--outdir", outdir], { stdio: "pipe", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
+  outdir = inject("workerBundle"); // built once per run by test/support/global-worker-bundle.ts
   // The entry, and beside it pdf.js, SheetJS and the Office and e-mail parsers as modules of their own (each imported on first use).
   files = readdirSync(outdir, { recursive: true, encoding: "utf8" }).filter((f) => /\.m?js$/.test(f)).sort((a, b) => Number(b === "worker.js") - Number(a === "worker.js"));
   expect([...files].sort()).toEqual(["pdfjs.mjs", "vendor/mammoth.mjs", "vendor/msgreader.mjs", "vendor/postal-mime.mjs", "worker.js", "xlsx.mjs"]);
@@ -55,7 +52,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await mf?.dispose();
   await unconfigured?.dispose();
-  if (outdir && existsSync(outdir)) rmSync(outdir, { recursive: true, force: true });
 });
 
 describe("the Worker bundle in workerd", () => {

@@ -19,6 +19,9 @@ export interface DeliveryState {
   cancel_requested: boolean;
   organization_id: string;
   webhook_url: string | null;
+  /** For a finished document's event: how its organization knows it and its run. */
+  external_id: string | null;
+  pipeline_name: string;
   /** The execution this delivery belongs to: its steps are filed under it. */
   execution_id: string | null;
   /** The run's options: `page_range`, `skip_cache`, preview `sample`, `ocr`, `max_cost` of model calls. */
@@ -60,7 +63,7 @@ export async function loadDelivery(db: Db, documentId: string, expected: { phase
     )
     select (select phase_starts from started) as phase_starts, d.id, d.pipeline_id, d.status, d.phase_index, d.generation,
            case when p.config->'phases'->d.phase_index->>'type' = 'transfer' then d.source end as source,
-           d.filename, d.mime_type, d.cells, d.parent_document_id, d.depth, d.part,
+           d.filename, d.mime_type, d.cells, d.parent_document_id, d.depth, d.part, d.external_id, p.name as pipeline_name,
            case p.config->'phases'->d.phase_index->>'type' when 'transfer' then null when 'extraction' then d.parsed
                 else d.parsed - 'words' end as parsed,
            p.config, p.cancel_requested, d.organization_id, p.options, d.cache_key, p.webhook_url, p.execution_id,
@@ -117,6 +120,8 @@ export interface PhaseCommit {
   children?: { documents: ChildDocumentRow[]; cells: unknown; splitCount: number | null };
   /** Whether a terminal commit writes the document's row for readers (a split parent has none: its parts are the rows). */
   row?: boolean;
+  /** A terminal commit's `document.completed` event: kept with the commit, so a redelivery (which commits nothing) keeps none. */
+  event?: { id: string; type: string; data: unknown };
   step: {
     phaseType: string;
     attempt: number;
@@ -144,6 +149,8 @@ export interface CommitResult {
   children: Array<{ id: string; phase_index: number }>;
   pipelineStatus: PipelineStatus | null;
   finished: boolean;
+  /** The enabled endpoints that want the event this commit kept, to queue it to. */
+  endpoints: string[];
 }
 
 const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
@@ -190,7 +197,9 @@ export async function commitPhase(db: Db, c: PhaseCommit): Promise<CommitResult>
   const kidsJson = JSON.stringify(kids.map((k, ord) => ({ ...k, ord })));
   const transfer = c.children !== undefined;
   const row = c.row ?? true;
-  const result = await sql<{ advanced: number; children: CommitResult["children"] | string; pipeline_status: PipelineStatus | null; pending: number | null }>`
+  const result = await sql<{
+    advanced: number; children: CommitResult["children"] | string; pipeline_status: PipelineStatus | null; pending: number | null; endpoints: string[] | string;
+  }>`
     with doc as (
       update documents set phase_index = ${c.nextPhaseIndex}, status = ${status}, cells = ${cells}::jsonb,
         parsed = coalesce(${json(c.parsed)}::jsonb, parsed), page_count = coalesce(${c.pageCount ?? null}::int, page_count),
@@ -249,17 +258,27 @@ export async function commitPhase(db: Db, c: PhaseCommit): Promise<CommitResult>
       union all
       select pipe.id, 'pipeline.finished', jsonb_build_object('status', pipe.status)
       from pipe where pipe.pending_count = 0 and ${terminal} = 1
+    ), kept as (
+      insert into events (id, organization_id, type, data)
+      select ${c.event?.id ?? null}::text, doc.organization_id, ${c.event?.type ?? null}::text, ${json(c.event?.data)}::jsonb
+      from doc where ${c.event !== undefined}
+      on conflict (id) do nothing
+      returning organization_id, type
     )
     select (select count(*) from doc)::int as advanced,
            (select coalesce(jsonb_agg(jsonb_build_object('id', id, 'phase_index', phase_index)), '[]'::jsonb) from kids) as children,
            (select status from pipe) as pipeline_status,
-           (select pending_count from pipe) as pending`.execute(db);
+           (select pending_count from pipe) as pending,
+           (select coalesce(jsonb_agg(w.id), '[]'::jsonb) from kept join webhook_endpoints w on w.organization_id = kept.organization_id
+            where w.status = 'enabled' and kept.type = any(w.events)) as endpoints`.execute(db);
   const first = result.rows[0];
+  const list = <T>(v: T[] | string | undefined): T[] => (typeof v === "string" ? JSON.parse(v) : v ?? []);
   return {
     advanced: Number(first?.advanced ?? 0) > 0,
-    children: typeof first?.children === "string" ? JSON.parse(first.children) : first?.children ?? [],
+    children: list(first?.children),
     pipelineStatus: first?.pipeline_status ?? null,
     finished: terminal === 1 && first?.pending === 0,
+    endpoints: list(first?.endpoints),
   };
 }
 

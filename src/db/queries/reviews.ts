@@ -29,7 +29,8 @@ export async function lockReviewItem(trx: Transaction<Database>, organizationId:
     .innerJoin("pipelines as p", "p.id", "r.pipeline_id")
     .leftJoin("data_products as dp", "dp.pipeline_id", "r.pipeline_id")
     .select(["r.id", "r.pipeline_id", "r.document_id", "r.field", "r.item_index", "r.item_column", "r.gate", "r.phase_index",
-      "r.status", "d.cells", "d.status as document_status", "p.config", "p.webhook_url", "p.generation", "p.options", "dp.status as product_status"])
+      "r.status", "d.cells", "d.status as document_status", "p.config", "p.webhook_url", "p.generation", "p.options", "dp.status as product_status",
+      "dp.id as product_id", "dp.name as product_name"])
     .where("r.id", "=", itemId)
     .where("r.organization_id", "=", organizationId)
     .forUpdate("r")
@@ -84,7 +85,8 @@ export async function listDecisions(db: Db, pipelineId: string, limit: number, a
 export async function applyDecisionToVersion(
   trx: Transaction<Database>, documentId: string, cells: unknown, status: string,
 ) {
-  await sql`
+  // The published generation and its new "as of" when the row readers see changed; none otherwise.
+  const released = await sql<{ generation: number; published_at: Date | string }>`
     with version as (
       update document_versions v set cells = ${JSON.stringify(cells)}::jsonb,
         status = case when ${status} in ('complete', 'partial') then ${status} else v.status end
@@ -93,7 +95,9 @@ export async function applyDecisionToVersion(
       returning v.pipeline_id, v.generation
     )
     update pipelines p set published_at = now() from version
-    where p.id = version.pipeline_id and p.published_generation = version.generation`.execute(trx);
+    where p.id = version.pipeline_id and p.published_generation = version.generation
+    returning p.published_generation as generation, p.published_at`.execute(trx);
+  return released.rows[0];
 }
 
 export async function countOpenItems(trx: Transaction<Database>, documentId: string): Promise<number> {

@@ -13,11 +13,13 @@ export async function setWebhookSecret(db: Db, organizationId: string, secret: s
   await db.updateTable("organizations").set({ webhook_secret: secret }).where("id", "=", organizationId).execute();
 }
 
-/** Everything one webhook delivery needs, in one read. */
+/** Everything one webhook delivery (or a finished run's events) needs, in one read: with the run's active data product. */
 export async function webhookTarget(db: Db, pipelineId: string) {
   return db.selectFrom("pipelines as p").innerJoin("organizations as o", "o.id", "p.organization_id")
+    .leftJoin("data_products as dp", (j) => j.onRef("dp.pipeline_id", "=", "p.id").on("dp.status", "=", "active"))
     .select(["p.id", "p.organization_id", "p.name", "p.status", "p.generation", "p.webhook_url", "p.document_count", "p.complete_count",
-      "p.partial_count", "p.error_count", "p.cancelled_count", "p.finished_at", "o.webhook_secret"])
+      "p.partial_count", "p.error_count", "p.cancelled_count", "p.finished_at", "o.webhook_secret",
+      "p.published_generation", "p.published_at", "dp.id as product_id", "dp.name as product_name"])
     .where("p.id", "=", pipelineId).executeTakeFirst();
 }
 

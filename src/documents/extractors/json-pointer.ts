@@ -5,8 +5,11 @@ import { WhenInput } from "./options";
 
 /** A value by RFC 6901 pointer; with `columns`, the pointer names an array of objects whose items are line items. */
 export const JsonPointerExtractorInput = v.strictObject({
-  type: v.literal("json_pointer"),
-  pointer: v.pipe(v.string(), v.maxLength(1000), v.regex(/^(\/.*)?$/, "must be a JSON pointer: empty or starting with /")),
+  type: v.pipe(v.literal("json_pointer"), v.description("a value of a JSON document, by pointer")),
+  pointer: v.pipe(
+    v.string(), v.maxLength(1000), v.regex(/^(\/.*)?$/, "must be a JSON pointer: empty or starting with /"),
+    v.description("an RFC 6901 pointer such as /invoice/total; for a table field, an array of objects"),
+  ),
   columns: JsonColumns,
   when: v.optional(WhenInput),
 });

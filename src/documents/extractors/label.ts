@@ -8,8 +8,11 @@ import { looksLikeLabel } from "./label-words";
 import { textExtractorOptions } from "./options";
 
 export const LabelExtractorInput = v.strictObject({
-  type: v.literal("label"),
-  labels: v.pipe(v.array(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100))), v.minLength(1), v.maxLength(20)),
+  type: v.pipe(v.literal("label"), v.description("the value next to (or below) a label on the page")),
+  labels: v.pipe(
+    v.array(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100))), v.minLength(1), v.maxLength(20),
+    v.description("the label texts, read as literal text (case and spacing tolerant), e.g. [\"Invoice No\", \"Invoice #\"]"),
+  ),
   ...textExtractorOptions,
 });
 

@@ -7,13 +7,16 @@ import { Pages, WhenInput } from "./options";
  * its value is released only when grounded in the page text (see ../grounding.ts).
  */
 export const LlmExtractorInput = v.strictObject({
-  type: v.literal("llm"),
-  /** Added to the field's description in the request: what to look for, what to skip. */
-  instructions: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(2000))),
-  /** Which pages the model reads for this field (as `pages` of the text extractors). */
-  pages: v.optional(Pages),
-  /** A model name for this field instead of LLM_MODEL (fields naming different models are read in separate calls). */
-  model: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200))),
+  type: v.pipe(v.literal("llm"), v.description("a model reads the value; kept only when its quote is found in the document")),
+  instructions: v.optional(v.pipe(
+    v.string(), v.trim(), v.minLength(1), v.maxLength(2000),
+    v.description("added to the field's description in the request: what to look for, what to skip"),
+  )),
+  pages: v.optional(v.pipe(Pages, v.description("which pages the model reads for this field, zero-based, as `pages` elsewhere"))),
+  model: v.optional(v.pipe(
+    v.string(), v.trim(), v.minLength(1), v.maxLength(200),
+    v.description("a model name for this field instead of LLM_MODEL (fields naming different models are read in separate calls)"),
+  )),
   when: v.optional(WhenInput),
 });
 

@@ -27,14 +27,23 @@ export const Flags = v.pipe(v.string(), v.regex(/^(?!.*(.).*\1)[imsu]*$/, "use o
 
 /** A string is a case-insensitive literal keyword; `{ pattern }` is a pattern. */
 const Condition = v.union(
-  [v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200)), v.strictObject({ pattern: UserPattern })],
+  [
+    v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200)),
+    v.strictObject({ pattern: v.pipe(UserPattern, v.description("an RE2 pattern searched in the document's text")) }),
+  ],
   "must be a keyword (text) or { pattern }",
 );
 const Conditions = v.pipe(v.array(Condition), v.minLength(1), v.maxLength(MAX_WHEN_ENTRIES));
 
 export const WhenInput = v.pipe(
-  v.strictObject({ any: v.optional(Conditions), all: v.optional(Conditions), none: v.optional(Conditions) }),
+  v.strictObject({
+    any: v.optional(v.pipe(Conditions, v.description("at least one of these must occur in the text"))),
+    all: v.optional(v.pipe(Conditions, v.description("every one of these must occur in the text"))),
+    none: v.optional(v.pipe(Conditions, v.description("none of these may occur in the text"))),
+  }),
   v.check((when) => Boolean(when.any || when.all || when.none), "give any, all or none"),
+  v.description("which documents the extractor serves, tested on the whole parsed text: each entry a case-insensitive keyword or "
+    + "{ pattern }; an extractor whose `when` fails is skipped"),
 );
 
 const PAGE_ITEM = String.raw`(?:last|\d{1,5}(?:\s*-\s*\d{1,5})?)`;
@@ -49,18 +58,29 @@ export const Pages = v.pipe(
 
 export const PREPROCESS_STEPS = ["remove_whitespace", "collapse_spaces", "lowercase", "remove_accents"] as const;
 const Step = v.union(
-  [v.picklist(PREPROCESS_STEPS), v.strictObject({ replace: v.tuple([UserPattern, v.pipe(v.string(), v.maxLength(500))]) })],
+  [
+    v.picklist(PREPROCESS_STEPS),
+    v.strictObject({
+      replace: v.pipe(
+        v.tuple([UserPattern, v.pipe(v.string(), v.maxLength(500))]),
+        v.description("[pattern, replacement]; the replacement may use $1, $<name> and $&"),
+      ),
+    }),
+  ],
   `must be one of ${PREPROCESS_STEPS.join(", ")} or { "replace": [pattern, replacement] }`,
 );
-export const PreprocessInput = v.pipe(v.array(Step), v.minLength(1), v.maxLength(MAX_PREPROCESS_STEPS));
+export const PreprocessInput = v.pipe(
+  v.array(Step), v.minLength(1), v.maxLength(MAX_PREPROCESS_STEPS),
+  v.description("steps that rewrite the text before it is searched, in order; provenance still points into the original text"),
+);
 
 /** Options every text extractor (label, regex) takes. */
 export const textExtractorOptions = {
-  after: v.optional(UserPattern),
-  before: v.optional(UserPattern),
-  pages: v.optional(Pages),
+  after: v.optional(v.pipe(UserPattern, v.description("search only after the first match of this pattern (no match: nothing found)"))),
+  before: v.optional(v.pipe(UserPattern, v.description("search only up to the next match of this pattern after `after`"))),
+  pages: v.optional(v.pipe(Pages, v.description('the source pages searched, zero-based: "0", "last", "1-3", "0,last"'))),
   preprocess: v.optional(PreprocessInput),
-  all: v.optional(v.boolean()),
+  all: v.optional(v.pipe(v.boolean(), v.description("take every match in document order; the field's `aggregate` makes them one value"))),
   when: v.optional(WhenInput),
 };
 
@@ -69,8 +89,11 @@ export const AGGREGATES = ["first", "last", "min", "max", "sum", "join", "list"]
 /** Options on a field that shape what its extractors search and how many matches become one value. */
 export const fieldExtractionOptions = {
   preprocess: v.optional(PreprocessInput),
-  aggregate: v.optional(v.picklist(AGGREGATES)),
-  separator: v.optional(v.pipe(v.string(), v.maxLength(20))),
+  aggregate: v.optional(v.pipe(
+    v.picklist(AGGREGATES),
+    v.description("how many matches (`all: true`) become one value; `list` keeps them as an array of the field's type"),
+  )),
+  separator: v.optional(v.pipe(v.string(), v.maxLength(20), v.description('what `join` puts between matches; default ", "'))),
 };
 
 export type When = v.InferOutput<typeof WhenInput>;

@@ -4,13 +4,16 @@ import { Pattern } from "../pattern";
 import { Flags, textExtractorOptions, UserPattern } from "./options";
 
 export const RegexExtractorInput = v.strictObject({
-  type: v.literal("regex"),
-  pattern: UserPattern,
-  flags: v.optional(Flags),
-  group: v.optional(v.union([
-    v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(99)),
-    v.pipe(v.string(), v.regex(/^[A-Za-z_$][\w$]*$/, "must be a group name")),
-  ])),
+  type: v.pipe(v.literal("regex"), v.description("the text a pattern matches")),
+  pattern: v.pipe(UserPattern, v.description("an RE2 pattern (linear time: no lookaround or backreferences), at most 500 characters")),
+  flags: v.optional(v.pipe(Flags, v.description("any of i, m, s and u"))),
+  group: v.optional(v.pipe(
+    v.union([
+      v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(99)),
+      v.pipe(v.string(), v.regex(/^[A-Za-z_$][\w$]*$/, "must be a group name")),
+    ]),
+    v.description("the group whose text is the value, by number (0: the whole match) or name; default: the first group"),
+  )),
   ...textExtractorOptions,
 });
 

@@ -9,11 +9,17 @@ export const MAX_LINE_PATTERNS = 10;
 
 /** Line items from the lines of a region: one item per line a `line` pattern matches, its named groups the columns. */
 export const RowsExtractorInput = v.strictObject({
-  type: v.literal("rows"),
-  start: v.optional(ItemPattern),
-  end: v.optional(ItemPattern),
-  line: v.union([ItemPattern, v.pipe(v.array(ItemPattern), v.minLength(1), v.maxLength(MAX_LINE_PATTERNS))]),
-  continuation: v.optional(ItemPattern),
+  type: v.pipe(v.literal("rows"), v.description("line items read line by line with patterns")),
+  start: v.optional(v.pipe(ItemPattern, v.description("items are the lines after the line this matches (no match: no items)"))),
+  end: v.optional(v.pipe(ItemPattern, v.description("items stop before the line this matches; default: the end of the text"))),
+  line: v.pipe(
+    v.union([ItemPattern, v.pipe(v.array(ItemPattern), v.minLength(1), v.maxLength(MAX_LINE_PATTERNS))]),
+    v.description("one pattern or a list (the first that matches wins); its named groups are the columns"),
+  ),
+  continuation: v.optional(v.pipe(
+    ItemPattern,
+    v.description("a line no `line` pattern matches but this does is appended to the previous item"),
+  )),
   when: v.optional(WhenInput),
 });
 

@@ -6,14 +6,23 @@ import { Pages, UserPattern, WhenInput } from "./options";
 
 /** One cell of a table (`column`, `row`), or with `columns` every body row as a line item. */
 export const TableExtractorInput = v.strictObject({
-  type: v.literal("table"),
-  column: v.optional(v.union([v.pipe(v.string(), v.minLength(1), v.maxLength(200)), Index])),
-  row: v.optional(v.union([Index, v.strictObject({ column: v.union([v.pipe(v.string(), v.minLength(1)), Index]), equals: v.string() })])),
+  type: v.pipe(v.literal("table"), v.description("a cell of a table, or (for a table field) its rows as line items")),
+  column: v.optional(v.pipe(
+    v.union([v.pipe(v.string(), v.minLength(1), v.maxLength(200)), Index]),
+    v.description("scalar fields: the column by header text or index"),
+  )),
+  row: v.optional(v.pipe(
+    v.union([Index, v.strictObject({
+      column: v.pipe(v.union([v.pipe(v.string(), v.minLength(1)), Index]), v.description("the column to look in, by header text or index")),
+      equals: v.pipe(v.string(), v.description("the text that cell holds")),
+    })]),
+    v.description("scalar fields: the row by index, or the first row whose `column` holds `equals`"),
+  )),
   table: v.optional(TableChoice),
   ...ItemTableOptions,
-  after: v.optional(UserPattern),
-  before: v.optional(UserPattern),
-  pages: v.optional(Pages),
+  after: v.optional(v.pipe(UserPattern, v.description("search only after the first match of this pattern"))),
+  before: v.optional(v.pipe(UserPattern, v.description("search only up to the next match of this pattern"))),
+  pages: v.optional(v.pipe(Pages, v.description('the source pages searched, zero-based: "0", "last", "1-3", "0,last"'))),
   when: v.optional(WhenInput),
 });
 

@@ -1,4 +1,4 @@
-import { sha256Hex } from "../../crypto";
+import { isBase64, NodeBuffer, sha256Hex } from "../../crypto";
 import { fetchDocument, type FetchPolicy } from "../../documents/fetch";
 import { parsePageRange } from "../../documents/page-range";
 import { PARSER_VERSION } from "../../documents/parse";
@@ -65,6 +65,11 @@ export function parseCacheKey(
 }
 
 export function decodeBase64(data: string): Uint8Array {
+  // Strict base64 (what the API accepts) decodes natively on Node; anything looser goes through atob's checks.
+  if (NodeBuffer && isBase64(data)) {
+    const decoded = NodeBuffer.from(data, "base64");
+    return new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.byteLength);
+  }
   let binary: string;
   try {
     binary = atob(data);
