@@ -1,5 +1,6 @@
 import type { FC } from "hono/jsx";
 import { operationAnchor } from "../../errors";
+import { serverUrl } from "../../http/openapi";
 import { curlLine } from "./curl";
 import { Inline, Markdown } from "./markdown";
 import { skeleton } from "./sample";
@@ -24,7 +25,7 @@ export type Operation = {
 /** The parts of an OpenAPI 3.1 document the reference reads. */
 export interface ApiDocument {
   info: { title: string; version: string; description?: string };
-  servers?: Array<{ url: string }>;
+  servers?: Array<{ url: string; variables?: Record<string, { default: string }> }>;
   tags?: Array<{ name: string; description?: string }>;
   paths?: Record<string, Record<string, unknown> | undefined>;
   components?: Record<string, unknown>;
@@ -132,7 +133,7 @@ function requestExample(doc: ApiDocument, ctx: SchemaContext, media: Media): unk
 function curlFor(doc: ApiDocument, ctx: SchemaContext, { method, path, op }: Entry) {
   const jsonBody = deref(doc, op.requestBody ?? {}).content?.["application/json"];
   const success = Object.entries(op.responses ?? {}).find(([status]) => status.startsWith("2"))?.[1];
-  return curlLine(doc.servers?.[0]?.url ?? "", {
+  return curlLine(serverUrl(doc), {
     method,
     path,
     needsKey: (op.security ?? []).length > 0,

@@ -1,5 +1,6 @@
 import { raw } from "hono/html";
 import type { FC } from "hono/jsx";
+import { serverUrl } from "../../http/openapi";
 import { ASSETS } from "../assets";
 import { Page } from "../page";
 import { KEY_VARIABLE } from "./curl";
@@ -66,7 +67,7 @@ const Introduction: FC<{ doc: ApiDocument }> = ({ doc }) => (
     <p>This page is generated from the same OpenAPI document as <a href="/openapi.json">/openapi.json</a>, and needs nothing but this
       server.</p>
     <ul class="facts-list">
-      <li>Server: <code>{doc.servers?.[0]?.url ?? ""}</code></li>
+      <li>Server: <code>{serverUrl(doc)}</code></li>
       <li>Authentication: <code>X-API-Key: &lt;key&gt;</code> or <code>Authorization: Bearer &lt;key&gt;</code>; the curl lines
         read it from <code>${KEY_VARIABLE}</code> (<code>npm run -s key</code> prints it), path ids from variables such
         as <code>$ID</code>.</li>
