@@ -1,4 +1,4 @@
-import { Hono, type Context } from "hono";
+import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { ApiError } from "./errors";
 import { authenticate } from "./http/auth";
@@ -35,12 +35,14 @@ export type AppServices = Omit<Services, "db"> & { db: Services["db"] | ((c: Con
 export function createApp(services: AppServices) {
   const { db } = services;
   const servicesOf = typeof db === "function" ? (c: Context<AppEnv>): Services => ({ ...services, db: db(c) }) : () => services as Services;
-  const limitBody = bodyLimit({
+  const limitSentBody = bodyLimit({
     maxSize: services.config.maxBodyBytes,
     onError: () => {
       throw new ApiError("payload_too_large", `request body exceeds ${services.config.maxBodyBytes} bytes (MAX_BODY_BYTES)`);
     },
   });
+  // No route reads a GET's or HEAD's body, and asking Node's request for one builds a whole web Request.
+  const limitBody: MiddlewareHandler<AppEnv> = (c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitSentBody(c, next));
 
   const v1 = new Hono<AppEnv>()
     .use(authenticate)

@@ -22,6 +22,8 @@ export interface BenchDb {
   handle: DbHandle;
   /** The plain Postgres URL of the throwaway database (real target only). */
   url?: string;
+  /** The Neon WebSocket proxy in front of it, for a server process of its own (NEON_WS_PROXY). */
+  wsProxy?: string;
   close(): Promise<void>;
 }
 
@@ -47,6 +49,7 @@ export async function realDb(): Promise<BenchDb | null> {
     name: "Postgres (Neon driver)",
     handle,
     url: url.toString(),
+    wsProxy,
     close: async () => {
       await handle.close();
       // The pool's sockets close asynchronously; forcing the drop earlier kills them mid-close.

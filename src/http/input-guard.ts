@@ -66,7 +66,9 @@ export const urlGuard: MiddlewareHandler<AppEnv> = async (c, next) => {
  */
 export const inputGuard: MiddlewareHandler<AppEnv> = async (c, next) => {
   const query: IssueDetail[] = [];
-  for (const [key, value] of new URL(c.req.url).searchParams) {
+  // Most requests have no query string: parsing the URL for nothing was a measurable share of a read.
+  const search = c.req.url.includes("?") ? new URL(c.req.url).searchParams : [];
+  for (const [key, value] of search) {
     const reason = badText(key) ?? badText(value);
     if (reason) query.push({ path: `query.${key.replace(/\0/g, "\\0")}`, message: reason });
   }
