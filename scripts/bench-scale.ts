@@ -23,7 +23,7 @@ import { csvColumns } from "../src/data-products/csv";
 import { readExportSlice, readRows } from "../src/db/queries/data-products";
 import { listReviewItems } from "../src/db/queries/reviews";
 import type { Db } from "../src/db/types";
-import { benchConfig, embeddedDb, realDb, report, round, silent, skippedRealService, type BenchDb, type Figure } from "./bench/targets";
+import { benchConfig, describe, embeddedDb, realDb, report, round, toJson, silent, skippedRealService, type BenchDb, type Figure } from "./bench/targets";
 
 const sizes = (name: string, fallback: string) => (process.env[name] ?? fallback).split(",").map(Number).filter((n) => n > 0);
 const documentSizes = sizes("BENCH_SCALE_DOCUMENTS", "100,1000,10000");
@@ -33,6 +33,13 @@ const plansFile = process.env.BENCH_SCALE_PLANS;
 const RUN_LIMIT = 1000;
 const gc = (globalThis as { gc?: () => void }).gc;
 const mib = (bytes: number) => round(bytes / 2 ** 20, 3);
+type Row = Figure | [string, string | number];
+
+/** Keeps a figure for the report and shows it at once on stderr: a long run stopped early still shows what it measured. */
+function record(rows: Row[], ...figures: Row[]) {
+  rows.push(...figures);
+  for (const figure of figures) console.error(describe(toJson("scale", figure)));
+}
 
 const fields = Array.from({ length: 10 }, (_, i) => ({
   name: `f${i}`, type: i % 2 ? "number" : "string", extract: [{ type: "label", labels: [`Field ${i}`] }],
@@ -69,7 +76,7 @@ function statementCatcher(patterns: Record<string, RegExp>) {
   return { caught, state, wrap };
 }
 
-async function runCurve(target: BenchDb, rows: Array<Figure | [string, string | number]>, catcher: ReturnType<typeof statementCatcher>) {
+async function runCurve(target: BenchDb, rows: Row[], catcher: ReturnType<typeof statementCatcher>) {
   const handle = { ...target.handle, db: catcher.wrap(target.handle.db), background: catcher.wrap(target.handle.background) };
   const { app, embeddedQueue, services } = compose(benchConfig(), handle, { logger: silent });
   const queue = embeddedQueue!;
@@ -101,13 +108,13 @@ async function runCurve(target: BenchDb, rows: Array<Figure | [string, string | 
     perDocument.set(n, (seconds * 1000) / n);
     const reference = perDocument.get(1000);
     const runs = Math.ceil(n / RUN_LIMIT);
-    rows.push({
+    record(rows, {
       metric: `${target.name}: time per document, ${n} documents (${runs > 1 ? `${runs} runs of ≤ 1,000` : "one run"}; target ≤ 1.2× at 10,000)`,
       value: round((seconds * 1000) / n), unit: "ms",
       ...(reference && n !== 1000 ? { reference: "time per document at 1,000 documents", referenceValue: round(reference) } : {}),
     });
-    rows.push({ metric: `${target.name}: deliveries/s, ${n} documents (${deliveries} deliveries)`, value: round(deliveries / seconds), unit: "deliveries/s" });
-    rows.push({ metric: `${target.name}: process RSS, ${n} documents: before / peak`, value: `${mib(before)} / ${mib(peak)}`, unit: "MiB" });
+    record(rows, { metric: `${target.name}: deliveries/s, ${n} documents (${deliveries} deliveries)`, value: round(deliveries / seconds), unit: "deliveries/s" });
+    record(rows, { metric: `${target.name}: process RSS, ${n} documents: before / peak`, value: `${mib(before)} / ${mib(peak)}`, unit: "MiB" });
   }
   // One more small run, its statements caught for EXPLAIN with the documents table at its largest.
   catcher.state.on = true;
@@ -169,7 +176,7 @@ async function timedExport(call: (path: string) => Promise<Response>, productId:
   return { ...value, rssGrowth: peak - before, liveGrowth: liveHeap - heapBefore };
 }
 
-async function exportCurve(target: BenchDb, rows: Array<Figure | [string, string | number]>, app: ReturnType<typeof compose>["app"], apiKey: string, db: Db, organizationId: string, counts: number[]) {
+async function exportCurve(target: BenchDb, rows: Row[], app: ReturnType<typeof compose>["app"], apiKey: string, db: Db, organizationId: string, counts: number[]) {
   const call = async (path: string, init: RequestInit = {}) =>
     app.request(path, { ...init, headers: { "X-API-Key": apiKey, "content-type": "application/json", ...init.headers } });
   const product = await seededProduct(call, db, organizationId);
@@ -180,12 +187,12 @@ async function exportCurve(target: BenchDb, rows: Array<Figure | [string, string
     const m = await timedExport(call, product.productId);
     const us = (m.seconds * 1e6) / m.rows;
     perRow ??= us;
-    rows.push({
+    record(rows, {
       metric: `${target.name}: export time per row, ${m.rows} rows × 10 fields`, value: round(us), unit: "µs",
       ...(count !== counts[0] ? { reference: `per row at ${counts[0]} rows`, referenceValue: round(perRow) } : {}),
     });
-    rows.push({ metric: `${target.name}: export time to first data row, ${m.rows} rows`, value: round(m.firstRowMs), unit: "ms" });
-    rows.push({ metric: `${target.name}: export memory, ${m.rows} rows: peak RSS growth / live heap growth`, value: `${mib(m.rssGrowth)} / ${mib(m.liveGrowth)}`, unit: "MiB" });
+    record(rows, { metric: `${target.name}: export time to first data row, ${m.rows} rows`, value: round(m.firstRowMs), unit: "ms" });
+    record(rows, { metric: `${target.name}: export memory, ${m.rows} rows: peak RSS growth / live heap growth`, value: `${mib(m.rssGrowth)} / ${mib(m.liveGrowth)}`, unit: "MiB" });
   }
   return product;
 }
@@ -224,13 +231,13 @@ async function explain(db: Db, name: string, query: CompiledQuery): Promise<Figu
 
 class Rollback extends Error {}
 
-const rows: Array<Figure | [string, string | number]> = [];
+const rows: Row[] = [];
 if (plansFile) writeFileSync(plansFile, "");
 const only = process.env.BENCH_SCALE_TARGET; // "embedded" or "postgres": one target per process, to run both at once
 for (const open of [embeddedDb, realDb].filter((_, i) => !only || only === ["embedded", "postgres"][i])) {
   const target = await open();
   if (!target) {
-    rows.push([`Postgres: scale`, skippedRealService("Postgres", "BENCH_DATABASE_URL or SLUICE_TEST_DATABASE_URL")]);
+    record(rows, [`Postgres: scale`, skippedRealService("Postgres", "BENCH_DATABASE_URL or SLUICE_TEST_DATABASE_URL")]);
     continue;
   }
   try {
@@ -254,15 +261,15 @@ for (const open of [embeddedDb, realDb].filter((_, i) => !only || only === ["emb
     };
     for (const name of ["claim", "finish"] as const) {
       const query = catcher.caught[name];
-      if (query) rows.push(await explain(services.db, `delivery ${name} (${documentSizes.at(-1)} documents)`, query));
+      if (query) record(rows, await explain(services.db, `delivery ${name} (${documentSizes.at(-1)} documents)`, query));
     }
-    rows.push(await explain(services.db, `rows page (100 rows after ordinal ${middle} of ${largest})`,
+    record(rows, await explain(services.db, `rows page (100 rows after ordinal ${middle} of ${largest})`,
       await compile((db) => readRows(db, product.pipelineId, 1, middle, 100))));
-    rows.push(await explain(services.db, `export slice (10,000 rows from ordinal ${middle} of ${largest})`,
+    record(rows, await explain(services.db, `export slice (10,000 rows from ordinal ${middle} of ${largest})`,
       await compile((db) => readExportSlice(db, product.pipelineId, 1, columns, middle, middle + 10_000))));
-    rows.push(await explain(services.db, `review listing (open, 50 from offset 1,000, ${largest / 100} items)`,
+    record(rows, await explain(services.db, `review listing (open, 50 from offset 1,000, ${largest / 100} items)`,
       await compile((db) => listReviewItems(db, product.pipelineId, "open", 50, 1000))));
-    rows.push(await explain(services.db, `review listing (all, 50 from offset 0)`,
+    record(rows, await explain(services.db, `review listing (all, 50 from offset 0)`,
       await compile((db) => listReviewItems(db, product.pipelineId, undefined, 50, 0))));
   } finally {
     await target.close();
