@@ -222,7 +222,7 @@ CREATE TABLE IF NOT EXISTS review_items (
 );
 -- Queue order is (created_at, id): with `id` in the index a page of the listing (and the console's next
 -- item) is read in order and stops at its limit. Without it Postgres joined every item with its
--- document and sorted them all (EXPLAIN ANALYZE, 10,000 items of a 1M-row run: 905 ms → 86 ms at offset 1,000).
+-- document and sorted them all (EXPLAIN ANALYZE, 10,000 items over 100,000 documents: 905 ms → 86 ms at offset 1,000).
 DROP INDEX IF EXISTS review_items_pipeline;
 CREATE INDEX IF NOT EXISTS review_items_queue ON review_items (pipeline_id, status, created_at, id);
 CREATE INDEX IF NOT EXISTS review_items_listing ON review_items (pipeline_id, created_at, id);
