@@ -220,7 +220,12 @@ CREATE TABLE IF NOT EXISTS review_items (
   decided_at       timestamptz,
   UNIQUE (document_id, field, gate)
 );
-CREATE INDEX IF NOT EXISTS review_items_pipeline ON review_items (pipeline_id, status, created_at);
+-- Queue order is (created_at, id): with `id` in the index a page of the listing (and the console's next
+-- item) is read in order and stops at its limit. Without it Postgres joined every item with its
+-- document and sorted them all (EXPLAIN ANALYZE, 10,000 items over 100,000 documents: 905 ms → 86 ms at offset 1,000).
+DROP INDEX IF EXISTS review_items_pipeline;
+CREATE INDEX IF NOT EXISTS review_items_queue ON review_items (pipeline_id, status, created_at, id);
+CREATE INDEX IF NOT EXISTS review_items_listing ON review_items (pipeline_id, created_at, id);
 -- A line item's cell is reviewed on its own: the item's index and column name it (null for a whole field).
 ALTER TABLE review_items ADD COLUMN IF NOT EXISTS item_index integer;
 ALTER TABLE review_items ADD COLUMN IF NOT EXISTS item_column text;
@@ -245,6 +250,8 @@ CREATE TABLE IF NOT EXISTS review_decisions (
   UNIQUE (document_id, field, gate)
 );
 CREATE INDEX IF NOT EXISTS review_decisions_pipeline ON review_decisions (pipeline_id, id);
+-- The review listing joins each item's decision by item (a seq scan of every decision per page before).
+CREATE INDEX IF NOT EXISTS review_decisions_item ON review_decisions (review_item_id);
 -- A decision on an item cell follows the item while it keeps its index and its source text (item_text).
 -- confirm_absent: the reviewer found the value is not in the document (the cell becomes no_result).
 ALTER TABLE review_decisions DROP CONSTRAINT IF EXISTS review_decisions_decision_check;
