@@ -22,6 +22,7 @@ export class PdfText {
   /** Where each object's value starts (after `N G obj`); a later header for the same object wins, as an update does. */
   private readonly objects = new Map<string, number>();
   private readonly headers: number[] = [];
+  private readonly read = new Map<number, { value: PdfValue; end: number } | undefined>();
 
   constructor(readonly text: string) {
     for (const match of text.matchAll(/(\d+)\s+(\d+)\s+obj(?![^\x00\t\n\f\r \x28\x29<>[\]{}/%])/g)) {
@@ -52,11 +53,18 @@ export class PdfText {
     return read && this.resolve(read.value, hops - 1);
   }
 
-  /** The value starting at `at` (after whitespace and comments) and where it ends, or undefined if it is not one. */
+  /**
+   * The value starting at `at` (after whitespace and comments) and where it ends, or undefined if it
+   * is not one. Read once per position, however often asked (every `stream` word after an object,
+   * every stream whose length refers to it), so scanning a file stays linear.
+   */
   valueAt(at: number): { value: PdfValue; end: number } | undefined {
+    if (this.read.has(at)) return this.read.get(at);
     const lexer = new Lexer(this.text, at);
     const value = lexer.value(0);
-    return value === undefined ? undefined : { value, end: lexer.skip() };
+    const found = value === undefined ? undefined : { value, end: lexer.skip() };
+    this.read.set(at, found);
+    return found;
   }
 }
 
