@@ -17,7 +17,7 @@ import type { Database } from "./types";
 export async function createPgliteDb(dataDir?: string, options: { templateDir?: URL; template?: Blob } = {}): Promise<DbHandle> {
   const folderTemplate = dataDir && options.templateDir ? freshFolderTemplate(dataDir, options.templateDir) : undefined;
   const loadDataDir = dataDir ? folderTemplate : options.template;
-  const client = dataDir ? new PGlite(dataDir, { loadDataDir }) : new PGlite();
+  const client = new PGlite({ dataDir, loadDataDir });
   await client.waitReady;
   const counter = { count: 0 };
   const turns = new Turns();
