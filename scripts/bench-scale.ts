@@ -227,7 +227,7 @@ async function explain(db: Db, name: string, query: CompiledQuery): Promise<Figu
     if (!(error instanceof Rollback)) throw error;
   });
   if (plansFile) appendFileSync(plansFile, `## ${name}\n${plan}\n\n`);
-  const indexes = [...new Set([...plan.matchAll(/(?:Index|Index Only) Scan(?: Backward)? using (\S+)/g, ), ...plan.matchAll(/Bitmap Index Scan on (\S+)/g)].map((m) => m[1]))];
+  const indexes = [...new Set([...plan.matchAll(/(?:Index|Index Only) Scan(?: Backward)? using (\S+)/g), ...plan.matchAll(/Bitmap Index Scan on (\S+)/g)].map((m) => m[1]))];
   const seqScans = [...new Set([...plan.matchAll(/Seq Scan on (\S+)/g)].map((m) => m[1]))];
   const ms = Number(/Execution Time: ([\d.]+)/.exec(plan)?.[1] ?? NaN);
   const uses = `${indexes.join(", ") || "no index"}${seqScans.length ? `; seq scan: ${seqScans.join(", ")}` : ""}`;
@@ -253,7 +253,7 @@ for (const open of [embeddedDb, realDb].filter((_, i) => !only || only === ["emb
     const product = await exportCurve(target, rows, app, apiKey, services.db, org.id, isPglite ? pgliteRowSizes : rowSizes);
     if (isPglite) continue;
     await seedReviews(services.db, org.id, product.pipelineId);
-    const largest = (isPglite ? pgliteRowSizes : rowSizes).at(-1)!;
+    const largest = rowSizes.at(-1)!;
     const middle = Math.floor(largest / 2);
     const columns = csvColumns(fields, {});
     const compile = (build: (db: Db) => Promise<unknown>) => {
