@@ -94,13 +94,14 @@ describe("hostile Office files in flight", () => {
     const { probes } = health;
     const slowest = (some: Probe[]) => `${Math.max(0, ...some.map((p) => p.ms)).toFixed(0)} ms`;
     const [upload, after] = [probes.filter((p) => p.duringUpload), probes.filter((p) => !p.duringUpload)];
-    const parsing = after.filter((p) => p.duringParse);
-    // Figures: the upload's probes wait while PGlite (WASM, on this event loop) stores ~10 MB; a server on Postgres does not.
+    const [parsing, later] = [after.filter((p) => p.duringParse), after.filter((p) => !p.duringParse)];
+    // Figures, not bounds: the upload's probes (and those after the parses) wait while PGlite (WASM, on this
+    // event loop) stores or reads the ~10 MB; that is the embedded database, not the parse this test is about.
     console.info(`healthz: ${upload.length} probes during the upload (slowest ${slowest(upload)}), ${parsing.length} after it during the parses `
-      + `(slowest ${slowest(parsing)}; parses took ${parseMs.map((ms) => ms.toFixed(0)).join(", ")} ms), ${after.length - parsing.length} after them`);
+      + `(slowest ${slowest(parsing)}; parses took ${parseMs.map((ms) => ms.toFixed(0)).join(", ")} ms), ${later.length} after them (slowest ${slowest(later)})`);
     expect(parseMs).toHaveLength(3);
     expect(probes.filter((p) => p.status !== 200)).toEqual([]);
     expect(parsing.length).toBeGreaterThanOrEqual(PROBES_DURING_PARSE);
-    expect(after.filter((p) => p.ms > PROBE_BOUND_MS)).toEqual([]);
+    expect(parsing.filter((p) => p.ms > PROBE_BOUND_MS)).toEqual([]);
   }, 120_000);
 });
