@@ -481,3 +481,6 @@ CREATE TABLE IF NOT EXISTS endpoint_deliveries (
   created_at   timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX IF NOT EXISTS endpoint_deliveries_endpoint ON endpoint_deliveries (endpoint_id, id DESC);
+-- The lost-event sweep: a day of events across organizations, each checked for an attempt per endpoint.
+CREATE INDEX IF NOT EXISTS events_created ON events (created_at);
+CREATE INDEX IF NOT EXISTS endpoint_deliveries_event ON endpoint_deliveries (event_id, endpoint_id);

@@ -11,7 +11,7 @@ import { createNeonDb } from "../db/neon";
 import { createPgliteDb } from "../db/pglite";
 import { consoleLogger } from "../logger";
 import { sweepStaleDocuments } from "../pipeline/sweep";
-import { sweepLostWebhooks } from "../webhooks/sweep";
+import { sweepLostEndpointEvents, sweepLostWebhooks } from "../webhooks/sweep";
 import { runDueSchedules } from "../schedules/tick";
 import { ensureAdminKeyFile } from "./admin-key-file";
 import { compose } from "./compose";
@@ -47,6 +47,7 @@ const { app, services, close } = compose(config, handle, { logger: consoleLogger
 const sweepTimer = setInterval(() => {
   sweepStaleDocuments(services).catch((error) => consoleLogger.error("sweep failed", { error: String(error) }));
   sweepLostWebhooks(services).catch((error) => consoleLogger.error("webhook sweep failed", { error: String(error) }));
+  sweepLostEndpointEvents(services).catch((error) => consoleLogger.error("endpoint event sweep failed", { error: String(error) }));
 }, config.sweep.intervalSeconds * 1000);
 const scheduleTimer = setInterval(() => {
   runDueSchedules(services).catch((error) => consoleLogger.error("schedule tick failed", { error: String(error) }));

@@ -21,7 +21,7 @@ import type { Db } from "../db/types";
 import type { Services } from "../http/env";
 import { consoleLogger } from "../logger";
 import { sweepStaleDocuments } from "../pipeline/sweep";
-import { sweepLostWebhooks } from "../webhooks/sweep";
+import { sweepLostEndpointEvents, sweepLostWebhooks } from "../webhooks/sweep";
 import { runDueSchedules } from "../schedules/tick";
 import { workerClientIp } from "../http/client-ip";
 import { llmProviders } from "../adapters/llm/from-config";
@@ -144,7 +144,7 @@ export default {
     const services = isolateServices(env);
     const handle = openDb(services);
     const scoped = { ...services, db: handle.db };
-    const jobs = { sweep: sweepStaleDocuments(scoped), webhooks: sweepLostWebhooks(scoped), schedules: runDueSchedules(scoped) };
+    const jobs = { sweep: sweepStaleDocuments(scoped), webhooks: sweepLostWebhooks(scoped), endpointEvents: sweepLostEndpointEvents(scoped), schedules: runDueSchedules(scoped) };
     // One failing must neither stop the other nor pass silently: the trigger has no caller to tell.
     const logged = Object.entries(jobs).map(([name, job]) => job.catch((error) => services.logger.error(`${name} failed`, { error: String(error) })));
     ctx.waitUntil(Promise.all(logged).finally(() => handle.close()));

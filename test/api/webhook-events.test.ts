@@ -6,6 +6,7 @@ import { createApp } from "../../src/app";
 import { handleDelivery } from "../../src/deliveries/route";
 import { advanceDocument } from "../../src/pipeline/engine";
 import type { PhaseMessage } from "../../src/pipeline/messages";
+import { sweepLostEndpointEvents } from "../../src/webhooks/sweep";
 import { startFileServer } from "../support/documents";
 import { startTestApp, type TestApp } from "../support/harness";
 import { createPipeline, invoiceDefinition, invoiceDocuments, settle } from "../support/pipelines";
@@ -147,5 +148,36 @@ describe("data_product.updated", () => {
       ["document.completed", 1], ["document.completed", 1], ["document.completed", 2], ["document.completed", 2],
     ]);
     expect(new Set(documentEvents.map((e) => e.id)).size).toBe(4);
+  });
+});
+
+describe("lost endpoint events", () => {
+  it("are sent once by the sweep when their publish was lost, and only to the endpoints that asked", async () => {
+    const docs = await register("/a", ["document.completed"]);
+    const other = await register("/b", ["data_product.updated"]);
+    const queue = t.services.queue;
+    // Drop every endpoint delivery at publish, as a crash between the commit that kept the event and the publish would.
+    const dropped: QueueMessage[] = [];
+    t.services.queue = { publish: async (m) => ((m.body as { type: string }).type === "endpoint_delivery" ? (dropped.push(m), { messageId: "lost" }) : queue.publish(m)) };
+    const { body: run } = await createPipeline(t, { documents: invoiceDocuments(2) }).finally(() => settle(t));
+    t.services.queue = queue;
+    expect(dropped.length).toBeGreaterThanOrEqual(2);
+    expect(received).toEqual([]);
+    const kept = (await listed("document.completed")).filter((e) => e.data.pipeline.id === run.id);
+    expect(kept).toHaveLength(2);
+
+    expect((await sweepLostEndpointEvents(t.services, 0)).republished).toBeGreaterThanOrEqual(2);
+    await settle(t);
+    const sent = verified(docs.secret, "/a");
+    expect(sent.map((e) => e.id).sort()).toEqual(kept.map((e) => e.id).sort());
+    expect(sent.every((e) => e.type === "document.completed")).toBe(true);
+
+    // Every event now has its attempt: a second sweep finds nothing of this run and sends nothing.
+    await sweepLostEndpointEvents(t.services, 0);
+    await settle(t);
+    expect(verified(docs.secret, "/a")).toHaveLength(2);
+    expect(received.filter((r) => r.path === "/b")).toEqual([]);
+    const attempts = await (await t.request(`/v1/webhook-endpoints/${other.id}/deliveries`)).json();
+    expect(attempts.items).toEqual([]);
   });
 });

@@ -79,6 +79,23 @@ export async function deliveryTarget(db: Db, endpointId: string, eventId: string
     .where("w.id", "=", endpointId).where("e.id", "=", eventId).executeTakeFirst();
 }
 
+/**
+ * Kept events an enabled endpoint asked for but never got an attempt at: their publish was lost
+ * (a crash between the commit that kept them and the queue). Endpoints registered after the event
+ * were not subscribed when it happened and are left out.
+ */
+export async function findLostEndpointEvents(db: Db, q: { olderThanSeconds: number; lookbackSeconds: number; limit: number }) {
+  return db.selectFrom("events as e")
+    .innerJoin("webhook_endpoints as w", (join) => join.onRef("w.organization_id", "=", "e.organization_id")
+      .on("w.status", "=", "enabled").onRef("w.created_at", "<=", "e.created_at").on(sql<boolean>`e.type = any(w.events)`))
+    .select(["e.id as event_id", "w.id as endpoint_id"])
+    .where("e.created_at", "<", sql<Date>`now() - make_interval(secs => ${q.olderThanSeconds})`)
+    .where("e.created_at", ">", sql<Date>`now() - make_interval(secs => ${q.lookbackSeconds})`)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom("endpoint_deliveries as d").select("d.id")
+      .whereRef("d.event_id", "=", "e.id").whereRef("d.endpoint_id", "=", "w.id"))))
+    .orderBy("e.seq").limit(q.limit).execute();
+}
+
 export async function recordEndpointAttempt(db: Db, a: {
   endpointId: string; eventId: string; attempt: number; statusCode: number | null; outcome: "delivered" | "retrying" | "failed"; error: string | null;
 }) {
