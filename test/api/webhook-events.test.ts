@@ -3,6 +3,7 @@ import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Queue, QueueMessage } from "../../src/adapters/queue/interface";
 import { createApp } from "../../src/app";
+import { findLostEndpointEvents } from "../../src/db/queries/webhook-endpoints";
 import { handleDelivery } from "../../src/deliveries/route";
 import { advanceDocument } from "../../src/pipeline/engine";
 import type { PhaseMessage } from "../../src/pipeline/messages";
@@ -165,6 +166,9 @@ describe("lost endpoint events", () => {
     expect(received).toEqual([]);
     const kept = (await listed("document.completed")).filter((e) => e.data.pipeline.id === run.id);
     expect(kept).toHaveLength(2);
+    const lost = async () => (await findLostEndpointEvents(t.db, { olderThanSeconds: 0, lookbackSeconds: 3600, limit: 500 }))
+      .filter((r) => r.endpoint_id === docs.id || r.endpoint_id === other.id).map((r) => r.event_id);
+    expect((await lost()).sort()).toEqual(kept.map((e) => e.id).sort());
 
     expect((await sweepLostEndpointEvents(t.services, 0)).republished).toBeGreaterThanOrEqual(2);
     await settle(t);
@@ -173,6 +177,7 @@ describe("lost endpoint events", () => {
     expect(sent.every((e) => e.type === "document.completed")).toBe(true);
 
     // Every event now has its attempt: a second sweep finds nothing of this run and sends nothing.
+    expect(await lost()).toEqual([]);
     await sweepLostEndpointEvents(t.services, 0);
     await settle(t);
     expect(verified(docs.secret, "/a")).toHaveLength(2);
