@@ -3,6 +3,7 @@ import { findPipeline } from "../../src/db/queries/pipelines";
 import { rerunPipeline } from "../../src/pipeline/rerun";
 import { startTestApp, type TestApp } from "../support/harness";
 import { createPipeline, invoiceDefinition, invoiceDocuments, invoiceText, settle } from "../support/pipelines";
+import { resolvedDocument } from "../support/openapi-refs";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -156,7 +157,7 @@ describe("records per seed 003", () => {
 
 describe("the OpenAPI document", () => {
   it("describes executions, seed 004's run fields, evaluations and context variables", async () => {
-    const doc = await (await t.request("/openapi.json", { key: null })).json();
+    const doc = resolvedDocument(await (await t.request("/openapi.json", { key: null })).json());
     const run = doc.paths["/v1/templates/{id}/run"].post.responses["202"].content["application/json"].schema;
     expect(Object.keys(run.properties)).toEqual(expect.arrayContaining(["execution_id", "pipeline_id", "pipeline_version", "steps", "rate_breakdown", "input_config", "config_snapshot"]));
     expect(Object.keys(run.properties.steps.items.properties)).toEqual(expect.arrayContaining(["step_index", "checkpoint_id", "source_step_type", "result_url"]));
