@@ -62,7 +62,7 @@ export class PdfText {
     if (this.read.has(at)) return this.read.get(at);
     const lexer = new Lexer(this.text, at);
     const value = lexer.value(0);
-    const found = value === undefined ? undefined : { value, end: lexer.skip() };
+    const found = value === undefined ? undefined : { value, end: lexer.skipBlanks() };
     this.read.set(at, found);
     return found;
   }
@@ -76,7 +76,7 @@ class Lexer {
   }
 
   /** Skips whitespace and comments; returns the position reached. */
-  skip(): number {
+  skipBlanks(): number {
     for (;;) {
       const c = this.code();
       if (WHITESPACE.has(c)) this.pos++;
@@ -87,7 +87,7 @@ class Lexer {
 
   value(depth: number): PdfValue | undefined {
     if (depth > MAX_NESTING) throw tooDeep("PDF object");
-    this.skip();
+    this.skipBlanks();
     const c = this.code();
     if (c === 0x3c && this.code(1) === 0x3c) return this.dict(depth);
     if (c === 0x3c) return this.skipTo(0x3e);
@@ -109,9 +109,9 @@ class Lexer {
   private numberOrRef(n: number, word: string): PdfValue {
     if (!/^\d+$/.test(word)) return n;
     const after = this.pos;
-    this.skip();
+    this.skipBlanks();
     const generation = this.word();
-    this.skip();
+    this.skipBlanks();
     if (/^\d+$/.test(generation) && this.word() === "R") return { ref: `${n} ${Number(generation)}` };
     this.pos = after;
     return n;
@@ -126,7 +126,7 @@ class Lexer {
     this.pos += 2;
     const dict = new Map<string, PdfValue>();
     for (;;) {
-      this.skip();
+      this.skipBlanks();
       if (this.code() === 0x3e && this.code(1) === 0x3e) return (this.pos += 2), dict;
       if (this.code() !== 0x2f) return undefined;
       const key = this.name().name;
@@ -140,7 +140,7 @@ class Lexer {
     this.pos++;
     const items: PdfValue[] = [];
     for (;;) {
-      this.skip();
+      this.skipBlanks();
       if (this.code() === 0x5d) return this.pos++, items;
       const value = this.value(depth + 1);
       if (value === undefined) return undefined;
