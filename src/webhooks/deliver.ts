@@ -1,11 +1,10 @@
 import * as v from "valibot";
 import { ensureWebhookSecret, recordWebhookAttempt, webhookTarget } from "../db/queries/webhooks";
 import type { Services } from "../http/env";
-import { PermanentPhaseError } from "../pipeline/types";
 import { publishRunEvents } from "./endpoints";
 import { eventData, eventId, WEBHOOK_EVENTS, type EventMessage, type WebhookEvent } from "./events";
-import { post } from "./post";
-import { newWebhookSecret, signWebhook } from "./sign";
+import { sendSigned } from "./post";
+import { newWebhookSecret } from "./sign";
 
 /**
  * "Tell this run's webhook": that it finished (one per run and generation), that it finished with
@@ -61,22 +60,7 @@ export async function deliverWebhook(services: Services, m: WebhookMessage, atte
   const id = eventId(message);
   const timestamp = Math.floor(services.clock.now().getTime() / 1000);
   const body = JSON.stringify({ type: message.event, data, timestamp: new Date(timestamp * 1000).toISOString() });
-  const headers = {
-    "content-type": "application/json",
-    "webhook-id": id,
-    "webhook-timestamp": String(timestamp),
-    "webhook-signature": await signWebhook(secret, id, timestamp, body),
-  };
-  let status: number | null = null;
-  let error: string | null = null;
-  let permanent = false;
-  try {
-    status = await post(services, target.webhook_url, headers, body);
-    if (status < 200 || status >= 300) error = `answered ${status}`;
-  } catch (e) {
-    permanent = e instanceof PermanentPhaseError;
-    error = e instanceof Error ? e.message : String(e);
-  }
+  const { status, error, permanent } = await sendSigned(services, { url: target.webhook_url, secret, id, timestamp, body });
   const record = (outcome: "delivered" | "retrying" | "failed") =>
     recordWebhookAttempt(services.db, {
       pipelineId: target.id, generation: target.generation, event: message.event, attempt, url: target.webhook_url!,

@@ -5,11 +5,9 @@ import {
 import { webhookTarget } from "../db/queries/webhooks";
 import { sha256Hex } from "../crypto";
 import type { Services } from "../http/env";
-import { PermanentPhaseError } from "../pipeline/types";
 import { eventData, eventId, type EventMessage } from "./events";
-import { post } from "./post";
+import { sendSigned } from "./post";
 import { runPublished } from "./product-updated";
-import { signWebhook } from "./sign";
 
 /** What an endpoint can subscribe to; `run.completed` is the per-run webhook's `pipeline.finished`. */
 export const ENDPOINT_EVENTS = [
@@ -101,22 +99,7 @@ export async function deliverToEndpoint(services: Services, m: EndpointDeliveryM
   if (!target || target.status !== "enabled") return { effect: "none", reason: "no enabled endpoint for this event" };
   const timestamp = Math.floor(services.clock.now().getTime() / 1000);
   const body = JSON.stringify({ type: target.type, data: target.data, timestamp: target.created_at.toISOString() });
-  const headers = {
-    "content-type": "application/json",
-    "webhook-id": target.event_id,
-    "webhook-timestamp": String(timestamp),
-    "webhook-signature": await signWebhook(target.secret, target.event_id, timestamp, body),
-  };
-  let status: number | null = null;
-  let error: string | null = null;
-  let permanent = false;
-  try {
-    status = await post(services, target.url, headers, body);
-    if (status < 200 || status >= 300) error = `answered ${status}`;
-  } catch (e) {
-    permanent = e instanceof PermanentPhaseError;
-    error = e instanceof Error ? e.message : String(e);
-  }
+  const { status, error, permanent } = await sendSigned(services, { url: target.url, secret: target.secret, id: target.event_id, timestamp, body });
   const record = (outcome: "delivered" | "retrying" | "failed") =>
     recordEndpointAttempt(services.db, { endpointId: target.endpoint_id, eventId: target.event_id, attempt, statusCode: status, outcome, error });
   if (!error) {

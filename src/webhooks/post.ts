@@ -2,6 +2,7 @@ import { checkDestination } from "../documents/fetch";
 import type { Services } from "../http/env";
 import { PermanentPhaseError } from "../pipeline/types";
 import { VERSION } from "../version";
+import { signWebhook } from "./sign";
 
 /** Who is calling, for a receiver's logs and firewall rules. */
 export const WEBHOOK_USER_AGENT = `Sluice-Webhooks/${VERSION}`;
@@ -19,4 +20,31 @@ export async function post(services: Services, url: string, headers: Record<stri
     });
   await res.body?.cancel();
   return res.status;
+}
+
+export interface SendOutcome {
+  status: number | null;
+  /** Why it did not arrive (a non-2xx answer or a failed request); null when delivered. */
+  error: string | null;
+  /** The destination is refused for good (not worth a retry). */
+  permanent: boolean;
+}
+
+/** Signs an event Standard-Webhooks style and POSTs it: the one way per-run webhooks and endpoints send. */
+export async function sendSigned(
+  services: Services,
+  send: { url: string; secret: string; id: string; timestamp: number; body: string },
+): Promise<SendOutcome> {
+  const headers = {
+    "content-type": "application/json",
+    "webhook-id": send.id,
+    "webhook-timestamp": String(send.timestamp),
+    "webhook-signature": await signWebhook(send.secret, send.id, send.timestamp, send.body),
+  };
+  try {
+    const status = await post(services, send.url, headers, send.body);
+    return { status, error: status >= 200 && status < 300 ? null : `answered ${status}`, permanent: false };
+  } catch (e) {
+    return { status: null, error: e instanceof Error ? e.message : String(e), permanent: e instanceof PermanentPhaseError };
+  }
 }
