@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VERSION } from "../../src/version";
-import { startFileServer } from "../support/documents";
+import { startFileServer, readBody } from "../support/documents";
 import { startTestApp, type TestApp } from "../support/harness";
 import { createPipeline, invoiceDocuments, settle } from "../support/pipelines";
 import { createProduct, finishedRunWithParkedCell, openReviews } from "../support/products";
@@ -19,13 +19,8 @@ let offsetMs = 0;
 let receiver: Awaited<ReturnType<typeof startFileServer>>;
 const received: Received[] = [];
 
-const read = (req: IncomingMessage) => new Promise<string>((resolve) => {
-  let body = "";
-  req.on("data", (chunk) => (body += chunk));
-  req.on("end", () => resolve(body));
-});
 const hook = (status: number) => async (req: IncomingMessage, res: ServerResponse) => {
-  received.push({ path: req.url ?? "", headers: req.headers as Record<string, string>, body: await read(req) });
+  received.push({ path: req.url ?? "", headers: req.headers as Record<string, string>, body: await readBody(req) });
   res.writeHead(status).end();
 };
 

@@ -8,7 +8,7 @@ import { handleDelivery } from "../../src/deliveries/route";
 import { advanceDocument } from "../../src/pipeline/engine";
 import type { PhaseMessage } from "../../src/pipeline/messages";
 import { sweepLostEndpointEvents } from "../../src/webhooks/sweep";
-import { startFileServer } from "../support/documents";
+import { startFileServer, readBody } from "../support/documents";
 import { startTestApp, type TestApp } from "../support/harness";
 import { createPipeline, invoiceDefinition, invoiceDocuments, settle } from "../support/pipelines";
 import { createProduct, finishedRunWithParkedCell, openReviews } from "../support/products";
@@ -24,13 +24,8 @@ let t: TestApp;
 let receiver: Awaited<ReturnType<typeof startFileServer>>;
 const received: Received[] = [];
 
-const read = (req: IncomingMessage) => new Promise<string>((resolve) => {
-  let body = "";
-  req.on("data", (chunk) => (body += chunk));
-  req.on("end", () => resolve(body));
-});
 const hook = async (req: IncomingMessage, res: ServerResponse) => {
-  received.push({ path: req.url ?? "", headers: req.headers as Record<string, string>, body: await read(req) });
+  received.push({ path: req.url ?? "", headers: req.headers as Record<string, string>, body: await readBody(req) });
   res.writeHead(204).end();
 };
 

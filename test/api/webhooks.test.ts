@@ -5,7 +5,7 @@ import type { Queue } from "../../src/adapters/queue/interface";
 import { createApp } from "../../src/app";
 import { findLostWebhooks } from "../../src/db/queries/webhooks";
 import { sweepLostWebhooks } from "../../src/webhooks/sweep";
-import { startFileServer } from "../support/documents";
+import { startFileServer, readBody } from "../support/documents";
 import { startTestApp, type TestApp } from "../support/harness";
 import { createPipeline, invoiceDefinition, invoiceDocuments, settle } from "../support/pipelines";
 import { createProduct, finishedRunWithParkedCell, openReviews } from "../support/products";
@@ -21,15 +21,9 @@ let receiver: Awaited<ReturnType<typeof startFileServer>>;
 const received: Received[] = [];
 let failuresLeft = 0;
 
-const read = (req: IncomingMessage) => new Promise<string>((resolve) => {
-  let body = "";
-  req.on("data", (chunk) => (body += chunk));
-  req.on("end", () => resolve(body));
-});
-
 beforeAll(async () => {
   const hook = (status: () => number) => async (req: IncomingMessage, res: import("node:http").ServerResponse) => {
-    received.push({ path: req.url ?? "", headers: req.headers as Record<string, string>, body: await read(req) });
+    received.push({ path: req.url ?? "", headers: req.headers as Record<string, string>, body: await readBody(req) });
     res.writeHead(status()).end();
   };
   receiver = await startFileServer({

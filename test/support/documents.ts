@@ -40,3 +40,11 @@ export async function startFileServer(routes: Record<string, Route>) {
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return { base, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
+
+/** A request's whole body as UTF-8 text (the loopback servers tests stand up for receivers). */
+export function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk)).on("end", () => resolve(Buffer.concat(chunks).toString("utf8"))).on("error", reject);
+  });
+}

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { readBody } from "./documents";
 
 /** One scripted reply of the fake model server. */
 export interface FakeReply {
@@ -30,12 +31,6 @@ export const askedFields = (r: FakeRequest) => r.body.response_format.json_schem
 
 type Script = (request: FakeRequest, index: number) => FakeReply;
 
-const read = (req: IncomingMessage) => new Promise<string>((resolve) => {
-  let text = "";
-  req.on("data", (chunk) => (text += chunk));
-  req.on("end", () => resolve(text));
-});
-
 /**
  * An OpenAI-compatible chat-completions server on loopback, answering each request as the current
  * script says: the real provider adapter talks to it over real HTTP, as it would to any server.
@@ -44,7 +39,7 @@ export async function startFakeLlm() {
   const requests: FakeRequest[] = [];
   let script: Script = () => ({ status: 500, raw: "no script" });
   const server: Server = createServer(async (req, res) => {
-    const request: FakeRequest = { at: Date.now(), authorization: req.headers.authorization, body: JSON.parse(await read(req)) };
+    const request: FakeRequest = { at: Date.now(), authorization: req.headers.authorization, body: JSON.parse(await readBody(req)) };
     const index = requests.push(request) - 1;
     const reply = script(request, index);
     if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));

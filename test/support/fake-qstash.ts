@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { DELIVERY_HEADERS } from "../../src/adapters/queue/interface";
 import { signDelivery } from "../../src/adapters/queue/signature";
+import { readBody } from "./documents";
 
 type Deliver = (request: Request) => Promise<Response>;
 
@@ -27,7 +28,7 @@ export async function startFakeQstash(options: { signingKey: string; route: (url
     }
   };
   const server = createServer(async (req, res) => {
-    const body = await read(req);
+    const body = await readBody(req);
     const url = decodeURIComponent(req.url!.replace(/^\/v2\/publish\//, ""));
     const dedup = req.headers["upstash-deduplication-id"] as string | undefined;
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ messageId: `msg_${++ids}` }));
@@ -47,9 +48,3 @@ export async function startFakeQstash(options: { signingKey: string; route: (url
   };
 }
 
-function read(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk)).on("end", () => resolve(Buffer.concat(chunks).toString("utf8"))).on("error", reject);
-  });
-}
